@@ -1,0 +1,73 @@
+package io.cgdev.api;
+
+import java.util.List;
+
+/**
+ * The file view of a cgroup hierarchy: the one door through which users, the CLI, the shell and the
+ * FUSE mount read and change it. Paths are absolute and name folders (cgroups and per-device
+ * folders) and interface files, e.g. {@code /tenant-a/memory.devices/i915.0/memory.max}.
+ *
+ * <p>Every method is thread-safe. Every failure is a {@link CgroupException} with the errno a kernel
+ * cgroupfs would return ({@code ENOENT} for a missing path, {@code ENOTDIR}/{@code EISDIR} for the
+ * wrong kind, {@code EACCES} for a write to a read-only file, {@code EINVAL}/{@code ERANGE} for a bad
+ * value, {@code E2BIG} for a write over 4096 bytes, ...); a failed operation changes nothing.
+ */
+@Stability(Stability.Status.STABLE)
+public interface CgroupFs {
+  /** The most bytes one write may carry, as for kernfs. */
+  int MAX_WRITE_BYTES = 4096;
+
+  /**
+   * Lists a folder, sorted by name.
+   *
+   * @throws CgroupException {@code ENOENT}, {@code ENOTDIR}
+   */
+  List<FsEntry> list(String path);
+
+  /**
+   * Describes one entry.
+   *
+   * @throws CgroupException {@code ENOENT}
+   */
+  FsEntry stat(String path);
+
+  /**
+   * Opens an interface file. The handle may carry state of its own (see {@code memory.peak}) and
+   * must be closed.
+   *
+   * @throws CgroupException {@code ENOENT}, {@code EISDIR}, {@code EACCES} when opening a read-only
+   *     file for writing
+   */
+  OpenFile open(String path, OpenOptions options);
+
+  /** Opens, reads the whole file, closes. */
+  default String read(String path) {
+    try (OpenFile file = open(path, OpenOptions.READ)) {
+      return file.read();
+    }
+  }
+
+  /** Opens, writes one value, closes. */
+  default void write(String path, String value) {
+    try (OpenFile file = open(path, OpenOptions.WRITE)) {
+      file.write(value);
+    }
+  }
+
+  /**
+   * Creates a cgroup.
+   *
+   * @throws CgroupException {@code EEXIST}, {@code ENOENT} (missing parent), {@code EINVAL} (bad or
+   *     reserved name), {@code EAGAIN} (an ancestor's {@code cgroup.max.depth} or {@code
+   *     cgroup.max.descendants} would be passed), {@code EPERM} (not a cgroup folder)
+   */
+  void mkdir(String path);
+
+  /**
+   * Removes an empty cgroup.
+   *
+   * @throws CgroupException {@code EBUSY} (tasks or child cgroups), {@code ENOENT}, {@code EPERM}
+   *     (the root or a folder that is not a cgroup)
+   */
+  void rmdir(String path);
+}

@@ -1,0 +1,39 @@
+package io.cgdev.api.spi;
+
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.Stability;
+import io.cgdev.api.Task;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The narrow door a driver gets to the cgroup framework: register devices and find the cgroup a
+ * task is in. Thread-safe; valid for the hierarchy's life.
+ */
+@Stability(Stability.Status.STABLE)
+public interface DriverContext {
+  /**
+   * Registers a device with the controllers its spec names: every live cgroup gets a state for each
+   * of them (parents first) and their files appear.
+   *
+   * @throws CgroupException {@code EEXIST} if the device name is taken, {@code ENOENT} naming a
+   *     controller that is not present, {@code EINVAL} if a controller cannot govern what is offered
+   */
+  DeviceRegistration register(DeviceSpec spec);
+
+  /** The names of the controllers present in this hierarchy. */
+  Set<String> controllers();
+
+  /**
+   * The cgroup a live task is in now (a charge made now goes there).
+   *
+   * @throws CgroupException {@code ESRCH} if the task has exited
+   */
+  CgroupHandle cgroupOf(Task task);
+
+  /** The root cgroup. */
+  CgroupHandle root();
+
+  /** A configuration value given at boot, e.g. {@code i915.descriptor}. */
+  Optional<String> option(String key);
+}

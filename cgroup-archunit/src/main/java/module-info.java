@@ -1,0 +1,4 @@
+/** ArchUnit rules for cgdev plugins. */
+module io.cgdev.archunit {
+  requires transitive com.tngtech.archunit;
+}

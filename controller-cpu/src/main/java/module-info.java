@@ -1,0 +1,4 @@
+/** The cpu controller for devices. */
+module io.cgdev.controller.cpu {
+  requires io.cgdev.api;
+}

@@ -1,0 +1,4 @@
+/** The memory controller for devices. */
+module io.cgdev.controller.memory {
+  requires io.cgdev.api;
+}
