@@ -1,6 +1,7 @@
 package io.cgdev.api.spi;
 
 import io.cgdev.api.CgroupException;
+import io.cgdev.api.CgroupPath;
 import io.cgdev.api.Stability;
 import io.cgdev.api.Task;
 import java.util.Optional;
@@ -33,6 +34,13 @@ public interface DriverContext {
 
   /** The root cgroup. */
   CgroupHandle root();
+
+  /**
+   * The live cgroup at a path.
+   *
+   * @throws CgroupException {@code ENOENT} if there is none
+   */
+  CgroupHandle cgroup(CgroupPath path);
 
   /** A configuration value given at boot, e.g. {@code i915.descriptor}. */
   Optional<String> option(String key);
