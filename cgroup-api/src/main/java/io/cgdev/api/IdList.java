@@ -29,8 +29,8 @@ public final class IdList {
     for (String item : s.split(",", -1)) {
       String t = item.strip();
       int dash = t.indexOf('-');
-      int from = parseId(dash < 0 ? t : t.substring(0, dash), text);
-      int to = dash < 0 ? from : parseId(t.substring(dash + 1), text);
+      int from = parseId((dash < 0 ? t : t.substring(0, dash)).strip(), text);
+      int to = dash < 0 ? from : parseId(t.substring(dash + 1).strip(), text);
       if (to < from) {
         throw CgroupException.of(Errno.EINVAL, "invalid list '%s': range %s is reversed", text, t);
       }
