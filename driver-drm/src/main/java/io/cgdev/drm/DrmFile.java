@@ -1,0 +1,201 @@
+package io.cgdev.drm;
+
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.Errno;
+import io.cgdev.api.Stability;
+import io.cgdev.api.Task;
+import io.cgdev.api.spi.CgroupHandle;
+import io.cgdev.api.spi.TimeSharing;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A DRM client (the kernel's {@code drm_file}): opened by a task with {@link DrmDevice#open}. Every
+ * charge it makes goes to its task's cgroup at the time of the charge (docs/CHARGING_POLICY.md).
+ * Handles are per file and start at 1. Thread-safe; every method takes the device lock.
+ *
+ * <p>After {@link #close()} or an unplug of the device, calls fail with {@code EBADF} / {@code
+ * ENODEV}.
+ */
+@Stability(Stability.Status.EXPERIMENTAL)
+public final class DrmFile implements AutoCloseable {
+  private final DrmDevice device;
+  private final long clientId;
+  private final Task task;
+  final TreeMap<Integer, GemObject> handles = new TreeMap<>();
+  private int nextHandle = 1;
+  boolean open = true;
+  // scheduling state, guarded by the device lock
+  final Map<String, ArrayDeque<DrmDevice.Batch>> queues = new HashMap<>();
+  TimeSharing.Client client;
+  CgroupHandle schedCgroup;
+  final boolean[] runnable;
+  final long[] runtime;
+
+  DrmFile(DrmDevice device, long clientId, Task task, int engines) {
+    this.device = device;
+    this.clientId = clientId;
+    this.task = task;
+    this.runnable = new boolean[engines];
+    this.runtime = new long[engines];
+  }
+
+  /** The device this client opened. */
+  public DrmDevice device() {
+    return device;
+  }
+
+  /** A device-unique client id (fdinfo's {@code drm-client-id}). */
+  public long clientId() {
+    return clientId;
+  }
+
+  /** The task that opened the file. */
+  public Task task() {
+    return task;
+  }
+
+  /**
+   * Creates a GEM object and returns its handle. The size is rounded up to the page size; the
+   * object goes to the first region of the placement list (the device's default placement when
+   * none is given) where the charge and the allocation succeed, evicting idle local objects on the
+   * way if needed.
+   *
+   * @throws CgroupException {@code EINVAL} for a size below 1 or an unknown region, {@code ENOSPC}
+   *     when no placement has room even after eviction (nothing changed), {@code ESRCH} if the task
+   *     exited, {@code EBADF} after close, {@code ENODEV} after unplug
+   */
+  public int createGem(long size, String... placements) {
+    return device.createGem(this, size, placements);
+  }
+
+  /**
+   * The object behind a handle.
+   *
+   * @throws CgroupException {@code ENOENT} for an unknown handle
+   */
+  public GemObject object(int handle) {
+    synchronized (device.lock) {
+      checkOpen();
+      GemObject o = handles.get(handle);
+      if (o == null) {
+        throw CgroupException.of(Errno.ENOENT, "%s: client %d has no GEM handle %d", device.name(), clientId, handle);
+      }
+      return o;
+    }
+  }
+
+  /** The handles open now, ascending. */
+  public List<Integer> handles() {
+    synchronized (device.lock) {
+      return List.copyOf(handles.keySet());
+    }
+  }
+
+  /**
+   * Closes a handle; the object is freed (and uncharged) when its last reference goes.
+   *
+   * @throws CgroupException {@code EINVAL} for an unknown handle, as the kernel's GEM_CLOSE does
+   */
+  public void closeHandle(int handle) {
+    synchronized (device.lock) {
+      checkOpen();
+      GemObject o = handles.remove(handle);
+      if (o == null) {
+        throw CgroupException.of(Errno.EINVAL, "%s: client %d has no GEM handle %d", device.name(), clientId, handle);
+      }
+      o.handleCount--;
+      device.unref(o);
+    }
+  }
+
+  /**
+   * Exports a handle as a dma-buf (prime). The buffer stays charged to its creator.
+   *
+   * @throws CgroupException {@code ENOENT} for an unknown handle
+   */
+  public DmaBuf exportPrime(int handle) {
+    synchronized (device.lock) {
+      GemObject o = object(handle);
+      o.refcount++;
+      return new DmaBuf(o);
+    }
+  }
+
+  /**
+   * Imports a dma-buf: returns this client's handle to the same object (the existing one if it has
+   * one already). Nothing is charged: the object stays charged to its creator.
+   *
+   * @throws CgroupException {@code EBADF} for a closed dma-buf, {@code EXDEV} for a buffer of
+   *     another device
+   */
+  public int importPrime(DmaBuf buf) {
+    synchronized (device.lock) {
+      checkOpen();
+      if (buf.object().device() != device) {
+        throw CgroupException.of(Errno.EXDEV, "%s: cannot import %s of device %s", device.name(), buf, buf.object().device().name());
+      }
+      if (!buf.isOpen()) {
+        throw CgroupException.of(Errno.EBADF, "%s: %s is closed", device.name(), buf);
+      }
+      GemObject o = buf.object();
+      for (Map.Entry<Integer, GemObject> e : handles.entrySet()) {
+        if (e.getValue() == o) {
+          return e.getKey();
+        }
+      }
+      return addHandle(o);
+    }
+  }
+
+  int addHandle(GemObject o) {
+    int h = nextHandle++;
+    handles.put(h, o);
+    o.refcount++;
+    o.handleCount++;
+    return h;
+  }
+
+  /** Nanoseconds this client ran on engines of a class (0 for an unknown class). */
+  public long runtime(String engineClass) {
+    return device.runtime(this, engineClass);
+  }
+
+  /**
+   * The client's usage stats in the DRM fdinfo format ({@code Documentation/gpu/drm-usage-stats.rst}):
+   * {@code drm-driver}, {@code drm-client-id}, {@code drm-pdev}, {@code drm-engine-<class>} in ns,
+   * {@code drm-engine-capacity-<class>}, and per region {@code drm-total-}, {@code drm-shared-},
+   * {@code drm-resident-}, {@code drm-active-}, one {@code key:\tvalue} a line.
+   */
+  public String fdinfo() {
+    return device.fdinfo(this);
+  }
+
+  /** Whether the file is open. */
+  public boolean isOpen() {
+    synchronized (device.lock) {
+      return open;
+    }
+  }
+
+  /** Closes every handle, cancels queued batches and leaves the scheduler; idempotent. */
+  @Override
+  public void close() {
+    device.closeFile(this);
+  }
+
+  void checkOpen() {
+    if (!open) {
+      throw CgroupException.of(device.unplugged() ? Errno.ENODEV : Errno.EBADF,
+          "%s: client %d is closed", device.name(), clientId);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "drm-client-" + clientId + "(" + task.name() + ")";
+  }
+}

@@ -1,0 +1,152 @@
+package io.cgdev.drm;
+
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.Errno;
+import io.cgdev.api.Stability;
+import io.cgdev.api.spi.CgroupHandle;
+import java.util.List;
+
+/**
+ * A GEM buffer object (the kernel's {@code drm_gem_object}): a page-aligned size placed in one
+ * memory region, charged at creation to its creator's cgroup and uncharged when its last reference
+ * goes. References are held by handles, exported {@link DmaBuf}s and in-flight batches. Thread-safe;
+ * every method takes the device lock.
+ */
+@Stability(Stability.Status.EXPERIMENTAL)
+public final class GemObject {
+  private final DrmDevice device;
+  private final long id;
+  private final long size;
+  private final List<MemoryRegion> placements;
+  private final CgroupHandle owner;
+  MemoryRegion region;
+  List<RegionAllocator.Block> blocks;
+  boolean charged;
+  int refcount;
+  int handleCount;
+  int pinCount;
+  int activeCount;
+  int evictions;
+  boolean freed;
+
+  GemObject(DrmDevice device, long id, long size, List<MemoryRegion> placements, CgroupHandle owner) {
+    this.device = device;
+    this.id = id;
+    this.size = size;
+    this.placements = placements;
+    this.owner = owner;
+  }
+
+  DrmDevice device() {
+    return device;
+  }
+
+  /** A device-wide id, for messages. */
+  public long id() {
+    return id;
+  }
+
+  /** Bytes, page aligned. */
+  public long size() {
+    return size;
+  }
+
+  /** The region the object lives in now, e.g. {@code lmem0}; after eviction the system region. */
+  public String region() {
+    synchronized (device.lock) {
+      return region.name();
+    }
+  }
+
+  /** The placement list given at creation, most preferred first. */
+  public List<String> placements() {
+    return placements.stream().map(MemoryRegion::name).toList();
+  }
+
+  /**
+   * The cgroup the object is charged to (its creator's cgroup at creation time; it stays there
+   * when the creator moves), or {@code null} when the device does not charge (no {@code
+   * DRIVER_CGROUPS} or no memory controller).
+   */
+  public CgroupHandle chargedTo() {
+    synchronized (device.lock) {
+      return charged ? owner : null;
+    }
+  }
+
+  /** The creator's cgroup at creation, charged or not. */
+  public CgroupHandle owner() {
+    return owner;
+  }
+
+  /** Whether the object is pinned (never evicted). */
+  public boolean pinned() {
+    synchronized (device.lock) {
+      return pinCount > 0;
+    }
+  }
+
+  /** Whether a queued or running batch uses the object (never evicted while so). */
+  public boolean active() {
+    synchronized (device.lock) {
+      return activeCount > 0;
+    }
+  }
+
+  /** Pins the object in its current region. @throws CgroupException {@code ENOENT} once freed */
+  public void pin() {
+    synchronized (device.lock) {
+      checkLive();
+      pinCount++;
+    }
+  }
+
+  /** Drops one pin. @throws CgroupException {@code EINVAL} if not pinned */
+  public void unpin() {
+    synchronized (device.lock) {
+      if (pinCount == 0) {
+        throw CgroupException.of(Errno.EINVAL, "GEM object %d on %s is not pinned", id, device.name());
+      }
+      pinCount--;
+    }
+  }
+
+  /** References held now (handles, dma-bufs, batches); 0 once freed. */
+  public int refcount() {
+    synchronized (device.lock) {
+      return refcount;
+    }
+  }
+
+  /** Handles referring to the object over all clients; more than one means shared. */
+  public int handleCount() {
+    synchronized (device.lock) {
+      return handleCount;
+    }
+  }
+
+  /** Times the object was evicted. */
+  public int evictions() {
+    synchronized (device.lock) {
+      return evictions;
+    }
+  }
+
+  /** False once the last reference went. */
+  public boolean live() {
+    synchronized (device.lock) {
+      return !freed;
+    }
+  }
+
+  void checkLive() {
+    if (freed) {
+      throw CgroupException.of(Errno.ENOENT, "GEM object %d on %s was freed", id, device.name());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "gem#" + id + "(" + size + " B)";
+  }
+}
