@@ -1,0 +1,105 @@
+package io.cgdev.controller.cpu;
+
+import io.cgdev.api.Keyed;
+import io.cgdev.api.spi.CgroupHandle;
+import io.cgdev.api.spi.DeviceState;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The cpu controller's state of one cgroup for one device: its weight, its bandwidth pool, its
+ * entity and run queue on every engine, and the usage behind {@code cpu.stat}.
+ *
+ * <p>The weight is volatile (written by the file view, read by the scheduler); the scheduling
+ * structures are guarded by the binding's lock; usage counters are atomics written under that lock
+ * and read without it.
+ */
+final class CpuState implements DeviceState {
+  final CpuBinding binding;
+  final CgroupHandle cgroup;
+  final CpuState parent;
+
+  /** The weight in load units (see {@link CpuWeight}). */
+  volatile long load = CpuWeight.NICE0_LOAD;
+
+  final BandwidthPool pool = new BandwidthPool();
+
+  /** Per engine: this group's entity in its parent's queue, holding its own queue. */
+  final GroupEntity[] entities;
+
+  /** Nanoseconds run by clients of this cgroup and its descendants, per engine. */
+  final AtomicLongArray usage;
+
+  /** Clients opened in this cgroup and not yet closed; guarded by the binding's lock. */
+  private int openClients;
+
+  private volatile boolean hasClients;
+
+  CpuState(CpuBinding binding, CgroupHandle cgroup, CpuState parent, int engines) {
+    this.binding = binding;
+    this.cgroup = cgroup;
+    this.parent = parent;
+    this.entities = new GroupEntity[engines];
+    for (int e = 0; e < engines; e++) {
+      RunQueue parentQueue = parent == null ? null : parent.entities[e].queue;
+      entities[e] = new GroupEntity(this, parentQueue, binding.nextSeq());
+    }
+    this.usage = new AtomicLongArray(engines);
+  }
+
+  boolean isRoot() {
+    return parent == null;
+  }
+
+  void clientOpened() {
+    openClients++;
+    hasClients = true;
+  }
+
+  void clientClosed() {
+    openClients--;
+    hasClients = openClients > 0;
+  }
+
+  /** Adds run time under the binding's lock; a release store so lock-free readers see it whole. */
+  void addUsage(int engine, long nanos) {
+    usage.setRelease(engine, usage.getPlain(engine) + nanos);
+  }
+
+  /** A removed cgroup stays dying while clients opened in it are still open. */
+  @Override
+  public boolean drained() {
+    return !hasClients;
+  }
+
+  @Override
+  public void free() {
+    binding.forget(this);
+  }
+
+  /** {@code cpu.stat}: kernel keys first, then {@code usage_usec.<engine>} per engine. */
+  String stat() {
+    long total = 0;
+    long[] perEngine = new long[usage.length()];
+    for (int e = 0; e < perEngine.length; e++) {
+      perEngine[e] = usage.getAcquire(e);
+      total += perEngine[e];
+    }
+    Keyed.Flat out = Keyed.flat().put("usage_usec", total / 1000);
+    if (!isRoot()) {
+      out.put("nr_periods", pool.nrPeriods)
+          .put("nr_throttled", pool.nrThrottled)
+          .put("throttled_usec", pool.throttledNanos / 1000)
+          .put("nr_bursts", pool.nrBursts)
+          .put("burst_usec", pool.burstNanos / 1000);
+    }
+    for (int e = 0; e < perEngine.length; e++) {
+      out.put("usage_usec." + binding.engineName(e), perEngine[e] / 1000);
+    }
+    return out.toString();
+  }
+
+  @Override
+  public String toString() {
+    return "cpu state of " + cgroup.path() + " on " + binding.deviceName();
+  }
+}
