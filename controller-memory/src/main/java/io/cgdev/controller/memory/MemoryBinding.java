@@ -1,0 +1,368 @@
+package io.cgdev.controller.memory;
+
+import io.cgdev.api.ByteSize;
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.Errno;
+import io.cgdev.api.spi.BindContext;
+import io.cgdev.api.spi.CgroupHandle;
+import io.cgdev.api.spi.DeviceBinding;
+import io.cgdev.api.spi.MemoryCharging;
+import io.cgdev.api.spi.Reclaimer;
+import io.cgdev.api.spi.RegionSpec;
+import io.cgdev.api.spi.StateKey;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The memory controller bound to one device registration: creates the per-cgroup {@link
+ * MemoryState}s and serves {@link MemoryCharging} to the driver.
+ *
+ * <p>Charging is lock-free: {@link PageCounter#tryCharge} walks from the cgroup to the root. When a
+ * level refuses, its {@code max} event is counted and the device's {@link Reclaimer} is asked to
+ * evict from that level's subtree ({@link ReclaimPass}: a pass respecting low, then, if that freed
+ * too little and low held something back, a pass ignoring low); the charge is retried after each
+ * reclaim, at most {@value #MAX_RECLAIM_RETRIES} times (dmem's number) and no longer than reclaim
+ * makes progress, and only then fails with {@code ENOSPC} and an {@code oom} event at the limiting
+ * cgroup. A charge made from inside the reclaimer (e.g. a buffer moved to another region) never
+ * reclaims in turn.
+ *
+ * <p>Capabilities run on any thread; {@link #createState}, {@link #checkReleased}, {@link #unbind} and
+ * the limit writes run under the hierarchy lock.
+ */
+final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging {
+  /** How often a charge reclaims and retries before it fails (dmem's reclaim hook uses 5). */
+  static final int MAX_RECLAIM_RETRIES = 5;
+
+  /** The reclaim pass running on this thread, to attribute its uncharges and stop nested reclaim. */
+  private static final ThreadLocal<ReclaimPass> CURRENT = new ThreadLocal<>();
+
+  private final MemoryController controller;
+  private final StateKey<MemoryState> key;
+  private final String device;
+  private final RegionSpec[] regions;
+  private final Reclaimer reclaimer;
+  private final Set<MemoryState> states = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger reclaiming = new AtomicInteger();
+  private volatile boolean bound = true;
+
+  MemoryBinding(MemoryController controller, BindContext<MemoryState> context) {
+    this.controller = controller;
+    this.key = context.key();
+    this.device = context.registration().name();
+    List<RegionSpec> list = context.registration().spec().regions();
+    if (list.isEmpty()) {
+      throw CgroupException.of(Errno.EINVAL, "device %s offers no memory region to the memory controller", device);
+    }
+    this.regions = list.toArray(RegionSpec[]::new);
+    this.reclaimer = context.registration().spec().reclaimer();
+  }
+
+  StateKey<MemoryState> key() {
+    return key;
+  }
+
+  String deviceName() {
+    return device;
+  }
+
+  int regionCount() {
+    return regions.length;
+  }
+
+  String regionName(int region) {
+    return regions[region].name();
+  }
+
+  RegionSpec regionSpec(int region) {
+    return regions[region];
+  }
+
+  boolean bound() {
+    return bound;
+  }
+
+  // ---- DeviceBinding ----
+
+  @Override
+  public MemoryState createState(CgroupHandle cgroup, MemoryState parent) {
+    long[] capacities = new long[regions.length];
+    for (int r = 0; r < regions.length; r++) {
+      capacities[r] = regions[r].capacity();
+    }
+    MemoryState s = new MemoryState(this, cgroup, parent, capacities);
+    states.add(s);
+    return s;
+  }
+
+  void forget(MemoryState state) {
+    states.remove(state);
+  }
+
+  @Override
+  public void checkReleased() {
+    StringBuilder what = new StringBuilder();
+    for (int r = 0; r < regions.length; r++) {
+      Map<MemoryState, Long> childSums = new IdentityHashMap<>();
+      for (MemoryState s : states) {
+        if (s.parent() != null) {
+          childSums.merge(s.parent(), s.counter(r).usage(), Long::sum);
+        }
+      }
+      List<String> owners = new ArrayList<>();
+      for (MemoryState s : states) {
+        long local = s.counter(r).usage() - childSums.getOrDefault(s, 0L);
+        if (local > 0) {
+          owners.add(local + " bytes charged to " + s.cgroup().path());
+        }
+      }
+      if (!owners.isEmpty()) {
+        owners.sort(null);
+        what.append(what.isEmpty() ? "" : "; ").append(regions[r].name()).append(": ").append(String.join(", ", owners));
+      }
+    }
+    if (!what.isEmpty()) {
+      throw CgroupException.of(Errno.EBUSY, "device %s still holds memory: %s", device, what);
+    }
+  }
+
+  @Override
+  public void unbind() {
+    bound = false;
+    controller.unbound(this);
+  }
+
+  // ---- MemoryCharging ----
+
+  @Override
+  public int region(String name) {
+    checkBound();
+    for (int r = 0; r < regions.length; r++) {
+      if (regions[r].name().equals(name)) {
+        return r;
+      }
+    }
+    throw CgroupException.of(Errno.EINVAL, "device %s has no memory region '%s'", device, name);
+  }
+
+  @Override
+  public void charge(CgroupHandle cgroup, int region, long bytes) {
+    MemoryState s = state(cgroup, region, bytes);
+    if (bytes == 0) {
+      return;
+    }
+    PageCounter c = s.counter(region);
+    PageCounter fail = c.tryCharge(bytes);
+    if (fail == null) {
+      if (c.overHigh() != null) {
+        overHigh(s, region, true);
+      }
+      return;
+    }
+    chargeSlow(s, region, bytes, fail);
+  }
+
+  private void chargeSlow(MemoryState s, int region, long bytes, PageCounter fail) {
+    PageCounter c = s.counter(region);
+    boolean nested = CURRENT.get() != null;
+    MemoryState limiting = s.ownerOf(fail, region);
+    int attempts = 0;
+    while (true) {
+      limiting.count(region, MemoryEvent.MAX);
+      if (nested || attempts == MAX_RECLAIM_RETRIES) {
+        break;
+      }
+      attempts++;
+      long want = Math.max(fail.usage() + bytes - fail.max(), regions[region].pageSize());
+      long freed = reclaim(limiting, region, want);
+      fail = c.tryCharge(bytes);
+      if (fail == null) {
+        if (c.overHigh() != null) {
+          overHigh(s, region, true);
+        }
+        return;
+      }
+      limiting = s.ownerOf(fail, region);
+      if (freed == 0) {
+        break;
+      }
+    }
+    limiting.count(region, MemoryEvent.OOM);
+    s.addHierarchical(region, MemoryState.Stat.FAILED_CHARGES, 1);
+    throw CgroupException.of(Errno.ENOSPC, "%s: cannot charge %d bytes of %s to %s: %s after %d reclaim attempts",
+        device, bytes, regions[region].name(), s.cgroup().path(), limitText(limiting, region), attempts);
+  }
+
+  private String limitText(MemoryState limiting, int region) {
+    PageCounter c = limiting.counter(region);
+    if (limiting.isRoot()) {
+      return "the region is full (" + c.usage() + " of " + c.max() + " bytes in use)";
+    }
+    return "memory.max of " + limiting.cgroup().path() + " (" + ByteSize.format(c.max()) + ") reached, "
+        + c.usage() + " bytes in use";
+  }
+
+  @Override
+  public CgroupHandle tryCharge(CgroupHandle cgroup, int region, long bytes) {
+    MemoryState s = state(cgroup, region, bytes);
+    if (bytes == 0) {
+      return null;
+    }
+    PageCounter c = s.counter(region);
+    PageCounter fail = c.tryCharge(bytes);
+    if (fail == null) {
+      if (c.overHigh() != null) {
+        overHigh(s, region, false);
+      }
+      return null;
+    }
+    MemoryState limiting = s.ownerOf(fail, region);
+    limiting.count(region, MemoryEvent.MAX);
+    s.addHierarchical(region, MemoryState.Stat.FAILED_CHARGES, 1);
+    return limiting.cgroup();
+  }
+
+  @Override
+  public void uncharge(CgroupHandle cgroup, int region, long bytes) {
+    MemoryState s = state(cgroup, region, bytes);
+    if (bytes == 0) {
+      return;
+    }
+    if (!s.counter(region).uncharge(bytes)) {
+      throw CgroupException.of(Errno.EINVAL, "%s: cannot uncharge %d bytes of %s from %s: only %d bytes are charged there",
+          device, bytes, regions[region].name(), cgroup.path(), s.counter(region).usage());
+    }
+    if (reclaiming.get() != 0) {
+      ReclaimPass pass = CURRENT.get();
+      if (pass != null && pass.binding() == this) {
+        s.addHierarchical(region, MemoryState.Stat.EVICTED, bytes);
+        s.addHierarchical(region, MemoryState.Stat.EVICTIONS, 1);
+      }
+    }
+  }
+
+  @Override
+  public long reclaim(CgroupHandle scope, int region, long bytes) {
+    MemoryState s = state(scope, region, bytes);
+    if (bytes == 0) {
+      return 0;
+    }
+    return reclaim(s, region, bytes);
+  }
+
+  @Override
+  public long usage(CgroupHandle cgroup, int region) {
+    return state(cgroup, region, 0).counter(region).usage();
+  }
+
+  // ---- reclaim ----
+
+  /**
+   * Asks the driver to free {@code bytes} below {@code scope}: a pass respecting low, then, if it
+   * freed too little and low held memory back, a pass ignoring low.
+   *
+   * @return bytes freed
+   */
+  long reclaim(MemoryState scope, int region, long bytes) {
+    ReclaimPass first = new ReclaimPass(this, region, bytes, scope, false);
+    long freed = run(first);
+    if (freed < bytes && first.hitLow()) {
+      freed += run(new ReclaimPass(this, region, bytes - freed, scope, true));
+    }
+    scope.addLocal(region, MemoryState.Stat.RECLAIM_REQUESTS, 1);
+    scope.addLocal(region, MemoryState.Stat.RECLAIMED, freed);
+    return freed;
+  }
+
+  private long run(ReclaimPass pass) {
+    ReclaimPass outer = CURRENT.get();
+    CURRENT.set(pass);
+    reclaiming.incrementAndGet();
+    try {
+      return Math.max(0, reclaimer.reclaim(pass));
+    } finally {
+      reclaiming.decrementAndGet();
+      if (outer == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(outer);
+      }
+    }
+  }
+
+  /** Counts {@code high} at every level now above its high and, if allowed, reclaims toward it. */
+  private void overHigh(MemoryState s, int region, boolean mayReclaim) {
+    boolean nested = CURRENT.get() != null;
+    for (MemoryState h = s; h != null; h = h.parent()) {
+      PageCounter c = h.counter(region);
+      long over = c.usage() - c.high();
+      if (over > 0) {
+        h.count(region, MemoryEvent.HIGH);
+        if (mayReclaim && !nested) {
+          reclaim(h, region, over);
+        }
+      }
+    }
+  }
+
+  // ---- limit writes (under the hierarchy lock) ----
+
+  /**
+   * Stores a new max, then unless {@code nonBlocking} reclaims toward it (bounded). Usage may stay
+   * above the new max, as in the kernel; an {@code oom} event is counted then.
+   */
+  void setMax(MemoryState s, int region, long bytes, boolean nonBlocking) {
+    PageCounter c = s.counter(region);
+    c.setMax(bytes);
+    if (!nonBlocking && reclaimToward(s, region, bytes)) {
+      s.count(region, MemoryEvent.OOM);
+    }
+  }
+
+  /** Stores a new high, then unless {@code nonBlocking} reclaims toward it (bounded). */
+  void setHigh(MemoryState s, int region, long bytes, boolean nonBlocking) {
+    s.counter(region).setHigh(bytes);
+    if (!nonBlocking) {
+      reclaimToward(s, region, bytes);
+    }
+  }
+
+  /** @return true if usage is still above {@code target} */
+  private boolean reclaimToward(MemoryState s, int region, long target) {
+    PageCounter c = s.counter(region);
+    for (int i = 0; i < MAX_RECLAIM_RETRIES && c.usage() > target; i++) {
+      if (reclaim(s, region, c.usage() - target) == 0) {
+        break;
+      }
+    }
+    return c.usage() > target;
+  }
+
+  // ---- helpers ----
+
+  private MemoryState state(CgroupHandle cgroup, int region, long bytes) {
+    checkBound();
+    if (region < 0 || region >= regions.length) {
+      throw CgroupException.of(Errno.EINVAL, "%s: no memory region with index %d (the device has %d)", device, region, regions.length);
+    }
+    if (bytes < 0) {
+      throw CgroupException.of(Errno.EINVAL, "%s: negative size %d for region %s", device, bytes, regions[region].name());
+    }
+    return cgroup.state(key);
+  }
+
+  private void checkBound() {
+    if (!bound) {
+      throw CgroupException.of(Errno.ENODEV, "device %s was unregistered", device);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MemoryBinding[" + device + "]";
+  }
+}
