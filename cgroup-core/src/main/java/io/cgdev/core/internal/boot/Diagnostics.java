@@ -1,0 +1,70 @@
+package io.cgdev.core.internal.boot;
+
+import io.cgdev.core.Diagnostic;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Collects boot diagnostics, logging each one as a warning. Used on the booting thread only. */
+public final class Diagnostics {
+  private static final Logger LOG = LoggerFactory.getLogger("io.cgdev.core.Cgroups");
+
+  private final List<Diagnostic> list = new ArrayList<>();
+
+  /** Records and logs one diagnostic. */
+  public void report(String code, String message, Throwable cause) {
+    list.add(new Diagnostic(code, message));
+    if (cause != null) {
+      LOG.warn("{}: {}", code, message, cause);
+    } else {
+      LOG.warn("{}: {}", code, message);
+    }
+  }
+
+  public List<Diagnostic> list() {
+    return List.copyOf(list);
+  }
+
+  /** Where a class comes from: its module and the jar or folder, as far as the JDK tells. */
+  public static String origin(Class<?> type) {
+    StringBuilder sb = new StringBuilder();
+    Module m = type.getModule();
+    if (m.isNamed()) {
+      sb.append("module ").append(m.getName());
+      ModuleLayer layer = m.getLayer();
+      if (layer != null) {
+        layer.configuration().findModule(m.getName())
+            .flatMap(rm -> rm.reference().location())
+            .ifPresent(uri -> sb.append(" at ").append(uri));
+      }
+    } else {
+      sb.append("class path");
+      try {
+        CodeSource cs = type.getProtectionDomain().getCodeSource();
+        if (cs != null && cs.getLocation() != null) {
+          sb.append(" at ").append(cs.getLocation());
+        }
+      } catch (SecurityException e) {
+        sb.append(" (location hidden)");
+      }
+    }
+    return sb.toString();
+  }
+
+  /** A one-line description of a failure: its type and message, and its root cause's. */
+  public static String describe(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String s = t.getClass().getSimpleName() + ": " + t.getMessage();
+    return root == t ? s : s + " (cause " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+  }
+
+  /** Copies of the list for callers who add more later (close). */
+  public List<Diagnostic> mutableCopy() {
+    return new ArrayList<>(list);
+  }
+}

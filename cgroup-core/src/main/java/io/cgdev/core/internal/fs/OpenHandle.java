@@ -1,0 +1,104 @@
+package io.cgdev.core.internal.fs;
+
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.Errno;
+import io.cgdev.api.OpenFile;
+import io.cgdev.api.OpenOptions;
+import io.cgdev.api.spi.FileHandle;
+import io.cgdev.core.internal.hierarchy.Hierarchy;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An open interface file (kernfs's open file): the node resolved at open, the options, and the
+ * per-handle attachment. Used by one thread at a time, as {@link OpenFile} says. Reads regenerate the
+ * content without the lock; writes run under the hierarchy lock. Once the node's entry vanished
+ * (cgroup removed, device unregistered, controller disabled) both fail with {@code ENODEV}.
+ */
+final class OpenHandle implements OpenFile, FileHandle {
+  private final Hierarchy hierarchy;
+  private final String path;
+  private final Node.File file;
+  private final OpenOptions options;
+  private Object attachment;
+  private volatile boolean closed;
+
+  OpenHandle(Hierarchy hierarchy, String path, Node.File file, OpenOptions options) {
+    this.hierarchy = hierarchy;
+    this.path = path;
+    this.file = file;
+    this.options = options;
+  }
+
+  @Override
+  public String path() {
+    return path;
+  }
+
+  @Override
+  public String read() {
+    if (closed || !options.read()) {
+      throw CgroupException.of(Errno.EBADF, "cannot read %s: %s", path, closed ? "the handle is closed" : "not opened for reading");
+    }
+    if (!file.present()) {
+      throw gone();
+    }
+    return file.read(this);
+  }
+
+  @Override
+  public void write(String value) {
+    if (closed || !options.write()) {
+      throw CgroupException.of(Errno.EBADF, "cannot write %s: %s", path, closed ? "the handle is closed" : "not opened for writing");
+    }
+    if (value == null) {
+      throw CgroupException.of(Errno.EINVAL, "cannot write null to %s", path);
+    }
+    int max = file.declaration().maxWriteBytes();
+    if (value.length() > max || (value.length() * 3 > max && value.getBytes(StandardCharsets.UTF_8).length > max)) {
+      throw CgroupException.of(Errno.E2BIG, "cannot write %s: %d bytes is more than the %d a write may carry",
+          path, value.getBytes(StandardCharsets.UTF_8).length, max);
+    }
+    String stripped = value.strip();
+    hierarchy.locked(() -> {
+      if (!file.present()) {
+        throw gone();
+      }
+      file.write(stripped, this);
+    });
+  }
+
+  private CgroupException gone() {
+    return CgroupException.of(Errno.ENODEV, "%s is gone: its cgroup, device or controller went away since it was opened", path);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    attachment = null;
+  }
+
+  @Override
+  public boolean nonBlocking() {
+    return options.nonBlocking();
+  }
+
+  @Override
+  public int callerPid() {
+    return options.callerPid();
+  }
+
+  @Override
+  public Object attachment() {
+    return attachment;
+  }
+
+  @Override
+  public void attach(Object value) {
+    attachment = value;
+  }
+
+  @Override
+  public String toString() {
+    return "open " + path;
+  }
+}

@@ -1,0 +1,265 @@
+package io.cgdev.core.internal.hierarchy;
+
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.CgroupPath;
+import io.cgdev.api.Errno;
+import io.cgdev.api.spi.CgroupHandle;
+import io.cgdev.api.spi.DeviceState;
+import io.cgdev.api.spi.StateKey;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * One cgroup (the kernel's struct cgroup). Identity is the object: one cgroup, one instance, for its
+ * whole life, dying phase included.
+ *
+ * <p>Fields written under the hierarchy lock and read without it are volatile or published
+ * snapshots: the children map is concurrent, the task list an immutable array replaced on change, and
+ * device states live in an array indexed by a binding's slot whose elements are written with
+ * release and read with acquire semantics, so {@link #state} is one volatile read, one bounds check
+ * and one acquire load.
+ */
+public final class Cgroup implements CgroupHandle {
+  private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(DeviceState[].class);
+  static final DeviceState[] NO_STATES = new DeviceState[0];
+  private static final ModelTask[] NO_TASKS = new ModelTask[0];
+
+  private final CgroupPath path;
+  private final Cgroup parent;
+  private final int level;
+  private final int id;
+
+  private volatile boolean online = true;
+  private volatile ConcurrentSkipListMap<String, Cgroup> children;
+  private volatile DeviceState[] states;
+  private volatile ModelTask[] tasks = NO_TASKS;
+  private volatile long subtreeControl;
+  private volatile long maxDepth = Long.MAX_VALUE;
+  private volatile long maxDescendants = Long.MAX_VALUE;
+  private volatile int nrDescendants;
+  private volatile int nrDyingDescendants;
+  private volatile boolean populated;
+  // Only touched under the hierarchy lock.
+  private int populatedChildren;
+  private int dyingChildren;
+
+  Cgroup(CgroupPath path, Cgroup parent, int id, int slotCapacity) {
+    this.path = path;
+    this.parent = parent;
+    this.level = parent == null ? 0 : parent.level + 1;
+    this.id = id;
+    this.states = slotCapacity == 0 ? NO_STATES : new DeviceState[slotCapacity];
+  }
+
+  @Override
+  public CgroupPath path() {
+    return path;
+  }
+
+  @Override
+  public int id() {
+    return id;
+  }
+
+  @Override
+  public Cgroup parent() {
+    return parent;
+  }
+
+  @Override
+  public int level() {
+    return level;
+  }
+
+  @Override
+  public boolean online() {
+    return online;
+  }
+
+  /** The last path name, {@code ""} for the root. */
+  public String name() {
+    return path.name();
+  }
+
+  @Override
+  public <S extends DeviceState> S state(StateKey<S> key) {
+    if (!(key instanceof Binding<S> binding) || !binding.live()) {
+      throw CgroupException.of(Errno.ENODEV, "no state for %s in %s: the device was unregistered", key, path);
+    }
+    S s = binding.stateIn(this);
+    if (s == null) {
+      throw CgroupException.of(Errno.ENODEV, "no state for device %s in %s: the cgroup was removed",
+          binding.registration().name(), path);
+    }
+    return s;
+  }
+
+  /** The state in a slot, or {@code null}; lock-free. */
+  DeviceState stateAt(int slot) {
+    DeviceState[] a = states;
+    return slot < a.length ? (DeviceState) STATE.getAcquire(a, slot) : null;
+  }
+
+  /** Stores a state; under the lock, with the array already big enough. */
+  void setState(int slot, DeviceState state) {
+    STATE.setRelease(states, slot, state);
+  }
+
+  /** Grows the state array to at least {@code capacity}; under the lock. */
+  void ensureCapacity(int capacity) {
+    DeviceState[] a = states;
+    if (a.length < capacity) {
+      states = Arrays.copyOf(a, capacity);
+    }
+  }
+
+  /** The states array as it is now; for teardown under the lock. */
+  DeviceState[] states() {
+    return states;
+  }
+
+  /** The live child with this name, or {@code null}; lock-free. */
+  public Cgroup child(String name) {
+    ConcurrentSkipListMap<String, Cgroup> c = children;
+    return c == null ? null : c.get(name);
+  }
+
+  /** Live children, sorted by name; a weakly consistent view. */
+  public Collection<Cgroup> children() {
+    ConcurrentSkipListMap<String, Cgroup> c = children;
+    return c == null ? List.of() : c.values();
+  }
+
+  /** True if a live child exists. */
+  public boolean hasChildren() {
+    ConcurrentSkipListMap<String, Cgroup> c = children;
+    return c != null && !c.isEmpty();
+  }
+
+  void addChild(Cgroup child) {
+    if (children == null) {
+      children = new ConcurrentSkipListMap<>();
+    }
+    children.put(child.name(), child);
+  }
+
+  void removeChild(Cgroup child) {
+    children.remove(child.name(), child);
+  }
+
+  /** The cgroup's own tasks, sorted by pid; an immutable snapshot. */
+  public ModelTask[] tasks() {
+    return tasks;
+  }
+
+  void addTask(ModelTask task) {
+    ModelTask[] a = tasks;
+    int i = 0;
+    while (i < a.length && a[i].pid() < task.pid()) {
+      i++;
+    }
+    ModelTask[] b = new ModelTask[a.length + 1];
+    System.arraycopy(a, 0, b, 0, i);
+    b[i] = task;
+    System.arraycopy(a, i, b, i + 1, a.length - i);
+    tasks = b;
+  }
+
+  void removeTask(ModelTask task) {
+    ModelTask[] a = tasks;
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] == task) {
+        ModelTask[] b = new ModelTask[a.length - 1];
+        System.arraycopy(a, 0, b, 0, i);
+        System.arraycopy(a, i + 1, b, i, a.length - i - 1);
+        tasks = a.length == 1 ? NO_TASKS : b;
+        return;
+      }
+    }
+  }
+
+  /** The enable mask of {@code cgroup.subtree_control}. */
+  public long subtreeControl() {
+    return subtreeControl;
+  }
+
+  void subtreeControl(long mask) {
+    subtreeControl = mask;
+  }
+
+  /** The mask of controllers whose files this cgroup shows: all at the root, else the parent's enables. */
+  public long visibleMask(long all) {
+    Cgroup p = parent;
+    return p == null ? all : p.subtreeControl;
+  }
+
+  public long maxDepth() {
+    return maxDepth;
+  }
+
+  void maxDepth(long v) {
+    maxDepth = v;
+  }
+
+  public long maxDescendants() {
+    return maxDescendants;
+  }
+
+  void maxDescendants(long v) {
+    maxDescendants = v;
+  }
+
+  public int nrDescendants() {
+    return nrDescendants;
+  }
+
+  public int nrDyingDescendants() {
+    return nrDyingDescendants;
+  }
+
+  void addDescendants(int delta) {
+    nrDescendants += delta;
+  }
+
+  void addDyingDescendants(int delta) {
+    nrDyingDescendants += delta;
+  }
+
+  int dyingChildren() {
+    return dyingChildren;
+  }
+
+  void addDyingChildren(int delta) {
+    dyingChildren += delta;
+  }
+
+  /** 1 while this cgroup or a descendant has a task. */
+  public boolean populated() {
+    return populated;
+  }
+
+  void populated(boolean p) {
+    populated = p;
+  }
+
+  int populatedChildren() {
+    return populatedChildren;
+  }
+
+  void addPopulatedChildren(int delta) {
+    populatedChildren += delta;
+  }
+
+  void offline() {
+    online = false;
+  }
+
+  @Override
+  public String toString() {
+    return path.toString();
+  }
+}
