@@ -55,8 +55,12 @@ final class FakeTree {
   private final StateKey<CpuState> key;
 
   FakeTree(String... engines) {
+    this(engines.length == 0 ? List.of("rcs0") : List.of(engines));
+  }
+
+  FakeTree(List<String> engines) {
     DeviceSpec.Builder b = DeviceSpec.builder("gpu0", "fake").controllers("cpu").clock(clock);
-    for (String e : engines.length == 0 ? new String[] {"rcs0"} : engines) {
+    for (String e : engines) {
       b.engine(new EngineSpec(e, "render"));
     }
     spec = b.build();

@@ -1,0 +1,35 @@
+package io.cgdev.controller.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Structural checks of the run queues; call while holding the binding's lock. */
+final class Invariants {
+  private Invariants() {}
+
+  /** Every queue is a valid heap; a group is queued exactly when it is active and not throttled. */
+  static void checkQueues(FakeTree tree) {
+    for (FakeTree.Cg cg : tree.all) {
+      CpuState s = cg.state;
+      for (GroupEntity ge : s.entities) {
+        RunQueue q = ge.queue;
+        for (int i = 0; i < q.size(); i++) {
+          SchedEntity e = q.at(i);
+          assertThat(e.heapIndex).as("heap index in %s", cg).isEqualTo(i);
+          assertThat(e.parentQueue).isSameAs(q);
+          if (i > 0) {
+            SchedEntity p = q.at((i - 1) / 2);
+            assertThat(p.vruntime < e.vruntime || (p.vruntime == e.vruntime && p.seq < e.seq))
+                .as("heap order in %s", cg).isTrue();
+          }
+          if (e instanceof ClientEntity ce) {
+            assertThat(ce.client.closed).as("closed client queued in %s", cg).isFalse();
+          }
+        }
+        if (!s.isRoot()) {
+          boolean shouldQueue = !q.isEmpty() && !s.pool.throttled();
+          assertThat(ge.queued()).as("group %s queued iff active and not throttled", cg).isEqualTo(shouldQueue);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package io.cgdev.controller.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.Errno;
+import io.cgdev.api.spi.TimeSharing;
+import io.cgdev.api.spi.TimeSharing.Client;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Test;
+
+/** Clients, errors, unbinding, and the pick rules. */
+class TimeSharingLifecycleTest {
+  private final FakeTree tree = new FakeTree("rcs0", "bcs0");
+  private final TimeSharing ts = tree.timeSharing();
+
+  private static Consumer<CgroupException> errno(Errno errno) {
+    return e -> assertThat(e.errno()).isEqualTo(errno);
+  }
+
+  @Test
+  void nothingRunnableMeansNothingPicked() {
+    ts.open(tree.root, "idle");
+    assertThat(ts.pickNext(0)).isNull();
+    assertThat(ts.nextUnthrottle()).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
+  void onlyRunnableClientsOnThatEngineArePicked() {
+    FakeTree.Cg a = tree.mkdir(tree.root, "a");
+    Client c = ts.open(a, "c");
+    c.setRunnable(1, true);
+    assertThat(ts.pickNext(0)).isNull();
+    assertThat(ts.pickNext(1)).isSameAs(c);
+    c.setRunnable(1, false);
+    assertThat(ts.pickNext(1)).isNull();
+    c.setRunnable(1, true);
+    c.close();
+    assertThat(ts.pickNext(1)).isNull();
+    c.close(); // idempotent
+    assertThat(c.cgroup()).isSameAs(a);
+    assertThat(c.label()).isEqualTo("c");
+  }
+
+  @Test
+  void badArgumentsAreEinval() {
+    Client c = ts.open(tree.root, "c");
+    assertThatThrownBy(() -> ts.pickNext(2)).isInstanceOfSatisfying(CgroupException.class, errno(Errno.EINVAL))
+        .hasMessageContaining("no engine 2");
+    assertThatThrownBy(() -> c.setRunnable(-1, true)).isInstanceOfSatisfying(CgroupException.class, errno(Errno.EINVAL));
+    assertThatThrownBy(() -> c.ran(0, -5)).isInstanceOfSatisfying(CgroupException.class, errno(Errno.EINVAL))
+        .hasMessageContaining("-5");
+    c.close();
+    assertThatThrownBy(() -> c.setRunnable(0, true)).isInstanceOfSatisfying(CgroupException.class, errno(Errno.EINVAL))
+        .hasMessageContaining("closed");
+  }
+
+  @Test
+  void aThrottledGroupReturnsAtThePeriodBoundary() {
+    FakeTree.Cg a = tree.mkdir(tree.root, "a");
+    tree.write(a, "cpu.max", "10000 100000");
+    Client c = ts.open(a, "c");
+    c.setRunnable(0, true);
+    c.setRunnable(1, true);
+    assertThat(ts.pickNext(0)).isSameAs(c);
+    tree.clock.set(10_000_000); // the run ended at 10 ms: throttled from then on
+    c.ran(0, 10_000_000);
+    assertThat(ts.pickNext(0)).isNull();
+    assertThat(ts.pickNext(1)).as("throttling holds on every engine").isNull();
+    assertThat(ts.nextUnthrottle()).isEqualTo(100_000_000);
+    tree.clock.set(99_999_999);
+    assertThat(ts.pickNext(0)).isNull();
+    tree.clock.set(100_000_000);
+    assertThat(ts.pickNext(0)).isSameAs(c);
+    assertThat(ts.nextUnthrottle()).isEqualTo(Long.MAX_VALUE);
+    assertThat(tree.stat(a, "throttled_usec")).isEqualTo(90_000);
+    assertThat(tree.stat(a, "nr_throttled")).isEqualTo(1);
+    assertThat(tree.stat(a, "nr_periods")).isEqualTo(1);
+  }
+
+  @Test
+  void liftingTheLimitUnthrottlesAtOnce() {
+    FakeTree.Cg a = tree.mkdir(tree.root, "a");
+    tree.write(a, "cpu.max", "10000 100000");
+    Client c = ts.open(a, "c");
+    c.setRunnable(0, true);
+    c.ran(0, 20_000_000);
+    assertThat(ts.pickNext(0)).isNull();
+    tree.clock.set(5_000_000);
+    tree.write(a, "cpu.max", "max");
+    assertThat(ts.pickNext(0)).isSameAs(c);
+    assertThat(tree.stat(a, "throttled_usec")).isEqualTo(5_000);
+  }
+
+  @Test
+  void checkReleasedNamesOpenClientsAndUnbindMakesCallsFailWithEnodev() {
+    FakeTree.Cg a = tree.mkdir(tree.root, "a");
+    Client c1 = ts.open(a, "drm-client-1");
+    Client c2 = ts.open(tree.root, "drm-client-2");
+    assertThat(a.state.drained()).isFalse();
+    assertThatThrownBy(tree::unregister).isInstanceOfSatisfying(CgroupException.class, errno(Errno.EBUSY))
+        .hasMessageContaining("gpu0").hasMessageContaining("drm-client-1 (/a)").hasMessageContaining("drm-client-2 (/)");
+    assertThat(ts.pickNext(0)).as("a refused release changes nothing").isNull();
+    c1.close();
+    c2.close();
+    assertThat(a.state.drained()).isTrue();
+    tree.unregister();
+    assertThatThrownBy(() -> ts.pickNext(0)).isInstanceOfSatisfying(CgroupException.class, errno(Errno.ENODEV));
+    assertThatThrownBy(ts::nextUnthrottle).isInstanceOfSatisfying(CgroupException.class, errno(Errno.ENODEV));
+    assertThatThrownBy(() -> ts.open(a, "late")).isInstanceOfSatisfying(CgroupException.class, errno(Errno.ENODEV));
+    assertThatThrownBy(() -> c1.ran(0, 1)).isInstanceOfSatisfying(CgroupException.class, errno(Errno.ENODEV));
+    assertThatThrownBy(() -> c1.setRunnable(0, false)).isInstanceOfSatisfying(CgroupException.class, errno(Errno.ENODEV));
+  }
+
+  @Test
+  void unbindWithoutTheCoreLookupStillFailsWithEnodev() {
+    Client c = ts.open(tree.root, "c");
+    c.close();
+    tree.binding.unbind();
+    assertThatThrownBy(() -> tree.binding.open(tree.root, "x")).isInstanceOfSatisfying(CgroupException.class, errno(Errno.ENODEV))
+        .hasMessageContaining("gpu0");
+  }
+
+  @Test
+  void aDeviceWithoutEnginesCannotBind() {
+    assertThatThrownBy(() -> new FakeTree(java.util.List.of())).isInstanceOfSatisfying(CgroupException.class, errno(Errno.EINVAL))
+        .hasMessageContaining("no engines");
+  }
+
+  /** Random operations keep the queue invariants; the seed is printed on failure. */
+  @RepeatedTest(30)
+  void randomOperationsKeepTheInvariants(RepetitionInfo info) {
+    long seed = 9001L * info.getCurrentRepetition();
+    Random r = new Random(seed);
+    FakeTree.Cg a = tree.mkdir(tree.root, "a");
+    FakeTree.Cg b = tree.mkdir(tree.root, "b");
+    FakeTree.Cg a1 = tree.mkdir(a, "a1");
+    FakeTree.Cg[] groups = {tree.root, a, b, a1, tree.mkdir(a1, "x"), tree.mkdir(b, "y")};
+    tree.write(a, "cpu.max", "20000 100000");
+    tree.write(groups[4], "cpu.max", "5000 10000");
+    Client[] clients = new Client[12];
+    try {
+      for (int i = 0; i < 5000; i++) {
+        int k = r.nextInt(clients.length);
+        int engine = r.nextInt(2);
+        switch (r.nextInt(6)) {
+          case 0 -> {
+            if (clients[k] != null) {
+              clients[k].close();
+            }
+            clients[k] = ts.open(groups[r.nextInt(groups.length)], "c" + k);
+          }
+          case 1 -> {
+            if (clients[k] != null) {
+              clients[k].setRunnable(engine, r.nextBoolean());
+            }
+          }
+          case 2, 3 -> {
+            Client c = ts.pickNext(engine);
+            if (c != null) {
+              assertThat(((CpuClient) c).runnable(engine)).as("seed %d: picked a client not runnable", seed).isTrue();
+              c.ran(engine, r.nextInt(3_000_000));
+            }
+          }
+          case 4 -> tree.clock.advance(r.nextInt(2_000_000));
+          default -> tree.write(groups[1 + r.nextInt(groups.length - 1)], "cpu.weight", Integer.toString(1 + r.nextInt(10_000)));
+        }
+        Invariants.checkQueues(tree);
+      }
+    } catch (AssertionError | RuntimeException e) {
+      throw new AssertionError("failed with seed " + seed, e);
+    }
+  }
+}
