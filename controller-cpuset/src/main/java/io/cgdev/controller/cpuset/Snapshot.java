@@ -20,12 +20,15 @@ final class Snapshot {
     this.owners = owners;
   }
 
-  /** The engines of all valid isolated partitions ({@code cpuset.cpus.isolated}). */
+  /**
+   * {@code cpuset.cpus.isolated}: the engines valid isolated partitions keep for themselves (their
+   * effective engines, so not those they handed on to child partitions of their own).
+   */
   long isolated() {
     long mask = 0;
     for (Effective e : effective) {
       if (e != null && e.validPartition() && e.partition() == Partition.ISOLATED) {
-        mask |= e.exclusive();
+        mask |= e.cpus();
       }
     }
     return mask;
