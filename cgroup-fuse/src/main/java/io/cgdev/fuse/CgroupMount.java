@@ -124,6 +124,11 @@ public final class CgroupMount implements AutoCloseable {
     return operations.directIo();
   }
 
+  /** Files open through the mount now (tests check that dead clients release theirs). */
+  int openFiles() {
+    return operations.openHandles();
+  }
+
   /** Blocks until the mount is closed. */
   public void awaitUnmount() throws InterruptedException {
     unmounted.await();
