@@ -106,6 +106,14 @@ final class PageCounter {
     return failcnt;
   }
 
+  long minUsage() {
+    return minUsage;
+  }
+
+  long lowUsage() {
+    return lowUsage;
+  }
+
   long childrenMinUsage() {
     return childrenMinUsage;
   }

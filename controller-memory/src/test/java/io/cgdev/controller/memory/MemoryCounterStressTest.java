@@ -1,0 +1,155 @@
+package io.cgdev.controller.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cgdev.api.spi.CgroupHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hammers the lock-free charge path from several threads (10^6 operations in all: charges, uncharges,
+ * protection changes) over a tree with limits, and checks the invariants: no counter ever below
+ * zero (watched live by a reader thread), and at quiescent points parent usage equal to the sum of
+ * its children plus its own charges (so never below their sum), usage never above max, the
+ * children's protected-usage sums consistent; everything zero after all uncharges.
+ */
+class MemoryCounterStressTest {
+  private static final int THREADS = 3;
+  private static final int OPS_PER_THREAD = 1_000_000 / THREADS;
+  private static final int ROUND = 20_000;
+  private static final long PAGE = 4096;
+
+  @Test
+  void invariantsHoldUnderConcurrentCharging() throws Exception {
+    Fixture f = Fixture.oneRegion(4096 * PAGE);
+    String[] paths = {"/a", "/a/a1", "/a/a2", "/b", "/b/b1", "/b/b1/x"};
+    for (String p : paths) {
+      f.mkdir(p);
+    }
+    f.write("/a", "max", Long.toString(1000 * PAGE));
+    f.write("/b/b1", "max", Long.toString(700 * PAGE));
+    f.write("/a/a1", "min", Long.toString(300 * PAGE));
+    f.write("/b/b1/x", "low", Long.toString(200 * PAGE));
+    List<String> all = new ArrayList<>(List.of("/", "/a", "/a/a1", "/a/a2", "/b", "/b/b1", "/b/b1/x"));
+    CgroupHandle[] targets = {f.cg("/a/a1"), f.cg("/a/a2"), f.cg("/b/b1/x"), f.cg("/b/b1"), f.cg("/a")};
+    ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+    CyclicBarrier pause = new CyclicBarrier(THREADS + 1);
+    AtomicBoolean done = new AtomicBoolean();
+
+    Thread watcher = new Thread(() -> {
+      while (!done.get()) {
+        for (String p : all) {
+          PageCounter c = f.state(p).counter(0);
+          if (c.usage() < 0 || c.childrenMinUsage() < 0 || c.childrenLowUsage() < 0) {
+            problems.add("negative counter at " + p + ": " + c.usage());
+          }
+        }
+      }
+    });
+    watcher.start();
+
+    List<Thread> workers = new ArrayList<>();
+    long[][] held = new long[THREADS][targets.length];
+    for (int t = 0; t < THREADS; t++) {
+      int me = t;
+      long seed = 42L * (t + 1);
+      Thread w = new Thread(() -> {
+        Random rnd = new Random(seed);
+        try {
+          for (int op = 0; op < OPS_PER_THREAD; op++) {
+            int i = rnd.nextInt(targets.length);
+            int kind = rnd.nextInt(100);
+            if (kind < 50) {
+              long bytes = (1 + rnd.nextInt(16)) * PAGE;
+              if (f.charging.tryCharge(targets[i], 0, bytes) == null) {
+                held[me][i] += bytes;
+              }
+            } else if (kind < 99) {
+              long bytes = Math.min(held[me][i], (1 + rnd.nextInt(16)) * PAGE);
+              f.charging.uncharge(targets[i], 0, bytes);
+              held[me][i] -= bytes;
+            } else {
+              PageCounter c = f.state(paths[rnd.nextInt(paths.length)]).counter(0);
+              if (rnd.nextBoolean()) {
+                c.setMin(rnd.nextInt(500) * PAGE);
+              } else {
+                c.setLow(rnd.nextInt(500) * PAGE);
+              }
+            }
+            if ((op + 1) % ROUND == 0) {
+              pause.await(); // stop at a quiescent point
+              pause.await(); // wait for the check
+            }
+          }
+        } catch (Exception e) {
+          problems.add("worker failed: " + e);
+        }
+      });
+      workers.add(w);
+      w.start();
+    }
+    for (int round = 0; round < OPS_PER_THREAD / ROUND; round++) {
+      pause.await();
+      checkQuiescent(f, all, targets, held, problems);
+      pause.await();
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    for (int t = 0; t < THREADS; t++) {
+      for (int i = 0; i < targets.length; i++) {
+        f.charging.uncharge(targets[i], 0, held[t][i]);
+      }
+    }
+    done.set(true);
+    watcher.join();
+    assertThat(problems).isEmpty();
+    for (String p : all) {
+      PageCounter c = f.state(p).counter(0);
+      assertThat(c.usage()).as(p).isZero();
+      assertThat(c.childrenMinUsage()).as(p).isZero();
+      assertThat(c.childrenLowUsage()).as(p).isZero();
+      assertThat(f.state(p).drained()).isTrue();
+    }
+    assertThat(f.state("/a").counter(0).failcnt() + f.state("/b/b1").counter(0).failcnt()).isPositive();
+  }
+
+  private static void checkQuiescent(Fixture f, List<String> all, CgroupHandle[] targets, long[][] held,
+      ConcurrentLinkedQueue<String> problems) {
+    for (String p : all) {
+      MemoryState s = f.state(p);
+      PageCounter c = s.counter(0);
+      long own = 0;
+      for (int i = 0; i < targets.length; i++) {
+        if (targets[i] == s.cgroup()) {
+          for (long[] h : held) {
+            own += h[i];
+          }
+        }
+      }
+      long children = 0;
+      long childrenMin = 0;
+      long childrenLow = 0;
+      for (MemoryState child : s.children()) {
+        children += child.counter(0).usage();
+        childrenMin += child.counter(0).minUsage();
+        childrenLow += child.counter(0).lowUsage();
+      }
+      if (c.usage() != children + own) {
+        problems.add(p + ": usage " + c.usage() + " != children " + children + " + own " + own);
+      }
+      if (c.usage() > c.max()) {
+        problems.add(p + ": usage " + c.usage() + " above max " + c.max());
+      }
+      if (c.childrenMinUsage() != childrenMin || c.childrenLowUsage() != childrenLow) {
+        problems.add(p + ": children protected sums " + c.childrenMinUsage() + "/" + c.childrenLowUsage()
+            + " != " + childrenMin + "/" + childrenLow);
+      }
+    }
+  }
+}
