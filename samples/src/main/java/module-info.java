@@ -1,7 +1,25 @@
-/** The cgdev tool and demo. */
+/**
+ * The cgdev tool: the {@code cgdev} command line (demo, scenarios, shell, tree, snapshot), the
+ * scenario engine and the report writer. The only module of cgdev with an SLF4J binding
+ * (slf4j-simple, warn level unless {@code --verbose}).
+ *
+ * @uses io.cgdev.api.spi.Controller through the core's discovery, plus plugin folders given with
+ *     {@code --plugins}
+ * @uses io.cgdev.api.spi.DriverProvider likewise
+ */
 module io.cgdev.samples {
   requires io.cgdev.api;
   requires io.cgdev.core;
+  requires io.cgdev.i915;
   requires info.picocli;
   requires org.slf4j;
+  requires tools.jackson.core;
+  requires tools.jackson.databind;
+  requires tools.jackson.dataformat.yaml;
+  requires org.jline;
+
+  opens io.cgdev.samples to info.picocli;
+
+  uses io.cgdev.api.spi.Controller;
+  uses io.cgdev.api.spi.DriverProvider;
 }

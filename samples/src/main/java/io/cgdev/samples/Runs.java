@@ -1,0 +1,90 @@
+package io.cgdev.samples;
+
+import io.cgdev.drm.DrmDevice;
+import io.cgdev.i915.I915Driver;
+import io.cgdev.samples.report.Report;
+import io.cgdev.samples.report.ReportWriter;
+import io.cgdev.samples.scenario.Durations;
+import io.cgdev.samples.scenario.Scenario;
+import io.cgdev.samples.sim.Progress;
+import io.cgdev.samples.sim.ScenarioRunner;
+import io.cgdev.samples.tree.TreeWalker;
+import io.cgdev.samples.world.World;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options and steps shared by {@code cgdev demo}, {@code cgdev run} and {@code cgdev fdinfo}. */
+final class Runs {
+  @Option(names = "--out", paramLabel = "DIR", description = "where report.json and report.html go (default: ${DEFAULT-VALUE})")
+  Path out = Path.of("cgdev-out");
+
+  @Option(names = "--duration", paramLabel = "TIME", description = "override the scenario's simulated duration, e.g. 2s")
+  String duration;
+
+  @Option(names = "--json", description = "print the report as JSON on stdout (instead of the tree and the table)")
+  boolean json;
+
+  @Option(names = "--no-progress", description = "no progress bar on stderr")
+  boolean noProgress;
+
+  @Option(names = "--no-tree", description = "do not print the cgroup tree at the end")
+  boolean noTree;
+
+  /** The scenario with the duration override applied. */
+  Scenario adjust(Scenario s) {
+    if (duration == null) {
+      return s;
+    }
+    try {
+      return s.withDuration(Durations.parse(duration));
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new Main()), "--duration: " + e.getMessage());
+    }
+  }
+
+  /** The DRM devices of the probed drivers, by name. */
+  static Map<String, DrmDevice> drmDevices(World w) {
+    Map<String, DrmDevice> devices = new LinkedHashMap<>();
+    w.cgroups().driver(I915Driver.class).ifPresent(d -> d.devices().forEach(dev -> devices.put(dev.name(), dev)));
+    return devices;
+  }
+
+  /** A runner for a scenario in a booted world. */
+  ScenarioRunner runner(World w, Scenario s) {
+    boolean terminal = !noProgress && io.cgdev.samples.shell.InteractiveShell.isTerminal();
+    Progress progress = noProgress ? Progress.NONE : Progress.bar(System.err, terminal);
+    ScenarioRunner runner = new ScenarioRunner(w.fs(), w.tasks(), w.cgroups().controllers(), drmDevices(w), s,
+        Worlds.device(w, s), progress);
+    if (!w.plugins().modules().isEmpty()) {
+      runner.note("plugins loaded: " + String.join(", ", w.plugins().modules().stream().sorted().toList()));
+    }
+    return runner;
+  }
+
+  /** Prints and writes what a finished run produced. */
+  int finish(World w, Report report, PrintWriter stdout, PrintWriter stderr) throws IOException {
+    ReportWriter.writeFiles(report, out);
+    if (json) {
+      stdout.println(ReportWriter.json(report));
+    } else {
+      if (!noTree) {
+        stdout.println("The cgroup tree (per-device files, core files left out):");
+        stdout.print(new TreeWalker(w.fs()).render("/"));
+        stdout.println();
+      }
+      stdout.print(ReportWriter.table(report));
+      stdout.println();
+      stdout.println("report: " + out.resolve("report.json") + ", " + out.resolve("report.html"));
+    }
+    stdout.flush();
+    stderr.println(String.format(Locale.ROOT, "simulated %s in %.0f ms: %d events, %.0f events/s",
+        Durations.format(report.durationNanos()), report.wallNanos() / 1e6, report.events(), report.eventsPerSecond()));
+    stderr.flush();
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,66 @@
+package io.cgdev.samples;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where {@code --with-samples} finds the example plugins: {@code $CGDEV_SAMPLES} (a folder of jars)
+ * if set, else the build folders of {@code sample-gem-controller} and {@code sample-rdma-driver} next
+ * to the tool's own module in the source tree.
+ */
+final class SamplePlugins {
+  /** The built-in demo scenario (a resource of this module). */
+  static final String DEMO_SCENARIO = "/io/cgdev/samples/scenario/demo.yaml";
+  /** The demo with sections for the example plugins (gem limits, rdma memory). */
+  static final String DEMO_WITH_SAMPLES_SCENARIO = "/io/cgdev/samples/scenario/demo-with-samples.yaml";
+
+  private static final List<String> MODULES = List.of("sample-gem-controller", "sample-rdma-driver");
+
+  private SamplePlugins() {}
+
+  static List<Path> folders() {
+    String env = System.getenv("CGDEV_SAMPLES");
+    if (env != null && !env.isBlank()) {
+      return List.of(Path.of(env));
+    }
+    Path repo = repositoryRoot();
+    List<Path> found = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (String module : MODULES) {
+      Path target = repo == null ? null : repo.resolve(module).resolve("target");
+      if (target != null && Files.isDirectory(target)) {
+        found.add(target);
+      } else {
+        missing.add(module);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("--with-samples: no build of " + missing
+          + " found; build them (./mvnw -q package -pl " + String.join(",", MODULES) + " -am) or set CGDEV_SAMPLES");
+    }
+    return found;
+  }
+
+  /** The source tree the tool's jar was built in: {@code <repo>/samples/target/samples-*.jar}. */
+  private static Path repositoryRoot() {
+    try {
+      var cs = SamplePlugins.class.getProtectionDomain().getCodeSource();
+      if (cs == null) {
+        return null;
+      }
+      Path p = Path.of(cs.getLocation().toURI()).toAbsolutePath();
+      // a jar in samples/target, or classes in samples/<out>/classes
+      for (Path q = p; q != null; q = q.getParent()) {
+        if (Files.isRegularFile(q.resolve("mvnw")) && Files.isDirectory(q.resolve("samples"))) {
+          return q;
+        }
+      }
+      return null;
+    } catch (URISyntaxException | SecurityException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,448 @@
+package io.cgdev.samples.sim;
+
+import io.cgdev.api.ByteSize;
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.CgroupFs;
+import io.cgdev.api.CgroupPath;
+import io.cgdev.api.IdList;
+import io.cgdev.api.Keyed;
+import io.cgdev.api.Task;
+import io.cgdev.api.Tasks;
+import io.cgdev.drm.DrmDevice;
+import io.cgdev.drm.DrmFile;
+import io.cgdev.drm.GemObject;
+import io.cgdev.samples.report.Report;
+import io.cgdev.samples.report.Report.TenantReport;
+import io.cgdev.samples.scenario.Durations;
+import io.cgdev.samples.scenario.Scenario;
+import io.cgdev.samples.scenario.Scenario.Tenant;
+import io.cgdev.samples.scenario.Scenario.Workload;
+import io.cgdev.samples.scenario.ScenarioException;
+import io.cgdev.samples.scenario.TreeBuilder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs a scenario on a booted hierarchy, in simulated time: builds its cgroup tree through the file
+ * view, starts one task and one DRM client per workload, then, tick by tick, lets each workload
+ * submit batches (its {@code load} in engines' worth of demand) and allocate or free GEM buffers,
+ * advances the device, and samples the tenants' files ({@code memory.current}, {@code cpu.stat})
+ * for the report. One engine for {@code cgdev demo} and {@code cgdev run}.
+ *
+ * <p>Single-threaded: call {@link #run} once, on one thread.
+ */
+public final class ScenarioRunner {
+  private final CgroupFs fs;
+  private final Tasks worldTasks;
+  private final Set<String> controllers;
+  private final Map<String, DrmDevice> devices;
+  private final Scenario scenario;
+  private final String device;
+  private final Progress progress;
+  private final List<String> notes = new ArrayList<>();
+  private final List<Stream> streams = new ArrayList<>();
+  private final Map<String, Stats> stats = new LinkedHashMap<>();
+  private final Map<String, String> fdinfo = new LinkedHashMap<>();
+  private long events;
+
+  /**
+   * @param tasks the process table the workloads' tasks start in
+   * @param devices the DRM devices by name (workloads run on them)
+   * @param device the scenario's default device
+   */
+  public ScenarioRunner(CgroupFs fs, Tasks tasks, Set<String> controllers, Map<String, DrmDevice> devices, Scenario scenario,
+      String device, Progress progress) {
+    this.fs = fs;
+    this.worldTasks = tasks;
+    this.controllers = Set.copyOf(controllers);
+    this.devices = Map.copyOf(devices);
+    this.scenario = scenario;
+    this.device = device;
+    this.progress = progress;
+  }
+
+  /** Each client's fdinfo at the end of {@link #run}, by task; empty before. */
+  public Map<String, String> fdinfo() {
+    return java.util.Collections.unmodifiableMap(fdinfo);
+  }
+
+  /** Adds a line to the report's notes. */
+  public ScenarioRunner note(String line) {
+    notes.add(line);
+    return this;
+  }
+
+  /** Per-tenant counters the workloads keep (the files do not know about buffers). */
+  private static final class Stats {
+    long allocations;
+    long failed;
+    long evictions;
+  }
+
+  /** One DRM client of a workload: the task, its file, its buffers and its demand. */
+  private final class Stream {
+    final Workload w;
+    final Tenant tenant;
+    final DrmDevice dev;
+    final DrmFile file;
+    final double duty;
+    final ArrayDeque<Integer> buffers = new ArrayDeque<>();
+    double allowance;
+    double allocCredit;
+    long submitted;
+    int nextBuffer;
+
+    Stream(Workload w, Tenant tenant, DrmDevice dev, DrmFile file, double duty) {
+      this.w = w;
+      this.tenant = tenant;
+      this.dev = dev;
+      this.file = file;
+      this.duty = duty;
+    }
+
+    Stats stats() {
+      return stats.get(tenant.path());
+    }
+
+    void step(long tick) {
+      // memory: fill up to the working set, then churn at the given rate (oldest freed first)
+      if (w.bufferBytes() > 0) {
+        if (buffers.size() < w.buffers()) {
+          allocate();
+        } else if (w.allocPerSecond() > 0) {
+          allocCredit += w.allocPerSecond() * tick / 1e9;
+          while (allocCredit >= 1) {
+            allocCredit -= 1;
+            free(buffers.pollFirst());
+            allocate();
+          }
+        }
+      }
+      // time: open-loop demand of `duty` engines, with a bounded queue (a blocked client waits)
+      if (w.engineClass() != null && duty > 0) {
+        long backlog = submitted - file.runtime(w.engineClass());
+        allowance += duty * tick;
+        long cap = (long) (2 * duty * tick) + 2 * w.batchNanos();
+        while (allowance >= w.batchNanos() && backlog < cap) {
+          int[] use = buffers.isEmpty() ? new int[0] : new int[] {nextBuffer()};
+          dev.submit(file, w.engineClass(), w.batchNanos(), use);
+          submitted += w.batchNanos();
+          backlog += w.batchNanos();
+          allowance -= w.batchNanos();
+          events++;
+        }
+        if (backlog >= cap) {
+          allowance = Math.min(allowance, w.batchNanos());
+        }
+      }
+    }
+
+    private int nextBuffer() {
+      List<Integer> list = List.copyOf(buffers);
+      return list.get(nextBuffer++ % list.size());
+    }
+
+    private void allocate() {
+      events++;
+      try {
+        String[] placements = w.placements().toArray(String[]::new);
+        buffers.addLast(file.createGem(w.bufferBytes(), placements));
+        stats().allocations++;
+      } catch (CgroupException e) {
+        stats().failed++;
+      }
+    }
+
+    void free(Integer handle) {
+      if (handle == null) {
+        return;
+      }
+      events++;
+      GemObject o = file.object(handle);
+      stats().evictions += o.evictions();
+      file.closeHandle(handle);
+    }
+
+    long liveEvictions() {
+      long n = 0;
+      for (int h : buffers) {
+        n += file.object(h).evictions();
+      }
+      return n;
+    }
+  }
+
+  /**
+   * Builds the tree, runs the workloads for the scenario's duration and reports.
+   *
+   * @throws ScenarioException when the tree or a workload refers to something the hierarchy refuses
+   */
+  public Report run() {
+    new TreeBuilder(fs, controllers, device).build(scenario);
+    List<Tenant> all = scenario.allTenants();
+    for (Tenant t : all) {
+      stats.put(t.path(), new Stats());
+    }
+    List<Task> tasks = new ArrayList<>();
+    for (Tenant t : all) {
+      for (Workload w : t.workloads()) {
+        start(t, w, tasks);
+      }
+    }
+    long duration = scenario.durationNanos();
+    long tick = scenario.tickNanos();
+    long sampleEvery = Math.max(tick, duration / scenario.samples());
+    List<Tenant> leaves = all.stream().filter(t -> t.children().isEmpty()).toList();
+    List<Long> times = new ArrayList<>();
+    Map<String, List<Double>> shareSeries = new LinkedHashMap<>();
+    Map<String, List<Long>> memorySeries = new LinkedHashMap<>();
+    leaves.forEach(t -> shareSeries.put(t.path(), new ArrayList<>()));
+    all.forEach(t -> memorySeries.put(t.path(), new ArrayList<>()));
+    Map<String, Long> lastUsage = new HashMap<>();
+    Map<String, Long> startUsage = new HashMap<>();
+    for (Tenant t : all) {
+      long u = usageUsec(t.path());
+      lastUsage.put(t.path(), u);
+      startUsage.put(t.path(), u);
+    }
+
+    long startWall = System.nanoTime();
+    long nextSample = sampleEvery;
+    for (long now = 0; now < duration; ) {
+      long step = Math.min(tick, duration - now);
+      for (Stream s : streams) {
+        s.step(step);
+      }
+      for (DrmDevice d : usedDevices()) {
+        d.runFor(step);
+      }
+      now += step;
+      events++;
+      if (now >= nextSample || now == duration) {
+        nextSample += sampleEvery;
+        times.add(now);
+        long total = 0;
+        Map<String, Long> delta = new HashMap<>();
+        for (Tenant t : leaves) {
+          long u = usageUsec(t.path());
+          delta.put(t.path(), u - lastUsage.get(t.path()));
+          lastUsage.put(t.path(), u);
+          total += delta.get(t.path());
+        }
+        for (Tenant t : leaves) {
+          shareSeries.get(t.path()).add(total == 0 ? 0.0 : delta.get(t.path()) / (double) total);
+        }
+        for (Tenant t : all) {
+          memorySeries.get(t.path()).add(readLong(file(t.path(), "memory", "current"), 0));
+        }
+        events++;
+        progress.update(now / (double) duration, Durations.format(now) + " of " + Durations.format(duration));
+      }
+    }
+    long wall = System.nanoTime() - startWall;
+    progress.finish();
+
+    Map<String, Double> expected = expectedShares(leaves);
+    long totalUsage = 0;
+    for (Tenant t : leaves) {
+      totalUsage += usageUsec(t.path()) - startUsage.get(t.path());
+    }
+    for (Stream s : streams) {
+      s.stats().evictions += s.liveEvictions();
+    }
+    List<TenantReport> reports = new ArrayList<>();
+    for (Tenant t : all) {
+      reports.add(tenantReport(t, totalUsage, startUsage.get(t.path()), expected));
+    }
+    Report report = new Report(scenario.name(), scenario.description(), device, duration, wall, events, reports,
+        new Report.Series(times, shareSeries, memorySeries), notes);
+    // let go of the buffers and clients, so the device can unplug cleanly at shutdown
+    for (Stream s : streams) {
+      fdinfo.put(s.file.task().name() + " (pid " + s.file.task().pid() + ", " + s.tenant.path() + ")", s.file.fdinfo());
+      s.file.close();
+    }
+    return report;
+  }
+
+  private List<DrmDevice> usedDevices() {
+    List<DrmDevice> used = new ArrayList<>();
+    for (Stream s : streams) {
+      if (!used.contains(s.dev)) {
+        used.add(s.dev);
+      }
+    }
+    if (used.isEmpty() && devices.containsKey(device)) {
+      used.add(devices.get(device));
+    }
+    return used;
+  }
+
+  private void start(Tenant t, Workload w, List<Task> tasks) {
+    String devName = w.device() == null ? device : w.device();
+    DrmDevice dev = devices.get(devName);
+    if (dev == null) {
+      throw new ScenarioException(scenario.source(), w.at().line(), w.at().field() + ".device",
+          "no DRM device '" + devName + "' to run on (present: " + String.join(", ", devices.keySet()) + ")");
+    }
+    if (w.engineClass() != null && !dev.engineClasses().contains(w.engineClass())) {
+      throw new ScenarioException(scenario.source(), w.at().line(), w.at().field() + ".engine",
+          "unknown engine class '" + w.engineClass() + "' on " + devName + " (classes: "
+              + String.join(", ", new java.util.LinkedHashSet<>(dev.engineClasses())) + ")");
+    }
+    for (String p : w.placements()) {
+      if (dev.regions().stream().noneMatch(r -> r.name().equals(p))) {
+        throw new ScenarioException(scenario.source(), w.at().line(), w.at().field() + ".memory.placement",
+            "unknown region '" + p + "' on " + devName);
+      }
+    }
+    int n = Math.max(1, (int) Math.ceil(w.load()));
+    for (int i = 0; i < n; i++) {
+      String name = n == 1 ? w.name() : w.name() + "-" + i;
+      Task task;
+      try {
+        task = worldTasks.spawn(name, CgroupPath.parse(t.path()));
+      } catch (CgroupException e) {
+        throw new ScenarioException(scenario.source(), w.at().line(), w.at().field(),
+            "cannot start a task in " + t.path() + ": " + e.errno().name() + ": " + e.getMessage());
+      }
+      tasks.add(task);
+      // the working set is split over the streams so `count` stays the workload's total
+      Workload part = n == 1 ? w : new Workload(name, w.device(), w.engineClass(), w.batchNanos(), w.load(),
+          w.bufferBytes(), w.buffers() / n + (i < w.buffers() % n ? 1 : 0), w.allocPerSecond() / n, w.placements(), w.at());
+      streams.add(new Stream(part, t, dev, dev.open(task), w.load() / n));
+    }
+  }
+
+  private TenantReport tenantReport(Tenant t, long totalUsage, long startUsage, Map<String, Double> expected) {
+    String p = t.path();
+    Map<String, Long> events = new LinkedHashMap<>();
+    try {
+      Keyed.parseFlat(fs.read(file(p, "memory", "events"))).forEach((k, v) -> events.put(k, Long.parseLong(v)));
+    } catch (CgroupException | NumberFormatException e) {
+      // no memory controller for this device: no events to show
+    }
+    Stats s = sum(t);
+    long usage = usageUsec(p);
+    double share = totalUsage == 0 ? 0 : (usage - startUsage) / (double) totalUsage;
+    Map<String, String> extra = new LinkedHashMap<>();
+    for (String c : controllers) {
+      if (!Set.of("memory", "cpu", "cpuset").contains(c)) {
+        for (String f : List.of("current", "max")) {
+          try {
+            extra.put(c + "." + f, fs.read(file(p, c, f)).strip());
+          } catch (CgroupException e) {
+            // the controller does not govern this device or has no such file
+          }
+        }
+      }
+    }
+    return new TenantReport(p, t.children().isEmpty(),
+        readLong(file(p, "memory", "current"), 0),
+        readLong(file(p, "memory", "peak"), 0),
+        readLong(file(p, "memory", "max"), ByteSize.MAX),
+        events, s.evictions, s.failed, s.allocations, usage, share,
+        expected.getOrDefault(p, 0.0), extra);
+  }
+
+  private Stats sum(Tenant t) {
+    Stats total = new Stats();
+    Stats own = stats.get(t.path());
+    total.allocations = own.allocations;
+    total.failed = own.failed;
+    total.evictions = own.evictions;
+    for (Tenant c : t.children()) {
+      Stats cs = sum(c);
+      total.allocations += cs.allocations;
+      total.failed += cs.failed;
+      total.evictions += cs.evictions;
+    }
+    return total;
+  }
+
+  /**
+   * The share of device time each leaf's weights imply: every engine's time is split among the
+   * leaves that have work of its class and may use it (cpuset), level by level by {@code
+   * cpu.weight}; a leaf's expected share is its average over the engines that had any taker.
+   */
+  private Map<String, Double> expectedShares(List<Tenant> leaves) {
+    DrmDevice dev = devices.get(device);
+    Map<String, Double> sum = new HashMap<>();
+    if (dev == null) {
+      return sum;
+    }
+    int busyEngines = 0;
+    for (int e = 0; e < dev.engines().size(); e++) {
+      String cls = dev.engines().get(e).engineClass();
+      List<String> takers = new ArrayList<>();
+      for (Tenant t : leaves) {
+        boolean wants = streams.stream().anyMatch(s -> s.tenant == t && s.dev == dev && cls.equals(s.w.engineClass()));
+        if (wants && allowedEngines(t.path()).get(e)) {
+          takers.add(t.path());
+        }
+      }
+      if (takers.isEmpty()) {
+        continue;
+      }
+      busyEngines++;
+      split("/", 1.0, takers, sum);
+    }
+    final int n = busyEngines;
+    sum.replaceAll((k, v) -> n == 0 ? 0 : v / n);
+    return sum;
+  }
+
+  /** Splits {@code amount} of {@code path} among its children that lead to a taker, by weight. */
+  private void split(String path, double amount, List<String> takers, Map<String, Double> into) {
+    if (takers.contains(path)) {
+      into.merge(path, amount, Double::sum);
+      return;
+    }
+    Map<String, Long> weights = new LinkedHashMap<>();
+    String prefix = path.equals("/") ? "/" : path + "/";
+    for (String t : takers) {
+      if (t.startsWith(prefix)) {
+        String child = prefix + t.substring(prefix.length()).split("/")[0];
+        weights.computeIfAbsent(child, c -> readLong(file(c, "cpu", "weight"), 100));
+      }
+    }
+    long total = weights.values().stream().mapToLong(Long::longValue).sum();
+    weights.forEach((child, w) -> split(child, amount * w / total, takers, into));
+  }
+
+  private BitSet allowedEngines(String path) {
+    try {
+      return IdList.parse(fs.read(file(path, "cpuset", "cpus.effective")));
+    } catch (CgroupException e) {
+      BitSet all = new BitSet();
+      all.set(0, 1024);
+      return all;
+    }
+  }
+
+  private long usageUsec(String path) {
+    try {
+      return Long.parseLong(Keyed.parseFlat(fs.read(file(path, "cpu", "stat"))).getOrDefault("usage_usec", "0"));
+    } catch (CgroupException | NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private String file(String cgroup, String controller, String name) {
+    return (cgroup.equals("/") ? "" : cgroup) + "/" + controller + ".devices/" + device + "/" + controller + "." + name;
+  }
+
+  private long readLong(String path, long dflt) {
+    try {
+      String s = fs.read(path).strip();
+      return s.equals("max") ? ByteSize.MAX : Long.parseLong(s);
+    } catch (CgroupException | NumberFormatException e) {
+      return dflt;
+    }
+  }
+}
