@@ -19,9 +19,14 @@ final class EngineSim {
 
   /** Slices drawn uniformly from [minSlice, maxSlice] with a seeded generator. */
   EngineSim(FakeTree tree, long minSlice, long maxSlice, long seed) {
-    this.clock = tree.clock;
-    this.ts = tree.timeSharing();
-    this.engines = tree.spec.engines().size();
+    this(tree.clock, tree.timeSharing(), tree.spec.engines().size(), minSlice, maxSlice, seed);
+  }
+
+  /** A device of {@code engines} engines driven through any {@link TimeSharing}. */
+  EngineSim(FakeTree.SimClock clock, TimeSharing ts, int engines, long minSlice, long maxSlice, long seed) {
+    this.clock = clock;
+    this.ts = ts;
+    this.engines = engines;
     this.minSlice = minSlice;
     this.maxSlice = maxSlice;
     this.random = new Random(seed);
