@@ -943,6 +943,17 @@ public class DrmDevice {
     }
   }
 
+  long runtimeOn(DrmFile f, String engine) {
+    synchronized (lock) {
+      for (Engine e : engines) {
+        if (e.spec.name().equals(engine)) {
+          return f.runtime[e.index];
+        }
+      }
+      return 0;
+    }
+  }
+
   String fdinfo(DrmFile f) {
     synchronized (lock) {
       f.checkOpen();

@@ -164,6 +164,11 @@ public final class DrmFile implements AutoCloseable {
     return device.runtime(this, engineClass);
   }
 
+  /** Nanoseconds this client ran on one engine, e.g. {@code ccs1} (0 for an unknown engine). */
+  public long runtimeOn(String engine) {
+    return device.runtimeOn(this, engine);
+  }
+
   /**
    * The client's usage stats in the DRM fdinfo format ({@code Documentation/gpu/drm-usage-stats.rst}):
    * {@code drm-driver}, {@code drm-client-id}, {@code drm-pdev}, {@code drm-engine-<class>} in ns,

@@ -1,0 +1,214 @@
+package io.cgdev.i915;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.CgroupFs;
+import io.cgdev.api.CgroupPath;
+import io.cgdev.api.Errno;
+import io.cgdev.api.Keyed;
+import io.cgdev.api.Task;
+import io.cgdev.api.spi.Controller;
+import io.cgdev.core.Cgroups;
+import io.cgdev.drm.DmaBuf;
+import io.cgdev.drm.DrmFile;
+import io.cgdev.drm.RegionStats;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The i915 model driven through the real core and controllers, as a user would. */
+class I915ScenarioTest {
+  static final long M = 1 << 20;
+  static final String MEM = "/memory.devices/i915.0/memory.";
+  Cgroups cg;
+  CgroupFs fs;
+  I915Driver driver;
+  I915Device gpu;
+
+  void boot(Set<String> controllers) {
+    I915ScenarioTest.class.getModule().addUses(Controller.class);
+    driver = new I915Driver(new I915Descriptor(List.of(I915Descriptor.device(0, List.of(1024 * M)))));
+    Cgroups.Builder b = Cgroups.builder().discover(false).driver(driver);
+    for (Controller<?> c : ServiceLoader.load(Controller.class)) {
+      if (controllers.contains(c.name())) {
+        b.controller(c);
+      }
+    }
+    cg = b.build();
+    fs = cg.fs();
+    gpu = driver.device("i915.0");
+    fs.write("/cgroup.subtree_control", String.join(" ", controllers.stream().map(c -> "+" + c).toList()));
+  }
+
+  @AfterEach
+  void shutdown() {
+    if (cg != null) {
+      cg.close();
+    }
+  }
+
+  Task tenant(String name) {
+    fs.mkdir("/" + name);
+    return cg.tasks().spawn(name, CgroupPath.parse("/" + name));
+  }
+
+  long mem(String cgroup, String file, String region) {
+    return Long.parseLong(Keyed.parseFlat(fs.read(cgroup + MEM + file)).get(region));
+  }
+
+  @Test
+  void aTenantOverItsLimitSeesEvictionsAndThenEnospc() {
+    boot(Set.of("memory", "cpu", "cpuset"));
+    Task t = tenant("tenant");
+    fs.write("/tenant" + MEM + "max", "lmem0 256M");
+    DrmFile f = gpu.open(t);
+    int created = 0;
+    CgroupException failure = null;
+    for (int i = 0; i < 30; i++) {
+      try {
+        int h = f.createGem(10 * M, "lmem0");
+        created++;
+        if (i >= 4) {
+          f.object(h).pin(); // only the first four may be evicted
+        }
+      } catch (CgroupException e) {
+        failure = e;
+        break;
+      }
+    }
+    assertThat(created).isEqualTo(29);
+    assertThat(failure).isNotNull().extracting(CgroupException::errno).isEqualTo(Errno.ENOSPC);
+    assertThat(mem("/tenant", "current", "lmem0")).isEqualTo(250 * M);
+    assertThat(mem("/tenant", "current", "smem")).isEqualTo(40 * M);
+    RegionStats lmem = gpu.memoryStats().get(1);
+    assertThat(lmem.evictions()).isEqualTo(4);
+    assertThat(lmem.used()).isEqualTo(250 * M);
+    String lmemEvents = fs.read("/tenant" + MEM + "events").lines()
+        .filter(l -> l.startsWith("lmem0 ")).findFirst().orElseThrow();
+    Map<String, String> events = Keyed.parseNestedLine(lmemEvents).getValue();
+    assertThat(Long.parseLong(events.get("max"))).isGreaterThanOrEqualTo(5); // four evictions, one refusal
+    assertThat(events.get("oom")).isEqualTo("1");
+    f.close();
+    assertThat(mem("/tenant", "current", "lmem0")).isZero();
+    assertThat(mem("/tenant", "current", "smem")).isZero();
+  }
+
+  @Test
+  void weightsOneToThreeShareOneEngineAsTwentyFiveToSeventyFive() {
+    boot(Set.of("memory", "cpu", "cpuset"));
+    Task a = tenant("a");
+    Task b = tenant("b");
+    fs.write("/a/cpu.devices/i915.0/cpu.weight", "100");
+    fs.write("/b/cpu.devices/i915.0/cpu.weight", "300");
+    DrmFile fa = gpu.open(a);
+    DrmFile fb = gpu.open(b);
+    for (int i = 0; i < 100; i++) {
+      gpu.submit(fa, "render", 50_000_000);
+      gpu.submit(fb, "render", 50_000_000);
+    }
+    gpu.runFor(1_000_000_000L);
+    double ra = fa.runtime("render");
+    double rb = fb.runtime("render");
+    assertThat(ra + rb).isEqualTo(1e9);
+    assertThat(ra / (ra + rb)).isCloseTo(0.25, within(0.01));
+    assertThat(rb / (ra + rb)).isCloseTo(0.75, within(0.01));
+    long usageA = Long.parseLong(Keyed.parseFlat(fs.read("/a/cpu.devices/i915.0/cpu.stat")).get("usage_usec"));
+    assertThat(usageA).isEqualTo((long) ra / 1000);
+    assertThat(fa.fdinfo()).contains("drm-engine-render:\t" + (long) ra + " ns");
+  }
+
+  @Test
+  void aCpusetMaskConfinesSubmissionsToTheAllowedEngines() {
+    boot(Set.of("memory", "cpu", "cpuset"));
+    Task t = tenant("c");
+    fs.write("/c/cpuset.devices/i915.0/cpuset.cpus", "6-7"); // ccs1, ccs2
+    DrmFile f = gpu.open(t);
+    for (int i = 0; i < 8; i++) {
+      gpu.submit(f, "compute", 10_000_000);
+    }
+    gpu.runFor(100_000_000);
+    assertThat(f.runtime("compute")).isEqualTo(80_000_000);
+    assertThat(f.runtimeOn("ccs1")).isEqualTo(40_000_000);
+    assertThat(f.runtimeOn("ccs2")).isEqualTo(40_000_000);
+    assertThat(f.runtimeOn("ccs0") + f.runtimeOn("ccs3")).isZero();
+    // narrowing the mask moves later work off the lost engine
+    fs.write("/c/cpuset.devices/i915.0/cpuset.cpus", "8");
+    for (int i = 0; i < 4; i++) {
+      gpu.submit(f, "compute", 10_000_000);
+    }
+    gpu.runFor(100_000_000);
+    assertThat(f.runtimeOn("ccs3")).isEqualTo(40_000_000);
+    assertThat(f.runtimeOn("ccs1")).isEqualTo(40_000_000);
+  }
+
+  @Test
+  void aSharedBufferIsChargedOnceToItsCreator() {
+    boot(Set.of("memory", "cpu", "cpuset"));
+    DrmFile creator = gpu.open(tenant("producer"));
+    DrmFile importer = gpu.open(tenant("consumer"));
+    int h = creator.createGem(64 * M);
+    int imported;
+    try (DmaBuf buf = creator.exportPrime(h)) {
+      imported = importer.importPrime(buf);
+    }
+    assertThat(mem("/producer", "current", "lmem0")).isEqualTo(64 * M);
+    assertThat(mem("/consumer", "current", "lmem0")).isZero();
+    assertThat(importer.fdinfo()).contains("drm-shared-lmem0:\t64 MiB");
+    creator.close();
+    assertThat(mem("/producer", "current", "lmem0")).as("the importer keeps it alive").isEqualTo(64 * M);
+    importer.closeHandle(imported);
+    assertThat(mem("/producer", "current", "lmem0")).isZero();
+  }
+
+  @Test
+  void aMovedTaskKeepsItsOldChargesAndChargesNewObjectsToItsNewCgroup() {
+    boot(Set.of("memory"));
+    Task t = tenant("old");
+    fs.mkdir("/new");
+    DrmFile f = gpu.open(t);
+    f.createGem(8 * M);
+    cg.tasks().move(t.pid(), CgroupPath.parse("/new"));
+    f.createGem(4 * M);
+    assertThat(mem("/old", "current", "lmem0")).isEqualTo(8 * M);
+    assertThat(mem("/new", "current", "lmem0")).isEqualTo(4 * M);
+  }
+
+  @Test
+  void withoutCpuAndCpusetClientsShareRoundRobinOnAllEngines() {
+    boot(Set.of("memory"));
+    DrmFile fa = gpu.open(tenant("a"));
+    DrmFile fb = gpu.open(tenant("b"));
+    for (int i = 0; i < 20; i++) {
+      gpu.submit(fa, "video", 10_000_000);
+      gpu.submit(fb, "video", 10_000_000);
+    }
+    gpu.runFor(100_000_000);
+    assertThat(fa.runtime("video")).isEqualTo(100_000_000);
+    assertThat(fb.runtime("video")).isEqualTo(100_000_000);
+    assertThat(fs.list("/a").stream().map(e -> e.name())).doesNotContain("cpu.devices");
+  }
+
+  @Test
+  void unplugWithLiveObjectsIsRefusedAndAfterReleaseLeavesNothingBehind() {
+    boot(Set.of("memory", "cpu", "cpuset"));
+    Task t = tenant("u");
+    DrmFile f = gpu.open(t);
+    f.createGem(16 * M);
+    gpu.submit(f, "copy", 1_000_000);
+    gpu.runFor(2_000_000);
+    assertThatThrownBy(gpu::unplug).extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.EBUSY);
+    assertThat(cg.devices()).contains("i915.0");
+    f.close();
+    gpu.unplug();
+    assertThat(cg.devices()).doesNotContain("i915.0");
+    assertThat(fs.list("/u/memory.devices").stream().map(e -> e.name())).doesNotContain("i915.0");
+    assertThatThrownBy(() -> fs.read("/u" + MEM + "current"))
+        .extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.ENOENT);
+  }
+}
