@@ -30,7 +30,7 @@ public final class MountMain {
     if (dir == null) {
       usage("missing mount point");
     }
-    try (Cgroups cgroups = Cgroups.builder().build()) {
+    try (Cgroups cgroups = Cgroups.builder().discover(true).build()) {
       CgroupMount.serve(cgroups.fs(), dir, options);
     } catch (MountException e) {
       System.err.println("cgdev mount: " + e.getMessage());
