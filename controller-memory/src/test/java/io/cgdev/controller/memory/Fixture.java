@@ -230,7 +230,7 @@ final class Fixture {
   }
 
   /** A buffer the fake driver holds. */
-  record Buffer(Cg owner, int region, long bytes) {}
+  record Buffer(CgroupHandle owner, int region, long bytes) {}
 
   /**
    * A fake driver's eviction: buffers in LRU order (oldest first, in fixed-size pieces); a request
@@ -244,6 +244,10 @@ final class Fixture {
     long piece = M;
 
     synchronized void add(Cg owner, int region, long bytes) {
+      addHandle(owner, region, bytes);
+    }
+
+    synchronized void addHandle(CgroupHandle owner, int region, long bytes) {
       for (long left = bytes; left > 0; left -= piece) {
         buffers.add(new Buffer(owner, region, Math.min(piece, left)));
       }
