@@ -115,6 +115,7 @@ class I915ScenarioTest {
     gpu.runFor(1_000_000_000L);
     double ra = fa.runtime("render");
     double rb = fb.runtime("render");
+    System.out.printf("i915 render share with weights 100:300 over 1 s device time: %.4f / %.4f%n", ra / (ra + rb), rb / (ra + rb));
     assertThat(ra + rb).isEqualTo(1e9);
     assertThat(ra / (ra + rb)).isCloseTo(0.25, within(0.01));
     assertThat(rb / (ra + rb)).isCloseTo(0.75, within(0.01));
