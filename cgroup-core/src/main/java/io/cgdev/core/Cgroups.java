@@ -248,7 +248,7 @@ public final class Cgroups implements AutoCloseable {
             + "controller module (e.g. io.cgdev.controller.memory, io.cgdev.controller.cpu, io.cgdev.controller.cpuset) "
             + "on the module path or class path, or hand one to Cgroups.builder().controller(...)", null);
       }
-      Set<String> reserved = new HashSet<>(CoreFilesNames.NAMES);
+      Set<String> reserved = new HashSet<>(CoreFiles.NAMES);
       for (ControllerEntry<?> e : entries) {
         reserved.addAll(e.hostFiles().keySet());
         reserved.addAll(e.deviceFiles().keySet());
@@ -372,11 +372,5 @@ public final class Cgroups implements AutoCloseable {
       }
       return List.copyOf(kept);
     }
-  }
-
-  /** The core file names, reserved as cgroup names. */
-  private static final class CoreFilesNames {
-    static final Set<String> NAMES = Set.of("cgroup.procs", "cgroup.controllers", "cgroup.subtree_control",
-        "cgroup.events", "cgroup.max.depth", "cgroup.max.descendants", "cgroup.stat");
   }
 }

@@ -9,6 +9,7 @@ import io.cgdev.api.spi.FileHandle;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The core interface files every cgroup has (the kernel's cgroup_base_files), declared with the same
@@ -18,6 +19,10 @@ import java.util.Map;
 public final class CoreFiles {
   /** The prefix of core file names. */
   public static final String PREFIX = "cgroup.";
+
+  /** The full names of the core files, known before any hierarchy exists (they are reserved names). */
+  public static final Set<String> NAMES = Set.of("cgroup.procs", "cgroup.controllers", "cgroup.subtree_control",
+      "cgroup.events", "cgroup.max.depth", "cgroup.max.descendants", "cgroup.stat");
 
   private final Hierarchy hierarchy;
   private final Map<String, CgroupFile<Cgroup>> files;
@@ -35,6 +40,9 @@ public final class CoreFiles {
     add(m, CgroupFile.readWrite("max.descendants", (c, h) -> Numbers.formatMaxOrCount(c.maxDescendants()) + "\n",
         (c, v, h) -> hierarchy.maxDescendants(c, parseLimit(v, "cgroup.max.descendants"))));
     add(m, CgroupFile.readOnly("stat", this::readStat));
+    if (!m.keySet().equals(NAMES)) {
+      throw new IllegalStateException("NAMES is out of date: " + m.keySet());
+    }
     this.files = Collections.unmodifiableMap(m);
   }
 

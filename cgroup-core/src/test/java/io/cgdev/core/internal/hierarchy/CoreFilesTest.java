@@ -1,0 +1,30 @@
+package io.cgdev.core.internal.hierarchy;
+
+import static io.cgdev.core.testing.Errnos.assertErrno;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cgdev.api.Errno;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class CoreFilesTest {
+  @Test
+  void namesMatchTheFiles() {
+    CoreFiles files = new CoreFiles(new Hierarchy(List.of(), Set.of()));
+    assertThat(files.files().keySet()).isEqualTo(CoreFiles.NAMES);
+    assertThat(files.files().get("cgroup.procs").mode()).isEqualTo(0644);
+    assertThat(files.files().get("cgroup.events").mode()).isEqualTo(0444);
+  }
+
+  @Test
+  void limitsAreMaxOrAnInt() {
+    assertThat(CoreFiles.parseLimit("max", "x")).isEqualTo(Long.MAX_VALUE);
+    assertThat(CoreFiles.parseLimit("0", "x")).isZero();
+    assertThat(CoreFiles.parseLimit("2147483647", "x")).isEqualTo(Integer.MAX_VALUE);
+    assertErrno(Errno.ERANGE, () -> CoreFiles.parseLimit("2147483648", "x"));
+    assertErrno(Errno.ERANGE, () -> CoreFiles.parseLimit("-1", "x"));
+    assertErrno(Errno.EINVAL, () -> CoreFiles.parseLimit("1.5", "x"));
+    assertErrno(Errno.EINVAL, () -> CoreFiles.parseLimit("", "x"));
+  }
+}
