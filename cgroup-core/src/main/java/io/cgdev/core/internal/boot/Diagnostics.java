@@ -62,9 +62,4 @@ public final class Diagnostics {
     String s = t.getClass().getSimpleName() + ": " + t.getMessage();
     return root == t ? s : s + " (cause " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
   }
-
-  /** Copies of the list for callers who add more later (close). */
-  public List<Diagnostic> mutableCopy() {
-    return new ArrayList<>(list);
-  }
 }

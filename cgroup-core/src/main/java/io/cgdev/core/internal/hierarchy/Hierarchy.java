@@ -89,6 +89,10 @@ public final class Hierarchy {
     lock.lock();
     List<CgroupPath> events = null;
     try {
+      if (hasDying && lock.getHoldCount() == 1) {
+        // dying cgroups are polled lazily: at the start of every structural operation
+        reapDying();
+      }
       return op.get();
     } finally {
       if (lock.getHoldCount() == 1 && !pendingEvents.isEmpty()) {
