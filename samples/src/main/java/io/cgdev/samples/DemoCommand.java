@@ -1,6 +1,5 @@
 package io.cgdev.samples;
 
-import io.cgdev.samples.report.Report;
 import io.cgdev.samples.scenario.Scenario;
 import io.cgdev.samples.world.World;
 import java.io.IOException;
@@ -27,8 +26,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Scenario scenario = runs.adjust(WorldOptions.scenario(world.withSamples ? WorldOptions.DEMO_WITH_SAMPLES : null));
     try (World w = world.boot()) {
-      Report report = runs.runner(w, scenario).run();
-      return runs.finish(w, report, spec.commandLine().getOut(), spec.commandLine().getErr());
+      return runs.runAndReport(w, scenario, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
   }
 }

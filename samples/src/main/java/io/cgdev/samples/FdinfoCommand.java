@@ -32,6 +32,7 @@ final class FdinfoCommand implements Callable<Integer> {
     try (World w = world.boot()) {
       ScenarioRunner runner = runs.runner(w, scenario);
       runner.run();
+      runner.release();
       PrintWriter out = spec.commandLine().getOut();
       for (Map.Entry<String, String> e : runner.fdinfo().entrySet()) {
         out.println("# " + e.getKey());

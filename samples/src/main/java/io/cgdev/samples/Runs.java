@@ -66,6 +66,22 @@ final class Runs {
     return runner;
   }
 
+  /** The files the end-of-run tree shows: the per-device figures the report is about. */
+  static final java.util.Set<String> TREE_FILES = java.util.Set.of(
+      "memory.current", "memory.peak", "memory.max", "memory.high", "memory.low", "memory.min", "memory.events",
+      "cpu.weight", "cpu.max", "cpu.stat", "cpuset.cpus.effective",
+      "gem.current", "gem.max", "gem.events");
+
+  /** Runs a scenario, prints and writes what it produced, and lets the workloads go. */
+  int runAndReport(World w, Scenario s, PrintWriter stdout, PrintWriter stderr) throws IOException {
+    ScenarioRunner runner = runner(w, s);
+    try {
+      return finish(w, runner.run(), stdout, stderr);
+    } finally {
+      runner.release();
+    }
+  }
+
   /** Prints and writes what a finished run produced. */
   int finish(World w, Report report, PrintWriter stdout, PrintWriter stderr) throws IOException {
     ReportWriter.writeFiles(report, out);
@@ -73,8 +89,8 @@ final class Runs {
       stdout.println(ReportWriter.json(report));
     } else {
       if (!noTree) {
-        stdout.println("The cgroup tree (per-device files, core files left out):");
-        stdout.print(new TreeWalker(w.fs()).render("/"));
+        stdout.println("The cgroup tree at the end (the per-device files the report is about; 'cgdev tree' shows all):");
+        stdout.print(new TreeWalker(w.fs()).files(TREE_FILES::contains).render("/"));
         stdout.println();
       }
       stdout.print(ReportWriter.table(report));

@@ -5,11 +5,9 @@ import io.cgdev.api.FsEntry;
 import io.cgdev.samples.scenario.Scenario;
 import io.cgdev.samples.scenario.ScenarioException;
 import io.cgdev.samples.scenario.TreeBuilder;
-import io.cgdev.samples.tree.TreeWalker;
 import io.cgdev.samples.world.World;
 import java.util.Set;
 import java.util.TreeSet;
-import tools.jackson.databind.json.JsonMapper;
 
 /** What several subcommands do with a booted world. */
 final class Worlds {
@@ -41,7 +39,7 @@ final class Worlds {
 
   /** The names of the devices that appear under any {@code <controller>.devices} folder of the root. */
   static Set<String> devices(World w) {
-    Set<String> names = new TreeSet<>();
+    Set<String> names = new java.util.LinkedHashSet<>(w.cgroups().devices());
     for (FsEntry e : w.fs().list("/")) {
       if (e.isDirectory() && e.name().endsWith(".devices")) {
         try {
@@ -54,9 +52,8 @@ final class Worlds {
     return names;
   }
 
-  /** A JSON snapshot of the whole hierarchy. */
+  /** A JSON snapshot of the whole hierarchy, as the core makes it. */
   static String snapshot(World w) {
-    return JsonMapper.builder().build().writerWithDefaultPrettyPrinter()
-        .writeValueAsString(new TreeWalker(w.fs()).coreFiles(true).json("/"));
+    return w.cgroups().snapshotJson();
   }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
  * @param scenario the scenario's name
  * @param description its description
  * @param device the device the figures are about
+ * @param region the memory region the memory figures are about, e.g. {@code lmem0}
  * @param durationNanos simulated time run
  * @param wallNanos wall-clock time the simulation took
  * @param events simulation events processed (batches submitted, buffers allocated and freed, samples)
@@ -21,6 +22,7 @@ public record Report(
     String scenario,
     String description,
     String device,
+    String region,
     long durationNanos,
     long wallNanos,
     long events,

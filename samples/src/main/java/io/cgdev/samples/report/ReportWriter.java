@@ -45,6 +45,7 @@ public final class ReportWriter {
     root.put("scenario", r.scenario());
     root.put("description", r.description());
     root.put("device", r.device());
+    root.put("region", r.region());
     root.put("durationNanos", r.durationNanos());
     root.put("wallNanos", r.wallNanos());
     root.put("events", r.events());
@@ -160,8 +161,8 @@ public final class ReportWriter {
       sb.append("<p>").append(esc(r.description())).append("</p>\n");
     }
     sb.append(String.format(Locale.ROOT,
-        "<p>device <b>%s</b>, %.2f s simulated in %.0f ms wall time, %d events (%.0f events/s)</p>%n",
-        esc(r.device()), r.durationNanos() / 1e9, r.wallNanos() / 1e6, r.events(), r.eventsPerSecond()));
+        "<p>device <b>%s</b> (memory figures: region <b>%s</b>), %.2f s simulated in %.0f ms wall time, %d events (%.0f events/s)</p>%n",
+        esc(r.device()), esc(r.region()), r.durationNanos() / 1e9, r.wallNanos() / 1e6, r.events(), r.eventsPerSecond()));
     sb.append("<h2>Tenants</h2>\n<table><tr>");
     String[] head = {"cgroup", "memory.current", "memory.peak", "memory.max", "events (low/high/max/oom)",
         "evictions", "allocations", "failed", "device-time share", "share by weight"};

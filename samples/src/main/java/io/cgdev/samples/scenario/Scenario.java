@@ -25,6 +25,7 @@ public record Scenario(
     long tickNanos,
     int samples,
     String device,
+    String region,
     List<Tenant> tenants) {
 
   public Scenario {
@@ -33,7 +34,7 @@ public record Scenario(
 
   /** This scenario with another duration (e.g. for a quick test run). */
   public Scenario withDuration(long nanos) {
-    return new Scenario(source, name, description, nanos, Math.min(tickNanos, nanos), samples, device, tenants);
+    return new Scenario(source, name, description, nanos, Math.min(tickNanos, nanos), samples, device, region, tenants);
   }
 
   /** Every tenant, parents before children. */

@@ -39,7 +39,7 @@ public final class ScenarioParser {
   private static final ObjectMapper YAML = YAMLMapper.builder().build();
 
   private static final Set<String> TOP_FIELDS =
-      Set.of("name", "description", "duration", "tick", "samples", "device", "tenants");
+      Set.of("name", "description", "duration", "tick", "samples", "device", "region", "tenants");
   /** Tenant fields that are not controller sections. */
   static final Set<String> TENANT_FIELDS = Set.of("name", "files", "devices", "workloads", "children");
   private static final Set<String> WORKLOAD_FIELDS =
@@ -148,6 +148,7 @@ public final class ScenarioParser {
     }
     int samples = (int) optLong(top, "samples", 100, 2, 10_000);
     String device = optText(top, "device", null);
+    String region = optText(top, "region", null);
     Node tenantsNode = top.fields().get("tenants");
     if (tenantsNode == null) {
       throw error(top, "tenants", "missing: a scenario needs at least one tenant");
@@ -157,7 +158,7 @@ public final class ScenarioParser {
       throw error(list, "must list at least one tenant");
     }
     List<Tenant> tenants = tenants(list, "");
-    return new Scenario(source, name, description, duration, tick, samples, device, tenants);
+    return new Scenario(source, name, description, duration, tick, samples, device, region, tenants);
   }
 
   private List<Tenant> tenants(ListNode list, String parentPath) {

@@ -45,6 +45,7 @@ public final class ScenarioRunner {
   private final Scenario scenario;
   private final String device;
   private final Progress progress;
+  private final String region;
   private final List<String> notes = new ArrayList<>();
   private final List<Stream> streams = new ArrayList<>();
   private final Map<String, Stats> stats = new LinkedHashMap<>();
@@ -65,6 +66,31 @@ public final class ScenarioRunner {
     this.scenario = scenario;
     this.device = device;
     this.progress = progress;
+    this.region = reportRegion(scenario, devices.get(device));
+  }
+
+  /**
+   * The region the report is about: the scenario's {@code region}, else the device's first local
+   * region ({@code lmem0}: the scarce one, where limits and eviction bite), else its first region.
+   */
+  private static String reportRegion(Scenario scenario, DrmDevice dev) {
+    if (scenario.region() != null) {
+      if (dev != null && dev.regions().stream().noneMatch(r -> r.name().equals(scenario.region()))) {
+        throw new ScenarioException(scenario.source(), 1, "region", "no region '" + scenario.region() + "' on "
+            + dev.name() + " (regions: " + String.join(", ", dev.regions().stream().map(r -> r.name()).toList()) + ")");
+      }
+      return scenario.region();
+    }
+    if (dev == null || dev.regions().isEmpty()) {
+      return "";
+    }
+    return dev.regions().stream().map(r -> r.name()).filter(n -> n.startsWith("lmem")).findFirst()
+        .orElse(dev.regions().get(0).name());
+  }
+
+  /** The region the report's memory figures are about. */
+  public String region() {
+    return region;
   }
 
   /** Each client's fdinfo at the end of {@link #run}, by task; empty before. */
@@ -260,14 +286,22 @@ public final class ScenarioRunner {
     for (Tenant t : all) {
       reports.add(tenantReport(t, totalUsage, startUsage.get(t.path()), expected));
     }
-    Report report = new Report(scenario.name(), scenario.description(), device, duration, wall, events, reports,
+    Report report = new Report(scenario.name(), scenario.description(), device, region, duration, wall, events, reports,
         new Report.Series(times, shareSeries, memorySeries), notes);
-    // let go of the buffers and clients, so the device can unplug cleanly at shutdown
     for (Stream s : streams) {
       fdinfo.put(s.file.task().name() + " (pid " + s.file.task().pid() + ", " + s.tenant.path() + ")", s.file.fdinfo());
-      s.file.close();
     }
     return report;
+  }
+
+  /**
+   * Lets go of the workloads' buffers and clients (after the caller has looked at the final state),
+   * so the device can unplug cleanly at shutdown. Idempotent.
+   */
+  public void release() {
+    for (Stream s : streams) {
+      s.file.close();
+    }
   }
 
   private List<DrmDevice> usedDevices() {
@@ -323,7 +357,7 @@ public final class ScenarioRunner {
     String p = t.path();
     Map<String, Long> events = new LinkedHashMap<>();
     try {
-      Keyed.parseFlat(fs.read(file(p, "memory", "events"))).forEach((k, v) -> events.put(k, Long.parseLong(v)));
+      RegionValues.keyed(fs.read(file(p, "memory", "events")), region).forEach((k, v) -> events.put(k, Long.parseLong(v)));
     } catch (CgroupException | NumberFormatException e) {
       // no memory controller for this device: no events to show
     }
@@ -437,9 +471,13 @@ public final class ScenarioRunner {
     return (cgroup.equals("/") ? "" : cgroup) + "/" + controller + ".devices/" + device + "/" + controller + "." + name;
   }
 
+  /** A number from a file: the single value, or the report region's line of a per-region file. */
   private long readLong(String path, long dflt) {
     try {
-      String s = fs.read(path).strip();
+      String s = RegionValues.value(fs.read(path), region);
+      if (s == null) {
+        return dflt;
+      }
       return s.equals("max") ? ByteSize.MAX : Long.parseLong(s);
     } catch (CgroupException | NumberFormatException e) {
       return dflt;

@@ -20,6 +20,7 @@ public final class TreeWalker {
   private final CgroupFs fs;
   private boolean coreFiles;
   private boolean values = true;
+  private java.util.function.Predicate<String> fileFilter = name -> true;
 
   public TreeWalker(CgroupFs fs) {
     this.fs = Objects.requireNonNull(fs, "fs");
@@ -28,6 +29,12 @@ public final class TreeWalker {
   /** Include the {@code cgroup.*} core files (default: no). */
   public TreeWalker coreFiles(boolean include) {
     this.coreFiles = include;
+    return this;
+  }
+
+  /** Show only the files whose names pass (folders always show); default: all. */
+  public TreeWalker files(java.util.function.Predicate<String> filter) {
+    this.fileFilter = Objects.requireNonNull(filter, "filter");
     return this;
   }
 
@@ -75,7 +82,7 @@ public final class TreeWalker {
   }
 
   private boolean shown(FsEntry e) {
-    return coreFiles || e.isDirectory() || !e.name().startsWith("cgroup.");
+    return e.isDirectory() || ((coreFiles || !e.name().startsWith("cgroup.")) && fileFilter.test(e.name()));
   }
 
   /**

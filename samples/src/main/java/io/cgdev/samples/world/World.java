@@ -51,14 +51,17 @@ public final class World implements AutoCloseable {
   public static World boot(Options options) {
     Objects.requireNonNull(options, "options");
     PluginFolder plugins = PluginFolder.load(options.pluginFolders());
-    Cgroups.Builder builder = Cgroups.builder();
+    Cgroups.Builder builder = Cgroups.builder().discover(true);
     for (Controller<?> c : plugins.controllers()) {
       builder.controller(c);
     }
     for (DriverProvider d : plugins.drivers()) {
       builder.driver(d);
     }
+    options.options().forEach(builder::option);
     Cgroups cgroups = builder.build();
+    // boot problems that did not stop it (a broken plugin skipped, ...): say so, once
+    cgroups.diagnostics().forEach(d -> LOG.warn("{}", d));
     if (!plugins.modules().isEmpty()) {
       LOG.info("plugins loaded from {}: {}", options.pluginFolders(), plugins.modules());
     }

@@ -23,7 +23,7 @@ class ReportWriterTest {
     Report.Series series = new Report.Series(List.of(1_000_000L, 2_000_000L),
         Map.of("/a", List.of(0.5, 0.7), "/b<x>", List.of(0.5, 0.3)),
         Map.of("/a", List.of(1L << 20, 1L << 20), "/b<x>", List.of(0L, 0L)));
-    return new Report("s", "a test", "i915.0", 2_000_000L, 5_000_000L, 1000, tenants, series, List.of("note"));
+    return new Report("s", "a test", "i915.0", "lmem0", 2_000_000L, 5_000_000L, 1000, tenants, series, List.of("note"));
   }
 
   @Test
@@ -31,6 +31,7 @@ class ReportWriterTest {
     JsonNode root = JsonMapper.builder().build().readTree(ReportWriter.json(sample()));
     assertThat(root.get("scenario").asString()).isEqualTo("s");
     assertThat(root.get("device").asString()).isEqualTo("i915.0");
+    assertThat(root.get("region").asString()).isEqualTo("lmem0");
     assertThat(root.get("eventsPerSecond").asLong()).isEqualTo(200_000);
     JsonNode a = root.get("tenants").get(0);
     assertThat(a.get("path").asString()).isEqualTo("/a");
