@@ -66,8 +66,9 @@ public interface CgroupFs {
   /**
    * Removes an empty cgroup.
    *
-   * @throws CgroupException {@code EBUSY} (tasks or child cgroups), {@code ENOENT}, {@code EPERM}
-   *     (the root or a folder that is not a cgroup)
+   * @throws CgroupException {@code EBUSY} (tasks or child cgroups, or the root, which cannot be
+   *     removed, as rmdir of a mount point is {@code EBUSY}), {@code ENOENT}, {@code EPERM} (a folder
+   *     that is not a cgroup)
    */
   void rmdir(String path);
 }

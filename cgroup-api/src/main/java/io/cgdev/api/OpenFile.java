@@ -12,7 +12,8 @@ public interface OpenFile extends AutoCloseable {
   String path();
 
   /**
-   * The whole current content, ending in a newline (an empty list reads as {@code "\n"}).
+   * The whole current content: lines ending in a newline. A file with nothing to say may be empty,
+   * as an empty {@code cgroup.procs} is in the kernel; an empty list value reads as {@code "\n"}.
    *
    * @throws CgroupException {@code EBADF} if not opened for reading or already closed; {@code
    *     ENODEV} if the file's device or cgroup went away since the open
