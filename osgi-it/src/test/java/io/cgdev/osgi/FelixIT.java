@@ -1,0 +1,153 @@
+package io.cgdev.osgi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * cgdev in Apache Felix with Aries SPI Fly: the api, core, controller, DRM and i915 bundles plus
+ * their runtime (ASM, SLF4J with slf4j-simple, Jackson 3) and the host bundle. Checks that the
+ * plugins are found through the unchanged ServiceLoader discovery, that limits hold on GEM
+ * allocations, and that the i915 bundle's stop and start unregister and register its device.
+ *
+ * <p>One framework for the class; the tests run in order and build on each other.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FelixIT {
+  private static final long KIB = 1024;
+
+  private OsgiRuntime osgi;
+  private List<Bundle> bundles;
+
+  @BeforeAll
+  void start() throws Exception {
+    Path folder = Path.of(System.getProperty("cgdev.bundles"));
+    List<Path> jars = new ArrayList<>(OsgiRuntime.jarsIn(folder));
+    jars.add(Path.of(System.getProperty("cgdev.host")));
+    osgi = OsgiRuntime.start(Path.of(System.getProperty("cgdev.storage")), Map.of());
+    bundles = osgi.installAndStart(jars);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (osgi != null) {
+      osgi.close();
+    }
+  }
+
+  private Mirror cgroups() {
+    ServiceReference<?> ref = osgi.context().getServiceReference("io.cgdev.core.Cgroups");
+    assertThat(ref).as("the host bundle registers the Cgroups service").isNotNull();
+    return Mirror.of(osgi.context().getService(ref));
+  }
+
+  private String read(String path) {
+    return cgroups().call("fs").call("read", path).string();
+  }
+
+  private void write(String path, String value) {
+    cgroups().call("fs").call("write", path, value);
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<String> devices() {
+    return (List<String>) cgroups().call("devices").target;
+  }
+
+  @Test
+  @Order(1)
+  void everyBundleIsActive() {
+    assertThat(bundles).extracting(Bundle::getSymbolicName).contains(
+        "io.cgdev.api", "io.cgdev.core", "io.cgdev.controller.memory", "io.cgdev.controller.cpu",
+        "io.cgdev.controller.cpuset", "io.cgdev.drm", "io.cgdev.i915", OsgiRuntime.SPIFLY, OsgiRuntime.HOST);
+    for (Bundle b : bundles) {
+      assertThat(b.getState()).as(b.getSymbolicName()).isEqualTo(Bundle.ACTIVE);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void controllersAndTheI915DeviceAreFoundThroughServiceLoader() {
+    assertThat((Iterable<?>) cgroups().call("controllers").target).map(String::valueOf)
+        .containsExactly("cpu", "cpuset", "memory");
+    assertThat(devices()).containsExactly("i915.0");
+    assertThat((Iterable<?>) cgroups().call("diagnostics").target).as("no broken plugin, no failed probe").isEmpty();
+    assertThat(read("/memory.devices/i915.0/memory.capacity")).contains("lmem0 ");
+  }
+
+  @Test
+  @Order(3)
+  void memoryMaxIsEnforcedOnGemAllocations() {
+    Mirror cg = cgroups();
+    write("/cgroup.subtree_control", "+memory");
+    cg.call("fs").call("mkdir", "/job");
+    String dir = "/job/memory.devices/i915.0/";
+    write(dir + "memory.max", "lmem0 1M\nsmem 512K");
+    Object path = Mirror.of(osgi.bundle("io.cgdev.api")).call("loadClass", "io.cgdev.api.CgroupPath")
+        .call("getMethod", "parse", new Class<?>[] {String.class}).call("invoke", null, new Object[] {"/job"}).target;
+    Mirror task = cg.call("tasks").call("spawn", "trainer", path);
+    Mirror i915 = Mirror.of(cg.call("drivers").as(List.class).getFirst());
+    Mirror file = i915.call("device", "i915.0").call("open", task.target);
+
+    int allocated = 0;
+    Mirror.Failure refused = null;
+    for (int i = 0; i < 16 && refused == null; i++) {
+      try {
+        file.call("createGem", 256 * KIB, new String[] {"lmem0"});
+        allocated++;
+      } catch (Mirror.Failure f) {
+        refused = f;
+      }
+      assertThat(bytes(read(dir + "memory.current"), "lmem0")).isLessThanOrEqualTo(1024 * KIB);
+      assertThat(bytes(read(dir + "memory.current"), "smem")).isLessThanOrEqualTo(512 * KIB);
+    }
+    assertThat(refused).as("an allocation past lmem0 1M + smem 512K (after eviction) is refused").isNotNull();
+    assertThat(refused.errno).isEqualTo("ENOSPC");
+    assertThat(allocated).as("1M of lmem0 plus what eviction moved to smem").isEqualTo(6);
+    assertThat(read(dir + "memory.events")).contains("lmem0 ").containsPattern("lmem0 .*max=[1-9]");
+
+    file.call("close");
+    assertThat(read(dir + "memory.current")).isEqualTo("smem 0\nlmem0 0\n");
+  }
+
+  @Test
+  @Order(4)
+  void stoppingTheI915BundleUnregistersItsDeviceAndStartingRegistersItAgain() throws Exception {
+    Bundle i915 = osgi.bundle("io.cgdev.i915");
+    i915.stop();
+    assertThat(devices()).isEmpty();
+    assertThat((List<?>) cgroups().call("fs").call("list", "/job/memory.devices").target).as("no device folder left").isEmpty();
+    assertThatThrownBy(() -> read("/job/memory.devices/i915.0/memory.max"))
+        .isInstanceOfSatisfying(Mirror.Failure.class, f -> assertThat(f.errno).isEqualTo("ENOENT"));
+
+    i915.start();
+    assertThat(devices()).containsExactly("i915.0");
+    assertThat(read("/job/memory.devices/i915.0/memory.max")).as("a fresh registration: no-op defaults")
+        .isEqualTo("smem max\nlmem0 max\n");
+    assertThat(read("/job/memory.devices/i915.0/memory.current")).isEqualTo("smem 0\nlmem0 0\n");
+  }
+
+  private static long bytes(String keyed, String key) {
+    for (String line : keyed.split("\n")) {
+      String[] kv = line.split(" ");
+      if (kv[0].equals(key)) {
+        return Long.parseLong(kv[1]);
+      }
+    }
+    throw new AssertionError("no " + key + " in " + keyed);
+  }
+}
