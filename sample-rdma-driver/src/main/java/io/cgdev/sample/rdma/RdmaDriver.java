@@ -1,0 +1,121 @@
+package io.cgdev.sample.rdma;
+
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.Errno;
+import io.cgdev.api.Task;
+import io.cgdev.api.spi.CgroupHandle;
+import io.cgdev.api.spi.DeviceRegistration;
+import io.cgdev.api.spi.DeviceSpec;
+import io.cgdev.api.spi.DriverContext;
+import io.cgdev.api.spi.DriverProvider;
+import io.cgdev.api.spi.MemoryCharging;
+import io.cgdev.api.spi.RegionSpec;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The {@code rdma} driver: one adapter, {@code rdma0}, with 512 MiB of on-adapter memory ({@code
+ * devmem}) registered with the memory controller (when present). Nothing about it is DRM: the
+ * memory controller governs it exactly as it governs a GPU's local memory, which is the point of
+ * registering devices with the existing controllers.
+ *
+ * <p>Tools drive it through {@link #allocate} (a memory registration by a task). Thread-safe.
+ */
+public final class RdmaDriver implements DriverProvider {
+  /** The adapter's name. */
+  public static final String DEVICE = "rdma0";
+  /** Its memory region. */
+  public static final String REGION = "devmem";
+  /** Bytes of on-adapter memory. */
+  public static final long CAPACITY = 512L << 20;
+
+  private final AtomicLong registered = new AtomicLong();
+  private volatile DriverContext context;
+  private volatile DeviceRegistration registration;
+  private volatile MemoryCharging memory;
+  private volatile int region = -1;
+
+  /** The ServiceLoader constructor. */
+  public RdmaDriver() {}
+
+  @Override
+  public String name() {
+    return "rdma";
+  }
+
+  @Override
+  public void probe(DriverContext ctx) {
+    if (!ctx.controllers().contains("memory")) {
+      return; // nothing would govern the adapter
+    }
+    DeviceRegistration reg = ctx.register(DeviceSpec.builder(DEVICE, name())
+        .controllers("memory")
+        .region(new RegionSpec(REGION, CAPACITY))
+        .attribute("transport", "roce")
+        .build());
+    this.context = ctx;
+    this.memory = reg.capability(MemoryCharging.class).orElseThrow();
+    this.region = memory.region(REGION);
+    this.registration = reg;
+  }
+
+  /** The adapters this driver registered. */
+  public List<String> deviceNames() {
+    return registration == null ? List.of() : List.of(DEVICE);
+  }
+
+  /** Bytes registered now, over all cgroups (the adapter's own count, to check against the files). */
+  public long registeredBytes() {
+    return registered.get();
+  }
+
+  /**
+   * Registers {@code bytes} of adapter memory for a task (a memory region in RDMA terms), charged to
+   * the task's cgroup; the memory is pinned until the registration is closed.
+   *
+   * @return closing it deregisters (idempotent)
+   * @throws CgroupException {@code ENOSPC} at {@code memory.max} or when the adapter is full,
+   *     {@code ENODEV} for another device or before probe
+   */
+  public AutoCloseable allocate(String device, Task task, long bytes) {
+    DriverContext ctx = context;
+    if (!DEVICE.equals(device) || ctx == null) {
+      throw CgroupException.of(Errno.ENODEV, "rdma: no adapter %s", device);
+    }
+    if (registered.addAndGet(bytes) > CAPACITY) {
+      registered.addAndGet(-bytes);
+      throw CgroupException.of(Errno.ENOSPC, "rdma: %s: adapter memory full (%d bytes)", DEVICE, CAPACITY);
+    }
+    CgroupHandle cg = ctx.cgroupOf(task);
+    try {
+      memory.charge(cg, region, bytes);
+    } catch (CgroupException e) {
+      registered.addAndGet(-bytes);
+      throw e;
+    }
+    return new AutoCloseable() {
+      private boolean closed;
+
+      @Override
+      public synchronized void close() {
+        if (!closed) {
+          closed = true;
+          memory.uncharge(cg, region, bytes);
+          registered.addAndGet(-bytes);
+        }
+      }
+    };
+  }
+
+  @Override
+  public void remove() {
+    DeviceRegistration reg = registration;
+    if (reg != null && reg.registered()) {
+      try {
+        reg.unregister();
+      } catch (CgroupException e) {
+        // registrations still open: the hierarchy is going away anyway
+      }
+    }
+  }
+}
