@@ -4,10 +4,6 @@ import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
 import io.cgdev.api.Stability;
 import io.cgdev.api.Task;
-import io.cgdev.api.spi.CgroupHandle;
-import io.cgdev.api.spi.TimeSharing;
-import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,7 +11,8 @@ import java.util.TreeMap;
 /**
  * A DRM client (the kernel's {@code drm_file}): opened by a task with {@link DrmDevice#open}. Every
  * charge it makes goes to its task's cgroup at the time of the charge (docs/CHARGING_POLICY.md).
- * Handles are per file and start at 1. Thread-safe; every method takes the device lock.
+ * Handles are per file and start at 1. Thread-safe; every method takes the device lock, which also
+ * guards the handles and the scheduler's {@link SchedEntity} of the file.
  *
  * <p>After {@link #close()} or an unplug of the device, calls fail with {@code EBADF} / {@code
  * ENODEV}.
@@ -25,22 +22,18 @@ public final class DrmFile implements AutoCloseable {
   private final DrmDevice device;
   private final long clientId;
   private final Task task;
+  // guarded by the device lock
   final TreeMap<Integer, GemObject> handles = new TreeMap<>();
   private int nextHandle = 1;
   boolean open = true;
-  // scheduling state, guarded by the device lock
-  final Map<String, ArrayDeque<DrmDevice.Batch>> queues = new HashMap<>();
-  TimeSharing.Client client;
-  CgroupHandle schedCgroup;
-  final boolean[] runnable;
-  final long[] runtime;
+  /** The client's queues and time on the engines, kept by the device's scheduler. */
+  final SchedEntity entity;
 
-  DrmFile(DrmDevice device, long clientId, Task task, int engines) {
+  DrmFile(DrmDevice device, Task task, SchedEntity entity) {
     this.device = device;
-    this.clientId = clientId;
+    this.clientId = entity.clientId;
     this.task = task;
-    this.runnable = new boolean[engines];
-    this.runtime = new long[engines];
+    this.entity = entity;
   }
 
   /** The device this client opened. */
@@ -149,6 +142,15 @@ public final class DrmFile implements AutoCloseable {
       }
       return addHandle(o);
     }
+  }
+
+  /** Under the device lock, when the file closes: drops every handle. */
+  void closeHandles() {
+    for (GemObject o : List.copyOf(handles.values())) {
+      o.handleCount--;
+      device.unref(o);
+    }
+    handles.clear();
   }
 
   int addHandle(GemObject o) {

@@ -10,7 +10,9 @@ import java.util.List;
  * A GEM buffer object (the kernel's {@code drm_gem_object}): a page-aligned size placed in one
  * memory region, charged at creation to its creator's cgroup and uncharged when its last reference
  * goes. References are held by handles, exported {@link DmaBuf}s and in-flight batches. Thread-safe;
- * every method takes the device lock.
+ * every public method takes the device lock. Its placement ({@code region}, {@code blocks}, {@code
+ * charged}) is written by {@code GemPlacement} and {@code GemEvictor}, its reference and activity
+ * counts by the clients and {@code EngineScheduler}, all under that lock.
  */
 @Stability(Stability.Status.EXPERIMENTAL)
 public final class GemObject {
@@ -137,6 +139,18 @@ public final class GemObject {
     synchronized (device.lock) {
       return !freed;
     }
+  }
+
+  /** Under the device lock: neither pinned nor used by a batch, so eviction may move it. */
+  boolean evictable() {
+    return pinCount == 0 && activeCount == 0;
+  }
+
+  /** Under the device lock: records where the object now lives and whether that is charged. */
+  void placeIn(MemoryRegion r, List<RegionAllocator.Block> blocks, boolean charged) {
+    this.region = r;
+    this.blocks = blocks;
+    this.charged = charged;
   }
 
   void checkLive() {

@@ -82,6 +82,21 @@ public final class MemoryRegion {
         frag);
   }
 
+  /** Under the device lock: marks a resident object most recently used. */
+  void touch(GemObject o) {
+    if (lru.remove(o)) {
+      lru.add(o);
+    }
+  }
+
+  /** Under the device lock: {@code o} was evicted from this region to {@code target}. */
+  void evicted(GemObject o, MemoryRegion target) {
+    lru.remove(o);
+    target.lru.add(o);
+    evictions++;
+    evictedBytes += o.size();
+  }
+
   List<GemObject> lruSnapshot() {
     return List.copyOf(lru);
   }

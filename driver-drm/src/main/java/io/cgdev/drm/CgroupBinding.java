@@ -1,0 +1,267 @@
+package io.cgdev.drm;
+
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.Errno;
+import io.cgdev.api.Task;
+import io.cgdev.api.spi.CgroupHandle;
+import io.cgdev.api.spi.DeviceClock;
+import io.cgdev.api.spi.DeviceRegistration;
+import io.cgdev.api.spi.DeviceSpec;
+import io.cgdev.api.spi.DriverContext;
+import io.cgdev.api.spi.EngineMask;
+import io.cgdev.api.spi.MemoryCharging;
+import io.cgdev.api.spi.Reclaimer;
+import io.cgdev.api.spi.RegionSpec;
+import io.cgdev.api.spi.TimeSharing;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A device's binding to the cgroup framework (the cgroup half of the kernel's {@code
+ * drm_dev_register}, and {@code dmem_cgroup_register_region}): turns the config's {@link
+ * DrmDevice.Registration registrations} into {@link DeviceSpec}s for the controllers the driver
+ * offers and the hierarchy has, registers and unregisters them, and holds the capabilities they
+ * return: a {@link RegionCharge} per memory region, {@link TimeSharing} and {@link EngineMask} for
+ * the engines. Without {@link DriverFeature#DRIVER_CGROUPS} it registers nothing and every
+ * capability stays absent.
+ *
+ * <p>Lock: the device lock guards the context, the registrations and the capabilities; methods
+ * marked "under the device lock" expect the caller to hold it. {@link #registerAll}, {@link
+ * #unregisterAll}, {@link #subscribeMasks} and the lookup in {@link #cgroupOf} call into the
+ * framework, which takes its hierarchy lock, so they run <em>outside</em> the device lock: a limit
+ * write holding the hierarchy lock may be waiting for the device lock in the reclaimer. The
+ * cpuset-changed flag is volatile: the framework's listener sets it on any thread.
+ */
+final class CgroupBinding {
+  // logs under DrmDevice's name, as before this class was split out of it
+  private static final Logger LOG = LoggerFactory.getLogger(DrmDevice.class);
+
+  private final Object lock;
+  private final DrmDriver driver;
+  private final DrmDevice.Config config;
+  private final Map<String, MemoryRegion> regions;
+  private final DeviceClock clock;
+  private final List<DeviceRegistration> registrations = new ArrayList<>();
+  private final Map<String, RegionCharge> charges = new LinkedHashMap<>();
+  private final Map<String, Integer> maskRegionIndex = new LinkedHashMap<>();
+  private DriverContext context;
+  private TimeSharing timeSharing;
+  private EngineMask engineMask;
+  private volatile AutoCloseable maskSubscription;
+  private volatile boolean masksChanged;
+
+  CgroupBinding(Object lock, DrmDriver driver, DrmDevice.Config config, Map<String, MemoryRegion> regions, DeviceClock clock) {
+    this.lock = lock;
+    this.driver = driver;
+    this.config = config;
+    this.regions = regions;
+    this.clock = clock;
+  }
+
+  /** Under the device lock: remembers the framework, for cgroup lookups and the root. */
+  void attach(DriverContext ctx) {
+    context = ctx;
+  }
+
+  /**
+   * Outside the device lock: registers each of the config's registrations that some present,
+   * offered controller governs, with {@code reclaimer} as its reclaim hook. On a refusal it
+   * unregisters what it registered (last first), forgets the context and rethrows.
+   *
+   * @return the registrations made, to {@link #bind} (empty without {@code DRIVER_CGROUPS})
+   * @throws CgroupException {@code EINVAL} for a registration naming an unknown region, or the
+   *     framework's refusal
+   */
+  List<DeviceRegistration> registerAll(DriverContext ctx, Reclaimer reclaimer) {
+    List<DeviceRegistration> done = new ArrayList<>();
+    if (!driver.hasFeature(DriverFeature.DRIVER_CGROUPS)) {
+      return done;
+    }
+    Set<String> present = ctx.controllers();
+    try {
+      for (DrmDevice.Registration r : config.registrations()) {
+        DeviceSpec spec = spec(r, present, reclaimer);
+        if (spec != null) {
+          done.add(ctx.register(spec));
+        }
+      }
+    } catch (RuntimeException e) {
+      for (int i = done.size() - 1; i >= 0; i--) {
+        try {
+          done.get(i).unregister();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      synchronized (lock) {
+        context = null;
+      }
+      throw e;
+    }
+    return done;
+  }
+
+  /** The spec of one registration, or null when no controller it needs is offered and present. */
+  private DeviceSpec spec(DrmDevice.Registration r, Set<String> present, Reclaimer reclaimer) {
+    Set<String> wanted = new LinkedHashSet<>();
+    Set<String> offered = driver.controllers();
+    if (!r.regions().isEmpty() && offered.contains(DrmDriver.MEMORY)) {
+      wanted.add(DrmDriver.MEMORY);
+    }
+    if (r.engines() && !config.engines().isEmpty()) {
+      for (String c : List.of(DrmDriver.CPU, DrmDriver.CPUSET)) {
+        if (offered.contains(c)) {
+          wanted.add(c);
+        }
+      }
+    }
+    wanted.retainAll(present);
+    if (wanted.isEmpty()) {
+      return null;
+    }
+    DeviceSpec.Builder b = DeviceSpec.builder(r.name(), driver.name())
+        .controllers(wanted.toArray(String[]::new))
+        .reclaimer(reclaimer)
+        .clock(clock)
+        .attribute("pdev", config.pdev());
+    for (String name : r.regions()) {
+      MemoryRegion m = regions.get(name);
+      if (m == null) {
+        throw CgroupException.of(Errno.EINVAL, "device %s: registration %s names unknown region %s", config.name(), r.name(), name);
+      }
+      b.region(new RegionSpec(m.name(), m.capacity(), m.pageSize()));
+    }
+    if (r.engines()) {
+      config.engines().forEach(b::engine);
+    }
+    return b.build();
+  }
+
+  /** Under the device lock: keeps the registrations and binds their capabilities. */
+  void bind(List<DeviceRegistration> done) {
+    registrations.addAll(done);
+    for (DeviceRegistration reg : registrations) {
+      List<RegionSpec> regs = reg.spec().regions();
+      reg.capability(MemoryCharging.class).ifPresent(mc -> {
+        for (RegionSpec rs : regs) {
+          charges.put(rs.name(), new RegionCharge(mc, mc.region(rs.name())));
+        }
+      });
+      if (!reg.spec().engines().isEmpty()) {
+        timeSharing = reg.capability(TimeSharing.class).orElse(null);
+        engineMask = reg.capability(EngineMask.class).orElse(null);
+        for (int i = 0; i < regs.size(); i++) {
+          maskRegionIndex.put(regs.get(i).name(), i);
+        }
+      }
+    }
+  }
+
+  /**
+   * Outside the device lock, after {@link #bind}: listens for cpuset changes, which only raise a
+   * flag that the scheduler reads with {@link #takeMasksChanged}.
+   */
+  void subscribeMasks() {
+    EngineMask mask;
+    synchronized (lock) {
+      mask = engineMask;
+    }
+    if (mask != null) {
+      maskSubscription = mask.onChange(cg -> masksChanged = true);
+    }
+  }
+
+  /**
+   * Under the device lock: drops the capabilities and the registrations (charges fail over to
+   * "not charging" from here on).
+   *
+   * @return the registrations to hand to {@link #unregisterAll} once the lock is released
+   */
+  List<DeviceRegistration> unbind() {
+    List<DeviceRegistration> regs = List.copyOf(registrations);
+    registrations.clear();
+    charges.clear();
+    timeSharing = null;
+    engineMask = null;
+    return regs;
+  }
+
+  /** Outside the device lock: ends the cpuset subscription, then unregisters, last first. */
+  void unregisterAll(List<DeviceRegistration> regs) {
+    AutoCloseable subscription = maskSubscription;
+    if (subscription != null) {
+      try {
+        subscription.close();
+      } catch (Exception e) {
+        LOG.warn("{}: closing the cpuset subscription failed", config.name(), e);
+      }
+    }
+    for (int i = regs.size() - 1; i >= 0; i--) {
+      regs.get(i).unregister();
+    }
+  }
+
+  /**
+   * The task's cgroup, or null when the device charges nowhere (not registered with the framework).
+   * Takes the device lock only to read the context; the lookup itself runs outside it, because it
+   * may take the hierarchy lock.
+   */
+  CgroupHandle cgroupOf(Task task) {
+    DriverContext ctx;
+    synchronized (lock) {
+      ctx = registrations.isEmpty() ? null : context;
+    }
+    return ctx == null ? null : ctx.cgroupOf(task);
+  }
+
+  /** Under the device lock: the framework's root cgroup; only while registered. */
+  CgroupHandle root() {
+    return context.root();
+  }
+
+  /** Under the device lock: the registrations made. */
+  List<DeviceRegistration> registrations() {
+    return List.copyOf(registrations);
+  }
+
+  /** Under the device lock: whether any region is charged. */
+  boolean charging() {
+    return !charges.isEmpty();
+  }
+
+  /** Under the device lock: how a region is charged, or null when it is not. */
+  RegionCharge charge(String region) {
+    return charges.get(region);
+  }
+
+  /** Under the device lock: whether cpuset lets {@code cgroup} place memory in the region. */
+  boolean allowsRegion(CgroupHandle cgroup, String region) {
+    Integer index = maskRegionIndex.get(region);
+    return engineMask == null || cgroup == null || index == null || engineMask.allowsRegion(cgroup, index);
+  }
+
+  /** Under the device lock: whether cpuset lets {@code cgroup} (null: none) run on the engine. */
+  boolean allowsEngine(CgroupHandle cgroup, int engine) {
+    return engineMask == null || cgroup == null || engineMask.allowsEngine(cgroup, engine);
+  }
+
+  /** Under the device lock: the cpu controller's capability, or null. */
+  TimeSharing timeSharing() {
+    return timeSharing;
+  }
+
+  /** Whether some cgroup's cpuset changed since the last call; clears the flag. */
+  boolean takeMasksChanged() {
+    if (masksChanged) {
+      masksChanged = false;
+      return true;
+    }
+    return false;
+  }
+}

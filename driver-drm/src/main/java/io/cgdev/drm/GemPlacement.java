@@ -1,0 +1,162 @@
+package io.cgdev.drm;
+
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.Errno;
+import io.cgdev.api.spi.CgroupHandle;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * GEM object placement and lifetime (the kernel's TTM placement, {@code ttm_bo_mem_space}, and
+ * {@code drm_gem_object_put}): walks an object's placement list and puts it in the first region
+ * that cpuset allows, whose memory controller accepts the charge and whose allocator has room —
+ * charge first, then allocate, reclaiming when the allocator is full; frees and uncharges an object
+ * when its last reference goes. Keeps the device's live objects.
+ *
+ * <p>Lock: every method but {@link #placementList} expects the caller to hold the device lock (the
+ * clients, dma-bufs and the scheduler that call it take it). A charge made here may call the
+ * device's reclaimer on the same thread, which takes the device lock again (re-entrant).
+ */
+final class GemPlacement {
+  private final Object lock;
+  private final String device;
+  private final Map<String, MemoryRegion> regions;
+  private final List<String> defaultPlacement;
+  private final CgroupBinding cgroups;
+  private final GemEvictor evictor;
+  private final Set<GemObject> objects = new LinkedHashSet<>();
+  private long nextObjectId = 1;
+
+  GemPlacement(Object lock, String device, Map<String, MemoryRegion> regions, List<String> defaultPlacement,
+      CgroupBinding cgroups, GemEvictor evictor) {
+    this.lock = lock;
+    this.device = device;
+    this.regions = regions;
+    this.defaultPlacement = defaultPlacement;
+    this.cgroups = cgroups;
+    this.evictor = evictor;
+  }
+
+  /**
+   * The regions named, in order; the default placement when none are named, every region when
+   * there is no default either. Needs no lock: the regions never change.
+   *
+   * @throws CgroupException {@code EINVAL} for an unknown or repeated region
+   */
+  List<MemoryRegion> placementList(String... names) {
+    List<String> list = names == null || names.length == 0 ? defaultPlacement : List.of(names);
+    if (list.isEmpty()) {
+      list = List.copyOf(regions.keySet());
+    }
+    List<MemoryRegion> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (String n : list) {
+      MemoryRegion r = regions.get(n);
+      if (r == null || !seen.add(n)) {
+        throw CgroupException.of(Errno.EINVAL, "%s: %s region '%s' in placement list %s (regions: %s)",
+            device, r == null ? "unknown" : "repeated", n, list, regions.keySet());
+      }
+      out.add(r);
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Under the device lock: creates an object of {@code size} bytes (rounded up to the page size)
+   * for {@code file}, charged to {@code cgroup} (null: not charged), in the first placement that
+   * takes it. The object has no reference yet: the caller gives it a handle.
+   *
+   * @throws CgroupException {@code ENOSPC} naming why each placement refused (nothing changed)
+   */
+  GemObject create(DrmFile file, long size, List<MemoryRegion> placements, CgroupHandle cgroup) {
+    assert Thread.holdsLock(lock);
+    long pageSize = placements.stream().mapToLong(MemoryRegion::pageSize).max().orElse(4096);
+    long aligned = CountingAllocator.roundUp(size, pageSize);
+    GemObject obj = new GemObject(file.device(), nextObjectId++, aligned, placements, cgroup);
+    String why = "";
+    for (MemoryRegion r : placements) {
+      if (!cgroups.allowsRegion(cgroup, r.name())) {
+        why = why + " " + r.name() + ": not in cpuset.mems.effective of " + cgroup.path() + ";";
+        continue;
+      }
+      String failure = place(obj, r, cgroup);
+      if (failure == null) {
+        objects.add(obj);
+        return obj;
+      }
+      r.failedAllocations++;
+      why = why + " " + r.name() + ": " + failure + ";";
+    }
+    throw CgroupException.of(Errno.ENOSPC, "%s: cannot place a GEM object of %d bytes for %s:%s",
+        device, aligned, file.task().name(), why);
+  }
+
+  /** Charges then allocates {@code obj} in {@code r}; null on success, else why not (nothing held). */
+  private String place(GemObject obj, MemoryRegion r, CgroupHandle cgroup) {
+    RegionCharge rc = cgroup == null ? null : cgroups.charge(r.name());
+    if (rc != null) {
+      try {
+        rc.charge(cgroup, obj.size()); // may call the reclaimer on this thread
+      } catch (CgroupException e) {
+        if (e.errno() == Errno.ENOSPC || e.errno() == Errno.ENOMEM) {
+          return "charge refused (" + e.getMessage() + ")";
+        }
+        throw e;
+      }
+    }
+    List<RegionAllocator.Block> blocks = r.allocator().allocate(obj.size());
+    for (int attempt = 0; blocks.isEmpty() && attempt < 3; attempt++) {
+      // a charged region reclaims through its controller, which respects everyone's protection
+      long freed = rc != null
+          ? rc.reclaim(cgroups.root(), obj.size())
+          : evictor.evict(r, obj.size(), null, owner -> true);
+      if (freed == 0) {
+        break;
+      }
+      blocks = r.allocator().allocate(obj.size());
+    }
+    if (blocks.isEmpty()) {
+      if (rc != null) {
+        rc.uncharge(cgroup, obj.size());
+      }
+      return "no room in the allocator (" + r.allocator().avail() + " bytes free, largest block "
+          + r.allocator().largestFree() + ")";
+    }
+    obj.placeIn(r, blocks, rc != null);
+    r.lru.add(obj);
+    return null;
+  }
+
+  /** Under the device lock: drops one reference; the last one frees and uncharges the object. */
+  void put(GemObject o) {
+    assert Thread.holdsLock(lock);
+    if (--o.refcount > 0) {
+      return;
+    }
+    o.freed = true;
+    objects.remove(o);
+    o.region.lru.remove(o);
+    o.region.allocator().free(o.blocks);
+    if (o.charged) {
+      RegionCharge rc = cgroups.charge(o.region.name());
+      if (rc != null) {
+        rc.uncharge(o.owner(), o.size());
+      }
+      o.charged = false;
+    }
+  }
+
+  /** Under the device lock: the live objects, oldest first. */
+  List<GemObject> objects() {
+    return List.copyOf(objects);
+  }
+
+  /** Under the device lock: per-region allocator and eviction counters. */
+  List<RegionStats> stats() {
+    return regions.values().stream().map(MemoryRegion::stats).toList();
+  }
+}

@@ -1,0 +1,36 @@
+package io.cgdev.drm;
+
+import io.cgdev.api.spi.CgroupHandle;
+import io.cgdev.api.spi.TimeSharing;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A client's scheduling state (the kernel's {@code drm_sched_entity}), one per {@link DrmFile}: a
+ * FIFO of batches per engine class, the cpu controller's {@link TimeSharing.Client} in the cgroup
+ * the task was in at its last submission, and per engine whether it is runnable there and how long
+ * it ran. Guarded by the device lock.
+ */
+final class SchedEntity {
+  final long clientId;
+  final Map<String, ArrayDeque<Batch>> queues = new HashMap<>();
+  /** The cpu controller's entity; null without a cpu controller or outside any cgroup. */
+  TimeSharing.Client client;
+  /** The cgroup whose cpuset and cpu settings apply; null when the device charges nowhere. */
+  CgroupHandle cgroup;
+  final boolean[] runnable;
+  /** Nanoseconds run, per engine index. */
+  final long[] runtime;
+
+  SchedEntity(long clientId, int engines) {
+    this.clientId = clientId;
+    this.runnable = new boolean[engines];
+    this.runtime = new long[engines];
+  }
+
+  /** The label the cpu controller shows, e.g. {@code drm-client-7}. */
+  String label() {
+    return "drm-client-" + clientId;
+  }
+}
