@@ -6,6 +6,7 @@ import io.cgdev.samples.report.Report;
 import io.cgdev.samples.report.ReportWriter;
 import io.cgdev.samples.scenario.Durations;
 import io.cgdev.samples.scenario.Scenario;
+import io.cgdev.samples.sim.PluginDevices;
 import io.cgdev.samples.sim.Progress;
 import io.cgdev.samples.sim.ScenarioRunner;
 import io.cgdev.samples.tree.TreeWalker;
@@ -58,8 +59,8 @@ final class Runs {
   ScenarioRunner runner(World w, Scenario s) {
     boolean terminal = !noProgress && io.cgdev.samples.shell.InteractiveShell.isTerminal();
     Progress progress = noProgress ? Progress.NONE : Progress.bar(System.err, terminal);
-    ScenarioRunner runner = new ScenarioRunner(w.fs(), w.tasks(), w.cgroups().controllers(), drmDevices(w), s,
-        Worlds.device(w, s), progress);
+    ScenarioRunner runner = new ScenarioRunner(w.fs(), w.tasks(), w.cgroups().controllers(), drmDevices(w),
+        PluginDevices.of(w.plugins().drivers()), s, Worlds.device(w, s), progress);
     if (!w.plugins().modules().isEmpty()) {
       runner.note("plugins loaded: " + String.join(", ", w.plugins().modules().stream().sorted().toList()));
     }

@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where {@code --with-samples} finds the example plugins: {@code $CGDEV_SAMPLES} (a folder of jars)
+ * Where {@code --with-samples} finds the example plugins: {@code $CGDEV_SAMPLES} (folders of jars,
+ * separated by {@code :})
  * if set, else the build folders of {@code sample-gem-controller} and {@code sample-rdma-driver} next
  * to the tool's own module in the source tree.
  */
@@ -24,14 +25,14 @@ final class SamplePlugins {
   static List<Path> folders() {
     String env = System.getenv("CGDEV_SAMPLES");
     if (env != null && !env.isBlank()) {
-      return List.of(Path.of(env));
+      return java.util.Arrays.stream(env.split(java.io.File.pathSeparator)).filter(x -> !x.isBlank()).map(Path::of).toList();
     }
     Path repo = repositoryRoot();
     List<Path> found = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     for (String module : MODULES) {
-      Path target = repo == null ? null : repo.resolve(module).resolve("target");
-      if (target != null && Files.isDirectory(target)) {
+      Path target = repo == null ? null : buildFolder(repo.resolve(module), module);
+      if (target != null) {
         found.add(target);
       } else {
         missing.add(module);
@@ -42,6 +43,29 @@ final class SamplePlugins {
           + " found; build them (./mvnw -q package -pl " + String.join(",", MODULES) + " -am) or set CGDEV_SAMPLES");
     }
     return found;
+  }
+
+  /** The module's build folder holding its jar: {@code target}, else a {@code target-*} one. */
+  private static Path buildFolder(Path moduleDir, String module) {
+    if (!Files.isDirectory(moduleDir)) {
+      return null;
+    }
+    try (var dirs = Files.list(moduleDir)) {
+      return dirs.filter(d -> d.getFileName().toString().startsWith("target"))
+          .filter(d -> Files.isRegularFile(d.resolve(module + "-0.1.0-SNAPSHOT.jar")) || hasJar(d, module))
+          .sorted((a, b) -> a.getFileName().toString().equals("target") ? -1 : b.getFileName().toString().equals("target") ? 1 : a.compareTo(b))
+          .findFirst().orElse(null);
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  private static boolean hasJar(Path dir, String module) {
+    try (var files = Files.list(dir)) {
+      return files.anyMatch(f -> f.getFileName().toString().startsWith(module + "-") && f.toString().endsWith(".jar"));
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   /** The source tree the tool's jar was built in: {@code <repo>/samples/target/samples-*.jar}. */

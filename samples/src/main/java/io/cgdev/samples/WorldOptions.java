@@ -25,10 +25,10 @@ final class WorldOptions {
   /** Boots a world with these options. */
   World boot() {
     List<Path> folders = new ArrayList<>(pluginFolders);
-    if (withSamples) {
-      folders.addAll(SamplePlugins.folders());
-    }
     try {
+      if (withSamples) {
+        folders.addAll(SamplePlugins.folders());
+      }
       return World.boot(new World.Options(folders, options));
     } catch (RuntimeException e) {
       if (e instanceof io.cgdev.api.CgroupException) {

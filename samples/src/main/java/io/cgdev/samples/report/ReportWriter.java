@@ -138,6 +138,13 @@ public final class ReportWriter {
       }
       sb.append('\n');
     }
+    if (r.tenants().stream().anyMatch(t -> !t.extra().isEmpty())) {
+      sb.append("\nother controllers and devices:\n");
+      for (TenantReport t : r.tenants()) {
+        t.extra().entrySet().stream().sorted(Map.Entry.comparingByKey())
+            .forEach(e -> sb.append(String.format(Locale.ROOT, "  %-" + width[0] + "s  %-28s %s%n", t.path(), e.getKey(), e.getValue())));
+      }
+    }
     return sb.toString();
   }
 
@@ -181,6 +188,15 @@ public final class ReportWriter {
           .append("</td><td>").append(t.leaf() ? percent(t.expectedShare()) : "").append("</td></tr>\n");
     }
     sb.append("</table>\n");
+    if (r.tenants().stream().anyMatch(t -> !t.extra().isEmpty())) {
+      sb.append("<h2>Other controllers and devices</h2>\n<table><tr><th>cgroup</th><th>file</th><th>value</th></tr>\n");
+      for (TenantReport t : r.tenants()) {
+        t.extra().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> sb.append("<tr><td>")
+            .append(esc(t.path())).append("</td><td>").append(esc(e.getKey())).append("</td><td>")
+            .append(esc(e.getValue())).append("</td></tr>\n"));
+      }
+      sb.append("</table>\n");
+    }
     List<Double> seconds = r.series().timesNanos().stream().map(n -> n / 1e9).toList();
     sb.append("<h2>Device-time share over time</h2>\n");
     Map<String, List<Double>> share = r.series().share();

@@ -38,6 +38,9 @@ import java.util.Set;
  * <p>Single-threaded: call {@link #run} once, on one thread.
  */
 public final class ScenarioRunner {
+  /** After a refused allocation a workload waits this long before it tries to fill up again. */
+  static final long RETRY_NANOS = 50_000_000L;
+
   private final CgroupFs fs;
   private final Tasks worldTasks;
   private final Set<String> controllers;
@@ -48,6 +51,8 @@ public final class ScenarioRunner {
   private final String region;
   private final List<String> notes = new ArrayList<>();
   private final List<Stream> streams = new ArrayList<>();
+  private final List<PluginStream> pluginStreams = new ArrayList<>();
+  private final Map<String, PluginDevices.Allocator> pluginDevices;
   private final Map<String, Stats> stats = new LinkedHashMap<>();
   private final Map<String, String> fdinfo = new LinkedHashMap<>();
   private long events;
@@ -59,6 +64,18 @@ public final class ScenarioRunner {
    */
   public ScenarioRunner(CgroupFs fs, Tasks tasks, Set<String> controllers, Map<String, DrmDevice> devices, Scenario scenario,
       String device, Progress progress) {
+    this(fs, tasks, controllers, devices, Map.of(), scenario, device, progress);
+  }
+
+  /**
+   * @param tasks the process table the workloads' tasks start in
+   * @param devices the DRM devices by name (workloads run on them)
+   * @param pluginDevices devices of plugin drivers that run memory workloads ({@link PluginDevices})
+   * @param device the scenario's default device
+   */
+  public ScenarioRunner(CgroupFs fs, Tasks tasks, Set<String> controllers, Map<String, DrmDevice> devices,
+      Map<String, PluginDevices.Allocator> pluginDevices, Scenario scenario, String device, Progress progress) {
+    this.pluginDevices = Map.copyOf(pluginDevices);
     this.fs = fs;
     this.worldTasks = tasks;
     this.controllers = Set.copyOf(controllers);
@@ -121,6 +138,7 @@ public final class ScenarioRunner {
     final ArrayDeque<Integer> buffers = new ArrayDeque<>();
     double allowance;
     double allocCredit;
+    long backoff;
     long submitted;
     int nextBuffer;
 
@@ -139,8 +157,11 @@ public final class ScenarioRunner {
     void step(long tick) {
       // memory: fill up to the working set, then churn at the given rate (oldest freed first)
       if (w.bufferBytes() > 0) {
+        backoff -= tick;
         if (buffers.size() < w.buffers()) {
-          allocate();
+          if (backoff <= 0 && !allocate()) {
+            backoff = RETRY_NANOS;
+          }
         } else if (w.allocPerSecond() > 0) {
           allocCredit += w.allocPerSecond() * tick / 1e9;
           while (allocCredit >= 1) {
@@ -174,14 +195,16 @@ public final class ScenarioRunner {
       return list.get(nextBuffer++ % list.size());
     }
 
-    private void allocate() {
+    private boolean allocate() {
       events++;
       try {
         String[] placements = w.placements().toArray(String[]::new);
         buffers.addLast(file.createGem(w.bufferBytes(), placements));
         stats().allocations++;
+        return true;
       } catch (CgroupException e) {
         stats().failed++;
+        return false;
       }
     }
 
@@ -201,6 +224,70 @@ public final class ScenarioRunner {
         n += file.object(h).evictions();
       }
       return n;
+    }
+  }
+
+  /** A memory workload on a plugin device: buffers allocated and churned through its allocator. */
+  private final class PluginStream {
+    final Workload w;
+    final Tenant tenant;
+    final PluginDevices.Allocator allocator;
+    final Task task;
+    final ArrayDeque<AutoCloseable> buffers = new ArrayDeque<>();
+    double allocCredit;
+    long backoff;
+
+    PluginStream(Workload w, Tenant tenant, PluginDevices.Allocator allocator, Task task) {
+      this.w = w;
+      this.tenant = tenant;
+      this.allocator = allocator;
+      this.task = task;
+    }
+
+    void step(long tick) {
+      if (w.bufferBytes() <= 0) {
+        return;
+      }
+      backoff -= tick;
+      if (buffers.size() < w.buffers()) {
+        if (backoff <= 0 && !allocate()) {
+          backoff = RETRY_NANOS;
+        }
+      } else if (w.allocPerSecond() > 0) {
+        allocCredit += w.allocPerSecond() * tick / 1e9;
+        while (allocCredit >= 1) {
+          allocCredit -= 1;
+          free(buffers.pollFirst());
+          allocate();
+        }
+      }
+    }
+
+    private boolean allocate() {
+      events++;
+      Stats st = stats.get(tenant.path());
+      try {
+        buffers.addLast(allocator.allocate(task, w.bufferBytes()));
+        st.allocations++;
+        return true;
+      } catch (CgroupException e) {
+        st.failed++;
+        return false;
+      } catch (Throwable e) {
+        throw new IllegalStateException("plugin device allocation failed: " + e, e);
+      }
+    }
+
+    void free(AutoCloseable buffer) {
+      if (buffer == null) {
+        return;
+      }
+      events++;
+      try {
+        buffer.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("plugin device free failed: " + e, e);
+      }
     }
   }
 
@@ -243,6 +330,9 @@ public final class ScenarioRunner {
     for (long now = 0; now < duration; ) {
       long step = Math.min(tick, duration - now);
       for (Stream s : streams) {
+        s.step(step);
+      }
+      for (PluginStream s : pluginStreams) {
         s.step(step);
       }
       for (DrmDevice d : usedDevices()) {
@@ -302,6 +392,11 @@ public final class ScenarioRunner {
     for (Stream s : streams) {
       s.file.close();
     }
+    for (PluginStream s : pluginStreams) {
+      while (!s.buffers.isEmpty()) {
+        s.free(s.buffers.pollFirst());
+      }
+    }
   }
 
   private List<DrmDevice> usedDevices() {
@@ -320,9 +415,25 @@ public final class ScenarioRunner {
   private void start(Tenant t, Workload w, List<Task> tasks) {
     String devName = w.device() == null ? device : w.device();
     DrmDevice dev = devices.get(devName);
+    if (dev == null && pluginDevices.containsKey(devName)) {
+      if (w.engineClass() != null) {
+        throw new ScenarioException(scenario.source(), w.at().line(), w.at().field() + ".engine",
+            devName + " runs memory workloads only (it is not a DRM device)");
+      }
+      try {
+        Task task = worldTasks.spawn(w.name(), CgroupPath.parse(t.path()));
+        tasks.add(task);
+        pluginStreams.add(new PluginStream(w, t, pluginDevices.get(devName), task));
+      } catch (CgroupException e) {
+        throw new ScenarioException(scenario.source(), w.at().line(), w.at().field(),
+            "cannot start a task in " + t.path() + ": " + e.errno().name() + ": " + e.getMessage());
+      }
+      return;
+    }
     if (dev == null) {
       throw new ScenarioException(scenario.source(), w.at().line(), w.at().field() + ".device",
-          "no DRM device '" + devName + "' to run on (present: " + String.join(", ", devices.keySet()) + ")");
+          "no device '" + devName + "' to run on (present: " + String.join(", ", devices.keySet())
+              + (pluginDevices.isEmpty() ? "" : ", " + String.join(", ", pluginDevices.keySet())) + ")");
     }
     if (w.engineClass() != null && !dev.engineClasses().contains(w.engineClass())) {
       throw new ScenarioException(scenario.source(), w.at().line(), w.at().field() + ".engine",
@@ -364,14 +475,26 @@ public final class ScenarioRunner {
     Stats s = sum(t);
     long usage = usageUsec(p);
     double share = totalUsage == 0 ? 0 : (usage - startUsage) / (double) totalUsage;
+    // figures of other controllers and other devices: third-party ones on the scenario's device,
+    // everything on plugin devices, keyed "<device>/<file>"
     Map<String, String> extra = new LinkedHashMap<>();
-    for (String c : controllers) {
-      if (!Set.of("memory", "cpu", "cpuset").contains(c)) {
-        for (String f : List.of("current", "max")) {
+    List<String> others = new ArrayList<>(pluginDevices.keySet());
+    others.add(0, device);
+    for (String dev : others) {
+      for (String c : controllers.stream().sorted().toList()) {
+        if (dev.equals(device) && Set.of("memory", "cpu", "cpuset").contains(c)) {
+          continue;
+        }
+        for (String f : List.of("current", "max", "events")) {
+          String path = (p.equals("/") ? "" : p) + "/" + c + ".devices/" + dev + "/" + c + "." + f;
           try {
-            extra.put(c + "." + f, fs.read(file(p, c, f)).strip());
+            String v = fs.read(path).strip().replace("\n", "; ");
+            // defaults say nothing: show what is set or used
+            if (!v.isEmpty() && !v.equals("0") && !v.equals("max") && !v.matches("([a-z_]+ 0(; )?)+")) {
+              extra.put(dev + "/" + c + "." + f, v);
+            }
           } catch (CgroupException e) {
-            // the controller does not govern this device or has no such file
+            // the controller does not govern this device, or the file is not on this cgroup
           }
         }
       }
