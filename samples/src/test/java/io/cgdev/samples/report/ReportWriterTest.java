@@ -62,9 +62,13 @@ class ReportWriterTest {
   void tableHasAHeaderAndARowPerTenant() {
     String table = ReportWriter.table(sample());
     List<String> lines = table.lines().toList();
-    assertThat(lines).hasSize(3);
+    assertThat(lines).hasSize(6);
     assertThat(lines.get(0)).startsWith("cgroup").contains("time share");
     assertThat(lines.get(1)).startsWith("/a").contains("1M", "2M", "max", "1/0/0/0", "60.0%", "50.0%");
+    assertThat(lines.get(2)).startsWith("/b<x>").contains("1G");
+    // the extra figures follow, one per line
+    assertThat(lines.get(4)).isEqualTo("other controllers and devices:");
+    assertThat(lines.get(5)).matches("\\s+/b<x>\\s+gem\\.current\\s+3");
   }
 
   @Test
