@@ -155,12 +155,12 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     if (bytes == 0) {
       return;
     }
-    PageCounter c = s.counter(region);
-    PageCounter fail = c.tryCharge(bytes);
+    PageCounter fail = s.counter(region).charge(bytes, true);
     if (fail == null) {
-      if (c.overHigh() != null) {
-        overHigh(s, region, true);
-      }
+      return;
+    }
+    if (fail == PageCounter.OVER_HIGH) {
+      overHigh(s, region, true);
       return;
     }
     chargeSlow(s, region, bytes, fail);
@@ -179,9 +179,9 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
       attempts++;
       long want = Math.max(fail.usage() + bytes - fail.max(), regions[region].pageSize());
       long freed = reclaim(limiting, region, want);
-      fail = c.tryCharge(bytes);
-      if (fail == null) {
-        if (c.overHigh() != null) {
+      fail = c.charge(bytes, true);
+      if (fail == null || fail == PageCounter.OVER_HIGH) {
+        if (fail != null) {
           overHigh(s, region, true);
         }
         return;
@@ -212,12 +212,12 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     if (bytes == 0) {
       return null;
     }
-    PageCounter c = s.counter(region);
-    PageCounter fail = c.tryCharge(bytes);
+    PageCounter fail = s.counter(region).charge(bytes, true);
     if (fail == null) {
-      if (c.overHigh() != null) {
-        overHigh(s, region, false);
-      }
+      return null;
+    }
+    if (fail == PageCounter.OVER_HIGH) {
+      overHigh(s, region, false);
       return null;
     }
     MemoryState limiting = s.ownerOf(fail, region);
@@ -232,9 +232,10 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     if (bytes == 0) {
       return;
     }
-    if (!s.counter(region).uncharge(bytes)) {
+    PageCounter c = s.counter(region);
+    if (!c.uncharge(bytes)) {
       throw CgroupException.of(Errno.EINVAL, "%s: cannot uncharge %d bytes of %s from %s: only %d bytes are charged there",
-          device, bytes, regions[region].name(), cgroup.path(), s.counter(region).usage());
+          device, bytes, regions[region].name(), cgroup.path(), c.usage());
     }
     if (reclaiming.get() != 0) {
       ReclaimPass pass = CURRENT.get();

@@ -18,6 +18,9 @@ final class PageCounter {
   /** "max": no limit. */
   static final long MAX = Long.MAX_VALUE;
 
+  /** What {@link #charge} returns when the charge went through but left some level above high. */
+  static final PageCounter OVER_HIGH = new PageCounter(null);
+
   private static final VarHandle USAGE;
   private static final VarHandle WATERMARK;
   private static final VarHandle LOCAL_WATERMARK;
@@ -129,11 +132,29 @@ final class PageCounter {
    *     raised); nothing stays charged then
    */
   PageCounter tryCharge(long bytes) {
+    PageCounter r = charge(bytes, true);
+    return r == OVER_HIGH ? null : r;
+  }
+
+  /**
+   * The hot-path charge: {@link #tryCharge} that also tells, from the same walk, whether some level
+   * ended above its high limit (so the caller needs no second walk over the shared ancestors), and
+   * that leaves the fail count alone when {@code countFail} is false (a caller that will retry after
+   * draining the charge stocks counts the failure itself, with {@link #countFailure}, only if it
+   * stays).
+   *
+   * @return {@code null} if charged, {@link #OVER_HIGH} if charged and some level is now above its
+   *     high limit, else the level whose max refused the charge; nothing stays charged then
+   */
+  PageCounter charge(long bytes, boolean countFail) {
+    boolean overHigh = false;
     for (PageCounter c = this; c != null; c = c.parent) {
       long now = (long) USAGE.getAndAdd(c, bytes) + bytes;
       if (now > c.max) {
         USAGE.getAndAdd(c, -bytes);
-        FAILCNT.getAndAdd(c, 1L);
+        if (countFail) {
+          FAILCNT.getAndAdd(c, 1L);
+        }
         for (PageCounter u = this; u != c; u = u.parent) {
           u.cancel(bytes);
         }
@@ -141,8 +162,14 @@ final class PageCounter {
       }
       c.propagateProtectedUsage(now);
       c.raiseWatermarks(now);
+      overHigh |= now > c.high;
     }
-    return null;
+    return overHigh ? OVER_HIGH : null;
+  }
+
+  /** Counts a refusal that {@link #charge} was told not to count. */
+  void countFailure() {
+    FAILCNT.getAndAdd(this, 1L);
   }
 
   /**
