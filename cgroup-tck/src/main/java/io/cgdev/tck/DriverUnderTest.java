@@ -1,0 +1,60 @@
+package io.cgdev.tck;
+
+import io.cgdev.api.Task;
+import io.cgdev.api.spi.Controller;
+import io.cgdev.api.spi.DriverProvider;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a driver author gives the kit so that it can exercise the driver: a fresh provider, the
+ * controllers to boot with, and callbacks that allocate, free and share device memory as the
+ * driver's users would (e.g. GEM create, close, prime export/import). One instance per test; the kit
+ * calls {@link #provider()} once, boots a hierarchy with it, then uses the callbacks on the test
+ * thread.
+ */
+public interface DriverUnderTest {
+  /** A new, unprobed driver instance. */
+  DriverProvider provider();
+
+  /** The controllers the driver's devices register with (new instances). */
+  List<Controller<?>> controllers();
+
+  /** Boot options for the driver, e.g. a descriptor path. */
+  default Map<String, String> options() {
+    return Map.of();
+  }
+
+  /** The name of the registration whose memory the callbacks charge, e.g. {@code i915.0}. */
+  String device();
+
+  /** The memory region the callbacks allocate in, e.g. {@code lmem0}. */
+  String region();
+
+  /** A size the driver can allocate in {@link #region()} several times over, a page multiple. */
+  default long allocationSize() {
+    return 64 * 1024;
+  }
+
+  /**
+   * Allocates {@code bytes} of {@link #region()} on behalf of {@code task}, charged per the policy to
+   * the task's cgroup. Called after the driver was probed.
+   */
+  Buffer allocate(Task task, long bytes);
+
+  /** A buffer made by {@link #allocate}, or a second reference to one made by {@link Buffer#share}. */
+  interface Buffer {
+    /** Drops this reference; the memory is uncharged when the last reference goes. */
+    void free();
+
+    /**
+     * Gives another task a reference to the same memory (e.g. dma-buf import); the policy says the
+     * memory stays charged once, to the creator.
+     *
+     * @throws UnsupportedOperationException if the driver cannot share; the sharing test is then skipped
+     */
+    default Buffer share(Task importer) {
+      throw new UnsupportedOperationException("this driver does not share buffers");
+    }
+  }
+}

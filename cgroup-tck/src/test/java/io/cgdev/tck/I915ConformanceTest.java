@@ -1,0 +1,74 @@
+package io.cgdev.tck;
+
+import io.cgdev.api.Task;
+import io.cgdev.api.spi.Controller;
+import io.cgdev.api.spi.DriverProvider;
+import io.cgdev.controller.cpu.CpuController;
+import io.cgdev.controller.cpuset.CpusetController;
+import io.cgdev.controller.memory.MemoryController;
+import io.cgdev.drm.DmaBuf;
+import io.cgdev.drm.DrmFile;
+import io.cgdev.i915.I915Driver;
+import java.util.List;
+
+/** Our i915 driver passes the kit: GEM create/close and prime export/import are the callbacks. */
+class I915ConformanceTest extends DriverConformance {
+  @Override
+  protected DriverUnderTest driverUnderTest() {
+    return new DriverUnderTest() {
+      private final I915Driver driver = new I915Driver();
+
+      @Override
+      public DriverProvider provider() {
+        return driver;
+      }
+
+      @Override
+      public List<Controller<?>> controllers() {
+        return List.of(new MemoryController(), new CpuController(), new CpusetController());
+      }
+
+      @Override
+      public String device() {
+        return "i915.0";
+      }
+
+      @Override
+      public String region() {
+        return "lmem0";
+      }
+
+      @Override
+      public Buffer allocate(Task task, long bytes) {
+        DrmFile file = driver.device(device()).open(task);
+        int handle = file.createGem(bytes, region());
+        return new Gem(file, handle);
+      }
+
+      final class Gem implements Buffer {
+        private final DrmFile file;
+        private final int handle;
+
+        Gem(DrmFile file, int handle) {
+          this.file = file;
+          this.handle = handle;
+        }
+
+        @Override
+        public void free() {
+          file.closeHandle(handle);
+          file.close();
+        }
+
+        @Override
+        public Buffer share(Task importer) {
+          DmaBuf buf = file.exportPrime(handle);
+          DrmFile other = driver.device(device()).open(importer);
+          Gem imported = new Gem(other, other.importPrime(buf));
+          buf.close();
+          return imported;
+        }
+      }
+    };
+  }
+}
