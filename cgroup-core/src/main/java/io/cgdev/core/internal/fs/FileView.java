@@ -12,13 +12,16 @@ import io.cgdev.api.spi.DeviceState;
 import io.cgdev.core.internal.hierarchy.Binding;
 import io.cgdev.core.internal.hierarchy.Cgroup;
 import io.cgdev.core.internal.hierarchy.ControllerEntry;
+import io.cgdev.core.internal.hierarchy.ControllerTable;
 import io.cgdev.core.internal.hierarchy.CoreFiles;
 import io.cgdev.core.internal.hierarchy.Hierarchy;
 import io.cgdev.core.internal.hierarchy.Registration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@link CgroupFs} of a hierarchy. Path resolution, listing and reads take no lock; writes,
@@ -34,15 +37,33 @@ public final class FileView implements CgroupFs {
   private static final Comparator<FsEntry> BY_NAME = Comparator.comparing(FsEntry::name);
 
   private final Hierarchy hierarchy;
+  private final ControllerTable controllers;
   private final CoreFiles core;
   private final boolean perDevice;
-  private final long all;
 
   public FileView(Hierarchy hierarchy, CoreFiles core, boolean perDevice) {
     this.hierarchy = hierarchy;
+    this.controllers = hierarchy.controllers();
     this.core = core;
     this.perDevice = perDevice;
-    this.all = hierarchy.allControllers();
+  }
+
+  /**
+   * The names a cgroup may not take because an entry of that name is or may be in every cgroup
+   * folder: core files, controller files, {@code <ctrl>.devices} folders, and {@code devices} in the
+   * per-device layout.
+   */
+  public static Set<String> reservedNames(List<ControllerEntry<?>> controllers, boolean perDevice) {
+    Set<String> reserved = new HashSet<>(CoreFiles.NAMES);
+    for (ControllerEntry<?> e : controllers) {
+      reserved.addAll(e.hostFiles().keySet());
+      reserved.addAll(e.deviceFiles().keySet());
+      reserved.add(e.name() + ".devices");
+    }
+    if (perDevice) {
+      reserved.add("devices");
+    }
+    return reserved;
   }
 
   // ---------------------------------------------------------------- resolution
@@ -78,7 +99,10 @@ public final class FileView implements CgroupFs {
 
   /** Resolves a path. @throws CgroupException {@code ENOENT}, {@code ENOTDIR}, {@code EINVAL} */
   Node resolve(String path) {
-    List<String> names = names(path);
+    return resolve(path, names(path));
+  }
+
+  private Node resolve(String path, List<String> names) {
     Node node = new Node.CgroupDir(hierarchy.root());
     for (int i = 0; i < names.size(); i++) {
       if (!(node instanceof Node.Dir dir)) {
@@ -100,11 +124,11 @@ public final class FileView implements CgroupFs {
       case Node.CgroupDir d -> cgroupChild(c, name);
       case Node.ControllerDevicesDir d -> {
         Registration r = hierarchy.registrations().get(name);
-        yield r != null && r.binding(d.controller()) != null ? new Node.DeviceDir(c, d.controller(), r, all) : null;
+        yield r != null && r.binding(d.controller()) != null ? new Node.DeviceDir(c, d.controller(), r) : null;
       }
       case Node.DevicesDir d -> {
         Registration r = hierarchy.registrations().get(name);
-        yield r != null && anyVisible(c, r) ? new Node.DeviceDir(c, null, r, all) : null;
+        yield r != null && r.boundToAny(c.visibleMask()) ? new Node.DeviceDir(c, null, r) : null;
       }
       case Node.DeviceDir d -> deviceFile(d, name);
     };
@@ -120,21 +144,21 @@ public final class FileView implements CgroupFs {
       return f != null && f.appearsOn(c.isRoot()) ? new Node.CoreFile(c, name, f) : null;
     }
     if (perDevice && name.equals("devices")) {
-      return c.visibleMask(all) != 0 ? new Node.DevicesDir(c, all) : null;
+      return c.visibleMask() != 0 ? new Node.DevicesDir(c) : null;
     }
     int dot = name.indexOf('.');
     if (dot <= 0) {
       return null;
     }
-    ControllerEntry<?> e = hierarchy.controller(name.substring(0, dot));
-    if (e == null || !Node.visible(c, e, all)) {
+    ControllerEntry<?> e = controllers.get(name.substring(0, dot));
+    if (e == null || !c.shows(e)) {
       return null;
     }
     if (!perDevice && name.length() == dot + 8 && name.endsWith(".devices")) {
-      return new Node.ControllerDevicesDir(c, e, all);
+      return new Node.ControllerDevicesDir(c, e);
     }
     CgroupFile<CgroupHandle> f = e.hostFiles().get(name);
-    return f != null && f.appearsOn(c.isRoot()) ? new Node.HostFile(c, name, e, f, all) : null;
+    return f != null && f.appearsOn(c.isRoot()) ? new Node.HostFile(c, name, e, f) : null;
   }
 
   private Node deviceFile(Node.DeviceDir d, String name) {
@@ -143,8 +167,8 @@ public final class FileView implements CgroupFs {
     if (dot <= 0) {
       return null;
     }
-    ControllerEntry<?> e = hierarchy.controller(name.substring(0, dot));
-    if (e == null || (d.controller() != null && d.controller() != e) || !Node.visible(c, e, all)) {
+    ControllerEntry<?> e = controllers.get(name.substring(0, dot));
+    if (e == null || (d.controller() != null && d.controller() != e) || !c.shows(e)) {
       return null;
     }
     Binding<?> b = d.registration().binding(e);
@@ -153,17 +177,7 @@ public final class FileView implements CgroupFs {
 
   private <S extends DeviceState> Node deviceFile(Cgroup c, String name, Binding<S> b) {
     CgroupFile<S> f = b.controller().deviceFiles().get(name);
-    return f != null && f.appearsOn(c.isRoot()) ? new Node.DeviceFile<>(c, name, b, f, all) : null;
-  }
-
-  private boolean anyVisible(Cgroup c, Registration r) {
-    long mask = c.visibleMask(all);
-    for (Binding<?> b : r.bindings()) {
-      if ((mask & b.controller().bit()) != 0) {
-        return true;
-      }
-    }
-    return false;
+    return f != null && f.appearsOn(c.isRoot()) ? new Node.DeviceFile<>(c, name, b, f) : null;
   }
 
   // ---------------------------------------------------------------- listing
@@ -179,8 +193,8 @@ public final class FileView implements CgroupFs {
             out.add(new FsEntry(f.getKey(), FsEntry.Kind.FILE, f.getValue().mode()));
           }
         }
-        long mask = c.visibleMask(all);
-        for (ControllerEntry<?> e : hierarchy.controllers()) {
+        long mask = c.visibleMask();
+        for (ControllerEntry<?> e : controllers) {
           if ((mask & e.bit()) == 0) {
             continue;
           }
@@ -209,13 +223,13 @@ public final class FileView implements CgroupFs {
       }
       case Node.DevicesDir d -> {
         for (Registration r : hierarchy.registrations().values()) {
-          if (anyVisible(c, r)) {
+          if (r.boundToAny(c.visibleMask())) {
             out.add(new FsEntry(r.name(), FsEntry.Kind.DIRECTORY, 0755));
           }
         }
       }
       case Node.DeviceDir d -> {
-        long mask = c.visibleMask(all);
+        long mask = c.visibleMask();
         for (Binding<?> b : d.registration().bindings()) {
           if ((d.controller() == null || d.controller() == b.controller()) && (mask & b.controller().bit()) != 0) {
             for (Map.Entry<String, ? extends CgroupFile<?>> f : b.controller().deviceFiles().entrySet()) {
@@ -249,7 +263,8 @@ public final class FileView implements CgroupFs {
 
   @Override
   public OpenFile open(String path, OpenOptions options) {
-    Node n = resolve(path);
+    List<String> names = names(path);
+    Node n = resolve(path, names);
     if (!(n instanceof Node.File file)) {
       throw CgroupException.of(Errno.EISDIR, "cannot open %s: it is a folder", path);
     }
@@ -260,7 +275,7 @@ public final class FileView implements CgroupFs {
     if (options.read() && !decl.readable()) {
       throw CgroupException.of(Errno.EACCES, "cannot open %s for reading: it is write-only", path);
     }
-    return new OpenHandle(hierarchy, normalise(names(path)), file, options);
+    return new OpenHandle(hierarchy, normalise(names), file, options);
   }
 
   @Override

@@ -50,7 +50,7 @@ sealed interface Node {
   }
 
   /** {@code <ctrl>.devices}: one folder per device bound to the controller. */
-  record ControllerDevicesDir(Cgroup cgroup, ControllerEntry<?> controller, long all) implements Dir {
+  record ControllerDevicesDir(Cgroup cgroup, ControllerEntry<?> controller) implements Dir {
     @Override
     public String name() {
       return controller.name() + ".devices";
@@ -58,12 +58,12 @@ sealed interface Node {
 
     @Override
     public boolean present() {
-      return cgroup.online() && visible(cgroup, controller, all);
+      return cgroup.online() && cgroup.shows(controller);
     }
   }
 
   /** {@code devices}: the per-device layout's folder of device folders. */
-  record DevicesDir(Cgroup cgroup, long all) implements Dir {
+  record DevicesDir(Cgroup cgroup) implements Dir {
     @Override
     public String name() {
       return "devices";
@@ -71,7 +71,7 @@ sealed interface Node {
 
     @Override
     public boolean present() {
-      return cgroup.online() && cgroup.visibleMask(all) != 0;
+      return cgroup.online() && cgroup.visibleMask() != 0;
     }
   }
 
@@ -79,7 +79,7 @@ sealed interface Node {
    * A device's folder: under {@code <ctrl>.devices} ({@code controller} set) or under {@code devices}
    * ({@code controller} null: the files of every visible controller bound to the device).
    */
-  record DeviceDir(Cgroup cgroup, ControllerEntry<?> controller, Registration registration, long all) implements Dir {
+  record DeviceDir(Cgroup cgroup, ControllerEntry<?> controller, Registration registration) implements Dir {
     @Override
     public String name() {
       return registration.name();
@@ -87,19 +87,8 @@ sealed interface Node {
 
     @Override
     public boolean present() {
-      if (!cgroup.online() || !registration.registered()) {
-        return false;
-      }
-      if (controller != null) {
-        return visible(cgroup, controller, all);
-      }
-      long mask = cgroup.visibleMask(all);
-      for (Binding<?> b : registration.bindings()) {
-        if ((mask & b.controller().bit()) != 0) {
-          return true;
-        }
-      }
-      return false;
+      return cgroup.online() && registration.registered()
+          && (controller != null ? cgroup.shows(controller) : registration.boundToAny(cgroup.visibleMask()));
     }
   }
 
@@ -117,50 +106,45 @@ sealed interface Node {
     }
   }
 
+  /** A file read and written with its cgroup as the target: a core file or a controller's host file. */
+  sealed interface CgroupLevelFile extends File {
+    @Override
+    CgroupFile<? super Cgroup> declaration();
+
+    @Override
+    default String read(FileHandle handle) {
+      return declaration().read(cgroup(), handle);
+    }
+
+    @Override
+    default void write(String value, FileHandle handle) {
+      declaration().write(cgroup(), value, handle);
+    }
+  }
+
   /** A {@code cgroup.*} file. */
-  record CoreFile(Cgroup cgroup, String name, CgroupFile<Cgroup> declaration) implements File {
+  record CoreFile(Cgroup cgroup, String name, CgroupFile<Cgroup> declaration) implements CgroupLevelFile {
     @Override
     public boolean present() {
       return cgroup.online();
     }
-
-    @Override
-    public String read(FileHandle handle) {
-      return declaration.read(cgroup, handle);
-    }
-
-    @Override
-    public void write(String value, FileHandle handle) {
-      declaration.write(cgroup, value, handle);
-    }
   }
 
   /** A controller's host file {@code <ctrl>.<file>}. */
-  record HostFile(Cgroup cgroup, String name, ControllerEntry<?> controller, CgroupFile<CgroupHandle> declaration, long all)
-      implements File {
+  record HostFile(Cgroup cgroup, String name, ControllerEntry<?> controller, CgroupFile<CgroupHandle> declaration)
+      implements CgroupLevelFile {
     @Override
     public boolean present() {
-      return cgroup.online() && visible(cgroup, controller, all);
-    }
-
-    @Override
-    public String read(FileHandle handle) {
-      return declaration.read(cgroup, handle);
-    }
-
-    @Override
-    public void write(String value, FileHandle handle) {
-      declaration.write(cgroup, value, handle);
+      return cgroup.online() && cgroup.shows(controller);
     }
   }
 
   /** A controller's file for one device. */
-  record DeviceFile<S extends DeviceState>(Cgroup cgroup, String name, Binding<S> binding, CgroupFile<S> declaration, long all)
+  record DeviceFile<S extends DeviceState>(Cgroup cgroup, String name, Binding<S> binding, CgroupFile<S> declaration)
       implements File {
     @Override
     public boolean present() {
-      return cgroup.online() && binding.live() && binding.registration().registered()
-          && visible(cgroup, binding.controller(), all);
+      return cgroup.online() && binding.live() && binding.registration().registered() && cgroup.shows(binding.controller());
     }
 
     @Override
@@ -172,10 +156,5 @@ sealed interface Node {
     public void write(String value, FileHandle handle) {
       declaration.write(cgroup.state(binding), value, handle);
     }
-  }
-
-  /** Whether a controller's files show in a cgroup: always at the root, else if the parent enables it. */
-  static boolean visible(Cgroup cgroup, ControllerEntry<?> controller, long all) {
-    return (cgroup.visibleMask(all) & controller.bit()) != 0;
   }
 }

@@ -86,6 +86,23 @@ public final class Binding<S extends DeviceState> implements StateKey<S>, BindCo
     s.online();
   }
 
+  /** Offlines this binding's state in a cgroup, if it has one; under the lock. */
+  void offlineIn(Cgroup cgroup) {
+    DeviceState s = cgroup.stateAt(slot);
+    if (s != null) {
+      Hooks.quietly(s::offline, "offline", s);
+    }
+  }
+
+  /** Clears and frees this binding's state in a cgroup, if it has one; under the lock. */
+  void freeIn(Cgroup cgroup) {
+    DeviceState s = cgroup.stateAt(slot);
+    if (s != null) {
+      cgroup.setState(slot, null);
+      Hooks.quietly(s::free, "free", s);
+    }
+  }
+
   @Override
   public String toString() {
     return controller.name() + "@" + registration.name() + "#" + slot;

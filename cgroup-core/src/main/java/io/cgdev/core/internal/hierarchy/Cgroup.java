@@ -8,8 +8,11 @@ import io.cgdev.api.spi.DeviceState;
 import io.cgdev.api.spi.StateKey;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -32,6 +35,7 @@ public final class Cgroup implements CgroupHandle {
   private final Cgroup parent;
   private final int level;
   private final int id;
+  private final long allControllers;
 
   private volatile boolean online = true;
   private volatile ConcurrentSkipListMap<String, Cgroup> children;
@@ -47,12 +51,23 @@ public final class Cgroup implements CgroupHandle {
   private int populatedChildren;
   private int dyingChildren;
 
-  Cgroup(CgroupPath path, Cgroup parent, int id, int slotCapacity) {
+  private Cgroup(CgroupPath path, Cgroup parent, int id, int slotCapacity, long allControllers) {
     this.path = path;
     this.parent = parent;
     this.level = parent == null ? 0 : parent.level + 1;
     this.id = id;
+    this.allControllers = allControllers;
     this.states = slotCapacity == 0 ? NO_STATES : new DeviceState[slotCapacity];
+  }
+
+  /** The root, which shows every controller of the hierarchy ({@code allControllers}). */
+  static Cgroup root(int id, long allControllers) {
+    return new Cgroup(CgroupPath.root(), null, id, 0, allControllers);
+  }
+
+  /** A new child, not yet linked into the tree ({@link #link}). */
+  Cgroup newChild(CgroupPath childPath, int id, int slotCapacity) {
+    return new Cgroup(childPath, this, id, slotCapacity, allControllers);
   }
 
   @Override
@@ -117,9 +132,39 @@ public final class Cgroup implements CgroupHandle {
     }
   }
 
-  /** The states array as it is now; for teardown under the lock. */
-  DeviceState[] states() {
-    return states;
+  /** Offlines every state, highest slot first; under the lock. */
+  void offlineStates() {
+    DeviceState[] a = states;
+    for (int i = a.length - 1; i >= 0; i--) {
+      DeviceState s = stateAt(i);
+      if (s != null) {
+        Hooks.quietly(s::offline, "offline", s);
+      }
+    }
+  }
+
+  /** Clears and frees every state, highest slot first; under the lock. */
+  void freeStates() {
+    DeviceState[] a = states;
+    for (int i = a.length - 1; i >= 0; i--) {
+      DeviceState s = stateAt(i);
+      if (s != null) {
+        setState(i, null);
+        Hooks.quietly(s::free, "free", s);
+      }
+    }
+  }
+
+  /** True if no state holds anything that keeps this removed cgroup dying. */
+  boolean statesDrained() {
+    DeviceState[] a = states;
+    for (int i = 0; i < a.length; i++) {
+      DeviceState s = stateAt(i);
+      if (s != null && !Hooks.drained(s)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The live child with this name, or {@code null}; lock-free. */
@@ -140,15 +185,50 @@ public final class Cgroup implements CgroupHandle {
     return c != null && !c.isEmpty();
   }
 
-  void addChild(Cgroup child) {
-    if (children == null) {
-      children = new ConcurrentSkipListMap<>();
+  /** This cgroup and its live descendants, parents before children; under the lock. */
+  List<Cgroup> subtree() {
+    List<Cgroup> out = new ArrayList<>(nrDescendants + 1);
+    Deque<Cgroup> stack = new ArrayDeque<>();
+    stack.push(this);
+    while (!stack.isEmpty()) {
+      Cgroup c = stack.pop();
+      out.add(c);
+      for (Cgroup child : c.children()) {
+        stack.push(child);
+      }
     }
-    children.put(child.name(), child);
+    return out;
   }
 
-  void removeChild(Cgroup child) {
-    children.remove(child.name(), child);
+  /** Puts a new cgroup into its parent's children and counts it in every ancestor; under the lock. */
+  void link() {
+    if (parent.children == null) {
+      parent.children = new ConcurrentSkipListMap<>();
+    }
+    parent.children.put(name(), this);
+    for (Cgroup a = parent; a != null; a = a.parent) {
+      a.nrDescendants++;
+    }
+  }
+
+  /**
+   * Takes a removed cgroup off line and out of the tree; the object stays valid for those holding
+   * it. Under the lock.
+   */
+  void unlink() {
+    online = false;
+    parent.children.remove(name(), this);
+    for (Cgroup a = parent; a != null; a = a.parent) {
+      a.nrDescendants--;
+    }
+  }
+
+  /** Counts this removed cgroup as dying ({@code +1}) or freed ({@code -1}) in its ancestors; under the lock. */
+  void countDying(int delta) {
+    parent.dyingChildren += delta;
+    for (Cgroup a = parent; a != null; a = a.parent) {
+      a.nrDyingDescendants += delta;
+    }
   }
 
   /** The cgroup's own tasks, sorted by pid; an immutable snapshot. */
@@ -191,10 +271,15 @@ public final class Cgroup implements CgroupHandle {
     subtreeControl = mask;
   }
 
-  /** The mask of controllers whose files this cgroup shows: all at the root, else the parent's enables. */
-  public long visibleMask(long all) {
+  /** The mask of controllers whose files this cgroup shows ({@code cgroup.controllers}): all at the root, else the parent's enables. */
+  public long visibleMask() {
     Cgroup p = parent;
-    return p == null ? all : p.subtreeControl;
+    return p == null ? allControllers : p.subtreeControl;
+  }
+
+  /** True if this cgroup shows the controller's files. */
+  public boolean shows(ControllerEntry<?> controller) {
+    return (visibleMask() & controller.bit()) != 0;
   }
 
   public long maxDepth() {
@@ -221,20 +306,8 @@ public final class Cgroup implements CgroupHandle {
     return nrDyingDescendants;
   }
 
-  void addDescendants(int delta) {
-    nrDescendants += delta;
-  }
-
-  void addDyingDescendants(int delta) {
-    nrDyingDescendants += delta;
-  }
-
   int dyingChildren() {
     return dyingChildren;
-  }
-
-  void addDyingChildren(int delta) {
-    dyingChildren += delta;
   }
 
   /** 1 while this cgroup or a descendant has a task. */
@@ -252,10 +325,6 @@ public final class Cgroup implements CgroupHandle {
 
   void addPopulatedChildren(int delta) {
     populatedChildren += delta;
-  }
-
-  void offline() {
-    online = false;
   }
 
   @Override

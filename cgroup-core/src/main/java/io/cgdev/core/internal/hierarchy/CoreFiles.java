@@ -31,8 +31,9 @@ public final class CoreFiles {
     this.hierarchy = hierarchy;
     Map<String, CgroupFile<Cgroup>> m = new LinkedHashMap<>();
     add(m, CgroupFile.readWrite("procs", this::readProcs, this::writeProcs));
-    add(m, CgroupFile.readOnly("controllers", (c, h) -> line(hierarchy.names(c.visibleMask(hierarchy.allControllers())))));
-    add(m, CgroupFile.readWrite("subtree_control", (c, h) -> line(hierarchy.names(c.subtreeControl())),
+    ControllerTable controllers = hierarchy.controllers();
+    add(m, CgroupFile.readOnly("controllers", (c, h) -> line(controllers.names(c.visibleMask()))));
+    add(m, CgroupFile.readWrite("subtree_control", (c, h) -> line(controllers.names(c.subtreeControl())),
         (c, v, h) -> hierarchy.writeSubtreeControl(c, v)));
     add(m, CgroupFile.readOnly("events", (c, h) -> Keyed.flat().put("populated", c.populated() ? 1 : 0).put("frozen", 0).toString()));
     add(m, CgroupFile.readWrite("max.depth", (c, h) -> Numbers.formatMaxOrCount(c.maxDepth()) + "\n",

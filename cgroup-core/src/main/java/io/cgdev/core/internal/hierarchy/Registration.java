@@ -60,6 +60,16 @@ public final class Registration implements DeviceRegistration {
     return null;
   }
 
+  /** True if a controller in the mask governs this device. */
+  public boolean boundToAny(long controllerMask) {
+    for (Binding<?> b : bindings) {
+      if ((controllerMask & b.controller().bit()) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public <T> Optional<T> capability(Class<T> type) {
     if (!registered) {

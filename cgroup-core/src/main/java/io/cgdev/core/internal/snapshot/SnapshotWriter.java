@@ -7,7 +7,6 @@ import io.cgdev.api.spi.EngineSpec;
 import io.cgdev.api.spi.RegionSpec;
 import io.cgdev.core.internal.hierarchy.Binding;
 import io.cgdev.core.internal.hierarchy.Cgroup;
-import io.cgdev.core.internal.hierarchy.ControllerEntry;
 import io.cgdev.core.internal.hierarchy.Hierarchy;
 import io.cgdev.core.internal.hierarchy.ModelTask;
 import io.cgdev.core.internal.hierarchy.Registration;
@@ -41,8 +40,8 @@ public final class SnapshotWriter {
       ObjectNode top = MAPPER.createObjectNode();
       top.put("layout", layout);
       ArrayNode ctrls = top.putArray("controllers");
-      for (ControllerEntry<?> e : hierarchy.controllers()) {
-        ctrls.add(e.name());
+      for (String name : hierarchy.controllers().names()) {
+        ctrls.add(name);
       }
       ArrayNode devices = top.putArray("devices");
       for (Registration r : hierarchy.registrations().values()) {

@@ -1,0 +1,94 @@
+package io.cgdev.core.internal.hierarchy;
+
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.Errno;
+
+/**
+ * {@code cgroup.subtree_control} writes (the kernel's cgroup_subtree_control_write): a
+ * space-separated list of {@code +name} / {@code -name}, parsed completely (the last token for a
+ * controller wins), checked against the cgroup v2 rules, then applied all or nothing. Runs under the
+ * hierarchy lock.
+ */
+final class SubtreeControl {
+  private final ControllerTable controllers;
+
+  SubtreeControl(ControllerTable controllers) {
+    this.controllers = controllers;
+  }
+
+  /** What a write asks for: the bits to set and the bits to clear (disjoint). */
+  record Change(long enable, long disable) {}
+
+  /** See {@link Hierarchy#writeSubtreeControl}. */
+  void write(Cgroup c, String value) {
+    Change asked = parse(c, value);
+    Change change = effective(c, asked);
+    if (change.enable() == 0 && change.disable() == 0) {
+      return;
+    }
+    if (change.enable() != 0 && !c.isRoot() && c.tasks().length > 0) {
+      throw CgroupException.of(Errno.EBUSY, "cannot enable controllers in %s: it has %d tasks (no internal processes)",
+          c, c.tasks().length);
+    }
+    c.subtreeControl((c.subtreeControl() | change.enable()) & ~change.disable());
+  }
+
+  /** @throws CgroupException {@code EINVAL} for a token that is not {@code +name}/{@code -name} of a known controller */
+  Change parse(Cgroup c, String value) {
+    long enable = 0;
+    long disable = 0;
+    for (String tok : value.strip().split("\\s+")) {
+      if (tok.isEmpty()) {
+        continue;
+      }
+      char op = tok.charAt(0);
+      ControllerEntry<?> e = tok.length() > 1 ? controllers.get(tok.substring(1)) : null;
+      if ((op != '+' && op != '-') || e == null) {
+        throw CgroupException.of(Errno.EINVAL, "invalid cgroup.subtree_control token '%s' for %s: expected +name or -name of one of %s",
+            tok, c, controllers.names());
+      }
+      if (op == '+') {
+        enable |= e.bit();
+        disable &= ~e.bit();
+      } else {
+        disable |= e.bit();
+        enable &= ~e.bit();
+      }
+    }
+    return new Change(enable, disable);
+  }
+
+  /**
+   * Drops what is already so, and checks the rest.
+   *
+   * @throws CgroupException {@code ENOENT} enabling a controller that is not in {@code
+   *     cgroup.controllers}, {@code EBUSY} disabling one a child still enables
+   */
+  private Change effective(Cgroup c, Change asked) {
+    long enable = asked.enable();
+    long disable = asked.disable();
+    long current = c.subtreeControl();
+    long available = c.visibleMask();
+    for (ControllerEntry<?> e : controllers) {
+      long bit = e.bit();
+      if ((enable & bit) != 0) {
+        if ((current & bit) != 0) {
+          enable &= ~bit;
+        } else if ((available & bit) == 0) {
+          throw CgroupException.of(Errno.ENOENT, "cannot enable %s in %s: it is not in cgroup.controllers", e.name(), c);
+        }
+      } else if ((disable & bit) != 0) {
+        if ((current & bit) == 0) {
+          disable &= ~bit;
+        } else {
+          for (Cgroup child : c.children()) {
+            if ((child.subtreeControl() & bit) != 0) {
+              throw CgroupException.of(Errno.EBUSY, "cannot disable %s in %s: child %s still enables it", e.name(), c, child);
+            }
+          }
+        }
+      }
+    }
+    return new Change(enable, disable);
+  }
+}
