@@ -3,7 +3,6 @@ package io.cgdev.core;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupFs;
 import io.cgdev.api.CgroupPath;
-import io.cgdev.api.Errno;
 import io.cgdev.api.Tasks;
 import io.cgdev.api.spi.Controller;
 import io.cgdev.api.spi.DeviceRegistration;
@@ -13,7 +12,7 @@ import io.cgdev.api.spi.DriverProvider;
 import io.cgdev.core.internal.boot.CoreContext;
 import io.cgdev.core.internal.boot.Diagnostics;
 import io.cgdev.core.internal.boot.DriverHost;
-import io.cgdev.core.internal.boot.PluginScan;
+import io.cgdev.core.internal.boot.Plugins;
 import io.cgdev.core.internal.fs.FileView;
 import io.cgdev.core.internal.hierarchy.ControllerEntry;
 import io.cgdev.core.internal.hierarchy.CoreFiles;
@@ -21,20 +20,14 @@ import io.cgdev.core.internal.hierarchy.Hierarchy;
 import io.cgdev.core.internal.hierarchy.TaskTable;
 import io.cgdev.core.internal.snapshot.SnapshotWriter;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A booted cgroup hierarchy with its controllers and drivers: the core's only exported type.
@@ -59,26 +52,24 @@ import org.slf4j.LoggerFactory;
  * rmdir(2) of a mount point is in Linux.
  */
 public final class Cgroups implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Cgroups.class);
-
   private final Hierarchy hierarchy;
   private final FileView fs;
   private final TaskTable tasks;
   private final CoreContext context;
   private final Layout layout;
   private final List<DriverProvider> drivers;
-  private final List<Diagnostic> diagnostics;
+  private final Diagnostics diagnostics;
   private boolean closed;
 
   private Cgroups(Hierarchy hierarchy, FileView fs, CoreContext context, Layout layout,
-      List<DriverProvider> drivers, List<Diagnostic> diagnostics) {
+      List<DriverProvider> drivers, Diagnostics diagnostics) {
     this.hierarchy = hierarchy;
     this.fs = fs;
     this.tasks = new TaskTable(hierarchy);
     this.context = context;
     this.layout = layout;
     this.drivers = drivers;
-    this.diagnostics = new CopyOnWriteArrayList<>(diagnostics);
+    this.diagnostics = diagnostics;
   }
 
   /** Starts a builder; ServiceLoader discovery is on by default. */
@@ -145,7 +136,7 @@ public final class Cgroups implements AutoCloseable {
 
   /** Problems found at boot (and at close) that did not stop it, in the order found. */
   public List<Diagnostic> diagnostics() {
-    return List.copyOf(diagnostics);
+    return diagnostics.list();
   }
 
   /**
@@ -166,15 +157,7 @@ public final class Cgroups implements AutoCloseable {
       }
       closed = true;
     }
-    for (DriverProvider d : drivers.reversed()) {
-      try {
-        d.remove();
-      } catch (RuntimeException e) {
-        String msg = "driver " + d.getClass().getName() + " threw in remove(): " + e;
-        diagnostics.add(new Diagnostic("CGDEV-DRIVER-REMOVE-FAILED", msg));
-        LOG.warn("CGDEV-DRIVER-REMOVE-FAILED: {}", msg, e);
-      }
-    }
+    DriverHost.remove(drivers, diagnostics);
   }
 
   /** Where per-device files go. */
@@ -242,135 +225,14 @@ public final class Cgroups implements AutoCloseable {
      */
     public Cgroups build() {
       Diagnostics diags = new Diagnostics();
-      List<ControllerEntry<?>> entries = controllerEntries(diags);
-      if (entries.isEmpty()) {
-        diags.report("CGDEV-NO-CONTROLLER", "no controller was found, so only the cgroup.* files work: put a "
-            + "controller module (e.g. io.cgdev.controller.memory, io.cgdev.controller.cpu, io.cgdev.controller.cpuset) "
-            + "on the module path or class path, or hand one to Cgroups.builder().controller(...)", null);
-      }
-      Set<String> reserved = new HashSet<>(CoreFiles.NAMES);
-      for (ControllerEntry<?> e : entries) {
-        reserved.addAll(e.hostFiles().keySet());
-        reserved.addAll(e.deviceFiles().keySet());
-        reserved.add(e.name() + ".devices");
-      }
-      if (layout == Layout.PER_DEVICE) {
-        reserved.add("devices");
-      }
-      Hierarchy hierarchy = new Hierarchy(entries, reserved);
-      FileView fs = new FileView(hierarchy, new CoreFiles(hierarchy), layout == Layout.PER_DEVICE);
+      Plugins plugins = new Plugins(discover, classLoader, diags);
+      List<ControllerEntry<?>> entries = plugins.controllers(controllers);
+      boolean perDevice = layout == Layout.PER_DEVICE;
+      Hierarchy hierarchy = new Hierarchy(entries, FileView.reservedNames(entries, perDevice));
+      FileView fs = new FileView(hierarchy, new CoreFiles(hierarchy), perDevice);
       CoreContext context = new CoreContext(hierarchy, options);
-      List<DriverProvider> probed = DriverHost.probe(driverList(diags), context, diags);
-      return new Cgroups(hierarchy, fs, context, layout, probed, diags.list());
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"}) // Controller is generic; ServiceLoader wants its raw class
-    private static Class<Controller<?>> controllerType() {
-      return (Class) Controller.class;
-    }
-
-    private List<ControllerEntry<?>> controllerEntries(Diagnostics diags) {
-      Set<Class<?>> seen = new HashSet<>();
-      Map<String, ControllerEntry<?>> byName = new LinkedHashMap<>();
-      for (Controller<?> c : controllers) {
-        if (!seen.add(c.getClass())) {
-          continue;
-        }
-        ControllerEntry<?> e;
-        try {
-          ControllerEntry.checkName(c.name(), c.getClass());
-        } catch (IllegalArgumentException ex) {
-          throw new CgroupException(Errno.EINVAL, "CGDEV-BAD-CONTROLLER-NAME: " + ex.getMessage());
-        }
-        try {
-          e = ControllerEntry.of(c, 0);
-        } catch (IllegalArgumentException ex) {
-          throw new CgroupException(Errno.EINVAL, "CGDEV-BAD-CONTROLLER-FILES: " + ex.getMessage());
-        }
-        add(byName, e);
-      }
-      for (Controller<?> c : discovered(controllerType(), seen, diags)) {
-        String origin = c.getClass().getName() + " from " + Diagnostics.origin(c.getClass());
-        try {
-          String name = c.name();
-          try {
-            ControllerEntry.checkName(name, c.getClass());
-          } catch (IllegalArgumentException ex) {
-            diags.report("CGDEV-BAD-CONTROLLER-NAME", ex.getMessage() + " (" + origin + "); skipped", null);
-            continue;
-          }
-          add(byName, ControllerEntry.of(c, 0));
-        } catch (IllegalArgumentException ex) {
-          diags.report("CGDEV-BAD-CONTROLLER-FILES", ex.getMessage() + " (" + origin + "); skipped", null);
-        } catch (CgroupException ex) {
-          throw ex;
-        } catch (RuntimeException | LinkageError ex) {
-          diags.report("CGDEV-PLUGIN-BROKEN", "controller " + origin + " failed while its table was read and was skipped: "
-              + Diagnostics.describe(ex), ex);
-        }
-      }
-      if (byName.size() > ControllerEntry.MAX_CONTROLLERS) {
-        throw CgroupException.of(Errno.EINVAL, "CGDEV-TOO-MANY-CONTROLLERS: %d controllers, at most %d are supported: %s",
-            byName.size(), ControllerEntry.MAX_CONTROLLERS, byName.values());
-      }
-      List<ControllerEntry<?>> sorted = new ArrayList<>(byName.values());
-      sorted.sort(Comparator.comparing(ControllerEntry::name));
-      List<ControllerEntry<?>> out = new ArrayList<>();
-      for (int i = 0; i < sorted.size(); i++) {
-        out.add(sorted.get(i).withIndex(i));
-      }
-      return out;
-    }
-
-    private static void add(Map<String, ControllerEntry<?>> byName, ControllerEntry<?> e) {
-      ControllerEntry<?> other = byName.putIfAbsent(e.name(), e);
-      if (other != null) {
-        throw CgroupException.of(Errno.EINVAL, "CGDEV-DUPLICATE-CONTROLLER: controllers %s (%s) and %s (%s) are both named '%s'; remove one",
-            other.controller().getClass().getName(), Diagnostics.origin(other.controller().getClass()),
-            e.controller().getClass().getName(), Diagnostics.origin(e.controller().getClass()), e.name());
-      }
-    }
-
-    private <T> List<T> discovered(Class<T> type, Set<Class<?>> seen, Diagnostics diags) {
-      List<T> out = new ArrayList<>();
-      if (discover) {
-        out.addAll(PluginScan.scan(type, ServiceLoader.load(type), seen, diags));
-      }
-      if (classLoader != null) {
-        out.addAll(PluginScan.scan(type, ServiceLoader.load(type, classLoader), seen, diags));
-      }
-      return out;
-    }
-
-    private List<DriverProvider> driverList(Diagnostics diags) {
-      Set<Class<?>> seen = new HashSet<>();
-      List<DriverProvider> all = new ArrayList<>();
-      for (DriverProvider d : drivers) {
-        if (seen.add(d.getClass())) {
-          all.add(d);
-        }
-      }
-      all.addAll(discovered(DriverProvider.class, seen, diags));
-      Map<String, DriverProvider> byName = new LinkedHashMap<>();
-      Set<DriverProvider> kept = new LinkedHashSet<>();
-      for (DriverProvider d : all) {
-        String name;
-        try {
-          name = d.name();
-        } catch (RuntimeException | LinkageError ex) {
-          diags.report("CGDEV-PLUGIN-BROKEN", "driver " + d.getClass().getName() + " from " + Diagnostics.origin(d.getClass())
-              + " failed in name() and was skipped: " + Diagnostics.describe(ex), ex);
-          continue;
-        }
-        DriverProvider other = byName.putIfAbsent(name, d);
-        if (other != null) {
-          diags.report("CGDEV-DUPLICATE-DRIVER", "drivers " + other.getClass().getName() + " and " + d.getClass().getName()
-              + " (" + Diagnostics.origin(d.getClass()) + ") are both named '" + name + "'; the second was skipped", null);
-          continue;
-        }
-        kept.add(d);
-      }
-      return List.copyOf(kept);
+      List<DriverProvider> probed = DriverHost.probe(plugins.drivers(drivers), context, diags);
+      return new Cgroups(hierarchy, fs, context, layout, probed, diags);
     }
   }
 }

@@ -7,33 +7,53 @@ import io.cgdev.api.spi.DeviceRegistration;
 import io.cgdev.api.spi.DeviceSpec;
 import io.cgdev.api.spi.DriverContext;
 import io.cgdev.core.internal.hierarchy.Hierarchy;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The {@link DriverContext} of a hierarchy: a thin door onto {@link Hierarchy}. Thread-safe. */
+/**
+ * The {@link DriverContext} of a hierarchy: a thin door onto {@link Hierarchy}. Thread-safe, except
+ * that a {@link #recording()} context is for the one thread probing its driver.
+ */
 public final class CoreContext implements DriverContext {
   private final Hierarchy hierarchy;
   private final Map<String, String> options;
-  private final Set<String> controllers;
+  private final List<DeviceRegistration> registered;
 
   public CoreContext(Hierarchy hierarchy, Map<String, String> options) {
+    this(hierarchy, Map.copyOf(options), null);
+  }
+
+  private CoreContext(Hierarchy hierarchy, Map<String, String> options, List<DeviceRegistration> registered) {
     this.hierarchy = hierarchy;
-    this.options = Map.copyOf(options);
-    Set<String> names = new LinkedHashSet<>();
-    hierarchy.controllers().forEach(c -> names.add(c.name()));
-    this.controllers = java.util.Collections.unmodifiableSet(names);
+    this.options = options;
+    this.registered = registered;
+  }
+
+  /** A context for one driver's probe that remembers what the driver registered ({@link #registered()}). */
+  CoreContext recording() {
+    return new CoreContext(hierarchy, options, new ArrayList<>());
+  }
+
+  /** What was registered through this context, in order; empty unless it is {@link #recording()}. */
+  List<DeviceRegistration> registered() {
+    return registered == null ? List.of() : registered;
   }
 
   @Override
   public DeviceRegistration register(DeviceSpec spec) {
-    return hierarchy.register(spec);
+    DeviceRegistration r = hierarchy.register(spec);
+    if (registered != null) {
+      registered.add(r);
+    }
+    return r;
   }
 
   @Override
   public Set<String> controllers() {
-    return controllers;
+    return hierarchy.controllers().names();
   }
 
   @Override

@@ -2,16 +2,16 @@ package io.cgdev.core.internal.boot;
 
 import io.cgdev.core.Diagnostic;
 import java.security.CodeSource;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Collects boot diagnostics, logging each one as a warning. Used on the booting thread only. */
+/** Collects the diagnostics of a hierarchy (boot and close), logging each one as a warning. Thread-safe. */
 public final class Diagnostics {
   private static final Logger LOG = LoggerFactory.getLogger("io.cgdev.core.Cgroups");
 
-  private final List<Diagnostic> list = new ArrayList<>();
+  private final List<Diagnostic> list = new CopyOnWriteArrayList<>();
 
   /** Records and logs one diagnostic. */
   public void report(String code, String message, Throwable cause) {
@@ -23,6 +23,7 @@ public final class Diagnostics {
     }
   }
 
+  /** The diagnostics so far, in the order reported; a copy. */
   public List<Diagnostic> list() {
     return List.copyOf(list);
   }

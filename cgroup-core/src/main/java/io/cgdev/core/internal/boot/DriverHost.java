@@ -1,22 +1,16 @@
 package io.cgdev.core.internal.boot;
 
 import io.cgdev.api.CgroupException;
-import io.cgdev.api.CgroupPath;
-import io.cgdev.api.Task;
-import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceRegistration;
-import io.cgdev.api.spi.DeviceSpec;
-import io.cgdev.api.spi.DriverContext;
 import io.cgdev.api.spi.DriverProvider;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 
 /**
- * Probes drivers, each on its own guard: a driver whose probe throws is reported ({@code
+ * Probes and removes drivers, each on its own guard: a driver whose probe throws is reported ({@code
  * CGDEV-DRIVER-PROBE-FAILED}), the devices it registered before failing are unregistered, and the
- * other drivers go on. Runs on the booting thread without the hierarchy lock.
+ * other drivers go on; a driver whose remove throws is reported ({@code CGDEV-DRIVER-REMOVE-FAILED})
+ * and the others are still removed. Runs without the hierarchy lock, on the booting (closing) thread.
  */
 public final class DriverHost {
   private DriverHost() {}
@@ -25,7 +19,7 @@ public final class DriverHost {
   public static List<DriverProvider> probe(List<DriverProvider> drivers, CoreContext context, Diagnostics diagnostics) {
     List<DriverProvider> ok = new ArrayList<>();
     for (DriverProvider d : drivers) {
-      Recording rc = new Recording(context);
+      CoreContext rc = context.recording();
       try {
         d.probe(rc);
         ok.add(d);
@@ -33,7 +27,7 @@ public final class DriverHost {
         StringBuilder msg = new StringBuilder("driver ").append(safeName(d)).append(" (").append(d.getClass().getName())
             .append(", ").append(Diagnostics.origin(d.getClass())).append(") failed to probe and was skipped: ")
             .append(Diagnostics.describe(e));
-        for (DeviceRegistration r : rc.registered.reversed()) {
+        for (DeviceRegistration r : rc.registered().reversed()) {
           try {
             if (r.registered()) {
               r.unregister();
@@ -48,53 +42,22 @@ public final class DriverHost {
     return List.copyOf(ok);
   }
 
+  /** Calls every driver's {@link DriverProvider#remove()}, last probed first. */
+  public static void remove(List<DriverProvider> drivers, Diagnostics diagnostics) {
+    for (DriverProvider d : drivers.reversed()) {
+      try {
+        d.remove();
+      } catch (RuntimeException e) {
+        diagnostics.report("CGDEV-DRIVER-REMOVE-FAILED", "driver " + d.getClass().getName() + " threw in remove(): " + e, e);
+      }
+    }
+  }
+
   static String safeName(DriverProvider d) {
     try {
       return d.name();
     } catch (RuntimeException e) {
       return d.getClass().getSimpleName();
-    }
-  }
-
-  /** A context that remembers what one driver registered during its probe. */
-  private static final class Recording implements DriverContext {
-    private final DriverContext delegate;
-    private final List<DeviceRegistration> registered = new ArrayList<>();
-
-    Recording(DriverContext delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public DeviceRegistration register(DeviceSpec spec) {
-      DeviceRegistration r = delegate.register(spec);
-      registered.add(r);
-      return r;
-    }
-
-    @Override
-    public Set<String> controllers() {
-      return delegate.controllers();
-    }
-
-    @Override
-    public CgroupHandle cgroupOf(Task task) {
-      return delegate.cgroupOf(task);
-    }
-
-    @Override
-    public CgroupHandle root() {
-      return delegate.root();
-    }
-
-    @Override
-    public CgroupHandle cgroup(CgroupPath path) {
-      return delegate.cgroup(path);
-    }
-
-    @Override
-    public Optional<String> option(String key) {
-      return delegate.option(key);
     }
   }
 }
