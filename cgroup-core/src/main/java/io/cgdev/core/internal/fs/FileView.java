@@ -151,14 +151,18 @@ public final class FileView implements CgroupFs {
       return null;
     }
     ControllerEntry<?> e = controllers.get(name.substring(0, dot));
-    if (e == null || !c.shows(e)) {
+    if (e == null) {
+      return null;
+    }
+    long generation = c.visibilityGeneration(e);
+    if (!c.shows(e)) {
       return null;
     }
     if (!perDevice && name.length() == dot + 8 && name.endsWith(".devices")) {
       return new Node.ControllerDevicesDir(c, e);
     }
     CgroupFile<CgroupHandle> f = e.hostFiles().get(name);
-    return f != null && f.appearsOn(c.isRoot()) ? new Node.HostFile(c, name, e, f) : null;
+    return f != null && f.appearsOn(c.isRoot()) ? new Node.HostFile(c, name, e, f, generation) : null;
   }
 
   private Node deviceFile(Node.DeviceDir d, String name) {
@@ -168,16 +172,20 @@ public final class FileView implements CgroupFs {
       return null;
     }
     ControllerEntry<?> e = controllers.get(name.substring(0, dot));
-    if (e == null || (d.controller() != null && d.controller() != e) || !c.shows(e)) {
+    if (e == null || (d.controller() != null && d.controller() != e)) {
+      return null;
+    }
+    long generation = c.visibilityGeneration(e);
+    if (!c.shows(e)) {
       return null;
     }
     Binding<?> b = d.registration().binding(e);
-    return b == null ? null : deviceFile(c, name, b);
+    return b == null ? null : deviceFile(c, name, b, generation);
   }
 
-  private <S extends DeviceState> Node deviceFile(Cgroup c, String name, Binding<S> b) {
+  private <S extends DeviceState> Node deviceFile(Cgroup c, String name, Binding<S> b, long generation) {
     CgroupFile<S> f = b.controller().deviceFiles().get(name);
-    return f != null && f.appearsOn(c.isRoot()) ? new Node.DeviceFile<>(c, name, b, f) : null;
+    return f != null && f.appearsOn(c.isRoot()) ? new Node.DeviceFile<>(c, name, b, f, generation) : null;
   }
 
   // ---------------------------------------------------------------- listing

@@ -14,7 +14,9 @@ import io.cgdev.core.internal.hierarchy.Registration;
  * What a path of the file view names. Folders: a cgroup, a {@code <ctrl>.devices} folder, the {@code
  * devices} folder of the per-device layout, and a device folder. Files: a core file, a controller's
  * host file, a controller's per-device file. A node is a value made at resolution; {@link #present()}
- * tells whether the entry still exists (for open handles, whose target may vanish).
+ * tells whether the entry still exists (for open handles, whose target may vanish). A controller's
+ * file node keeps the {@link Cgroup#visibilityGeneration} it was resolved under, so that it stays
+ * gone once the controller was disabled, even if it is enabled again.
  */
 sealed interface Node {
   /** The cgroup the node lies in. */
@@ -130,21 +132,21 @@ sealed interface Node {
     }
   }
 
-  /** A controller's host file {@code <ctrl>.<file>}. */
-  record HostFile(Cgroup cgroup, String name, ControllerEntry<?> controller, CgroupFile<CgroupHandle> declaration)
-      implements CgroupLevelFile {
+  /** A controller's host file {@code <ctrl>.<file>}, resolved under {@code generation}. */
+  record HostFile(Cgroup cgroup, String name, ControllerEntry<?> controller, CgroupFile<CgroupHandle> declaration,
+      long generation) implements CgroupLevelFile {
     @Override
     public boolean present() {
-      return cgroup.online() && cgroup.shows(controller);
+      return stillShown(cgroup, controller, generation);
     }
   }
 
-  /** A controller's file for one device. */
-  record DeviceFile<S extends DeviceState>(Cgroup cgroup, String name, Binding<S> binding, CgroupFile<S> declaration)
-      implements File {
+  /** A controller's file for one device, resolved under {@code generation}. */
+  record DeviceFile<S extends DeviceState>(Cgroup cgroup, String name, Binding<S> binding, CgroupFile<S> declaration,
+      long generation) implements File {
     @Override
     public boolean present() {
-      return cgroup.online() && binding.live() && binding.registration().registered() && cgroup.shows(binding.controller());
+      return binding.live() && binding.registration().registered() && stillShown(cgroup, binding.controller(), generation);
     }
 
     @Override
@@ -156,5 +158,14 @@ sealed interface Node {
     public void write(String value, FileHandle handle) {
       declaration.write(cgroup.state(binding), value, handle);
     }
+  }
+
+  /**
+   * Whether a controller's file resolved under {@code generation} is still there: the cgroup is live
+   * and shows the controller, and the controller was not disabled since (the generation is read
+   * first, see {@link Cgroup#subtreeControl(long)}).
+   */
+  private static boolean stillShown(Cgroup cgroup, ControllerEntry<?> controller, long generation) {
+    return cgroup.online() && cgroup.visibilityGeneration(controller) == generation && cgroup.shows(controller);
   }
 }

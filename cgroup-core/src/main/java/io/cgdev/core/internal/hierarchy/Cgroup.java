@@ -25,11 +25,18 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * device states live in an array indexed by a binding's slot whose elements are written with
  * release and read with acquire semantics, so {@link #state} is one volatile read, one bounds check
  * and one acquire load.
+ *
+ * <p>Visibility: a controller's files show in a cgroup while the parent enables it in {@code
+ * cgroup.subtree_control} (always at the root). Disabling it there hides them for good for every
+ * handle opened before, even if it is enabled again (the kernel kills the css and makes a new one):
+ * {@link #visibilityGeneration} changes on every disable, and a handle compares the value it saw at
+ * open.
  */
 public final class Cgroup implements CgroupHandle {
   private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(DeviceState[].class);
   static final DeviceState[] NO_STATES = new DeviceState[0];
   private static final ModelTask[] NO_TASKS = new ModelTask[0];
+  private static final long[] NO_DISABLES = new long[0];
 
   private final CgroupPath path;
   private final Cgroup parent;
@@ -42,6 +49,8 @@ public final class Cgroup implements CgroupHandle {
   private volatile DeviceState[] states;
   private volatile ModelTask[] tasks = NO_TASKS;
   private volatile long subtreeControl;
+  // per controller index: how often this cgroup's subtree_control disabled it; replaced on change
+  private volatile long[] disables = NO_DISABLES;
   private volatile long maxDepth = Long.MAX_VALUE;
   private volatile long maxDescendants = Long.MAX_VALUE;
   private volatile int nrDescendants;
@@ -267,8 +276,21 @@ public final class Cgroup implements CgroupHandle {
     return subtreeControl;
   }
 
+  /**
+   * Sets the enable mask; a controller it disables gets a new {@link #visibilityGeneration} in the
+   * children. The mask is written before the generations, and readers read a generation before the
+   * mask, so a reader that sees the old mask also sees the old generation. Under the lock.
+   */
   void subtreeControl(long mask) {
+    long disabled = subtreeControl & ~mask;
     subtreeControl = mask;
+    if (disabled != 0) {
+      long[] d = Arrays.copyOf(disables, Math.max(disables.length, 64 - Long.numberOfLeadingZeros(disabled)));
+      for (long bits = disabled; bits != 0; bits &= bits - 1) {
+        d[Long.numberOfTrailingZeros(bits)]++;
+      }
+      disables = d;
+    }
   }
 
   /** The mask of controllers whose files this cgroup shows ({@code cgroup.controllers}): all at the root, else the parent's enables. */
@@ -280,6 +302,21 @@ public final class Cgroup implements CgroupHandle {
   /** True if this cgroup shows the controller's files. */
   public boolean shows(ControllerEntry<?> controller) {
     return (visibleMask() & controller.bit()) != 0;
+  }
+
+  /**
+   * A value that changes each time the parent disables the controller (0 at the root): a file
+   * handle opened while it had one value is stale once it has another. Read it before {@link
+   * #shows}.
+   */
+  public long visibilityGeneration(ControllerEntry<?> controller) {
+    Cgroup p = parent;
+    if (p == null) {
+      return 0;
+    }
+    long[] d = p.disables;
+    int i = controller.index();
+    return i < d.length ? d[i] : 0;
   }
 
   public long maxDepth() {
