@@ -40,7 +40,9 @@ public final class InteractiveShell {
    * @return the exit code given to {@code exit}, else 0
    */
   public static int run(Shell shell) throws IOException {
-    try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+    // the exec provider (stty) needs no native access, which would cost a JVM flag that also
+    // disables the CDS archive's module optimisation for every other subcommand
+    try (Terminal terminal = TerminalBuilder.builder().system(true).jni(false).ffm(false).exec(true).build()) {
       LineReader reader = LineReaderBuilder.builder()
           .terminal(terminal)
           .appName("cgdev")
