@@ -34,8 +34,7 @@ public final class PluginScan {
           break;
         }
       } catch (ServiceConfigurationError | LinkageError e) {
-        diagnostics.report("CGDEV-PLUGIN-BROKEN",
-            "a " + service.getSimpleName() + " provider could not be loaded and was skipped: " + Diagnostics.describe(e), e);
+        reportUnloadable(service, e, diagnostics);
       }
     }
     List<T> out = new ArrayList<>();
@@ -44,8 +43,7 @@ public final class PluginScan {
       try {
         type = p.type();
       } catch (ServiceConfigurationError | LinkageError e) {
-        diagnostics.report("CGDEV-PLUGIN-BROKEN",
-            "a " + service.getSimpleName() + " provider could not be loaded and was skipped: " + Diagnostics.describe(e), e);
+        reportUnloadable(service, e, diagnostics);
         continue;
       }
       if (!seen.add(type)) {
@@ -59,5 +57,10 @@ public final class PluginScan {
       }
     }
     return out;
+  }
+
+  private static void reportUnloadable(Class<?> service, Throwable e, Diagnostics diagnostics) {
+    diagnostics.report("CGDEV-PLUGIN-BROKEN",
+        "a " + service.getSimpleName() + " provider could not be loaded and was skipped: " + Diagnostics.describe(e), e);
   }
 }

@@ -283,7 +283,7 @@ public final class FileView implements CgroupFs {
     if (options.read() && !decl.readable()) {
       throw CgroupException.of(Errno.EACCES, "cannot open %s for reading: it is write-only", path);
     }
-    return new OpenHandle(hierarchy, normalise(names), file, options);
+    return new OpenHandle(hierarchy, names, file, options);
   }
 
   @Override
@@ -298,12 +298,8 @@ public final class FileView implements CgroupFs {
       Node parent = resolve(parentPath);
       switch (parent) {
         case Node.File f -> throw CgroupException.of(Errno.ENOTDIR, "cannot create %s: %s is a file", path, parentPath);
-        case Node.CgroupDir d -> {
-          if (child(d, name) != null) {
-            throw CgroupException.of(Errno.EEXIST, "cannot create %s: it exists", path);
-          }
-          hierarchy.mkdir(d.cgroup(), name);
-        }
+        // every entry a cgroup folder may hold is a child or a reserved name: the hierarchy says EEXIST
+        case Node.CgroupDir d -> hierarchy.mkdir(d.cgroup(), name);
         case Node.Dir d -> {
           if (child(d, name) != null) {
             throw CgroupException.of(Errno.EEXIST, "cannot create %s: it exists", path);

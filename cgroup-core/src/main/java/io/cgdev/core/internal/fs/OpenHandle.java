@@ -7,6 +7,7 @@ import io.cgdev.api.OpenOptions;
 import io.cgdev.api.spi.FileHandle;
 import io.cgdev.core.internal.hierarchy.Hierarchy;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * An open interface file (kernfs's open file): the node resolved at open, the options, and the
@@ -16,28 +17,32 @@ import java.nio.charset.StandardCharsets;
  */
 final class OpenHandle implements OpenFile, FileHandle {
   private final Hierarchy hierarchy;
-  private final String path;
+  private final List<String> names;
+  private String path; // normalised from names when first needed
   private final Node.File file;
   private final OpenOptions options;
   private Object attachment;
   private volatile boolean closed;
 
-  OpenHandle(Hierarchy hierarchy, String path, Node.File file, OpenOptions options) {
+  OpenHandle(Hierarchy hierarchy, List<String> names, Node.File file, OpenOptions options) {
     this.hierarchy = hierarchy;
-    this.path = path;
+    this.names = names;
     this.file = file;
     this.options = options;
   }
 
   @Override
   public String path() {
+    if (path == null) {
+      path = FileView.normalise(names);
+    }
     return path;
   }
 
   @Override
   public String read() {
     if (closed || !options.read()) {
-      throw CgroupException.of(Errno.EBADF, "cannot read %s: %s", path, closed ? "the handle is closed" : "not opened for reading");
+      throw CgroupException.of(Errno.EBADF, "cannot read %s: %s", path(), closed ? "the handle is closed" : "not opened for reading");
     }
     if (!file.present()) {
       throw gone();
@@ -48,15 +53,15 @@ final class OpenHandle implements OpenFile, FileHandle {
   @Override
   public void write(String value) {
     if (closed || !options.write()) {
-      throw CgroupException.of(Errno.EBADF, "cannot write %s: %s", path, closed ? "the handle is closed" : "not opened for writing");
+      throw CgroupException.of(Errno.EBADF, "cannot write %s: %s", path(), closed ? "the handle is closed" : "not opened for writing");
     }
     if (value == null) {
-      throw CgroupException.of(Errno.EINVAL, "cannot write null to %s", path);
+      throw CgroupException.of(Errno.EINVAL, "cannot write null to %s", path());
     }
     int max = file.declaration().maxWriteBytes();
     if (value.length() > max || (value.length() * 3 > max && value.getBytes(StandardCharsets.UTF_8).length > max)) {
       throw CgroupException.of(Errno.E2BIG, "cannot write %s: %d bytes is more than the %d a write may carry",
-          path, value.getBytes(StandardCharsets.UTF_8).length, max);
+          path(), value.getBytes(StandardCharsets.UTF_8).length, max);
     }
     String stripped = value.strip();
     hierarchy.locked(() -> {
@@ -68,7 +73,7 @@ final class OpenHandle implements OpenFile, FileHandle {
   }
 
   private CgroupException gone() {
-    return CgroupException.of(Errno.ENODEV, "%s is gone: its cgroup, device or controller went away since it was opened", path);
+    return CgroupException.of(Errno.ENODEV, "%s is gone: its cgroup, device or controller went away since it was opened", path());
   }
 
   @Override
@@ -99,6 +104,6 @@ final class OpenHandle implements OpenFile, FileHandle {
 
   @Override
   public String toString() {
-    return "open " + path;
+    return "open " + path();
   }
 }

@@ -34,7 +34,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public final class Cgroup implements CgroupHandle {
   private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(DeviceState[].class);
-  static final DeviceState[] NO_STATES = new DeviceState[0];
+  private static final DeviceState[] NO_STATES = new DeviceState[0];
   private static final ModelTask[] NO_TASKS = new ModelTask[0];
   private static final long[] NO_DISABLES = new long[0];
 

@@ -30,10 +30,6 @@ final class DyingCgroups {
     return any;
   }
 
-  int count() {
-    return dying.size();
-  }
-
   /** A cgroup was just removed and its states offlined: frees it now if it can, else it dies. */
   void removed(Cgroup c) {
     if (freeable(c)) {

@@ -186,11 +186,6 @@ public final class Hierarchy {
     return tasks.cgroupOf(task);
   }
 
-  /** How many cgroups are removed but not yet freed. */
-  public int dyingCount() {
-    return locked(dying::count);
-  }
-
   /** How many ids are in use (live and dying cgroups). */
   public int idsInUse() {
     return locked(ids::inUse);

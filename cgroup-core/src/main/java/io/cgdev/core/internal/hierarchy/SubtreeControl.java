@@ -17,7 +17,7 @@ final class SubtreeControl {
   }
 
   /** What a write asks for: the bits to set and the bits to clear (disjoint). */
-  record Change(long enable, long disable) {}
+  private record Change(long enable, long disable) {}
 
   /** See {@link Hierarchy#writeSubtreeControl}. */
   void write(Cgroup c, String value) {
@@ -34,7 +34,7 @@ final class SubtreeControl {
   }
 
   /** @throws CgroupException {@code EINVAL} for a token that is not {@code +name}/{@code -name} of a known controller */
-  Change parse(Cgroup c, String value) {
+  private Change parse(Cgroup c, String value) {
     long enable = 0;
     long disable = 0;
     for (String tok : value.strip().split("\\s+")) {

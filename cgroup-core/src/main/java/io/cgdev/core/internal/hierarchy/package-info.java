@@ -1,7 +1,15 @@
 /**
- * The cgroup tree and everything that changes it under the hierarchy lock: cgroups and their ids,
- * controllers with their dense indices, device registrations and their per-cgroup states, the
- * modelled tasks and their migration, and the core interface files ({@code cgroup.*}).
+ * The cgroup tree and everything that changes it under the hierarchy lock.
+ *
+ * <p>{@link io.cgdev.core.internal.hierarchy.Hierarchy} owns the lock, the tree and the events, and
+ * is the door to every change; it hands the work to {@link
+ * io.cgdev.core.internal.hierarchy.DeviceRegistry} (device registration and per-cgroup states),
+ * {@link io.cgdev.core.internal.hierarchy.TaskMembership} (tasks and migration), {@link
+ * io.cgdev.core.internal.hierarchy.SubtreeControl} ({@code cgroup.subtree_control}) and {@link
+ * io.cgdev.core.internal.hierarchy.DyingCgroups} (removed cgroups still holding charges). {@link
+ * io.cgdev.core.internal.hierarchy.Cgroup} is one cgroup, {@link
+ * io.cgdev.core.internal.hierarchy.ControllerTable} the controllers, {@link
+ * io.cgdev.core.internal.hierarchy.CoreFiles} the {@code cgroup.*} files.
  *
  * <p>Writers take {@link io.cgdev.core.internal.hierarchy.Hierarchy#locked}; readers take no lock
  * and see volatile fields and immutable or concurrent snapshots.
