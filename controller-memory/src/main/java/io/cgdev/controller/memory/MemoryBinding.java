@@ -48,6 +48,10 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
   private final Reclaimer reclaimer;
   private final Set<MemoryState> states = ConcurrentHashMap.newKeySet();
   private final AtomicInteger reclaiming = new AtomicInteger();
+  private final ChargeStocks stocks;
+  // counters of this binding with a memory.high set; while there is one, charges bypass the stocks so
+  // that every charge over high is seen (and counted) as it happens. Changed under the hierarchy lock.
+  private volatile int highLimits;
   private volatile boolean bound = true;
 
   MemoryBinding(MemoryController controller, BindContext<MemoryState> context) {
@@ -60,6 +64,11 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     }
     this.regions = list.toArray(RegionSpec[]::new);
     this.reclaimer = context.registration().spec().reclaimer();
+    long[] pages = new long[regions.length];
+    for (int r = 0; r < regions.length; r++) {
+      pages[r] = regions[r].pageSize();
+    }
+    this.stocks = new ChargeStocks(pages);
   }
 
   StateKey<MemoryState> key() {
@@ -101,10 +110,26 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
 
   void forget(MemoryState state) {
     states.remove(state);
+    for (int r = 0; r < regions.length; r++) {
+      if (state.counter(r).high() != PageCounter.MAX) {
+        highLimits--;
+      }
+    }
+  }
+
+  /**
+   * Returns every stocked byte at or below {@code scope} ({@code null}: all) to the counters, from
+   * every thread's stock; after it (and until the next charge) usage counts only real charges.
+   *
+   * @return bytes returned
+   */
+  long drainStocks(PageCounter scope) {
+    return stocks.drain(scope);
   }
 
   @Override
   public void checkReleased() {
+    stocks.drain(null);
     StringBuilder what = new StringBuilder();
     for (int r = 0; r < regions.length; r++) {
       Map<MemoryState, Long> childSums = new IdentityHashMap<>();
@@ -133,6 +158,7 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
   @Override
   public void unbind() {
     bound = false;
+    stocks.close();
     controller.unbound(this);
   }
 
@@ -155,7 +181,8 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     if (bytes == 0) {
       return;
     }
-    PageCounter fail = s.counter(region).charge(bytes, true);
+    PageCounter c = s.counter(region);
+    PageCounter fail = chargeStocked(c, region, bytes);
     if (fail == null) {
       return;
     }
@@ -179,7 +206,7 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
       attempts++;
       long want = Math.max(fail.usage() + bytes - fail.max(), regions[region].pageSize());
       long freed = reclaim(limiting, region, want);
-      fail = c.charge(bytes, true);
+      fail = chargeExact(c, bytes);
       if (fail == null || fail == PageCounter.OVER_HIGH) {
         if (fail != null) {
           overHigh(s, region, true);
@@ -212,7 +239,7 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     if (bytes == 0) {
       return null;
     }
-    PageCounter fail = s.counter(region).charge(bytes, true);
+    PageCounter fail = chargeStocked(s.counter(region), region, bytes);
     if (fail == null) {
       return null;
     }
@@ -233,6 +260,15 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
       return;
     }
     PageCounter c = s.counter(region);
+    if (reclaiming.get() == 0 && highLimits == 0 && bytes <= stocks.batch(region) && stocks.refund(c, region, bytes)) {
+      return;
+    }
+    // stocked bytes below c inflate its usage: make sure they cannot hide an uncharge of more than
+    // was charged (a driver bug that must stay an EINVAL)
+    long floor = c.usage() - bytes;
+    if (floor < stocks.stockedIn(c, floor)) {
+      stocks.drain(c);
+    }
     if (!c.uncharge(bytes)) {
       throw CgroupException.of(Errno.EINVAL, "%s: cannot uncharge %d bytes of %s from %s: only %d bytes are charged there",
           device, bytes, regions[region].name(), cgroup.path(), c.usage());
@@ -257,7 +293,50 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
 
   @Override
   public long usage(CgroupHandle cgroup, int region) {
-    return state(cgroup, region, 0).counter(region).usage();
+    return state(cgroup, region, 0).usage(region);
+  }
+
+  // ---- charging through the stocks ----
+
+  /**
+   * Charges {@code bytes}: from this thread's stock if it holds enough for {@code c}, else a whole
+   * batch through the hierarchy (the rest stocked), else exactly {@code bytes}. Charges larger than a
+   * batch, and every charge while some {@code memory.high} is set, go straight to the counters.
+   *
+   * @return as {@link PageCounter#charge}; a refusal is counted once, at the refusing level
+   */
+  private PageCounter chargeStocked(PageCounter c, int region, long bytes) {
+    long batch = stocks.batch(region);
+    if (bytes <= batch && highLimits == 0) {
+      if (stocks.consume(c, bytes)) {
+        return null;
+      }
+      // not counted: a batch that does not fit says nothing about the charge itself
+      PageCounter r = c.charge(batch, false);
+      if (r == null || r == PageCounter.OVER_HIGH) {
+        stocks.refill(c, batch - bytes, bytes);
+        return r; // OVER_HIGH only if a high was set while we charged
+      }
+    }
+    return chargeExact(c, bytes);
+  }
+
+  /**
+   * Charges exactly {@code bytes} at the counters. When a level refuses, stocked bytes below it may be
+   * what fills it: they are drained and the charge retried, and the refusal is counted (once) only
+   * if it stays.
+   */
+  private PageCounter chargeExact(PageCounter c, long bytes) {
+    for (int tries = 0; ; tries++) {
+      PageCounter r = c.charge(bytes, false);
+      if (r == null || r == PageCounter.OVER_HIGH) {
+        return r;
+      }
+      if (tries == 3 || stocks.drain(r) == 0) {
+        r.countFailure();
+        return r;
+      }
+    }
   }
 
   // ---- reclaim ----
@@ -319,6 +398,8 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
   void setMax(MemoryState s, int region, long bytes, boolean nonBlocking) {
     PageCounter c = s.counter(region);
     c.setMax(bytes);
+    // stocked bytes below count against the new limit; give them back before reclaiming for them
+    stocks.drain(c);
     if (!nonBlocking && reclaimToward(s, region, bytes)) {
       s.count(region, MemoryEvent.OOM);
     }
@@ -326,7 +407,16 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
 
   /** Stores a new high, then unless {@code nonBlocking} reclaims toward it (bounded). */
   void setHigh(MemoryState s, int region, long bytes, boolean nonBlocking) {
-    s.counter(region).setHigh(bytes);
+    PageCounter c = s.counter(region);
+    long old = c.high();
+    c.setHigh(bytes);
+    if (old == PageCounter.MAX && bytes != PageCounter.MAX) {
+      highLimits++;
+      // from now on charges bypass the stocks; what is stocked would serve charges unseen by high
+      stocks.drain(null);
+    } else if (old != PageCounter.MAX && bytes == PageCounter.MAX) {
+      highLimits--;
+    }
     if (!nonBlocking) {
       reclaimToward(s, region, bytes);
     }

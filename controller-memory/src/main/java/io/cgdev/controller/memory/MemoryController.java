@@ -50,7 +50,7 @@ public final class MemoryController implements Controller<MemoryState> {
   @Override
   public List<CgroupFile<CgroupHandle>> hostFiles() {
     return List.of(
-        CgroupFile.readOnly("region.current", (cg, h) -> keyed(cg, s -> r -> s.counter(r).usage())),
+        CgroupFile.readOnly("region.current", (cg, h) -> keyed(cg, s -> r -> s.usage(r))),
         CgroupFile.readOnly("region.capacity", (cg, h) -> keyed(cg, s -> r -> s.binding().regionSpec(r).capacity()),
             FileFlag.ONLY_ON_ROOT),
         hostLimit(MemoryFiles.Limit.MIN),

@@ -51,7 +51,7 @@ final class MemoryFiles {
 
   static List<CgroupFile<MemoryState>> deviceFiles() {
     return List.of(
-        CgroupFile.readOnly("current", (s, h) -> perRegion(s, r -> s.counter(r).usage())),
+        CgroupFile.readOnly("current", (s, h) -> perRegion(s, r -> s.usage(r))),
         CgroupFile.readOnly("capacity", (s, h) -> perRegion(s, r -> s.binding().regionSpec(r).capacity()), FileFlag.ONLY_ON_ROOT),
         limitFile(Limit.MIN),
         limitFile(Limit.LOW),
@@ -217,9 +217,10 @@ final class MemoryFiles {
   }
 
   private static long[] statValues(MemoryState s, int r) {
+    long usage = s.usage(r);
     PageCounter c = s.counter(r);
     return new long[] {
-      c.usage(),
+      usage,
       c.watermark(),
       c.failcnt(),
       s.stat(r, MemoryState.Stat.FAILED_CHARGES),

@@ -97,6 +97,19 @@ final class MemoryState implements DeviceState {
     return counters.length;
   }
 
+  /**
+   * Bytes charged here and below, without the bytes that threads keep stocked there (they are
+   * returned to the counters first): what {@code memory.current} and {@code MemoryCharging.usage}
+   * report. The counter's own usage includes stocked bytes.
+   */
+  long usage(int region) {
+    PageCounter c = counters[region];
+    if (c.usage() != 0) {
+      binding.drainStocks(c);
+    }
+    return c.usage();
+  }
+
   /** The state of this cgroup or an ancestor that owns {@code counter}. */
   MemoryState ownerOf(PageCounter counter, int region) {
     for (MemoryState s = this; s != null; s = s.parent) {
@@ -161,7 +174,7 @@ final class MemoryState implements DeviceState {
       return false;
     });
     for (int r = 0; r < counters.length; r++) {
-      long now = counters[r].usage();
+      long now = usage(r);
       long old = counters[r].swapLocalWatermark(now);
       for (PeakWatch w : live) {
         if (w != mine) {
@@ -176,6 +189,14 @@ final class MemoryState implements DeviceState {
     return mine;
   }
 
+  /** No charge comes here any more: the threads' stocks for this cgroup go back at once. */
+  @Override
+  public void offline() {
+    for (int r = 0; r < counters.length; r++) {
+      usage(r);
+    }
+  }
+
   @Override
   public void free() {
     if (parent != null) {
@@ -186,8 +207,10 @@ final class MemoryState implements DeviceState {
 
   @Override
   public boolean drained() {
-    for (PageCounter c : counters) {
-      if (c.usage() != 0) {
+    for (int r = 0; r < counters.length; r++) {
+      // stocked bytes are nobody's charges: drain them (only when there is usage at all, so a
+      // drained state costs one read per region)
+      if (usage(r) != 0) {
         return false;
       }
     }

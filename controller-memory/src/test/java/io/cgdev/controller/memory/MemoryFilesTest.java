@@ -69,11 +69,12 @@ class MemoryFilesTest {
     assertThat(f.read("/a", "max")).isEqualTo("max\n");
     assertThat(f.read("/a", "min")).isEqualTo("0\n");
     assertThat(f.read("/", "capacity")).isEqualTo(1024 * M + "\n");
-    f.charging.charge(f.cg("/a"), 0, 4096);
-    assertThat(f.read("/a", "current")).isEqualTo("4096\n");
-    assertThat(f.read("/", "current")).isEqualTo("4096\n");
+    // larger than a stock batch: charged exactly, so the peak is exact too
+    f.charging.charge(f.cg("/a"), 0, M);
+    assertThat(f.read("/a", "current")).isEqualTo(M + "\n");
+    assertThat(f.read("/", "current")).isEqualTo(M + "\n");
     assertThat(f.read("/a", "stat")).isEqualTo(
-        "charged 4096\npeak 4096\nfailcnt 0\nfailed_charges 0\nevicted 0\nevictions 0\nreclaim_requests 0\nreclaimed 0\n");
+        "charged " + M + "\npeak " + M + "\nfailcnt 0\nfailed_charges 0\nevicted 0\nevictions 0\nreclaim_requests 0\nreclaimed 0\n");
   }
 
   @Test
