@@ -24,8 +24,21 @@ final class Runs {
   @Option(names = "--out", paramLabel = "DIR", description = "where report.json and report.html go (default: ${DEFAULT-VALUE})")
   Path out = Path.of("cgdev-out");
 
-  @Option(names = "--duration", paramLabel = "TIME", description = "override the scenario's simulated duration, e.g. 2s")
-  String duration;
+  @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "override the scenario's simulated duration, e.g. 2s")
+  Long duration;
+
+  /** Parses {@code --duration} while the command line is parsed, so a bad value is a usage error. */
+  static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      try {
+        return Durations.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
 
   @Option(names = "--json", description = "print the report as JSON on stdout (instead of the tree and the table)")
   boolean json;
@@ -38,14 +51,7 @@ final class Runs {
 
   /** The scenario with the duration override applied. */
   Scenario adjust(Scenario s) {
-    if (duration == null) {
-      return s;
-    }
-    try {
-      return s.withDuration(Durations.parse(duration));
-    } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new Main()), "--duration: " + e.getMessage());
-    }
+    return duration == null ? s : s.withDuration(duration);
   }
 
   /** The DRM devices of the probed drivers, by name. */

@@ -36,6 +36,12 @@ class MainTest {
   }
 
   @Test
+  void aBadDurationIsAUsageErrorOfTheSubcommand() {
+    assertThat(run("demo", "--duration", "5x")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("invalid duration '5x'").contains("Usage: cgdev demo");
+  }
+
+  @Test
   void theDemoWritesItsReportAndPrintsJson(@TempDir Path dir) throws Exception {
     int code = run("demo", "--duration", "100ms", "--out", dir.toString(), "--no-progress", "--json");
     assertThat(code).as(err.toString()).isZero();
