@@ -52,6 +52,11 @@ final class ChargeStocks {
     maxBatch = m;
   }
 
+  /** Threads with a stock here (dead ones until the next drain). */
+  int registered() {
+    return registered.get();
+  }
+
   /** The batch of a region: charges up to it go through the stock, larger ones bypass it. */
   long batch(int region) {
     return batch[region];

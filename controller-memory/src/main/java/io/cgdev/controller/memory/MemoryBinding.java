@@ -117,6 +117,10 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     }
   }
 
+  ChargeStocks stocks() {
+    return stocks;
+  }
+
   /**
    * Returns every stocked byte at or below {@code scope} ({@code null}: all) to the counters, from
    * every thread's stock; after it (and until the next charge) usage counts only real charges.
