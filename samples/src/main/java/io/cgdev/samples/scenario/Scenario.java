@@ -107,6 +107,8 @@ public record Scenario(
    * @param allocPerSecond new buffers per simulated second once it holds {@code buffers} (the
    *     oldest is freed for each): memory churn; 0 for none
    * @param placements region names, preferred first, e.g. {@code [lmem0, smem]}
+   * @param startNanos simulated time at which it starts
+   * @param stopNanos simulated time at which it stops and frees its buffers ({@code Long.MAX_VALUE}: never)
    * @param at where it was declared
    */
   public record Workload(
@@ -119,9 +121,16 @@ public record Scenario(
       int buffers,
       double allocPerSecond,
       List<String> placements,
+      long startNanos,
+      long stopNanos,
       Node at) {
     public Workload {
       placements = List.copyOf(placements);
+    }
+
+    /** Whether the workload runs at simulated time {@code now}. */
+    public boolean activeAt(long now) {
+      return now >= startNanos && now < stopNanos;
     }
   }
 }

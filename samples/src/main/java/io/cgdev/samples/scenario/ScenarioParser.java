@@ -43,7 +43,7 @@ public final class ScenarioParser {
   /** Tenant fields that are not controller sections. */
   static final Set<String> TENANT_FIELDS = Set.of("name", "files", "devices", "workloads", "children");
   private static final Set<String> WORKLOAD_FIELDS =
-      Set.of("name", "device", "engine", "batch", "load", "memory");
+      Set.of("name", "device", "engine", "batch", "load", "memory", "start", "stop");
   private static final Set<String> MEMORY_FIELDS = Set.of("size", "count", "churn", "placement");
 
   private final String source;
@@ -276,7 +276,12 @@ public final class ScenarioParser {
         placement = regions;
       }
     }
-    return new Workload(name, device, engine, batch, load, size, count, churn, placement, m);
+    long start = m.fields().containsKey("start") ? optDuration(m, "start", 0) : 0;
+    long stop = optDuration(m, "stop", Long.MAX_VALUE);
+    if (stop <= start) {
+      throw error(m.fields().get("stop"), "stop must come after start");
+    }
+    return new Workload(name, device, engine, batch, load, size, count, churn, placement, start, stop, m);
   }
 
   // ---- typed field access ----

@@ -218,6 +218,13 @@ public final class ScenarioRunner {
       file.closeHandle(handle);
     }
 
+    /** The workload's process ends its work: buffers are freed; queued batches still drain. */
+    void stop() {
+      while (!buffers.isEmpty()) {
+        free(buffers.pollFirst());
+      }
+    }
+
     long liveEvictions() {
       long n = 0;
       for (int h : buffers) {
@@ -278,6 +285,12 @@ public final class ScenarioRunner {
       }
     }
 
+    void stop() {
+      while (!buffers.isEmpty()) {
+        free(buffers.pollFirst());
+      }
+    }
+
     void free(AutoCloseable buffer) {
       if (buffer == null) {
         return;
@@ -330,10 +343,18 @@ public final class ScenarioRunner {
     for (long now = 0; now < duration; ) {
       long step = Math.min(tick, duration - now);
       for (Stream s : streams) {
-        s.step(step);
+        if (s.w.activeAt(now)) {
+          s.step(step);
+        } else if (now >= s.w.stopNanos()) {
+          s.stop();
+        }
       }
       for (PluginStream s : pluginStreams) {
-        s.step(step);
+        if (s.w.activeAt(now)) {
+          s.step(step);
+        } else if (now >= s.w.stopNanos()) {
+          s.stop();
+        }
       }
       for (DrmDevice d : usedDevices()) {
         d.runFor(step);
@@ -459,7 +480,8 @@ public final class ScenarioRunner {
       tasks.add(task);
       // the working set is split over the streams so `count` stays the workload's total
       Workload part = n == 1 ? w : new Workload(name, w.device(), w.engineClass(), w.batchNanos(), w.load(),
-          w.bufferBytes(), w.buffers() / n + (i < w.buffers() % n ? 1 : 0), w.allocPerSecond() / n, w.placements(), w.at());
+          w.bufferBytes(), w.buffers() / n + (i < w.buffers() % n ? 1 : 0), w.allocPerSecond() / n, w.placements(),
+          w.startNanos(), w.stopNanos(), w.at());
       streams.add(new Stream(part, t, dev, dev.open(task), w.load() / n));
     }
   }

@@ -32,6 +32,7 @@ class ScenarioParserTest {
                   engine: compute
                   batch: 2ms
                   load: 1.5
+                  start: 100ms
                   memory: { size: 64M, count: 3, churn: 2/s, placement: [lmem0, smem] }
       """;
 
@@ -57,6 +58,10 @@ class ScenarioParserTest {
     assertThat(w.buffers()).isEqualTo(3);
     assertThat(w.allocPerSecond()).isEqualTo(2.0);
     assertThat(w.placements()).containsExactly("lmem0", "smem");
+    assertThat(w.startNanos()).isEqualTo(100_000_000L);
+    assertThat(w.stopNanos()).isEqualTo(Long.MAX_VALUE);
+    assertThat(w.activeAt(99_999_999L)).isFalse();
+    assertThat(w.activeAt(100_000_000L)).isTrue();
     assertThat(s.allTenants()).extracting(Tenant::path).containsExactly("/a", "/a/leaf");
   }
 
@@ -105,6 +110,7 @@ class ScenarioParserTest {
     "field given twice      | tenants:\\n  - name: a\\n    name: b                       | s.yaml:3: tenants[0].name: given twice",
     "workloads and children | tenants:\\n  - name: a\\n    workloads: [{name: w}]\\n    children: [{name: b}] | s.yaml:3: tenants[0].workloads: a tenant with children cannot run workloads",
     "yaml syntax error      | tenants: [\\n  {name: a\\n                                    | s.yaml:",
+    "stop before start      | tenants:\\n  - name: a\\n    workloads:\\n      - {name: w, start: 2s, stop: 1s} | s.yaml:4: tenants[0].workloads[0].stop: stop must come after start",
     "empty file             | ''                                                            | s.yaml:1: the file is empty",
   })
   void badFieldsAreNamedWithTheirLine(String what, String doc, String expected) {

@@ -30,7 +30,7 @@ class DemoEndToEndTest {
   @BeforeEach
   void runTheDemo() {
     world = World.boot(World.Options.DEFAULT);
-    Scenario demo = ScenarioParser.parseResource("/io/cgdev/samples/scenario/demo.yaml").withDuration(400_000_000L);
+    Scenario demo = ScenarioParser.parseResource("/io/cgdev/samples/scenario/demo.yaml").withDuration(1_500_000_000L);
     Map<String, DrmDevice> devices = new LinkedHashMap<>();
     world.cgroups().driver(I915Driver.class).orElseThrow().devices().forEach(d -> devices.put(d.name(), d));
     runner = new ScenarioRunner(world.fs(), world.tasks(), world.cgroups().controllers(), devices, demo, "i915.0",
@@ -87,8 +87,24 @@ class DemoEndToEndTest {
     TenantReport batch = tenant("/batch");
     long elapsedUsec = report.durationNanos() / 1000;
     assertThat(batch.usageUsec()).isLessThanOrEqualTo((long) (1.5 * elapsedUsec) + 150_000);
-    // batch may only use engines 1-4 (copy, video): its share is below what those engines offer
-    assertThat(batch.share()).isLessThan(tenant("/inference").share());
+    // the cap keeps batch below the share its weight and engines would give it
+    assertThat(batch.share()).isLessThan(batch.expectedShare());
+  }
+
+  @Test
+  void whenInferenceArrivesItsWeightTakesTheComputeEnginesFromTraining() {
+    var times = report.series().timesNanos();
+    var inference = report.series().share().get("/inference");
+    var training = report.series().share().get("/training");
+    for (int i = 0; i < times.size(); i++) {
+      if (times.get(i) <= 1_000_000_000L) {
+        assertThat(inference.get(i)).as("before 1s, sample " + i).isZero();
+        assertThat(training.get(i)).as("before 1s, sample " + i).isGreaterThan(0.5);
+      }
+    }
+    int last = times.size() - 1;
+    // weights 400:100 on the four compute engines; training keeps the render engine to itself
+    assertThat(inference.get(last)).isGreaterThan(training.get(last));
   }
 
   @Test
