@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -57,7 +58,8 @@ public final class Cgroups implements AutoCloseable {
   private final TaskTable tasks;
   private final CoreContext context;
   private final Layout layout;
-  private final List<DriverProvider> drivers;
+  /** Replaced whole on every change, so {@link #drivers()} is a consistent snapshot without a lock. */
+  private final CopyOnWriteArrayList<DriverProvider> drivers;
   private final Diagnostics diagnostics;
   private boolean closed;
 
@@ -68,7 +70,7 @@ public final class Cgroups implements AutoCloseable {
     this.tasks = new TaskTable(hierarchy);
     this.context = context;
     this.layout = layout;
-    this.drivers = drivers;
+    this.drivers = new CopyOnWriteArrayList<>(drivers);
     this.diagnostics = diagnostics;
   }
 
@@ -97,9 +99,52 @@ public final class Cgroups implements AutoCloseable {
     return List.copyOf(hierarchy.registrations().keySet());
   }
 
-  /** The drivers whose probe succeeded, in probe order. */
+  /** The drivers whose probe succeeded and that were not removed since, in probe order; a snapshot. */
   public List<DriverProvider> drivers() {
-    return drivers;
+    return List.copyOf(drivers);
+  }
+
+  /**
+   * Probes a driver that arrived after boot (an OSGi bundle started, a hot-plugged plugin), on the
+   * same guard as at boot: a failing probe is reported as {@code CGDEV-DRIVER-PROBE-FAILED} in {@link
+   * #diagnostics()} and the devices it registered are unregistered again. On success the driver joins
+   * {@link #drivers()} and {@link #close()} removes it. Call it without holding the hierarchy lock
+   * (e.g. not from a file writer).
+   *
+   * @return true if the probe succeeded; false if it failed, the same instance is already present,
+   *     or the hierarchy is closed
+   */
+  public boolean addDriver(DriverProvider driver) {
+    synchronized (this) {
+      if (closed || drivers.contains(driver)) {
+        return false;
+      }
+    }
+    List<DriverProvider> probed = DriverHost.probe(List.of(driver), context, diagnostics);
+    if (probed.isEmpty()) {
+      return false;
+    }
+    synchronized (this) {
+      if (closed) {
+        DriverHost.remove(probed, diagnostics);
+        return false;
+      }
+      return drivers.addIfAbsent(driver);
+    }
+  }
+
+  /**
+   * Removes a driver before close: calls its {@link DriverProvider#remove()} (a throw is reported as
+   * {@code CGDEV-DRIVER-REMOVE-FAILED}) and drops it from {@link #drivers()}.
+   *
+   * @return false if the instance is not one of {@link #drivers()}
+   */
+  public boolean removeDriver(DriverProvider driver) {
+    if (!drivers.remove(driver)) {
+      return false;
+    }
+    DriverHost.remove(List.of(driver), diagnostics);
+    return true;
   }
 
   /** The probed driver of the given type. */
@@ -136,7 +181,7 @@ public final class Cgroups implements AutoCloseable {
 
   /** Problems found at boot (and at close) that did not stop it, in the order found. */
   public List<Diagnostic> diagnostics() {
-    return diagnostics.list();
+    return diagnostics.list(Diagnostic::new);
   }
 
   /**
@@ -157,7 +202,8 @@ public final class Cgroups implements AutoCloseable {
       }
       closed = true;
     }
-    DriverHost.remove(drivers, diagnostics);
+    DriverHost.remove(List.copyOf(drivers), diagnostics);
+    drivers.clear();
   }
 
   /** Where per-device files go. */

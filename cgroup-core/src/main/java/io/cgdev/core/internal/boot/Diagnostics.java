@@ -1,8 +1,8 @@
 package io.cgdev.core.internal.boot;
 
-import io.cgdev.core.Diagnostic;
 import java.security.CodeSource;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,11 +11,14 @@ import org.slf4j.LoggerFactory;
 public final class Diagnostics {
   private static final Logger LOG = LoggerFactory.getLogger("io.cgdev.core.Cgroups");
 
-  private final List<Diagnostic> list = new CopyOnWriteArrayList<>();
+  private final List<Entry> list = new CopyOnWriteArrayList<>();
+
+  /** One diagnostic; the exported {@code Diagnostic} is made from it, so internals never depend on the entry point. */
+  private record Entry(String code, String message) {}
 
   /** Records and logs one diagnostic. */
   public void report(String code, String message, Throwable cause) {
-    list.add(new Diagnostic(code, message));
+    list.add(new Entry(code, message));
     if (cause != null) {
       LOG.warn("{}: {}", code, message, cause);
     } else {
@@ -23,9 +26,9 @@ public final class Diagnostics {
     }
   }
 
-  /** The diagnostics so far, in the order reported; a copy. */
-  public List<Diagnostic> list() {
-    return List.copyOf(list);
+  /** The diagnostics so far, in the order reported, each made by {@code factory} from code and message. */
+  public <T> List<T> list(BiFunction<String, String, T> factory) {
+    return list.stream().map(e -> factory.apply(e.code(), e.message())).toList();
   }
 
   /** Where a class comes from: its module and the jar or folder, as far as the JDK tells. */
