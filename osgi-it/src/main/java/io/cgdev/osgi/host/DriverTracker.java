@@ -2,8 +2,6 @@ package io.cgdev.osgi.host;
 
 import io.cgdev.api.spi.DriverProvider;
 import io.cgdev.core.Cgroups;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
@@ -16,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * Follows driver bundles while the hierarchy lives. Aries SPI Fly registers every {@link
  * DriverProvider} a started bundle declares (its {@code osgi.serviceloader} capability) as an OSGi
  * service and unregisters it when the bundle stops; this tracker turns those events into {@link
- * DriverProvider#remove()} (the driver unplugs its devices, which unregisters them from every
- * cgroup) and {@link DriverProvider#probe} (the devices register again).
+ * Cgroups#removeDriver} (the driver unplugs its devices, which unregisters them from every cgroup)
+ * and {@link Cgroups#addDriver} (probed on the core's guard; the devices register again).
  *
  * <p>A driver the core already probed at boot (through the woven {@code ServiceLoader}) is adopted,
  * not probed twice. Plugins need no OSGi code for any of this. Callbacks run on the thread that
@@ -27,8 +25,6 @@ final class DriverTracker extends ServiceTracker<DriverProvider, DriverProvider>
   private static final Logger LOG = LoggerFactory.getLogger(DriverTracker.class);
 
   private final Cgroups cgroups;
-  /** Boot-time instances this tracker has removed: never adopted again. */
-  private final Set<DriverProvider> removed = ConcurrentHashMap.newKeySet();
 
   DriverTracker(BundleContext context, Cgroups cgroups) {
     super(context, DriverProvider.class, null);
@@ -39,21 +35,18 @@ final class DriverTracker extends ServiceTracker<DriverProvider, DriverProvider>
   public DriverProvider addingService(ServiceReference<DriverProvider> reference) {
     Bundle bundle = reference.getBundle();
     for (DriverProvider d : cgroups.drivers()) {
-      if (FrameworkUtil.getBundle(d.getClass()) == bundle && !removed.contains(d)) {
-        return d;
+      if (FrameworkUtil.getBundle(d.getClass()) == bundle) {
+        return d; // probed at boot
       }
     }
     DriverProvider driver = context.getService(reference);
     if (driver == null) {
       return null;
     }
-    try {
-      driver.probe(cgroups.context());
-    } catch (RuntimeException e) {
-      // the driver stays out, as at boot (CGDEV-DRIVER-PROBE-FAILED); the hierarchy goes on
-      LOG.warn("CGDEV-DRIVER-PROBE-FAILED: driver {} from bundle {} failed to probe: {}",
-              driver.getClass().getName(), bundle.getSymbolicName(), e.toString());
-      driver.remove();
+    if (!cgroups.addDriver(driver)) {
+      // reported by the core as CGDEV-DRIVER-PROBE-FAILED; the hierarchy goes on without it
+      LOG.warn("driver {} from bundle {} did not join: {}", driver.getClass().getName(), bundle.getSymbolicName(),
+          cgroups.diagnostics());
       context.ungetService(reference);
       return null;
     }
@@ -63,13 +56,9 @@ final class DriverTracker extends ServiceTracker<DriverProvider, DriverProvider>
 
   @Override
   public void removedService(ServiceReference<DriverProvider> reference, DriverProvider driver) {
-    driver.remove();
-    if (cgroups.drivers().contains(driver)) {
-      removed.add(driver);
-    } else {
-      context.ungetService(reference);
-    }
+    cgroups.removeDriver(driver);
+    context.ungetService(reference);
     LOG.info("driver {} from bundle {} removed; devices now {}", driver.name(),
-            reference.getBundle() == null ? "?" : reference.getBundle().getSymbolicName(), cgroups.devices());
+        reference.getBundle() == null ? "?" : reference.getBundle().getSymbolicName(), cgroups.devices());
   }
 }
