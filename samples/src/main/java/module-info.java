@@ -1,6 +1,8 @@
 /**
- * The cgdev tool: the {@code cgdev} command line (demo, scenarios, shell, tree, snapshot), the
- * scenario engine and the report writer. The only module of cgdev with an SLF4J binding
+ * The cgdev tool: the {@code cgdev} command line (demo, scenarios, shell, tree, snapshot, a FUSE
+ * mount), the scenario engine and the report writer. {@code cgdev mount} needs
+ * {@code --enable-native-access=org.cryptomator.jfuse.linux.amd64,io.cgdev.fuse} (the launcher
+ * passes it). The only module of cgdev with an SLF4J binding
  * (slf4j-simple, warn level unless {@code --verbose}).
  *
  * @uses io.cgdev.api.spi.Controller through the core's discovery, plus plugin folders given with
@@ -11,6 +13,7 @@ module io.cgdev.samples {
   requires io.cgdev.api;
   requires io.cgdev.core;
   requires io.cgdev.i915;
+  requires io.cgdev.fuse;
   requires info.picocli;
   requires org.slf4j;
   requires tools.jackson.core;

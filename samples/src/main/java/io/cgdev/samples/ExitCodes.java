@@ -12,6 +12,16 @@ public final class ExitCodes {
   public static final int BAD_SCENARIO = 3;
   /** The hierarchy could not boot (no controllers, a broken plugin folder). */
   public static final int BOOT = 4;
+  /**
+   * {@code cgdev mount} could not mount: FUSE missing ({@code /dev/fuse}, libfuse3,
+   * {@code fusermount3}), the folder missing, not empty or already mounted.
+   */
+  public static final int MOUNT = 5;
+  /**
+   * {@code cgdev mount}: the folder is a stale mount left by a daemon that died; the message names
+   * the command that clears it ({@code fusermount3 -u DIR}).
+   */
+  public static final int STALE_MOUNT = 6;
   /** A bug. */
   public static final int INTERNAL = 70;
 

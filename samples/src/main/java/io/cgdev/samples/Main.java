@@ -1,6 +1,7 @@
 package io.cgdev.samples;
 
 import io.cgdev.api.CgroupException;
+import io.cgdev.fuse.MountException;
 import io.cgdev.samples.scenario.ScenarioException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -16,7 +17,7 @@ import picocli.CommandLine.ScopeType;
     name = "cgdev",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "cgroups for devices: a demo, user scenarios and a shell over the cgroup file view.",
+    description = "cgroups for devices: a demo, user scenarios, a shell over the cgroup file view and a FUSE mount of it.",
     subcommands = {
       DemoCommand.class,
       RunCommand.class,
@@ -24,6 +25,7 @@ import picocli.CommandLine.ScopeType;
       TreeCommand.class,
       SnapshotCommand.class,
       FdinfoCommand.class,
+      MountCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -33,6 +35,8 @@ import picocli.CommandLine.ScopeType;
       "2:usage error (unknown option, missing argument)",
       "3:invalid scenario file (the message names file, line and field)",
       "4:the hierarchy could not boot",
+      "5:mount: FUSE is missing, or the folder is missing, not empty or mounted",
+      "6:mount: a stale mount of a dead daemon is in the way (the message says: fusermount3 -u DIR)",
       "70:internal error (a bug; run with --verbose for the stack trace)"
     })
 public final class Main implements Runnable {
@@ -84,6 +88,13 @@ public final class Main implements Runnable {
         be.printStackTrace(err);
       }
       return ExitCodes.BOOT;
+    }
+    if (e instanceof MountException me) {
+      err.println("cgdev mount: " + me.getMessage());
+      if (verbose) {
+        me.printStackTrace(err);
+      }
+      return me instanceof MountCommand.StaleMountException ? ExitCodes.STALE_MOUNT : ExitCodes.MOUNT;
     }
     if (e instanceof CgroupException ce) {
       err.println("cgdev: " + ce.errno().name() + ": " + ce.errno().description() + " (" + ce.getMessage() + ")");

@@ -3,23 +3,17 @@ package io.cgdev.samples.sim;
 import io.cgdev.api.ByteSize;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupFs;
-import io.cgdev.api.CgroupPath;
 import io.cgdev.api.IdList;
 import io.cgdev.api.Keyed;
-import io.cgdev.api.Task;
 import io.cgdev.api.Tasks;
 import io.cgdev.drm.DrmDevice;
-import io.cgdev.drm.DrmFile;
-import io.cgdev.drm.GemObject;
 import io.cgdev.samples.report.Report;
 import io.cgdev.samples.report.Report.TenantReport;
 import io.cgdev.samples.scenario.Durations;
 import io.cgdev.samples.scenario.Scenario;
 import io.cgdev.samples.scenario.Scenario.Tenant;
-import io.cgdev.samples.scenario.Scenario.Workload;
 import io.cgdev.samples.scenario.ScenarioException;
 import io.cgdev.samples.scenario.TreeBuilder;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -30,19 +24,15 @@ import java.util.Set;
 
 /**
  * Runs a scenario on a booted hierarchy, in simulated time: builds its cgroup tree through the file
- * view, starts one task and one DRM client per workload, then, tick by tick, lets each workload
- * submit batches (its {@code load} in engines' worth of demand) and allocate or free GEM buffers,
- * advances the device, and samples the tenants' files ({@code memory.current}, {@code cpu.stat})
+ * view, starts its {@link Workloads} (one task and DRM client per stream), then, tick by tick, lets
+ * each workload submit batches (its {@code load} in engines' worth of demand) and allocate or free
+ * GEM buffers, advances the device, and samples the tenants' files ({@code memory.current}, {@code cpu.stat})
  * for the report. One engine for {@code cgdev demo} and {@code cgdev run}.
  *
  * <p>Single-threaded: call {@link #run} once, on one thread.
  */
 public final class ScenarioRunner {
-  /** After a refused allocation a workload waits this long before it tries to fill up again. */
-  static final long RETRY_NANOS = 50_000_000L;
-
   private final CgroupFs fs;
-  private final Tasks worldTasks;
   private final Set<String> controllers;
   private final Map<String, DrmDevice> devices;
   private final Scenario scenario;
@@ -50,10 +40,8 @@ public final class ScenarioRunner {
   private final Progress progress;
   private final String region;
   private final List<String> notes = new ArrayList<>();
-  private final List<Stream> streams = new ArrayList<>();
-  private final List<PluginStream> pluginStreams = new ArrayList<>();
+  private final Workloads workloads;
   private final Map<String, PluginDevices.Allocator> pluginDevices;
-  private final Map<String, Stats> stats = new LinkedHashMap<>();
   private final Map<String, String> fdinfo = new LinkedHashMap<>();
   private long events;
 
@@ -77,13 +65,13 @@ public final class ScenarioRunner {
       Map<String, PluginDevices.Allocator> pluginDevices, Scenario scenario, String device, Progress progress) {
     this.pluginDevices = Map.copyOf(pluginDevices);
     this.fs = fs;
-    this.worldTasks = tasks;
     this.controllers = Set.copyOf(controllers);
     this.devices = Map.copyOf(devices);
     this.scenario = scenario;
     this.device = device;
     this.progress = progress;
     this.region = reportRegion(scenario, devices.get(device));
+    this.workloads = new Workloads(scenario, tasks, devices, pluginDevices, device);
   }
 
   /**
@@ -121,189 +109,6 @@ public final class ScenarioRunner {
     return this;
   }
 
-  /** Per-tenant counters the workloads keep (the files do not know about buffers). */
-  private static final class Stats {
-    long allocations;
-    long failed;
-    long evictions;
-  }
-
-  /** One DRM client of a workload: the task, its file, its buffers and its demand. */
-  private final class Stream {
-    final Workload w;
-    final Tenant tenant;
-    final DrmDevice dev;
-    final DrmFile file;
-    final double duty;
-    final ArrayDeque<Integer> buffers = new ArrayDeque<>();
-    double allowance;
-    double allocCredit;
-    long backoff;
-    long submitted;
-    int nextBuffer;
-
-    Stream(Workload w, Tenant tenant, DrmDevice dev, DrmFile file, double duty) {
-      this.w = w;
-      this.tenant = tenant;
-      this.dev = dev;
-      this.file = file;
-      this.duty = duty;
-    }
-
-    Stats stats() {
-      return stats.get(tenant.path());
-    }
-
-    void step(long tick) {
-      // memory: fill up to the working set, then churn at the given rate (oldest freed first)
-      if (w.bufferBytes() > 0) {
-        backoff -= tick;
-        if (buffers.size() < w.buffers()) {
-          if (backoff <= 0 && !allocate()) {
-            backoff = RETRY_NANOS;
-          }
-        } else if (w.allocPerSecond() > 0) {
-          allocCredit += w.allocPerSecond() * tick / 1e9;
-          while (allocCredit >= 1) {
-            allocCredit -= 1;
-            free(buffers.pollFirst());
-            allocate();
-          }
-        }
-      }
-      // time: open-loop demand of `duty` engines, with a bounded queue (a blocked client waits)
-      if (w.engineClass() != null && duty > 0) {
-        long backlog = submitted - file.runtime(w.engineClass());
-        allowance += duty * tick;
-        long cap = (long) (2 * duty * tick) + 2 * w.batchNanos();
-        while (allowance >= w.batchNanos() && backlog < cap) {
-          int[] use = buffers.isEmpty() ? new int[0] : new int[] {nextBuffer()};
-          dev.submit(file, w.engineClass(), w.batchNanos(), use);
-          submitted += w.batchNanos();
-          backlog += w.batchNanos();
-          allowance -= w.batchNanos();
-          events++;
-        }
-        if (backlog >= cap) {
-          allowance = Math.min(allowance, w.batchNanos());
-        }
-      }
-    }
-
-    private int nextBuffer() {
-      List<Integer> list = List.copyOf(buffers);
-      return list.get(nextBuffer++ % list.size());
-    }
-
-    private boolean allocate() {
-      events++;
-      try {
-        String[] placements = w.placements().toArray(String[]::new);
-        buffers.addLast(file.createGem(w.bufferBytes(), placements));
-        stats().allocations++;
-        return true;
-      } catch (CgroupException e) {
-        stats().failed++;
-        return false;
-      }
-    }
-
-    void free(Integer handle) {
-      if (handle == null) {
-        return;
-      }
-      events++;
-      GemObject o = file.object(handle);
-      stats().evictions += o.evictions();
-      file.closeHandle(handle);
-    }
-
-    /** The workload's process ends its work: buffers are freed; queued batches still drain. */
-    void stop() {
-      while (!buffers.isEmpty()) {
-        free(buffers.pollFirst());
-      }
-    }
-
-    long liveEvictions() {
-      long n = 0;
-      for (int h : buffers) {
-        n += file.object(h).evictions();
-      }
-      return n;
-    }
-  }
-
-  /** A memory workload on a plugin device: buffers allocated and churned through its allocator. */
-  private final class PluginStream {
-    final Workload w;
-    final Tenant tenant;
-    final PluginDevices.Allocator allocator;
-    final Task task;
-    final ArrayDeque<AutoCloseable> buffers = new ArrayDeque<>();
-    double allocCredit;
-    long backoff;
-
-    PluginStream(Workload w, Tenant tenant, PluginDevices.Allocator allocator, Task task) {
-      this.w = w;
-      this.tenant = tenant;
-      this.allocator = allocator;
-      this.task = task;
-    }
-
-    void step(long tick) {
-      if (w.bufferBytes() <= 0) {
-        return;
-      }
-      backoff -= tick;
-      if (buffers.size() < w.buffers()) {
-        if (backoff <= 0 && !allocate()) {
-          backoff = RETRY_NANOS;
-        }
-      } else if (w.allocPerSecond() > 0) {
-        allocCredit += w.allocPerSecond() * tick / 1e9;
-        while (allocCredit >= 1) {
-          allocCredit -= 1;
-          free(buffers.pollFirst());
-          allocate();
-        }
-      }
-    }
-
-    private boolean allocate() {
-      events++;
-      Stats st = stats.get(tenant.path());
-      try {
-        buffers.addLast(allocator.allocate(task, w.bufferBytes()));
-        st.allocations++;
-        return true;
-      } catch (CgroupException e) {
-        st.failed++;
-        return false;
-      } catch (Throwable e) {
-        throw new IllegalStateException("plugin device allocation failed: " + e, e);
-      }
-    }
-
-    void stop() {
-      while (!buffers.isEmpty()) {
-        free(buffers.pollFirst());
-      }
-    }
-
-    void free(AutoCloseable buffer) {
-      if (buffer == null) {
-        return;
-      }
-      events++;
-      try {
-        buffer.close();
-      } catch (Exception e) {
-        throw new IllegalStateException("plugin device free failed: " + e, e);
-      }
-    }
-  }
-
   /**
    * Builds the tree, runs the workloads for the scenario's duration and reports.
    *
@@ -312,15 +117,7 @@ public final class ScenarioRunner {
   public Report run() {
     new TreeBuilder(fs, controllers, device).build(scenario);
     List<Tenant> all = scenario.allTenants();
-    for (Tenant t : all) {
-      stats.put(t.path(), new Stats());
-    }
-    List<Task> tasks = new ArrayList<>();
-    for (Tenant t : all) {
-      for (Workload w : t.workloads()) {
-        start(t, w, tasks);
-      }
-    }
+    workloads.start();
     long duration = scenario.durationNanos();
     long tick = scenario.tickNanos();
     long sampleEvery = Math.max(tick, duration / scenario.samples());
@@ -338,25 +135,13 @@ public final class ScenarioRunner {
       startUsage.put(t.path(), u);
     }
 
+    List<DrmDevice> used = workloads.devices();
     long startWall = System.nanoTime();
     long nextSample = sampleEvery;
     for (long now = 0; now < duration; ) {
       long step = Math.min(tick, duration - now);
-      for (Stream s : streams) {
-        if (s.w.activeAt(now)) {
-          s.step(step);
-        } else if (now >= s.w.stopNanos()) {
-          s.stop();
-        }
-      }
-      for (PluginStream s : pluginStreams) {
-        if (s.w.activeAt(now)) {
-          s.step(step);
-        } else if (now >= s.w.stopNanos()) {
-          s.stop();
-        }
-      }
-      for (DrmDevice d : usedDevices()) {
+      workloads.step(now, step);
+      for (DrmDevice d : used) {
         d.runFor(step);
       }
       now += step;
@@ -390,18 +175,14 @@ public final class ScenarioRunner {
     for (Tenant t : leaves) {
       totalUsage += usageUsec(t.path()) - startUsage.get(t.path());
     }
-    for (Stream s : streams) {
-      s.stats().evictions += s.liveEvictions();
-    }
+    workloads.countLiveEvictions();
     List<TenantReport> reports = new ArrayList<>();
     for (Tenant t : all) {
       reports.add(tenantReport(t, totalUsage, startUsage.get(t.path()), expected));
     }
-    Report report = new Report(scenario.name(), scenario.description(), device, region, duration, wall, events, reports,
+    Report report = new Report(scenario.name(), scenario.description(), device, region, duration, wall, events + workloads.events(), reports,
         new Report.Series(times, shareSeries, memorySeries), notes);
-    for (Stream s : streams) {
-      fdinfo.put(s.file.task().name() + " (pid " + s.file.task().pid() + ", " + s.tenant.path() + ")", s.file.fdinfo());
-    }
+    fdinfo.putAll(workloads.fdinfo());
     return report;
   }
 
@@ -410,80 +191,7 @@ public final class ScenarioRunner {
    * so the device can unplug cleanly at shutdown. Idempotent.
    */
   public void release() {
-    for (Stream s : streams) {
-      s.file.close();
-    }
-    for (PluginStream s : pluginStreams) {
-      while (!s.buffers.isEmpty()) {
-        s.free(s.buffers.pollFirst());
-      }
-    }
-  }
-
-  private List<DrmDevice> usedDevices() {
-    List<DrmDevice> used = new ArrayList<>();
-    for (Stream s : streams) {
-      if (!used.contains(s.dev)) {
-        used.add(s.dev);
-      }
-    }
-    if (used.isEmpty() && devices.containsKey(device)) {
-      used.add(devices.get(device));
-    }
-    return used;
-  }
-
-  private void start(Tenant t, Workload w, List<Task> tasks) {
-    String devName = w.device() == null ? device : w.device();
-    DrmDevice dev = devices.get(devName);
-    if (dev == null && pluginDevices.containsKey(devName)) {
-      if (w.engineClass() != null) {
-        throw new ScenarioException(scenario.source(), w.at().line(), w.at().field() + ".engine",
-            devName + " runs memory workloads only (it is not a DRM device)");
-      }
-      try {
-        Task task = worldTasks.spawn(w.name(), CgroupPath.parse(t.path()));
-        tasks.add(task);
-        pluginStreams.add(new PluginStream(w, t, pluginDevices.get(devName), task));
-      } catch (CgroupException e) {
-        throw new ScenarioException(scenario.source(), w.at().line(), w.at().field(),
-            "cannot start a task in " + t.path() + ": " + e.errno().name() + ": " + e.getMessage());
-      }
-      return;
-    }
-    if (dev == null) {
-      throw new ScenarioException(scenario.source(), w.at().line(), w.at().field() + ".device",
-          "no device '" + devName + "' to run on (present: " + String.join(", ", devices.keySet())
-              + (pluginDevices.isEmpty() ? "" : ", " + String.join(", ", pluginDevices.keySet())) + ")");
-    }
-    if (w.engineClass() != null && !dev.engineClasses().contains(w.engineClass())) {
-      throw new ScenarioException(scenario.source(), w.at().line(), w.at().field() + ".engine",
-          "unknown engine class '" + w.engineClass() + "' on " + devName + " (classes: "
-              + String.join(", ", new java.util.LinkedHashSet<>(dev.engineClasses())) + ")");
-    }
-    for (String p : w.placements()) {
-      if (dev.regions().stream().noneMatch(r -> r.name().equals(p))) {
-        throw new ScenarioException(scenario.source(), w.at().line(), w.at().field() + ".memory.placement",
-            "unknown region '" + p + "' on " + devName);
-      }
-    }
-    int n = Math.max(1, (int) Math.ceil(w.load()));
-    for (int i = 0; i < n; i++) {
-      String name = n == 1 ? w.name() : w.name() + "-" + i;
-      Task task;
-      try {
-        task = worldTasks.spawn(name, CgroupPath.parse(t.path()));
-      } catch (CgroupException e) {
-        throw new ScenarioException(scenario.source(), w.at().line(), w.at().field(),
-            "cannot start a task in " + t.path() + ": " + e.errno().name() + ": " + e.getMessage());
-      }
-      tasks.add(task);
-      // the working set is split over the streams so `count` stays the workload's total
-      Workload part = n == 1 ? w : new Workload(name, w.device(), w.engineClass(), w.batchNanos(), w.load(),
-          w.bufferBytes(), w.buffers() / n + (i < w.buffers() % n ? 1 : 0), w.allocPerSecond() / n, w.placements(),
-          w.startNanos(), w.stopNanos(), w.at());
-      streams.add(new Stream(part, t, dev, dev.open(task), w.load() / n));
-    }
+    workloads.release();
   }
 
   private TenantReport tenantReport(Tenant t, long totalUsage, long startUsage, Map<String, Double> expected) {
@@ -494,7 +202,7 @@ public final class ScenarioRunner {
     } catch (CgroupException | NumberFormatException e) {
       // no memory controller for this device: no events to show
     }
-    Stats s = sum(t);
+    Workloads.Stats s = sum(t);
     long usage = usageUsec(p);
     double share = totalUsage == 0 ? 0 : (usage - startUsage) / (double) totalUsage;
     // figures of other controllers and other devices: third-party ones on the scenario's device,
@@ -529,14 +237,14 @@ public final class ScenarioRunner {
         expected.getOrDefault(p, 0.0), extra);
   }
 
-  private Stats sum(Tenant t) {
-    Stats total = new Stats();
-    Stats own = stats.get(t.path());
+  private Workloads.Stats sum(Tenant t) {
+    Workloads.Stats total = new Workloads.Stats();
+    Workloads.Stats own = workloads.stats(t.path());
     total.allocations = own.allocations;
     total.failed = own.failed;
     total.evictions = own.evictions;
     for (Tenant c : t.children()) {
-      Stats cs = sum(c);
+      Workloads.Stats cs = sum(c);
       total.allocations += cs.allocations;
       total.failed += cs.failed;
       total.evictions += cs.evictions;
@@ -560,7 +268,7 @@ public final class ScenarioRunner {
       String cls = dev.engines().get(e).engineClass();
       List<String> takers = new ArrayList<>();
       for (Tenant t : leaves) {
-        boolean wants = streams.stream().anyMatch(s -> s.tenant == t && s.dev == dev && cls.equals(s.w.engineClass()));
+        boolean wants = workloads.wants(t, dev, cls);
         if (wants && allowedEngines(t.path()).get(e)) {
           takers.add(t.path());
         }
