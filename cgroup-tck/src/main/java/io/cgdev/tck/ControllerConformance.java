@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupFs;
+import io.cgdev.api.CgroupPath;
 import io.cgdev.api.Errno;
+import io.cgdev.api.Keyed;
+import io.cgdev.api.OpenFile;
+import io.cgdev.api.OpenOptions;
+import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.Controller;
 import io.cgdev.api.spi.DeviceRegistration;
 import io.cgdev.api.spi.DeviceSpec;
@@ -14,8 +19,10 @@ import io.cgdev.api.spi.EngineSpec;
 import io.cgdev.api.spi.RegionSpec;
 import io.cgdev.core.Cgroups;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +31,13 @@ import org.junit.jupiter.api.Test;
  * {@link #controller()}; override {@link #device(String)} if it governs resources other than memory
  * regions and engines. Each test boots a fresh hierarchy with the controller alone, registers the
  * device, enables the controller in the root and makes a child {@code /tck}.
+ *
+ * <p>Two optional hooks make the kit check more: {@link #writes()} lists documented write formats
+ * with the value each reads back (or the errno it fails with), and {@link #charger} charges through
+ * the controller's capability, which enables the unplug and dying-cgroup checks. Tests whose hook is
+ * not given are reported as skipped (aborted assumptions), not as passed.
+ *
+ * <p>JUnit calls the tests on one thread; the class is not meant to be used otherwise.
  */
 public abstract class ControllerConformance {
   /** A new instance of the controller under test. */
@@ -41,6 +55,77 @@ public abstract class ControllerConformance {
   /** Files that accept any value by design and are skipped by the garbage-write test. */
   protected Set<String> filesAcceptingAnyValue() {
     return Set.of("memory.peak");
+  }
+
+  /** Write-only files (triggers), skipped by the every-file-is-readable check. */
+  protected Set<String> writeOnlyFiles() {
+    return Set.of();
+  }
+
+  /**
+   * Documented write formats of the controller's per-device files in {@code /tck}, applied in order
+   * (each sees the effect of the ones before). None by default; list at least the forms your docs
+   * promise (suffixes, {@code max}, ranges) and the values they refuse.
+   */
+  protected List<Write> writes() {
+    return List.of();
+  }
+
+  /**
+   * Charges through the controller's capability for the test device; looked up once after the
+   * registration, as a driver does. The default has no charger: the charge tests are skipped.
+   *
+   * @throws UnsupportedOperationException if the controller offers nothing to charge
+   */
+  protected Charger charger(DeviceRegistration registration) {
+    throw new UnsupportedOperationException("no charger given");
+  }
+
+  /**
+   * One documented write to a per-device file and its outcome.
+   *
+   * @param file the file name, e.g. {@code memory.max}
+   * @param value what is written
+   * @param reads what the file reads afterwards, or {@code null} for a refused write
+   * @param refusedWith the errnos a refused write may fail with; empty for an accepted one
+   */
+  public record Write(String file, String value, String reads, Set<Errno> refusedWith) {
+    public Write {
+      Objects.requireNonNull(file, "file");
+      Objects.requireNonNull(value, "value");
+      refusedWith = Set.copyOf(refusedWith);
+      if ((reads == null) == refusedWith.isEmpty()) {
+        throw new IllegalArgumentException("a write is either accepted (reads) or refused (refusedWith): " + file);
+      }
+    }
+
+    /** Writing {@code value} succeeds and the file then reads {@code reads}. */
+    public static Write accepted(String file, String value, String reads) {
+      return new Write(file, value, reads, Set.of());
+    }
+
+    /** Writing {@code value} fails with one of {@code errnos} and the file reads as before. */
+    public static Write refused(String file, String value, Errno... errnos) {
+      return new Write(file, value, null, Set.of(errnos));
+    }
+  }
+
+  /** Charges one unit (a page, an object, a client) to a cgroup through the controller's capability. */
+  @FunctionalInterface
+  public interface Charger {
+    /**
+     * Charges; the returned charge takes it back.
+     *
+     * @throws CgroupException {@code ENODEV} after the device unregistered
+     */
+    Charge charge(CgroupHandle cgroup);
+  }
+
+  /** A charge made by a {@link Charger}. */
+  @FunctionalInterface
+  public interface Charge {
+    /** Takes the charge back. */
+    void uncharge();
   }
 
   private String name;
@@ -69,6 +154,22 @@ public abstract class ControllerConformance {
     return List.of("/" + name + ".devices/" + dev, "/tck/" + name + ".devices/" + dev);
   }
 
+  private String folder(String cgroup) {
+    return (cgroup.equals("/") ? "" : cgroup) + "/" + name + ".devices/" + registration.name();
+  }
+
+  private long nrDying() {
+    return Long.parseLong(Keyed.parseFlat(fs.read("/cgroup.stat")).get("nr_dying_descendants"));
+  }
+
+  private Charger chargerOrSkip() {
+    try {
+      return charger(registration);
+    } catch (UnsupportedOperationException e) {
+      return Assumptions.abort("no charger for " + name + ": " + e.getMessage());
+    }
+  }
+
   @Test
   void theNameIsALowerCaseWordAndNotReserved() {
     assertTrue(name.matches("[a-z][a-z0-9_]*"), "controller name '" + name + "'");
@@ -92,9 +193,9 @@ public abstract class ControllerConformance {
   }
 
   @Test
-  void everyFileEndsWithANewline() {
+  void everyFileIsReadableAndEndsWithANewline() {
     for (String dir : deviceFolders()) {
-      FileRules.readableFilesEndWithNewline(fs, dir);
+      FileRules.readableFilesEndWithNewline(fs, dir, writeOnlyFiles());
     }
     for (String f : FileRules.files(fs, "/tck")) {
       if (f.startsWith("/tck/" + name + ".") && fs.stat(f).readable()) {
@@ -105,32 +206,124 @@ public abstract class ControllerConformance {
 
   @Test
   void everyWritableFileTakesBackWhatItReads() {
+    int n = 0;
     for (String dir : deviceFolders()) {
-      FileRules.writableFilesRoundTrip(fs, dir);
+      n += FileRules.writableFilesRoundTrip(fs, dir);
     }
+    Assumptions.assumeTrue(n > 0, "the controller has no writable per-device file");
+  }
+
+  @Test
+  void writesIgnoreSurroundingWhitespace() {
+    int n = 0;
+    for (String dir : deviceFolders()) {
+      n += FileRules.surroundingWhitespaceIsIgnored(fs, dir);
+    }
+    Assumptions.assumeTrue(n > 0, "the controller has no writable per-device file");
+  }
+
+  @Test
+  void readOnlyFilesRefuseWritesWithEacces() {
+    int n = 0;
+    for (String dir : deviceFolders()) {
+      n += FileRules.readOnlyFilesRefuseWrites(fs, dir);
+    }
+    Assumptions.assumeTrue(n > 0, "the controller has no read-only per-device file");
   }
 
   @Test
   void garbageWritesFailWithEinvalOrErangeAndChangeNothing() {
+    int n = 0;
     for (String dir : deviceFolders()) {
-      FileRules.garbageIsRefused(fs, dir, filesAcceptingAnyValue());
+      n += FileRules.garbageIsRefused(fs, dir, filesAcceptingAnyValue());
     }
+    Assumptions.assumeTrue(n > 0, "the controller has no writable per-device file that validates its value");
   }
 
   @Test
   void writesOver4096BytesFailWithE2big() {
+    int n = 0;
     for (String dir : deviceFolders()) {
-      FileRules.longWritesAreE2big(fs, dir);
+      n += FileRules.longWritesAreE2big(fs, dir);
+    }
+    Assumptions.assumeTrue(n > 0, "the controller has no writable per-device file");
+  }
+
+  @Test
+  void documentedWriteFormatsBehaveAsDocumented() {
+    List<Write> writes = writes();
+    Assumptions.assumeFalse(writes.isEmpty(), "no documented writes given (override writes())");
+    for (Write w : writes) {
+      String path = folder("/tck") + "/" + w.file();
+      String before = fs.read(path);
+      if (w.reads() != null) {
+        try {
+          fs.write(path, w.value());
+        } catch (CgroupException e) {
+          throw new AssertionError(path + " refused the documented value '" + w.value() + "': " + e, e);
+        }
+        assertEquals(w.reads(), fs.read(path), path + " after writing '" + w.value() + "'");
+      } else {
+        CgroupException e = FileRules.expect(() -> fs.write(path, w.value()), path + " accepted '" + w.value() + "'");
+        assertTrue(w.refusedWith().contains(e.errno()), path + ": '" + w.value() + "' must fail with " + w.refusedWith() + ", got " + e);
+        assertEquals(before, fs.read(path), path + " changed after the refused write '" + w.value() + "'");
+      }
     }
   }
 
   @Test
   void unregisteringRemovesTheFilesFromEveryCgroup() {
+    String file = FileRules.files(fs, folder("/tck")).get(0);
+    OpenFile handle = fs.open(file, OpenOptions.READ);
+    try {
+      registration.unregister();
+      assertFalse(registration.registered());
+      for (String dir : deviceFolders()) {
+        CgroupException e = FileRules.expect(() -> fs.list(dir), dir + " still exists after unregister");
+        assertEquals(Errno.ENOENT, e.errno());
+      }
+      CgroupException e = FileRules.expect(handle::read, file + ": a handle opened before unregister still reads");
+      assertEquals(Errno.ENODEV, e.errno(), file + ": " + e);
+    } finally {
+      handle.close();
+    }
+  }
+
+  @Test
+  void unregisterIsRefusedWithEbusyWhileChargedAndChangesNothing() {
+    Charger charger = chargerOrSkip();
+    Charge charge = charger.charge(cgroups.context().cgroup(CgroupPath.parse("/tck")));
+    CgroupException e = FileRules.expect(registration::unregister, "unregister succeeded while a charge was held");
+    assertEquals(Errno.EBUSY, e.errno(), "unregister while charged: " + e);
+    assertTrue(registration.registered(), "a refused unregister changes nothing");
+    for (String dir : deviceFolders()) {
+      assertFalse(FileRules.files(fs, dir).isEmpty(), dir + " lost its files after a refused unregister");
+    }
+    charge.uncharge();
     registration.unregister();
     assertFalse(registration.registered());
-    for (String dir : deviceFolders()) {
-      CgroupException e = FileRules.expect(() -> fs.list(dir), dir + " still exists after unregister");
-      assertEquals(Errno.ENOENT, e.errno());
-    }
+  }
+
+  @Test
+  void chargesAfterUnregisterFailWithEnodev() {
+    Charger charger = chargerOrSkip();
+    CgroupHandle root = cgroups.context().root();
+    charger.charge(root).uncharge();
+    registration.unregister();
+    CgroupException e = FileRules.expect(() -> charger.charge(root), "a charge after unregister succeeded");
+    assertEquals(Errno.ENODEV, e.errno(), "a charge after unregister: " + e);
+  }
+
+  @Test
+  void aRemovedCgroupHoldingAChargeStaysDyingUntilUncharged() {
+    Charger charger = chargerOrSkip();
+    fs.mkdir("/tck-dying");
+    Charge charge = charger.charge(cgroups.context().cgroup(CgroupPath.parse("/tck-dying")));
+    fs.rmdir("/tck-dying");
+    assertEquals(1, nrDying(), "a removed cgroup still charged is dying (cgroup.stat of the root)");
+    charge.uncharge();
+    assertEquals(0, nrDying(), "released once the charge is returned");
+    registration.unregister();
+    assertFalse(registration.registered());
   }
 }

@@ -28,8 +28,32 @@ public interface DriverUnderTest {
   /** The name of the registration whose memory the callbacks charge, e.g. {@code i915.0}. */
   String device();
 
-  /** The memory region the callbacks allocate in, e.g. {@code lmem0}. */
+  /** The memory region the callbacks allocate in, e.g. {@code lmem0}; used by the default {@link #meters()}. */
   String region();
+
+  /**
+   * Whether the driver can make room under {@code memory.max} by evicting an idle allocation (its
+   * device spec has a {@link io.cgdev.api.spi.Reclaimer} that moves or frees buffers), so that a
+   * second allocation over the limit succeeds. False by default, as {@link
+   * io.cgdev.api.spi.Reclaimer#NONE} is the default of a device spec: a second allocation over the
+   * limit must then fail with {@code ENOSPC}. Used by the default {@link #meters()}.
+   */
+  default boolean evictable() {
+    return false;
+  }
+
+  /**
+   * Every quantity one {@link #allocate} charges, as files show it. By default the bytes of {@link
+   * #region()} in {@link #device()}'s {@code memory.current}; a driver that also (or only) counts
+   * objects with another controller lists that too, e.g. {@code List.of(Meter.bytes("vgem0", "vram"),
+   * Meter.count("gem", "vgem0"))}. The kit checks each meter after every step: charged at create, to
+   * the creator's cgroup only, once when shared, all or nothing when a limit refuses, and back to zero
+   * at free. Must not be empty.
+   */
+  default List<Meter> meters() {
+    Meter bytes = Meter.bytes(device(), region());
+    return List.of(evictable() ? bytes.withEviction() : bytes);
+  }
 
   /** A size the driver can allocate in {@link #region()} several times over, a page multiple. */
   default long allocationSize() {
@@ -38,7 +62,11 @@ public interface DriverUnderTest {
 
   /**
    * Allocates {@code bytes} of {@link #region()} on behalf of {@code task}, charged per the policy to
-   * the task's cgroup. Called after the driver was probed.
+   * the task's cgroup. Called after the driver was probed, and once after it was removed (which must
+   * fail with a {@link io.cgdev.api.CgroupException} {@code ENODEV}).
+   *
+   * @throws io.cgdev.api.CgroupException {@code ENOSPC} (or {@code ENOMEM}) when a limit refuses,
+   *     having charged nothing; {@code ENODEV} after the driver was removed
    */
   Buffer allocate(Task task, long bytes);
 

@@ -32,20 +32,42 @@ public final class FileRules {
     return out;
   }
 
-  /** Every readable file reads without error and its content ends in a newline. */
-  public static void readableFilesEndWithNewline(CgroupFs fs, String folder) {
+  /**
+   * Every file is readable (as the kernel's cgroup files are, but for write-only triggers such as
+   * {@code memory.reclaim}, which must then be listed in {@code writeOnly}), reads without error, and
+   * its content ends in a newline (an empty list reads as {@code "\n"}).
+   *
+   * @return the number of files read
+   */
+  public static int readableFilesEndWithNewline(CgroupFs fs, String folder, Set<String> writeOnly) {
     List<String> files = files(fs, folder);
     assertTrue(!files.isEmpty(), "no files in " + folder);
+    int checked = 0;
     for (String f : files) {
-      if (fs.stat(f).readable()) {
-        String content = fs.read(f);
-        assertTrue(content.endsWith("\n"), f + " must end with a newline, read: '" + content + "'");
+      FsEntry e = fs.stat(f);
+      if (writeOnly.contains(e.name())) {
+        continue;
       }
+      assertTrue(e.readable(), f + " is not readable (mode " + Integer.toOctalString(e.mode()) + ")");
+      String content = fs.read(f);
+      assertTrue(content.endsWith("\n"), f + " must end with a newline, read: '" + content + "'");
+      checked++;
     }
+    return checked;
   }
 
-  /** Every readable and writable file accepts back what it reads, and then reads the same. */
-  public static void writableFilesRoundTrip(CgroupFs fs, String folder) {
+  /** {@link #readableFilesEndWithNewline(CgroupFs, String, Set)} with no write-only files. */
+  public static int readableFilesEndWithNewline(CgroupFs fs, String folder) {
+    return readableFilesEndWithNewline(fs, folder, Set.of());
+  }
+
+  /**
+   * Every readable and writable file accepts back what it reads, and then reads the same.
+   *
+   * @return the number of files written
+   */
+  public static int writableFilesRoundTrip(CgroupFs fs, String folder) {
+    int checked = 0;
     for (String f : files(fs, folder)) {
       FsEntry e = fs.stat(f);
       if (e.readable() && e.writable()) {
@@ -56,15 +78,71 @@ public final class FileRules {
           fail(f + " refused its own content '" + before.strip() + "': " + ex);
         }
         assertEquals(before, fs.read(f), f + " changed after writing back what it read");
+        checked++;
       }
     }
+    return checked;
+  }
+
+  /**
+   * Every readable and writable file ignores surrounding whitespace and one trailing newline in a
+   * write (SEMANTICS.md section 1): its own value written as {@code "  <value> \n"} is accepted and
+   * changes nothing.
+   *
+   * @return the number of files written
+   */
+  public static int surroundingWhitespaceIsIgnored(CgroupFs fs, String folder) {
+    int checked = 0;
+    for (String f : files(fs, folder)) {
+      FsEntry e = fs.stat(f);
+      if (e.readable() && e.writable()) {
+        String before = fs.read(f);
+        String padded = "  " + before.strip() + " \n";
+        try {
+          fs.write(f, padded);
+        } catch (CgroupException ex) {
+          fail(f + " refused its own content with surrounding whitespace '" + padded + "': " + ex);
+        }
+        assertEquals(before, fs.read(f), f + " changed after writing back what it read, padded with whitespace");
+        checked++;
+      }
+    }
+    return checked;
+  }
+
+  /**
+   * Every read-only file refuses to be opened for writing with {@code EACCES}, as the file view
+   * promises, and reads the same afterwards.
+   *
+   * @return the number of read-only files
+   */
+  public static int readOnlyFilesRefuseWrites(CgroupFs fs, String folder) {
+    int checked = 0;
+    for (String f : files(fs, folder)) {
+      FsEntry e = fs.stat(f);
+      if (e.writable()) {
+        continue;
+      }
+      String before = e.readable() ? fs.read(f) : null;
+      CgroupException ex = expect(() -> fs.write(f, "0"), f + " is read-only (mode "
+          + Integer.toOctalString(e.mode()) + ") but accepted a write");
+      assertEquals(Errno.EACCES, ex.errno(), f + ": a write to a read-only file must fail with EACCES, got " + ex);
+      if (before != null) {
+        assertEquals(before, fs.read(f), f + " changed after a refused write");
+      }
+      checked++;
+    }
+    return checked;
   }
 
   /**
    * A garbage write to every writable file fails with EINVAL or ERANGE and changes nothing, except
    * for files documented to accept any value (e.g. {@code memory.peak}'s reset).
+   *
+   * @return the number of files written
    */
-  public static void garbageIsRefused(CgroupFs fs, String folder, Set<String> acceptAnyValue) {
+  public static int garbageIsRefused(CgroupFs fs, String folder, Set<String> acceptAnyValue) {
+    int checked = 0;
     for (String f : files(fs, folder)) {
       FsEntry e = fs.stat(f);
       if (!e.writable() || acceptAnyValue.contains(e.name())) {
@@ -77,12 +155,19 @@ public final class FileRules {
       if (before != null) {
         assertEquals(before, fs.read(f), f + " changed after a refused write");
       }
+      checked++;
     }
+    return checked;
   }
 
-  /** A write of more than 4096 bytes to every writable file fails with E2BIG and changes nothing. */
-  public static void longWritesAreE2big(CgroupFs fs, String folder) {
+  /**
+   * A write of more than 4096 bytes to every writable file fails with E2BIG and changes nothing.
+   *
+   * @return the number of files written
+   */
+  public static int longWritesAreE2big(CgroupFs fs, String folder) {
     String tooLong = "1".repeat(CgroupFs.MAX_WRITE_BYTES + 1);
+    int checked = 0;
     for (String f : files(fs, folder)) {
       FsEntry e = fs.stat(f);
       if (!e.writable()) {
@@ -94,10 +179,18 @@ public final class FileRules {
       if (before != null) {
         assertEquals(before, fs.read(f), f + " changed after a refused write");
       }
+      checked++;
     }
+    return checked;
   }
 
-  static CgroupException expect(Runnable r, String message) {
+  /**
+   * Runs {@code r}, which must fail with a {@link CgroupException}.
+   *
+   * @return the exception
+   * @throws AssertionError with {@code message} if {@code r} returned normally
+   */
+  public static CgroupException expect(Runnable r, String message) {
     try {
       r.run();
     } catch (CgroupException e) {

@@ -11,7 +11,10 @@ import io.cgdev.drm.DrmFile;
 import io.cgdev.i915.I915Driver;
 import java.util.List;
 
-/** Our i915 driver passes the kit: GEM create/close and prime export/import are the callbacks. */
+/**
+ * Our i915 driver passes the kit: GEM create/close and prime export/import are the callbacks; under
+ * {@code memory.max} of lmem0 it evicts idle objects to system memory.
+ */
 class I915ConformanceTest extends DriverConformance {
   @Override
   protected DriverUnderTest driverUnderTest() {
@@ -36,6 +39,11 @@ class I915ConformanceTest extends DriverConformance {
       @Override
       public String region() {
         return "lmem0";
+      }
+
+      @Override
+      public boolean evictable() {
+        return true; // idle local-memory objects move to system memory under a limit
       }
 
       @Override

@@ -1,12 +1,49 @@
 package io.cgdev.tck;
 
-import io.cgdev.api.spi.Controller;
-import io.cgdev.controller.memory.MemoryController;
+import static io.cgdev.tck.ControllerConformance.Write.accepted;
+import static io.cgdev.tck.ControllerConformance.Write.refused;
 
-/** Our memory controller passes the kit. */
+import io.cgdev.api.Errno;
+import io.cgdev.api.spi.Controller;
+import io.cgdev.api.spi.DeviceRegistration;
+import io.cgdev.api.spi.MemoryCharging;
+import io.cgdev.controller.memory.MemoryController;
+import java.util.List;
+
+/** Our memory controller passes the kit, with memcg's documented size formats and a page charger. */
 class MemoryControllerConformanceTest extends ControllerConformance {
   @Override
   protected Controller<?> controller() {
     return new MemoryController();
+  }
+
+  @Override
+  protected List<Write> writes() {
+    return List.of(
+        accepted("memory.max", "1M", "1048576\n"),
+        accepted("memory.max", "2g", "2147483648\n"),
+        accepted("memory.max", "10000", "8192\n"), // rounded down to the 4 KiB page
+        accepted("memory.max", "99999999999999999999", "max\n"), // clamped, as the kernel's parser does
+        accepted("memory.max", "512K", "524288\n"),
+        accepted("memory.max", "max", "max\n"),
+        refused("memory.max", "-1", Errno.EINVAL),
+        refused("memory.max", "1.5G", Errno.EINVAL),
+        refused("memory.max", "12Q", Errno.EINVAL),
+        refused("memory.max", "1M 2M", Errno.EINVAL),
+        refused("memory.max", "", Errno.EINVAL),
+        accepted("memory.high", "64M", "67108864\n"),
+        accepted("memory.low", "4K", "4096\n"),
+        accepted("memory.min", "mem0 8K", "8192\n"), // the keyed form names the region
+        refused("memory.min", "vram 8K", Errno.EINVAL)); // an unknown region
+  }
+
+  @Override
+  protected Charger charger(DeviceRegistration registration) {
+    MemoryCharging memory = registration.capability(MemoryCharging.class).orElseThrow();
+    int region = memory.region("mem0");
+    return cgroup -> {
+      memory.charge(cgroup, region, 4096);
+      return () -> memory.uncharge(cgroup, region, 4096);
+    };
   }
 }

@@ -42,18 +42,20 @@ public final class GemController implements Controller<GemState> {
 
   @Override
   public DeviceBinding<GemState> bind(BindContext<GemState> context) {
-    return new Binding(context.key(), context.registration().name());
+    return new Binding(context.key(), context.registration().name(), context.root());
   }
 
   /** One device's gem counting. */
   private static final class Binding implements DeviceBinding<GemState>, GemCounting {
     private final StateKey<GemState> key;
     private final String device;
+    private final CgroupHandle root;
     private volatile boolean unbound;
 
-    Binding(StateKey<GemState> key, String device) {
+    Binding(StateKey<GemState> key, String device, CgroupHandle root) {
       this.key = key;
       this.device = device;
+      this.root = root;
     }
 
     @Override
@@ -91,7 +93,11 @@ public final class GemController implements Controller<GemState> {
 
     @Override
     public void checkReleased() {
-      // states of removed cgroups are gone by now; the root's count covers every live object
+      // the root's count is hierarchical: it covers every live object, dying cgroups' included
+      long live = root.state(key).current.get();
+      if (live > 0) {
+        throw CgroupException.of(Errno.EBUSY, "gem: device %s still has %d objects counted", device, live);
+      }
     }
 
     @Override

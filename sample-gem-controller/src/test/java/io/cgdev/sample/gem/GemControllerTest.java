@@ -8,7 +8,11 @@ import io.cgdev.api.CgroupFs;
 import io.cgdev.api.CgroupPath;
 import io.cgdev.api.Errno;
 import io.cgdev.api.Task;
+import io.cgdev.api.spi.CgroupHandle;
+import io.cgdev.api.spi.DeviceRegistration;
+import io.cgdev.api.spi.DeviceSpec;
 import io.cgdev.core.Cgroups;
+import io.cgdev.sample.gem.api.GemCounting;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -96,6 +100,22 @@ class GemControllerTest {
       assertThatThrownBy(() -> vgem.allocate("vgem0", t, 4096)).isInstanceOf(CgroupException.class);
       assertThat(fs.read("/a/gem.devices/vgem0/gem.events")).isEqualTo("max 1\n");
       assertThat(fs.read("/a/b/gem.devices/vgem0/gem.events")).isEqualTo("max 0\n");
+    }
+  }
+
+  @Test
+  void unregisterIsRefusedWhileObjectsAreCounted() {
+    try (Cgroups gemOnly = Cgroups.builder().discover(false).controller(new GemController()).build()) {
+      DeviceRegistration reg = gemOnly.register(DeviceSpec.builder("gem-test", "test").controllers("gem").build());
+      GemCounting gem = reg.capability(GemCounting.class).orElseThrow();
+      CgroupHandle root = gemOnly.context().root();
+      gem.charge(root, 2);
+      assertThatThrownBy(reg::unregister)
+          .isInstanceOf(CgroupException.class).extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.EBUSY);
+      assertThat(reg.registered()).isTrue();
+      gem.uncharge(root, 2);
+      reg.unregister();
+      assertThat(reg.registered()).isFalse();
     }
   }
 }
