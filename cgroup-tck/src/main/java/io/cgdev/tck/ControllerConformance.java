@@ -8,6 +8,7 @@ import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupFs;
 import io.cgdev.api.CgroupPath;
 import io.cgdev.api.Errno;
+import io.cgdev.api.FsEntry;
 import io.cgdev.api.Keyed;
 import io.cgdev.api.OpenFile;
 import io.cgdev.api.OpenOptions;
@@ -190,6 +191,15 @@ public abstract class ControllerConformance {
     fs.mkdir("/tck/later");
     assertFalse(FileRules.files(fs, "/tck/later/" + name + ".devices/" + registration.name()).isEmpty(),
         "a cgroup made after the registration gets the files too");
+  }
+
+  @Test
+  void theRootShowsUsageButNoLimits() {
+    for (String f : FileRules.files(fs, folder("/"))) {
+      FsEntry e = fs.stat(f);
+      assertFalse(e.writable() && !filesAcceptingAnyValue().contains(e.name()),
+          f + " is writable in the root: limits and weights are NOT_ON_ROOT (SEMANTICS.md section 3)");
+    }
   }
 
   @Test

@@ -12,6 +12,11 @@ import java.util.Map;
  * driver's users would (e.g. GEM create, close, prime export/import). One instance per test; the kit
  * calls {@link #provider()} once, boots a hierarchy with it, then uses the callbacks on the test
  * thread.
+ *
+ * <p>Five methods are required; the rest are optional capabilities with defaults that fit a driver
+ * charging pinned bytes of one region to the memory controller: {@link #evictable()} (false), {@link
+ * #meters()} (the region's bytes), {@link Buffer#share} (unsupported: the sharing test is skipped),
+ * {@link #options()} (none) and {@link #allocationSize()} (64 KiB).
  */
 public interface DriverUnderTest {
   /** A new, unprobed driver instance. */
