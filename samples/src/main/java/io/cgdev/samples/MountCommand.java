@@ -42,12 +42,17 @@ import picocli.CommandLine.Spec;
     name = "mount",
     mixinStandardHelpOptions = true,
     description = {
-      "Mount the live cgroup tree at DIR with FUSE (an empty folder), so bash, coreutils and cgroup tools use it",
-      "as they would /sys/fs/cgroup, until Ctrl-C or SIGTERM unmounts it. Boots the world of 'cgdev shell' (the",
-      "i915 model registered); --scenario FILE also builds that scenario's tree and spawns its tasks, and (live",
-      "mode, the default with a scenario) runs its workloads in real time, so counters move while you watch:",
+      "Mount the live cgroup tree at DIR (an empty folder) with FUSE, so bash,",
+      "coreutils and cgroup tools use it as they would /sys/fs/cgroup, until",
+      "Ctrl-C or SIGTERM unmounts it. Boots the world of 'cgdev shell' (the i915",
+      "model registered); --scenario FILE also builds that scenario's tree and",
+      "spawns its tasks, and in live mode (the default with a scenario) runs its",
+      "workloads in real time, so counters move while you watch:",
       "  watch cat DIR/training/cpu.devices/i915.0/cpu.stat",
-      "Needs /dev/fuse (root, or access to it), libfuse3 and fusermount3 (apt-get install fuse3)."
+      "Needs /dev/fuse (root, or access to it), libfuse3 and fusermount3",
+      "(apt-get install fuse3). Exit codes: 5 cannot mount, 6 stale mount at DIR",
+      "(clear it with fusermount3 -u DIR); after Ctrl-C 130, after SIGTERM 143.",
+      ""
     })
 final class MountCommand implements Callable<Integer> {
   private static final String NOT_CONNECTED = "Transport endpoint is not connected";

@@ -26,7 +26,7 @@ class MainTest {
   @Test
   void helpExitsZeroAndListsTheSubcommandsAndExitCodes() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString()).contains("demo", "run", "shell", "tree", "snapshot", "fdinfo", "Exit codes");
+    assertThat(out.toString()).contains("demo", "run", "shell", "tree", "snapshot", "fdinfo", "mount", "Exit codes");
   }
 
   @Test
