@@ -82,16 +82,13 @@ public final class RdmaDriver implements DriverProvider {
     if (!DEVICE.equals(device) || ctx == null) {
       throw CgroupException.of(Errno.ENODEV, "rdma: no adapter %s", device);
     }
+    // the charging policy: charge the task's cgroup first, reserve adapter memory second
+    CgroupHandle cg = ctx.cgroupOf(task);
+    memory.charge(cg, region, bytes);
     if (registered.addAndGet(bytes) > CAPACITY) {
       registered.addAndGet(-bytes);
+      memory.uncharge(cg, region, bytes);
       throw CgroupException.of(Errno.ENOSPC, "rdma: %s: adapter memory full (%d bytes)", DEVICE, CAPACITY);
-    }
-    CgroupHandle cg = ctx.cgroupOf(task);
-    try {
-      memory.charge(cg, region, bytes);
-    } catch (CgroupException e) {
-      registered.addAndGet(-bytes);
-      throw e;
     }
     return new AutoCloseable() {
       private boolean closed;
