@@ -1,0 +1,293 @@
+package io.cgdev.testkit;
+
+import static io.cgdev.testkit.Errnos.errnoOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.Errno;
+import io.cgdev.api.spi.DeviceSpec;
+import io.cgdev.api.spi.RegionSpec;
+import io.cgdev.testkit.RecordingController.Holding;
+import io.cgdev.testkit.RecordingController.State;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The order and errnos of the kit's hierarchy, checked against a controller that logs every hook. */
+class FakeCgroupsTest {
+  private final FakeCgroups cgroups = new FakeCgroups();
+  private final RecordingController rec = new RecordingController();
+
+  private static DeviceSpec spec(String name, String... controllers) {
+    return DeviceSpec.builder(name, "fake").controllers(controllers).region(new RegionSpec("r0", 1 << 20)).build();
+  }
+
+  private FakeRegistration<State> bindDev0() {
+    return cgroups.bind(rec, spec("dev0", "rec"));
+  }
+
+  @Test
+  void bindCreatesAndOnlinesStatesParentsFirstAndMkdirAddsOne() {
+    cgroups.mkdir("/a");
+    cgroups.mkdir("/a/b");
+    cgroups.mkdir("/c");
+    FakeRegistration<State> dev = bindDev0();
+    assertThat(rec.log).containsExactly(
+        "bind dev0",
+        "create / parent -", "online /",
+        "create /a parent /", "online /a",
+        "create /a/b parent /a", "online /a/b",
+        "create /c parent /", "online /c");
+    rec.log.clear();
+    FakeCgroup d = cgroups.mkdir(cgroups.cgroup("/a/b"), "d");
+    assertThat(rec.log).containsExactly("create /a/b/d parent /a/b", "online /a/b/d");
+    assertThat(dev.state(d).parent).isSameAs(dev.state("/a/b"));
+    assertThat(d.state(dev.key())).isSameAs(dev.state(d));
+    assertThat(d.level()).isEqualTo(3);
+    assertThat(d.parent()).isSameAs(cgroups.cgroup("/a/b"));
+    assertThat(d.isDescendantOf(cgroups.cgroup("/a"))).isTrue();
+    assertThat(cgroups.cgroups()).extracting(FakeCgroup::toString).containsExactly("/", "/a", "/a/b", "/c", "/a/b/d");
+    assertThat(dev.registered()).isTrue();
+    assertThat(dev.context().registration()).isSameAs(dev);
+    assertThat(dev.context().root()).isSameAs(cgroups.root());
+    assertThat(dev.key().registration()).isSameAs(dev);
+  }
+
+  @Test
+  void mkdirAndRmdirErrnos() {
+    assertThat(errnoOf(() -> cgroups.mkdir("/x/y"))).isEqualTo(Errno.ENOENT);
+    cgroups.mkdir("/a");
+    assertThat(errnoOf(() -> cgroups.mkdir("/a"))).isEqualTo(Errno.EEXIST);
+    assertThat(errnoOf(() -> cgroups.mkdir("/a/cgroup.procs"))).isEqualTo(Errno.EINVAL);
+    assertThat(cgroups.mkdirs("/a/b/c").path().toString()).isEqualTo("/a/b/c");
+    assertThat(cgroups.mkdirs("/a/b")).isSameAs(cgroups.cgroup("/a/b"));
+    assertThat(errnoOf(() -> cgroups.rmdir("/"))).isEqualTo(Errno.EBUSY);
+    assertThat(errnoOf(() -> cgroups.rmdir("/a/b"))).isEqualTo(Errno.EBUSY);
+    FakeCgroup c = cgroups.cgroup("/a/b/c");
+    FakeTask t = cgroups.spawn("t", c);
+    assertThatThrownBy(() -> cgroups.rmdir(c)).hasMessageContaining("1 task");
+    cgroups.exit(t);
+    assertThat(t.alive()).isFalse();
+    cgroups.rmdir(c);
+    assertThat(c.online()).isFalse();
+    assertThat(errnoOf(() -> cgroups.rmdir(c))).isEqualTo(Errno.ENOENT);
+    assertThat(errnoOf(() -> cgroups.cgroup("/a/b/c"))).isEqualTo(Errno.ENOENT);
+    assertThat(errnoOf(() -> cgroups.mkdir(c, "under"))).isEqualTo(Errno.ENOENT);
+    assertThatThrownBy(() -> new FakeCgroups().rmdir(cgroups.cgroup("/a/b"))).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void rmdirOfflinesAndFreesADrainedCgroupAtOnceAndReusesItsId() {
+    FakeRegistration<State> dev = bindDev0();
+    FakeCgroup a = cgroups.mkdir("/a");
+    FakeCgroup b = cgroups.mkdir("/b");
+    assertThat(List.of(a.id(), b.id())).containsExactly(1, 2);
+    State stateOfA = dev.state(a);
+    rec.log.clear();
+    cgroups.rmdir(a);
+    assertThat(rec.log).containsExactly("offline /a", "free /a");
+    assertThat(errnoOf(() -> a.state(dev.key()))).isEqualTo(Errno.ENODEV);
+    assertThat(cgroups.dying()).isEmpty();
+    FakeCgroup c = cgroups.mkdir("/c");
+    assertThat(c.id()).as("the lowest free id").isEqualTo(1);
+    assertThat(dev.state(c)).isNotSameAs(stateOfA);
+  }
+
+  @Test
+  void aCgroupWithUndrainedStatesDiesUntilReaped() {
+    FakeRegistration<State> dev = bindDev0();
+    Holding holding = dev.capability(Holding.class).orElseThrow();
+    FakeCgroup a = cgroups.mkdir("/a");
+    FakeCgroup b = cgroups.mkdir("/a/b");
+    holding.hold(b, 5);
+    rec.log.clear();
+    cgroups.rmdir(b);
+    cgroups.rmdir(a);
+    assertThat(rec.log).containsExactly("offline /a/b", "offline /a");
+    assertThat(cgroups.dying()).containsExactly(b, a);
+    assertThat(dev.state(b).held).as("a dying cgroup's state still answers").isEqualTo(5);
+    assertThat(cgroups.reap()).isEqualTo(2);
+    FakeCgroup again = cgroups.mkdir("/a");
+    assertThat(again.id()).as("ids of dying cgroups stay taken").isEqualTo(3);
+    holding.release(b, 5);
+    rec.log.clear();
+    assertThat(cgroups.reap()).isZero();
+    assertThat(rec.log).containsExactly("free /a/b", "free /a");
+    assertThat(cgroups.dying()).isEmpty();
+  }
+
+  @Test
+  void unregisterRefusedWhileHeldThenTearsDownChildrenFirst() {
+    FakeRegistration<State> dev = bindDev0();
+    FakeCgroup a = cgroups.mkdir("/a");
+    cgroups.mkdir("/a/b");
+    FakeCgroup gone = cgroups.mkdir("/gone");
+    Holding holding = dev.capability(Holding.class).orElseThrow();
+    holding.hold(gone, 1);
+    cgroups.rmdir(gone);
+    rec.log.clear();
+    assertThatThrownBy(dev::unregister).isInstanceOfSatisfying(CgroupException.class,
+        e -> assertThat(e.errno()).isEqualTo(Errno.EBUSY)).hasMessageContaining("1 still held");
+    assertThat(rec.log).isEmpty();
+    assertThat(dev.registered()).isTrue();
+    assertThat(dev.read(a, "value")).isEqualTo("0\n");
+    holding.release(gone, 1);
+    dev.unregister();
+    assertThat(rec.log).containsExactly(
+        "offline /a/b", "offline /a", "offline /",
+        "free /a/b", "free /gone", "free /a", "free /", // dying cgroups too, children first
+        "unbind dev0");
+    assertThat(dev.registered()).isFalse();
+    assertThat(cgroups.registrations()).isEmpty();
+    assertThat(errnoOf(() -> a.state(dev.key()))).isEqualTo(Errno.ENODEV);
+    assertThat(errnoOf(() -> dev.capability(Holding.class))).isEqualTo(Errno.ENODEV);
+    assertThat(errnoOf(() -> dev.read(a, "value"))).isEqualTo(Errno.ENOENT);
+    assertThat(errnoOf(dev::unregister)).isEqualTo(Errno.ENODEV);
+    // the slot is free again: a new binding gets states in every cgroup
+    FakeRegistration<State> next = bindDev0();
+    assertThat(next.state(a)).isNotNull();
+  }
+
+  @Test
+  void bindRefusalChangesNothingAndSpecMustNameTheController() {
+    DeviceSpec noRegion = DeviceSpec.builder("dev0", "fake").controllers("rec").build();
+    assertThat(errnoOf(() -> cgroups.bind(rec, noRegion))).isEqualTo(Errno.EINVAL);
+    assertThat(cgroups.registrations()).isEmpty();
+    assertThatThrownBy(() -> cgroups.bind(rec, spec("dev0", "other"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rec");
+    bindDev0();
+    assertThat(errnoOf(this::bindDev0)).isEqualTo(Errno.EEXIST);
+  }
+
+  @Test
+  void aDeviceBoundToTwoControllersSharesCapabilitiesAndUnregistersAsOne() {
+    RecordingController other = new RecordingController("other");
+    DeviceSpec spec = spec("dev0", "rec", "other");
+    FakeRegistration<State> first = cgroups.bind(rec, spec);
+    FakeRegistration<State> second = cgroups.bind(other, spec);
+    assertThat(second.key()).isNotEqualTo(first.key());
+    FakeCgroup a = cgroups.mkdir("/a");
+    assertThat(first.state(a)).isNotSameAs(second.state(a));
+    assertThat(first.capability(Holding.class)).containsSame((Holding) first.binding());
+    assertThat(first.capability(String.class)).isEmpty();
+    second.unregister();
+    assertThat(first.registered()).isFalse();
+    assertThat(rec.log).endsWith("unbind dev0");
+    assertThat(other.log).endsWith("unbind dev0");
+  }
+
+  @Test
+  void filesByDeclaredOrShownNameWithTheCoresChecks() {
+    FakeRegistration<State> dev = bindDev0();
+    FakeCgroup a = cgroups.mkdir("/a");
+    dev.write(a, "rec.value", " 42\n");
+    assertThat(dev.read("/a", "value")).isEqualTo("42\n");
+    assertThat(dev.readKey(a, "rec.stat", "value")).isEqualTo(42);
+    assertThatThrownBy(() -> dev.readKey(a, "stat", "nope")).hasMessageContaining("no key nope in stat of /a");
+    assertThat(errnoOf(() -> dev.write(a, "value", "x"))).isEqualTo(Errno.EINVAL);
+    assertThat(errnoOf(() -> dev.read(cgroups.root(), "value"))).isEqualTo(Errno.ENOENT);
+    assertThatThrownBy(() -> dev.write("/", "value", "1")).hasMessageContaining("/rec.devices/dev0/rec.value");
+    assertThat(errnoOf(() -> dev.read(a, "capacity"))).isEqualTo(Errno.ENOENT);
+    assertThat(dev.read(cgroups.root(), "capacity")).isEqualTo("100\n");
+    assertThat(errnoOf(() -> dev.write(a, "stat", "1"))).isEqualTo(Errno.EACCES);
+    assertThat(errnoOf(() -> dev.read(a, "short"))).isEqualTo(Errno.EACCES);
+    assertThat(errnoOf(() -> dev.write(a, "short", "123456789"))).isEqualTo(Errno.E2BIG);
+    dev.write(a, "short", "12345678");
+    assertThat(dev.state(a).value).isEqualTo(8);
+    assertThatThrownBy(() -> dev.file("nope")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("value");
+    assertThat(dev.readHost(a, "rec.host")).isEqualTo("host of /a\n");
+    dev.writeHost(a, "host", "hello \n");
+    assertThat(rec.log).contains("host /a hello");
+    cgroups.rmdir(a);
+    assertThat(errnoOf(() -> dev.read(a, "stat"))).isEqualTo(Errno.ENOENT);
+  }
+
+  @Test
+  void theSameFileHandleCarriesItsAttachment() {
+    FakeFileHandle h = new FakeFileHandle();
+    assertThat(h.nonBlocking()).isFalse();
+    assertThat(h.attachment()).isNull();
+    h.attach("mark");
+    assertThat(h.attachment()).isEqualTo("mark");
+    assertThat(FakeFileHandle.openNonBlocking().nonBlocking()).isTrue();
+    assertThat(new FakeFileHandle(false, 7).callerPid()).isEqualTo(7);
+  }
+
+  @Test
+  void migrationRunsTheTwoPhasesAndCancelsOnRefusal() {
+    RecordingController other = new RecordingController("other");
+    DeviceSpec spec = spec("dev0", "rec", "other");
+    cgroups.bind(rec, spec);
+    cgroups.bind(other, spec);
+    FakeCgroup a = cgroups.mkdir("/a");
+    FakeCgroup b = cgroups.mkdir("/b");
+    FakeTask t = cgroups.spawn("worker", a);
+    assertThat(t.pid()).isEqualTo(1);
+    rec.log.clear();
+    other.log.clear();
+    other.refuseAttachTo = "/b";
+    assertThat(errnoOf(() -> cgroups.migrate(t, b))).isEqualTo(Errno.ENOSPC);
+    assertThat(rec.log).containsExactly("rec canAttach 1 /a -> /b", "rec cancelAttach /b");
+    assertThat(other.log).containsExactly("other canAttach 1 /a -> /b");
+    assertThat(t.cgroup().toString()).isEqualTo("/a");
+    other.refuseAttachTo = null;
+    rec.log.clear();
+    cgroups.migrate(t, b);
+    assertThat(rec.log).containsExactly("rec canAttach 1 /a -> /b", "rec attach /b");
+    assertThat(t.cgroup().toString()).isEqualTo("/b");
+    rec.log.clear();
+    cgroups.migrate(t, b);
+    assertThat(rec.log).as("moving into its own cgroup runs no hook").isEmpty();
+    cgroups.exit(t);
+    assertThat(errnoOf(() -> cgroups.migrate(t, a))).isEqualTo(Errno.ESRCH);
+  }
+
+  @Test
+  void keysOfAnotherTreeAreATestBug() {
+    FakeRegistration<State> dev = bindDev0();
+    FakeCgroups elsewhere = new FakeCgroups();
+    FakeRegistration<State> there = elsewhere.bind(new RecordingController(), spec("dev0", "rec"));
+    assertThat(dev.key()).isNotEqualTo(there.key());
+    assertThatThrownBy(() -> cgroups.root().state(there.key())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> cgroups.root().state(() -> dev)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aHookThatThrowsIsReportedAfterTeardownCompletes() {
+    FakeRegistration<State> dev = bindDev0();
+    cgroups.mkdir("/a");
+    rec.throwIn = "offline";
+    assertThatThrownBy(() -> cgroups.rmdir("/a")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("offline of State[/a] threw");
+    assertThat(rec.log).endsWith("free /a");
+    assertThatThrownBy(dev::unregister).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("unregister dev0");
+    assertThat(rec.log).endsWith("unbind dev0");
+    assertThat(dev.registered()).isFalse();
+  }
+
+  @Test
+  void lockedRunsUnderTheHierarchyLock() {
+    assertThat(cgroups.holdsLock()).isFalse();
+    assertThat(cgroups.locked(cgroups::holdsLock)).isTrue();
+  }
+
+  @Test
+  void errnoOfFailsWhenNothingIsThrown() {
+    assertThatThrownBy(() -> errnoOf(() -> {})).isInstanceOf(AssertionError.class);
+    assertThatThrownBy(() -> errnoOf(() -> {
+      throw new IllegalStateException("other");
+    })).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void theClockOnlyMovesForward() {
+    FakeClock clock = new FakeClock();
+    assertThat(clock.nanoTime()).isZero();
+    assertThat(clock.advance(5)).isEqualTo(5);
+    clock.set(10);
+    assertThatThrownBy(() -> clock.set(9)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> clock.advance(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(clock.nanoTime()).isEqualTo(10);
+  }
+}
