@@ -127,6 +127,11 @@ public final class FakeRegistration<S extends DeviceState> implements DeviceRegi
 
   // ---- the controller's side ----
 
+  /** The tree this device is bound in. */
+  public FakeCgroups cgroups() {
+    return owner;
+  }
+
   /** The controller that was bound. */
   public Controller<S> controller() {
     return controller;

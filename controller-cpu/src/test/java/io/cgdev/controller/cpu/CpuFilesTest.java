@@ -7,6 +7,11 @@ import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
 import io.cgdev.api.spi.CgroupFile;
 import io.cgdev.api.spi.FileFlag;
+import io.cgdev.api.spi.TimeSharing;
+import io.cgdev.testkit.FakeCgroup;
+import io.cgdev.testkit.FakeCgroups;
+import io.cgdev.testkit.FakeClock;
+import io.cgdev.testkit.FakeRegistration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,8 +19,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The file table: names, flags, defaults, formats and errnos. */
 class CpuFilesTest {
-  private final FakeTree tree = new FakeTree("rcs0", "bcs0");
-  private final FakeTree.Cg a = tree.mkdir(tree.root, "a");
+  private final FakeClock clock = new FakeClock();
+  private final FakeCgroups cgroups = new FakeCgroups();
+  private final FakeRegistration<CpuState> gpu = cgroups.bind(new CpuController(), TestDevices.gpu0(clock, "rcs0", "bcs0"));
+  private final FakeCgroup a = cgroups.mkdir(cgroups.root(), "a");
 
   private static void assertErrno(Runnable r, Errno errno, String inMessage) {
     assertThatThrownBy(r::run)
@@ -25,23 +32,23 @@ class CpuFilesTest {
 
   @Test
   void theTableNamesFiveFilesAndOnlyStatIsOnTheRoot() {
-    List<CgroupFile<CpuState>> files = tree.controller.deviceFiles();
-    assertThat(tree.controller.name()).isEqualTo("cpu");
+    List<CgroupFile<CpuState>> files = gpu.controller().deviceFiles();
+    assertThat(gpu.controller().name()).isEqualTo("cpu");
     assertThat(files).extracting(CgroupFile::name).containsExactly("weight", "weight.nice", "max", "max.burst", "stat");
     for (CgroupFile<CpuState> f : files) {
       assertThat(f.has(FileFlag.NOT_ON_ROOT)).as(f.name()).isEqualTo(!f.name().equals("stat"));
     }
-    assertThat(tree.file("cpu.stat").writable()).isFalse();
-    assertErrno(() -> tree.read(tree.root, "cpu.weight"), Errno.ENOENT, "cpu.weight");
+    assertThat(gpu.file("cpu.stat").writable()).isFalse();
+    assertErrno(() -> gpu.read(cgroups.root(), "cpu.weight"), Errno.ENOENT, "cpu.weight");
   }
 
   @Test
   void defaults() {
-    assertThat(tree.read(a, "cpu.weight")).isEqualTo("100\n");
-    assertThat(tree.read(a, "cpu.weight.nice")).isEqualTo("0\n");
-    assertThat(tree.read(a, "cpu.max")).isEqualTo("max 100000\n");
-    assertThat(tree.read(a, "cpu.max.burst")).isEqualTo("0\n");
-    assertThat(tree.read(a, "cpu.stat")).isEqualTo("""
+    assertThat(gpu.read(a, "cpu.weight")).isEqualTo("100\n");
+    assertThat(gpu.read(a, "cpu.weight.nice")).isEqualTo("0\n");
+    assertThat(gpu.read(a, "cpu.max")).isEqualTo("max 100000\n");
+    assertThat(gpu.read(a, "cpu.max.burst")).isEqualTo("0\n");
+    assertThat(gpu.read(a, "cpu.stat")).isEqualTo("""
         usage_usec 0
         nr_periods 0
         nr_throttled 0
@@ -51,80 +58,80 @@ class CpuFilesTest {
         usage_usec.rcs0 0
         usage_usec.bcs0 0
         """);
-    assertThat(tree.read(tree.root, "cpu.stat")).isEqualTo("usage_usec 0\nusage_usec.rcs0 0\nusage_usec.bcs0 0\n");
+    assertThat(gpu.read(cgroups.root(), "cpu.stat")).isEqualTo("usage_usec 0\nusage_usec.rcs0 0\nusage_usec.bcs0 0\n");
   }
 
   @Test
   void weightAndNiceAreTwoViewsOfOneValue() {
-    tree.write(a, "cpu.weight.nice", "-20");
-    assertThat(tree.read(a, "cpu.weight")).isEqualTo("8668\n");
-    tree.write(a, "cpu.weight", "1");
-    assertThat(tree.read(a, "cpu.weight.nice")).isEqualTo("19\n");
-    tree.write(a, "cpu.weight", " 250\n".strip());
-    assertThat(tree.read(a, "cpu.weight")).isEqualTo("250\n");
+    gpu.write(a, "cpu.weight.nice", "-20");
+    assertThat(gpu.read(a, "cpu.weight")).isEqualTo("8668\n");
+    gpu.write(a, "cpu.weight", "1");
+    assertThat(gpu.read(a, "cpu.weight.nice")).isEqualTo("19\n");
+    gpu.write(a, "cpu.weight", " 250\n".strip());
+    assertThat(gpu.read(a, "cpu.weight")).isEqualTo("250\n");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"0", "10001", "-5"})
   void badWeightIsErangeAndChangesNothing(String v) {
-    tree.write(a, "cpu.weight", "300");
-    assertErrno(() -> tree.write(a, "cpu.weight", v), Errno.ERANGE, v);
-    assertThat(tree.read(a, "cpu.weight")).isEqualTo("300\n");
+    gpu.write(a, "cpu.weight", "300");
+    assertErrno(() -> gpu.write(a, "cpu.weight", v), Errno.ERANGE, v);
+    assertThat(gpu.read(a, "cpu.weight")).isEqualTo("300\n");
   }
 
   @Test
   void cpuMaxParsesAndKeepsThePeriodOfALoneMax() {
-    tree.write(a, "cpu.max", "50000 200000");
-    assertThat(tree.read(a, "cpu.max")).isEqualTo("50000 200000\n");
-    tree.write(a, "cpu.max", "70000");
-    assertThat(tree.read(a, "cpu.max")).isEqualTo("70000 200000\n");
-    tree.write(a, "cpu.max", "max");
-    assertThat(tree.read(a, "cpu.max")).isEqualTo("max 200000\n");
+    gpu.write(a, "cpu.max", "50000 200000");
+    assertThat(gpu.read(a, "cpu.max")).isEqualTo("50000 200000\n");
+    gpu.write(a, "cpu.max", "70000");
+    assertThat(gpu.read(a, "cpu.max")).isEqualTo("70000 200000\n");
+    gpu.write(a, "cpu.max", "max");
+    assertThat(gpu.read(a, "cpu.max")).isEqualTo("max 200000\n");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"0 100000", "50000 999", "50000 1000001", "abc", "50000 100000 3", "-1"})
   void badCpuMaxIsEinvalAndChangesNothing(String v) {
-    tree.write(a, "cpu.max", "50000 100000");
-    assertErrno(() -> tree.write(a, "cpu.max", v), Errno.EINVAL, "cpu.max");
-    assertThat(tree.read(a, "cpu.max")).isEqualTo("50000 100000\n");
+    gpu.write(a, "cpu.max", "50000 100000");
+    assertErrno(() -> gpu.write(a, "cpu.max", v), Errno.EINVAL, "cpu.max");
+    assertThat(gpu.read(a, "cpu.max")).isEqualTo("50000 100000\n");
   }
 
   @Test
   void burstMustNotExceedTheQuota() {
-    tree.write(a, "cpu.max", "50000 100000");
-    tree.write(a, "cpu.max.burst", "50000");
-    assertThat(tree.read(a, "cpu.max.burst")).isEqualTo("50000\n");
-    assertErrno(() -> tree.write(a, "cpu.max.burst", "50001"), Errno.EINVAL, "50001");
-    assertErrno(() -> tree.write(a, "cpu.max", "40000"), Errno.EINVAL, "cpu.max.burst");
-    assertThat(tree.read(a, "cpu.max")).isEqualTo("50000 100000\n");
-    assertThat(tree.read(a, "cpu.max.burst")).isEqualTo("50000\n");
+    gpu.write(a, "cpu.max", "50000 100000");
+    gpu.write(a, "cpu.max.burst", "50000");
+    assertThat(gpu.read(a, "cpu.max.burst")).isEqualTo("50000\n");
+    assertErrno(() -> gpu.write(a, "cpu.max.burst", "50001"), Errno.EINVAL, "50001");
+    assertErrno(() -> gpu.write(a, "cpu.max", "40000"), Errno.EINVAL, "cpu.max.burst");
+    assertThat(gpu.read(a, "cpu.max")).isEqualTo("50000 100000\n");
+    assertThat(gpu.read(a, "cpu.max.burst")).isEqualTo("50000\n");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"-1", "x", "1.5", "17592186044416"})
   void badBurstIsEinval(String v) {
-    assertErrno(() -> tree.write(a, "cpu.max.burst", v), Errno.EINVAL, "cpu.max.burst");
-    assertThat(tree.read(a, "cpu.max.burst")).isEqualTo("0\n");
+    assertErrno(() -> gpu.write(a, "cpu.max.burst", v), Errno.EINVAL, "cpu.max.burst");
+    assertThat(gpu.read(a, "cpu.max.burst")).isEqualTo("0\n");
   }
 
   @Test
   void burstWithoutALimitIsKeptForLater() {
-    tree.write(a, "cpu.max.burst", "1000000");
-    assertThat(tree.read(a, "cpu.max.burst")).isEqualTo("1000000\n");
-    assertErrno(() -> tree.write(a, "cpu.max", "50000"), Errno.EINVAL, "cpu.max.burst");
+    gpu.write(a, "cpu.max.burst", "1000000");
+    assertThat(gpu.read(a, "cpu.max.burst")).isEqualTo("1000000\n");
+    assertErrno(() -> gpu.write(a, "cpu.max", "50000"), Errno.EINVAL, "cpu.max.burst");
   }
 
   @Test
   void statCountsUsagePerEngineAndUpTheTree() {
-    FakeTree.Cg a1 = tree.mkdir(a, "a1");
-    var c = tree.timeSharing().open(a1, "c");
+    FakeCgroup a1 = cgroups.mkdir(a, "a1");
+    var c = gpu.capability(TimeSharing.class).orElseThrow().open(a1, "c");
     c.ran(0, 3_000_000);
     c.ran(1, 2_000_999);
-    for (FakeTree.Cg cg : List.of(a1, a, tree.root)) {
-      assertThat(tree.stat(cg, "usage_usec.rcs0")).isEqualTo(3000);
-      assertThat(tree.stat(cg, "usage_usec.bcs0")).isEqualTo(2000);
-      assertThat(tree.stat(cg, "usage_usec")).isEqualTo(5000);
+    for (FakeCgroup cg : List.of(a1, a, cgroups.root())) {
+      assertThat(gpu.readKey(cg, "cpu.stat", "usage_usec.rcs0")).isEqualTo(3000);
+      assertThat(gpu.readKey(cg, "cpu.stat", "usage_usec.bcs0")).isEqualTo(2000);
+      assertThat(gpu.readKey(cg, "cpu.stat", "usage_usec")).isEqualTo(5000);
     }
   }
 }

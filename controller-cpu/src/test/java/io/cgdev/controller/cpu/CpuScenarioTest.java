@@ -16,6 +16,7 @@ import io.cgdev.api.spi.EngineSpec;
 import io.cgdev.api.spi.TimeSharing;
 import io.cgdev.api.spi.TimeSharing.Client;
 import io.cgdev.core.Cgroups;
+import io.cgdev.testkit.FakeClock;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class CpuScenarioTest {
   private static final long MS = 1_000_000;
   private static final String DEV = "/cpu.devices/gpu0/";
 
-  private final FakeTree.SimClock clock = new FakeTree.SimClock();
+  private final FakeClock clock = new FakeClock();
   private final Cgroups cgroups = Cgroups.builder().discover(false).controller(new CpuController()).build();
   private final CgroupFs fs = cgroups.fs();
   private final DeviceRegistration gpu = cgroups.register(DeviceSpec.builder("gpu0", "sim")

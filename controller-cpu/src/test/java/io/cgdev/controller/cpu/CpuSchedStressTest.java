@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cgdev.api.spi.TimeSharing;
 import io.cgdev.api.spi.TimeSharing.Client;
+import io.cgdev.testkit.FakeCgroup;
+import io.cgdev.testkit.FakeCgroups;
+import io.cgdev.testkit.FakeClock;
+import io.cgdev.testkit.FakeRegistration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +29,17 @@ class CpuSchedStressTest {
 
   @Test
   void enginesAndClientChurnKeepTheInvariants() throws Exception {
-    FakeTree tree = new FakeTree("rcs0", "bcs0");
-    TimeSharing ts = tree.timeSharing();
-    FakeTree.Cg a = tree.mkdir(tree.root, "a");
-    FakeTree.Cg b = tree.mkdir(tree.root, "b");
-    FakeTree.Cg[] groups = {a, b, tree.mkdir(a, "a1"), tree.mkdir(a, "a2"), tree.mkdir(b, "b1")};
-    tree.write(b, "cpu.max", "20000 50000");
-    tree.write(groups[4], "cpu.max", "5000 10000");
-    ReentrantLock lock = tree.binding.lock();
+    FakeClock clock = new FakeClock();
+    FakeCgroups cgroups = new FakeCgroups();
+    FakeRegistration<CpuState> gpu = cgroups.bind(new CpuController(), TestDevices.gpu0(clock, "rcs0", "bcs0"));
+    CpuBinding binding = (CpuBinding) gpu.binding();
+    TimeSharing ts = gpu.capability(TimeSharing.class).orElseThrow();
+    FakeCgroup a = cgroups.mkdir(cgroups.root(), "a");
+    FakeCgroup b = cgroups.mkdir(cgroups.root(), "b");
+    FakeCgroup[] groups = {a, b, cgroups.mkdir(a, "a1"), cgroups.mkdir(a, "a2"), cgroups.mkdir(b, "b1")};
+    gpu.write(b, "cpu.max", "20000 50000");
+    gpu.write(groups[4], "cpu.max", "5000 10000");
+    ReentrantLock lock = binding.lock();
 
     AtomicLongArray reported = new AtomicLongArray(2);
     Map<Client, AtomicLongArray> perClient = new ConcurrentHashMap<>();
@@ -66,7 +73,7 @@ class CpuSchedStressTest {
               reported.addAndGet(e, slice);
               perClient.get(c).addAndGet(e, slice);
             }
-            tree.clock.advance(slice);
+            clock.advance(slice);
           }
         } catch (Throwable t) {
           failures.add(t);
@@ -85,7 +92,7 @@ class CpuSchedStressTest {
               if (slots[k] != null) {
                 slots[k].close();
               }
-              Client c = ts.open(r.nextInt(4) == 0 ? tree.root : groups[r.nextInt(groups.length)], "c" + i);
+              Client c = ts.open(r.nextInt(4) == 0 ? cgroups.root() : groups[r.nextInt(groups.length)], "c" + i);
               perClient.put(c, new AtomicLongArray(2));
               everOpened.add(c);
               slots[k] = c;
@@ -95,12 +102,12 @@ class CpuSchedStressTest {
                 slots[k].setRunnable(r.nextInt(2), r.nextInt(3) != 0);
               }
             }
-            case 5 -> tree.write(groups[r.nextInt(groups.length)], "cpu.weight", Integer.toString(1 + r.nextInt(1000)));
-            case 6 -> tree.write(b, "cpu.max", r.nextBoolean() ? "max" : (1000 + r.nextInt(40_000)) + " 50000");
+            case 5 -> gpu.write(groups[r.nextInt(groups.length)], "cpu.weight", Integer.toString(1 + r.nextInt(1000)));
+            case 6 -> gpu.write(b, "cpu.max", r.nextBoolean() ? "max" : (1000 + r.nextInt(40_000)) + " 50000");
             default -> {
               lock.lock();
               try {
-                Invariants.checkQueues(tree);
+                Invariants.checkQueues(cgroups, gpu);
               } finally {
                 lock.unlock();
               }
@@ -124,23 +131,23 @@ class CpuSchedStressTest {
 
     lock.lock();
     try {
-      Invariants.checkQueues(tree);
+      Invariants.checkQueues(cgroups, gpu);
     } finally {
       lock.unlock();
     }
-    tree.binding.checkReleased();
+    binding.checkReleased();
     assertThat(everOpened).hasSizeGreaterThan(1000);
     for (int e = 0; e < 2; e++) {
       assertThat(reported.get(e)).as("engine %d ran something", e).isPositive();
-      assertThat(tree.root.state.usage.get(e)).as("root usage, engine %d", e).isEqualTo(reported.get(e));
+      assertThat(gpu.state(cgroups.root()).usage.get(e)).as("root usage, engine %d", e).isEqualTo(reported.get(e));
       for (Client c : everOpened) {
         assertThat(c.runtime(e)).isEqualTo(perClient.get(c).get(e));
       }
-      for (FakeTree.Cg cg : tree.all) {
+      for (FakeCgroup cg : cgroups.cgroups()) {
         long below = 0;
-        for (FakeTree.Cg child : tree.all) {
+        for (FakeCgroup child : cgroups.cgroups()) {
           if (child.parent() == cg) {
-            below += child.state.usage.get(e);
+            below += gpu.state(child).usage.get(e);
           }
         }
         for (Client c : everOpened) {
@@ -148,8 +155,8 @@ class CpuSchedStressTest {
             below += c.runtime(e);
           }
         }
-        assertThat(cg.state.usage.get(e)).as("usage of %s = children + own clients", cg).isEqualTo(below);
-        assertThat(cg.state.entities[e].queue.isEmpty()).as("all closed: %s empty", cg).isTrue();
+        assertThat(gpu.state(cg).usage.get(e)).as("usage of %s = children + own clients", cg).isEqualTo(below);
+        assertThat(gpu.state(cg).entities[e].queue.isEmpty()).as("all closed: %s empty", cg).isTrue();
       }
     }
   }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
+import io.cgdev.testkit.FakeCgroup;
+import io.cgdev.testkit.FakeCgroups;
+import io.cgdev.testkit.FakeClock;
+import io.cgdev.testkit.FakeRegistration;
 import java.util.Random;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
@@ -102,10 +106,11 @@ class CpuWeightTest {
     long seed = 31L * info.getCurrentRepetition();
     Random r = new Random(seed);
     long load = CpuWeight.loadOfWeight(1 + r.nextInt(10_000));
-    FakeTree tree = new FakeTree();
-    FakeTree.Cg cg = tree.mkdir(tree.root, "g");
-    cg.state.load = load;
-    SchedEntity e = cg.state.entities[0];
+    FakeCgroups cgroups = new FakeCgroups();
+    FakeRegistration<CpuState> gpu = cgroups.bind(new CpuController(), TestDevices.gpu0(new FakeClock(), "rcs0"));
+    FakeCgroup cg = cgroups.mkdir(cgroups.root(), "g");
+    gpu.state(cg).load = load;
+    SchedEntity e = gpu.state(cg).entities[0];
     long total = 0;
     for (int i = 0; i < 1000; i++) {
       long n = r.nextInt(5_000_000);

@@ -1,6 +1,8 @@
 package io.cgdev.controller.cpu;
 
 import io.cgdev.api.spi.TimeSharing;
+import io.cgdev.testkit.FakeClock;
+import io.cgdev.testkit.FakeRegistration;
 import java.util.Random;
 
 /**
@@ -9,7 +11,7 @@ import java.util.Random;
  * anything to run the clock jumps to {@link TimeSharing#nextUnthrottle()} (or one slice on).
  */
 final class EngineSim {
-  private final FakeTree.SimClock clock;
+  private final FakeClock clock;
   private final TimeSharing ts;
   private final int engines;
   private final long minSlice;
@@ -18,12 +20,12 @@ final class EngineSim {
   long decisions;
 
   /** Slices drawn uniformly from [minSlice, maxSlice] with a seeded generator. */
-  EngineSim(FakeTree tree, long minSlice, long maxSlice, long seed) {
-    this(tree.clock, tree.timeSharing(), tree.spec.engines().size(), minSlice, maxSlice, seed);
+  EngineSim(FakeClock clock, FakeRegistration<CpuState> gpu, long minSlice, long maxSlice, long seed) {
+    this(clock, gpu.capability(TimeSharing.class).orElseThrow(), gpu.spec().engines().size(), minSlice, maxSlice, seed);
   }
 
   /** A device of {@code engines} engines driven through any {@link TimeSharing}. */
-  EngineSim(FakeTree.SimClock clock, TimeSharing ts, int engines, long minSlice, long maxSlice, long seed) {
+  EngineSim(FakeClock clock, TimeSharing ts, int engines, long minSlice, long maxSlice, long seed) {
     this.clock = clock;
     this.ts = ts;
     this.engines = engines;

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.cgdev.api.spi.TimeSharing;
 import io.cgdev.api.spi.TimeSharing.Client;
+import io.cgdev.testkit.FakeCgroup;
+import io.cgdev.testkit.FakeCgroups;
+import io.cgdev.testkit.FakeClock;
+import io.cgdev.testkit.FakeRegistration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,10 +20,12 @@ class FairnessTest {
   private static final long MS = 1_000_000;
   private static final long SECOND = 1_000 * MS;
 
-  private final FakeTree tree = new FakeTree("rcs0", "bcs0");
-  private final TimeSharing ts = tree.timeSharing();
+  private final FakeClock clock = new FakeClock();
+  private final FakeCgroups cgroups = new FakeCgroups();
+  private final FakeRegistration<CpuState> gpu = cgroups.bind(new CpuController(), TestDevices.gpu0(clock, "rcs0", "bcs0"));
+  private final TimeSharing ts = gpu.capability(TimeSharing.class).orElseThrow();
 
-  private Client runnableClient(FakeTree.Cg cg, String label, int... engines) {
+  private Client runnableClient(FakeCgroup cg, String label, int... engines) {
     Client c = ts.open(cg, label);
     for (int e : engines) {
       c.setRunnable(e, true);
@@ -27,14 +33,14 @@ class FairnessTest {
     return c;
   }
 
-  private FakeTree.Cg group(FakeTree.Cg parent, String name, int weight) {
-    FakeTree.Cg cg = tree.mkdir(parent, name);
-    tree.write(cg, "cpu.weight", Integer.toString(weight));
+  private FakeCgroup group(FakeCgroup parent, String name, int weight) {
+    FakeCgroup cg = cgroups.mkdir(parent, name);
+    gpu.write(cg, "cpu.weight", Integer.toString(weight));
     return cg;
   }
 
   private EngineSim sim(long seed) {
-    return new EngineSim(tree, 100_000, 400_000, seed);
+    return new EngineSim(clock, gpu, 100_000, 400_000, seed);
   }
 
   /** Relative error of a measured share, printed for the docs. */
@@ -46,9 +52,9 @@ class FairnessTest {
 
   @Test
   void siblingWeights100_200_300ShareOneTwoThreeSixths() {
-    Client a = runnableClient(group(tree.root, "a", 100), "a", 0);
-    Client b = runnableClient(group(tree.root, "b", 200), "b", 0);
-    Client c = runnableClient(group(tree.root, "c", 300), "c", 0);
+    Client a = runnableClient(group(cgroups.root(), "a", 100), "a", 0);
+    Client b = runnableClient(group(cgroups.root(), "b", 200), "b", 0);
+    Client c = runnableClient(group(cgroups.root(), "c", 300), "c", 0);
     sim(1).run(10 * SECOND);
     double total = a.runtime(0) + b.runtime(0) + c.runtime(0);
     assertThat(total).isEqualTo(10.0 * SECOND);
@@ -59,8 +65,8 @@ class FairnessTest {
 
   @Test
   void weights100To1ShareHundredToOne() {
-    Client a = runnableClient(group(tree.root, "a", 100), "a", 0);
-    Client b = runnableClient(group(tree.root, "b", 1), "b", 0);
+    Client a = runnableClient(group(cgroups.root(), "a", 100), "a", 0);
+    Client b = runnableClient(group(cgroups.root(), "b", 1), "b", 0);
     sim(2).run(10 * SECOND);
     double total = a.runtime(0) + b.runtime(0);
     assertThat(relError("100:1 a", a.runtime(0) / total, 100 / 101.0)).isLessThan(0.01);
@@ -69,10 +75,10 @@ class FairnessTest {
 
   @Test
   void niceWeightsFollowTheKernelTable() {
-    FakeTree.Cg a = tree.mkdir(tree.root, "a");
-    FakeTree.Cg b = tree.mkdir(tree.root, "b");
-    tree.write(a, "cpu.weight.nice", "0");
-    tree.write(b, "cpu.weight.nice", "5");
+    FakeCgroup a = cgroups.mkdir(cgroups.root(), "a");
+    FakeCgroup b = cgroups.mkdir(cgroups.root(), "b");
+    gpu.write(a, "cpu.weight.nice", "0");
+    gpu.write(b, "cpu.weight.nice", "5");
     Client ca = runnableClient(a, "a", 0);
     Client cb = runnableClient(b, "b", 0);
     sim(3).run(10 * SECOND);
@@ -82,10 +88,10 @@ class FairnessTest {
 
   @Test
   void nestedGroupsCompose() {
-    FakeTree.Cg a = group(tree.root, "a", 100);
+    FakeCgroup a = group(cgroups.root(), "a", 100);
     Client a1 = runnableClient(group(a, "a1", 100), "a1", 0);
     Client a2 = runnableClient(group(a, "a2", 300), "a2", 0);
-    FakeTree.Cg b = group(tree.root, "b", 100);
+    FakeCgroup b = group(cgroups.root(), "b", 100);
     // b holds three clients: the group's weight, not its client count, sets its share
     Client[] bs = {runnableClient(b, "b1", 0), runnableClient(b, "b2", 0), runnableClient(b, "b3", 0)};
     sim(4).run(10 * SECOND);
@@ -97,15 +103,15 @@ class FairnessTest {
     for (Client c : bs) {
       assertThat(relError("nested " + c.label(), c.runtime(0) / total, 0.5 / 3)).isLessThan(0.01);
     }
-    assertThat(tree.stat(a, "usage_usec")).isEqualTo((a1.runtime(0) + a2.runtime(0)) / 1000);
-    assertThat(tree.stat(tree.root, "usage_usec")).isEqualTo(10 * SECOND / 1000);
+    assertThat(gpu.readKey(a, "cpu.stat", "usage_usec")).isEqualTo((a1.runtime(0) + a2.runtime(0)) / 1000);
+    assertThat(gpu.readKey(cgroups.root(), "cpu.stat", "usage_usec")).isEqualTo(10 * SECOND / 1000);
   }
 
   @Test
   void weightsApplyOnlyAmongActiveSiblings() {
-    Client a = runnableClient(group(tree.root, "a", 100), "a", 0);
-    Client b = runnableClient(group(tree.root, "b", 300), "b", 0);
-    Client c = ts.open(group(tree.root, "c", 600), "c"); // never runnable: must not shrink a's or b's share
+    Client a = runnableClient(group(cgroups.root(), "a", 100), "a", 0);
+    Client b = runnableClient(group(cgroups.root(), "b", 300), "b", 0);
+    Client c = ts.open(group(cgroups.root(), "c", 600), "c"); // never runnable: must not shrink a's or b's share
     sim(5).run(10 * SECOND);
     assertThat(relError("active-only a", a.runtime(0) / (10.0 * SECOND), 0.25)).isLessThan(0.01);
     assertThat(c.runtime(0)).isZero();
@@ -113,24 +119,24 @@ class FairnessTest {
 
   @Test
   void cpuMaxHoldsAGroupAtHalfWhenAlone() {
-    FakeTree.Cg a = group(tree.root, "a", 100);
-    tree.write(a, "cpu.max", "50000 100000");
+    FakeCgroup a = group(cgroups.root(), "a", 100);
+    gpu.write(a, "cpu.max", "50000 100000");
     Client c = runnableClient(a, "a", 0);
     sim(6).run(10 * SECOND);
     assertThat(relError("cpu.max alone", c.runtime(0) / (10.0 * SECOND), 0.5)).isLessThan(0.01);
-    assertThat(tree.stat(a, "nr_periods")).isBetween(99L, 100L);
-    assertThat(tree.stat(a, "nr_throttled")).isBetween(99L, 100L);
+    assertThat(gpu.readKey(a, "cpu.stat", "nr_periods")).isBetween(99L, 100L);
+    assertThat(gpu.readKey(a, "cpu.stat", "nr_throttled")).isBetween(99L, 100L);
     // throttled about half of every period
-    assertThat(tree.stat(a, "throttled_usec")).isCloseTo(5_000_000L, within(150_000L));
-    assertThat(tree.stat(a, "nr_bursts")).isZero();
+    assertThat(gpu.readKey(a, "cpu.stat", "throttled_usec")).isCloseTo(5_000_000L, within(150_000L));
+    assertThat(gpu.readKey(a, "cpu.stat", "nr_bursts")).isZero();
   }
 
   @Test
   void cpuMaxHoldsAGroupAtHalfWhileCompeting() {
-    FakeTree.Cg a = group(tree.root, "a", 1000);
-    tree.write(a, "cpu.max", "50000 100000");
+    FakeCgroup a = group(cgroups.root(), "a", 1000);
+    gpu.write(a, "cpu.max", "50000 100000");
     Client ca = runnableClient(a, "a", 0);
-    Client cb = runnableClient(group(tree.root, "b", 100), "b", 0);
+    Client cb = runnableClient(group(cgroups.root(), "b", 100), "b", 0);
     sim(7).run(10 * SECOND);
     assertThat(relError("cpu.max competing a", ca.runtime(0) / (10.0 * SECOND), 0.5)).isLessThan(0.01);
     assertThat(ca.runtime(0) + cb.runtime(0)).isEqualTo(10 * SECOND); // work conserving
@@ -138,8 +144,8 @@ class FairnessTest {
 
   @Test
   void cpuMaxOfAParentThrottlesItsSubtree() {
-    FakeTree.Cg a = group(tree.root, "a", 100);
-    tree.write(a, "cpu.max", "30000 100000");
+    FakeCgroup a = group(cgroups.root(), "a", 100);
+    gpu.write(a, "cpu.max", "30000 100000");
     Client a1 = runnableClient(group(a, "a1", 100), "a1", 0);
     Client a2 = runnableClient(group(a, "a2", 100), "a2", 0);
     sim(8).run(10 * SECOND);
@@ -150,36 +156,36 @@ class FairnessTest {
 
   @Test
   void cpuMaxCountsTimeOnAllEngines() {
-    FakeTree.Cg a = group(tree.root, "a", 100);
-    tree.write(a, "cpu.max", "50000 100000");
+    FakeCgroup a = group(cgroups.root(), "a", 100);
+    gpu.write(a, "cpu.max", "50000 100000");
     Client c = runnableClient(a, "a", 0, 1);
     sim(9).run(10 * SECOND);
     double both = c.runtime(0) + c.runtime(1);
     // 50 ms per 100 ms period over two engines: a quarter of the device
     assertThat(relError("cpu.max two engines", both / (20.0 * SECOND), 0.25)).isLessThan(0.01);
-    assertThat(tree.stat(a, "usage_usec")).isEqualTo(tree.stat(a, "usage_usec.rcs0") + tree.stat(a, "usage_usec.bcs0"));
+    assertThat(gpu.readKey(a, "cpu.stat", "usage_usec")).isEqualTo(gpu.readKey(a, "cpu.stat", "usage_usec.rcs0") + gpu.readKey(a, "cpu.stat", "usage_usec.bcs0"));
   }
 
   @Test
   void burstCarriesUnusedQuotaOver() {
-    FakeTree.Cg a = group(tree.root, "a", 100);
-    tree.write(a, "cpu.max", "20000 100000");
-    tree.write(a, "cpu.max.burst", "20000");
+    FakeCgroup a = group(cgroups.root(), "a", 100);
+    gpu.write(a, "cpu.max", "20000 100000");
+    gpu.write(a, "cpu.max.burst", "20000");
     Client c = ts.open(a, "a");
-    tree.clock.set(300 * MS); // idle for three periods: the pool fills to quota + burst, no more
+    clock.set(300 * MS); // idle for three periods: the pool fills to quota + burst, no more
     c.setRunnable(0, true);
-    new EngineSim(tree, 100_000, 100_000, 10).run(100 * MS);
+    new EngineSim(clock, gpu, 100_000, 100_000, 10).run(100 * MS);
     assertThat(c.runtime(0)).isEqualTo(40 * MS);
-    new EngineSim(tree, 100_000, 100_000, 11).run(200 * MS);
+    new EngineSim(clock, gpu, 100_000, 100_000, 11).run(200 * MS);
     assertThat(c.runtime(0)).isEqualTo(80 * MS); // then one quota per period
-    assertThat(tree.stat(a, "nr_bursts")).isEqualTo(1);
-    assertThat(tree.stat(a, "burst_usec")).isEqualTo(20_000);
+    assertThat(gpu.readKey(a, "cpu.stat", "nr_bursts")).isEqualTo(1);
+    assertThat(gpu.readKey(a, "cpu.stat", "burst_usec")).isEqualTo(20_000);
   }
 
   @Test
   void anIdleGroupThatWakesGetsNoBurstOfCredit() {
-    Client a = runnableClient(group(tree.root, "a", 100), "a", 0);
-    Client b = runnableClient(group(tree.root, "b", 100), "b", 0);
+    Client a = runnableClient(group(cgroups.root(), "a", 100), "a", 0);
+    Client b = runnableClient(group(cgroups.root(), "b", 100), "b", 0);
     sim(12).run(SECOND);
     b.setRunnable(0, false); // b sleeps 4 s while a runs alone: b's group falls 4 s behind
     sim(16).run(4 * SECOND);
@@ -196,7 +202,7 @@ class FairnessTest {
 
   @Test
   void aClientThatSleepsAndWakesRepeatedlyGainsNothing() {
-    FakeTree.Cg g = tree.mkdir(tree.root, "g");
+    FakeCgroup g = cgroups.mkdir(cgroups.root(), "g");
     Client steady = runnableClient(g, "steady", 0);
     Client flaky = runnableClient(g, "flaky", 0);
     EngineSim s = sim(14);
@@ -215,8 +221,8 @@ class FairnessTest {
 
   @Test
   void twoEnginesRunIndependently() {
-    Client a = runnableClient(group(tree.root, "a", 100), "a", 0, 1);
-    Client b = runnableClient(group(tree.root, "b", 300), "b", 0);
+    Client a = runnableClient(group(cgroups.root(), "a", 100), "a", 0, 1);
+    Client b = runnableClient(group(cgroups.root(), "b", 300), "b", 0);
     sim(15).run(10 * SECOND);
     assertThat(relError("engine 0 a", a.runtime(0) / (10.0 * SECOND), 0.25)).isLessThan(0.01);
     assertThat(relError("engine 0 b", b.runtime(0) / (10.0 * SECOND), 0.75)).isLessThan(0.01);

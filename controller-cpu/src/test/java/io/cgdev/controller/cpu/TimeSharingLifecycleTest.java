@@ -7,6 +7,10 @@ import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
 import io.cgdev.api.spi.TimeSharing;
 import io.cgdev.api.spi.TimeSharing.Client;
+import io.cgdev.testkit.FakeCgroup;
+import io.cgdev.testkit.FakeCgroups;
+import io.cgdev.testkit.FakeClock;
+import io.cgdev.testkit.FakeRegistration;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.RepeatedTest;
@@ -15,8 +19,10 @@ import org.junit.jupiter.api.Test;
 
 /** Clients, errors, unbinding, and the pick rules. */
 class TimeSharingLifecycleTest {
-  private final FakeTree tree = new FakeTree("rcs0", "bcs0");
-  private final TimeSharing ts = tree.timeSharing();
+  private final FakeClock clock = new FakeClock();
+  private final FakeCgroups cgroups = new FakeCgroups();
+  private final FakeRegistration<CpuState> gpu = cgroups.bind(new CpuController(), TestDevices.gpu0(clock, "rcs0", "bcs0"));
+  private final TimeSharing ts = gpu.capability(TimeSharing.class).orElseThrow();
 
   private static Consumer<CgroupException> errno(Errno errno) {
     return e -> assertThat(e.errno()).isEqualTo(errno);
@@ -24,14 +30,14 @@ class TimeSharingLifecycleTest {
 
   @Test
   void nothingRunnableMeansNothingPicked() {
-    ts.open(tree.root, "idle");
+    ts.open(cgroups.root(), "idle");
     assertThat(ts.pickNext(0)).isNull();
     assertThat(ts.nextUnthrottle()).isEqualTo(Long.MAX_VALUE);
   }
 
   @Test
   void onlyRunnableClientsOnThatEngineArePicked() {
-    FakeTree.Cg a = tree.mkdir(tree.root, "a");
+    FakeCgroup a = cgroups.mkdir(cgroups.root(), "a");
     Client c = ts.open(a, "c");
     c.setRunnable(1, true);
     assertThat(ts.pickNext(0)).isNull();
@@ -48,7 +54,7 @@ class TimeSharingLifecycleTest {
 
   @Test
   void badArgumentsAreEinval() {
-    Client c = ts.open(tree.root, "c");
+    Client c = ts.open(cgroups.root(), "c");
     assertThatThrownBy(() -> ts.pickNext(2)).isInstanceOfSatisfying(CgroupException.class, errno(Errno.EINVAL))
         .hasMessageContaining("no engine 2");
     assertThatThrownBy(() -> c.setRunnable(-1, true)).isInstanceOfSatisfying(CgroupException.class, errno(Errno.EINVAL));
@@ -61,54 +67,54 @@ class TimeSharingLifecycleTest {
 
   @Test
   void aThrottledGroupReturnsAtThePeriodBoundary() {
-    FakeTree.Cg a = tree.mkdir(tree.root, "a");
-    tree.write(a, "cpu.max", "10000 100000");
+    FakeCgroup a = cgroups.mkdir(cgroups.root(), "a");
+    gpu.write(a, "cpu.max", "10000 100000");
     Client c = ts.open(a, "c");
     c.setRunnable(0, true);
     c.setRunnable(1, true);
     assertThat(ts.pickNext(0)).isSameAs(c);
-    tree.clock.set(10_000_000); // the run ended at 10 ms: throttled from then on
+    clock.set(10_000_000); // the run ended at 10 ms: throttled from then on
     c.ran(0, 10_000_000);
     assertThat(ts.pickNext(0)).isNull();
     assertThat(ts.pickNext(1)).as("throttling holds on every engine").isNull();
     assertThat(ts.nextUnthrottle()).isEqualTo(100_000_000);
-    tree.clock.set(99_999_999);
+    clock.set(99_999_999);
     assertThat(ts.pickNext(0)).isNull();
-    tree.clock.set(100_000_000);
+    clock.set(100_000_000);
     assertThat(ts.pickNext(0)).isSameAs(c);
     assertThat(ts.nextUnthrottle()).isEqualTo(Long.MAX_VALUE);
-    assertThat(tree.stat(a, "throttled_usec")).isEqualTo(90_000);
-    assertThat(tree.stat(a, "nr_throttled")).isEqualTo(1);
-    assertThat(tree.stat(a, "nr_periods")).isEqualTo(1);
+    assertThat(gpu.readKey(a, "cpu.stat", "throttled_usec")).isEqualTo(90_000);
+    assertThat(gpu.readKey(a, "cpu.stat", "nr_throttled")).isEqualTo(1);
+    assertThat(gpu.readKey(a, "cpu.stat", "nr_periods")).isEqualTo(1);
   }
 
   @Test
   void liftingTheLimitUnthrottlesAtOnce() {
-    FakeTree.Cg a = tree.mkdir(tree.root, "a");
-    tree.write(a, "cpu.max", "10000 100000");
+    FakeCgroup a = cgroups.mkdir(cgroups.root(), "a");
+    gpu.write(a, "cpu.max", "10000 100000");
     Client c = ts.open(a, "c");
     c.setRunnable(0, true);
     c.ran(0, 20_000_000);
     assertThat(ts.pickNext(0)).isNull();
-    tree.clock.set(5_000_000);
-    tree.write(a, "cpu.max", "max");
+    clock.set(5_000_000);
+    gpu.write(a, "cpu.max", "max");
     assertThat(ts.pickNext(0)).isSameAs(c);
-    assertThat(tree.stat(a, "throttled_usec")).isEqualTo(5_000);
+    assertThat(gpu.readKey(a, "cpu.stat", "throttled_usec")).isEqualTo(5_000);
   }
 
   @Test
   void checkReleasedNamesOpenClientsAndUnbindMakesCallsFailWithEnodev() {
-    FakeTree.Cg a = tree.mkdir(tree.root, "a");
+    FakeCgroup a = cgroups.mkdir(cgroups.root(), "a");
     Client c1 = ts.open(a, "drm-client-1");
-    Client c2 = ts.open(tree.root, "drm-client-2");
-    assertThat(a.state.drained()).isFalse();
-    assertThatThrownBy(tree::unregister).isInstanceOfSatisfying(CgroupException.class, errno(Errno.EBUSY))
+    Client c2 = ts.open(cgroups.root(), "drm-client-2");
+    assertThat(gpu.state(a).drained()).isFalse();
+    assertThatThrownBy(gpu::unregister).isInstanceOfSatisfying(CgroupException.class, errno(Errno.EBUSY))
         .hasMessageContaining("gpu0").hasMessageContaining("drm-client-1 (/a)").hasMessageContaining("drm-client-2 (/)");
     assertThat(ts.pickNext(0)).as("a refused release changes nothing").isNull();
     c1.close();
     c2.close();
-    assertThat(a.state.drained()).isTrue();
-    tree.unregister();
+    assertThat(gpu.state(a).drained()).isTrue();
+    gpu.unregister();
     assertThatThrownBy(() -> ts.pickNext(0)).isInstanceOfSatisfying(CgroupException.class, errno(Errno.ENODEV));
     assertThatThrownBy(ts::nextUnthrottle).isInstanceOfSatisfying(CgroupException.class, errno(Errno.ENODEV));
     assertThatThrownBy(() -> ts.open(a, "late")).isInstanceOfSatisfying(CgroupException.class, errno(Errno.ENODEV));
@@ -118,16 +124,17 @@ class TimeSharingLifecycleTest {
 
   @Test
   void unbindWithoutTheCoreLookupStillFailsWithEnodev() {
-    Client c = ts.open(tree.root, "c");
+    Client c = ts.open(cgroups.root(), "c");
     c.close();
-    tree.binding.unbind();
-    assertThatThrownBy(() -> tree.binding.open(tree.root, "x")).isInstanceOfSatisfying(CgroupException.class, errno(Errno.ENODEV))
+    CpuBinding binding = (CpuBinding) gpu.binding();
+    binding.unbind();
+    assertThatThrownBy(() -> binding.open(cgroups.root(), "x")).isInstanceOfSatisfying(CgroupException.class, errno(Errno.ENODEV))
         .hasMessageContaining("gpu0");
   }
 
   @Test
   void aDeviceWithoutEnginesCannotBind() {
-    assertThatThrownBy(() -> new FakeTree(java.util.List.of())).isInstanceOfSatisfying(CgroupException.class, errno(Errno.EINVAL))
+    assertThatThrownBy(() -> new FakeCgroups().bind(new CpuController(), TestDevices.gpu0(clock))).isInstanceOfSatisfying(CgroupException.class, errno(Errno.EINVAL))
         .hasMessageContaining("no engines");
   }
 
@@ -136,12 +143,12 @@ class TimeSharingLifecycleTest {
   void randomOperationsKeepTheInvariants(RepetitionInfo info) {
     long seed = 9001L * info.getCurrentRepetition();
     Random r = new Random(seed);
-    FakeTree.Cg a = tree.mkdir(tree.root, "a");
-    FakeTree.Cg b = tree.mkdir(tree.root, "b");
-    FakeTree.Cg a1 = tree.mkdir(a, "a1");
-    FakeTree.Cg[] groups = {tree.root, a, b, a1, tree.mkdir(a1, "x"), tree.mkdir(b, "y")};
-    tree.write(a, "cpu.max", "20000 100000");
-    tree.write(groups[4], "cpu.max", "5000 10000");
+    FakeCgroup a = cgroups.mkdir(cgroups.root(), "a");
+    FakeCgroup b = cgroups.mkdir(cgroups.root(), "b");
+    FakeCgroup a1 = cgroups.mkdir(a, "a1");
+    FakeCgroup[] groups = {cgroups.root(), a, b, a1, cgroups.mkdir(a1, "x"), cgroups.mkdir(b, "y")};
+    gpu.write(a, "cpu.max", "20000 100000");
+    gpu.write(groups[4], "cpu.max", "5000 10000");
     Client[] clients = new Client[12];
     try {
       for (int i = 0; i < 5000; i++) {
@@ -166,10 +173,10 @@ class TimeSharingLifecycleTest {
               c.ran(engine, r.nextInt(3_000_000));
             }
           }
-          case 4 -> tree.clock.advance(r.nextInt(2_000_000));
-          default -> tree.write(groups[1 + r.nextInt(groups.length - 1)], "cpu.weight", Integer.toString(1 + r.nextInt(10_000)));
+          case 4 -> clock.advance(r.nextInt(2_000_000));
+          default -> gpu.write(groups[1 + r.nextInt(groups.length - 1)], "cpu.weight", Integer.toString(1 + r.nextInt(10_000)));
         }
-        Invariants.checkQueues(tree);
+        Invariants.checkQueues(cgroups, gpu);
       }
     } catch (AssertionError | RuntimeException e) {
       throw new AssertionError("failed with seed " + seed, e);

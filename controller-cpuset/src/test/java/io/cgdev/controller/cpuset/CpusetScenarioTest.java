@@ -1,5 +1,6 @@
 package io.cgdev.controller.cpuset;
 
+import static io.cgdev.testkit.Errnos.errnoOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -48,20 +49,11 @@ class CpusetScenarioTest {
     return cg.context().cgroup(CgroupPath.parse(path));
   }
 
-  private static Errno errno(Runnable r) {
-    try {
-      r.run();
-    } catch (CgroupException e) {
-      return e.errno();
-    }
-    throw new AssertionError("expected a CgroupException");
-  }
-
   @Test
   void filesAppearPerDeviceAndConfigureTheMask() {
     assertThat(fs.read("/" + DEV + "cpus.effective")).isEqualTo("0-3\n");
     assertThat(fs.read("/" + DEV + "cpus.names")).isEqualTo("0 rcs0\n1 bcs0\n2 vcs0\n3 ccs0\n");
-    assertThat(errno(() -> fs.read("/" + DEV + "cpus"))).isEqualTo(Errno.ENOENT);
+    assertThat(errnoOf(() -> fs.read("/" + DEV + "cpus"))).isEqualTo(Errno.ENOENT);
     fs.write("/cgroup.subtree_control", "+cpuset");
     fs.mkdir("/a");
     fs.mkdir("/a/b");
@@ -74,7 +66,7 @@ class CpusetScenarioTest {
     assertThat(mask.allowsEngine(handle("/a/b"), 1)).isTrue();
     assertThat(mask.allowsEngine(handle("/a/b"), 0)).isFalse();
     assertThat(mask.allowsRegion(handle("/a/b"), 0)).isFalse();
-    assertThat(errno(() -> fs.write("/a" + DEV + "cpus", "4"))).isEqualTo(Errno.EINVAL);
+    assertThat(errnoOf(() -> fs.write("/a" + DEV + "cpus", "4"))).isEqualTo(Errno.EINVAL);
     assertThat(fs.read("/a" + DEV + "cpus")).isEqualTo("1-3\n");
   }
 
@@ -118,8 +110,8 @@ class CpusetScenarioTest {
     fs.mkdir("/a");
     CgroupHandle a = handle("/a");
     reg.unregister();
-    assertThat(errno(() -> mask.allowsEngine(a, 0))).isEqualTo(Errno.ENODEV);
-    assertThat(errno(() -> mask.engines(a))).isEqualTo(Errno.ENODEV);
-    assertThat(errno(() -> fs.read("/" + DEV + "cpus.effective"))).isEqualTo(Errno.ENOENT);
+    assertThat(errnoOf(() -> mask.allowsEngine(a, 0))).isEqualTo(Errno.ENODEV);
+    assertThat(errnoOf(() -> mask.engines(a))).isEqualTo(Errno.ENODEV);
+    assertThat(errnoOf(() -> fs.read("/" + DEV + "cpus.effective"))).isEqualTo(Errno.ENOENT);
   }
 }

@@ -3,6 +3,9 @@ package io.cgdev.controller.cpuset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cgdev.api.spi.EngineMask;
+import io.cgdev.testkit.FakeCgroup;
+import io.cgdev.testkit.FakeCgroups;
+import io.cgdev.testkit.FakeRegistration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
@@ -31,23 +34,24 @@ class EngineMaskStressTest {
   @Test
   void readersOnlyEverSeePublishedConsistentMasks() throws Exception {
     long seed = System.nanoTime();
-    FakeHierarchy h = new FakeHierarchy(ENGINES, 2);
+    FakeCgroups cgroups = new FakeCgroups();
+    FakeRegistration<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(ENGINES, 2));
     for (String p : PATHS) {
       if (!p.equals("/")) {
-        h.mkdir(p);
+        cgroups.mkdir(p);
       }
     }
-    List<FakeHierarchy.Cg> cgs = new ArrayList<>();
+    List<FakeCgroup> cgs = new ArrayList<>();
     for (String p : PATHS) {
-      cgs.add(h.cg(p));
+      cgs.add(cgroups.cgroup(p));
     }
-    EngineMask mask = h.mask();
+    EngineMask mask = TestDevices.mask(gpu);
     // per cgroup index: every engine mask it had in any published generation
     List<Set<Long>> published = new ArrayList<>();
     for (int i = 0; i < cgs.size(); i++) {
       published.add(ConcurrentHashMap.newKeySet());
     }
-    record(h, cgs, published);
+    record(gpu, cgs, published);
 
     AtomicBoolean done = new AtomicBoolean();
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -67,16 +71,16 @@ class EngineMaskStressTest {
         start.await();
         while (!done.get()) {
           for (int i = 0; i < cgs.size(); i++) {
-            FakeHierarchy.Cg cg = cgs.get(i);
+            FakeCgroup cg = cgs.get(i);
             BitSet b = mask.engines(cg);
             long m = b.isEmpty() ? 0 : b.toLongArray()[0];
-            if ((m & ~h.binding.allEngines()) != 0) {
+            if ((m & ~TestDevices.binding(gpu).allEngines()) != 0) {
               throw new AssertionError(cg + " sees engines the device lacks: " + b);
             }
             local.get(i).add(m);
             int e = rnd.nextInt(ENGINES);
             answers[i][e][mask.allowsEngine(cg, e) ? 1 : 0] = true;
-            checkOneGeneration(h, cgs);
+            checkOneGeneration(gpu, cgs);
           }
         }
       } catch (Throwable t) {
@@ -103,13 +107,13 @@ class EngineMaskStressTest {
       for (int i = 0; i < WRITES && failure.get() == null; i++) {
         String path = PATHS[1 + rnd.nextInt(PATHS.length - 1)];
         if (rnd.nextInt(4) == 0) {
-          h.write(path, "cpus.partition", rnd.nextBoolean() ? "root" : "member");
+          gpu.write(path, "cpus.partition", rnd.nextBoolean() ? "root" : "member");
         } else {
           int from = rnd.nextInt(ENGINES);
           int to = Math.min(ENGINES - 1, from + rnd.nextInt(4));
-          h.write(path, "cpus", rnd.nextInt(8) == 0 ? "" : from + "-" + to);
+          gpu.write(path, "cpus", rnd.nextInt(8) == 0 ? "" : from + "-" + to);
         }
-        record(h, cgs, published);
+        record(gpu, cgs, published);
       }
     } finally {
       done.set(true);
@@ -137,22 +141,22 @@ class EngineMaskStressTest {
         .isGreaterThan(cgs.size());
   }
 
-  private static void record(FakeHierarchy h, List<FakeHierarchy.Cg> cgs, List<Set<Long>> published) {
-    Snapshot s = h.binding.snapshot();
+  private static void record(FakeRegistration<CpusetState> gpu, List<FakeCgroup> cgs, List<Set<Long>> published) {
+    Snapshot s = TestDevices.binding(gpu).snapshot();
     for (int i = 0; i < cgs.size(); i++) {
-      published.get(i).add(s.of(cgs.get(i).state).cpus());
+      published.get(i).add(s.of(gpu.state(cgs.get(i))).cpus());
     }
   }
 
   /** Parent/child relations hold inside any one published generation. */
-  private static void checkOneGeneration(FakeHierarchy h, List<FakeHierarchy.Cg> cgs) {
-    Snapshot s = h.binding.snapshot();
-    for (FakeHierarchy.Cg cg : cgs) {
-      if (cg.parent == null) {
+  private static void checkOneGeneration(FakeRegistration<CpusetState> gpu, List<FakeCgroup> cgs) {
+    Snapshot s = TestDevices.binding(gpu).snapshot();
+    for (FakeCgroup cg : cgs) {
+      if (cg.parent() == null) {
         continue;
       }
-      Effective e = s.of(cg.state);
-      Effective pe = s.of(cg.parent.state);
+      Effective e = s.of(gpu.state(cg));
+      Effective pe = s.of(gpu.state(cg.parent()));
       if (e.validPartition()) {
         if ((e.cpus() & pe.cpus()) != 0) {
           throw new AssertionError("generation " + s.generation + ": partition " + cg + " shares with its parent");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.IdList;
+import io.cgdev.testkit.FakeCgroups;
+import io.cgdev.testkit.FakeRegistration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -32,19 +34,20 @@ class MaskPropagationPropertyTest {
 
   private void run(long seed) {
     Random rnd = new Random(seed);
-    FakeHierarchy h = new FakeHierarchy(ENGINES, REGIONS);
+    FakeCgroups cgroups = new FakeCgroups();
+    FakeRegistration<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(ENGINES, REGIONS));
     ReferenceModel ref = new ReferenceModel(ENGINES, REGIONS);
     List<ReferenceModel.Node> nodes = new ArrayList<>();
     nodes.add(ref.root);
     // a spine of depth 8, then random extra cgroups
     ReferenceModel.Node spine = ref.root;
     for (int d = 1; d <= 8; d++) {
-      spine = mkdir(h, ref, nodes, spine, "s" + d);
+      spine = mkdir(gpu, ref, nodes, spine, "s" + d);
     }
     for (int i = 0; i < 10; i++) {
       ReferenceModel.Node p = nodes.get(rnd.nextInt(nodes.size()));
       if (depth(p) < 8) {
-        mkdir(h, ref, nodes, p, "c" + i);
+        mkdir(gpu, ref, nodes, p, "c" + i);
       }
     }
     for (int step = 0; step < 150; step++) {
@@ -54,13 +57,13 @@ class MaskPropagationPropertyTest {
       switch (op) {
         case 0, 1, 2 -> {
           BitSet v = randomSet(rnd, ENGINES);
-          h.write(n.path, "cpus", IdList.format(v));
+          gpu.write(n.path, "cpus", IdList.format(v));
           n.cpus = v;
           what += "cpus " + v;
         }
         case 3 -> {
           BitSet v = randomSet(rnd, REGIONS);
-          h.write(n.path, "mems", IdList.format(v));
+          gpu.write(n.path, "mems", IdList.format(v));
           n.mems = v;
           what += "mems " + v;
         }
@@ -69,7 +72,7 @@ class MaskPropagationPropertyTest {
           boolean refused = ref.exclusiveRefused(n, v);
           boolean failed = false;
           try {
-            h.write(n.path, "cpus.exclusive", IdList.format(v));
+            gpu.write(n.path, "cpus.exclusive", IdList.format(v));
           } catch (CgroupException e) {
             failed = true;
           }
@@ -80,31 +83,31 @@ class MaskPropagationPropertyTest {
         }
         case 6, 7, 8 -> {
           int p = rnd.nextInt(3);
-          h.write(n.path, "cpus.partition", new String[] {"member", "root", "isolated"}[p]);
+          gpu.write(n.path, "cpus.partition", new String[] {"member", "root", "isolated"}[p]);
           n.partition = p;
           what += "partition " + p;
         }
         case 9 -> {
           if (depth(n) < 8) {
-            mkdir(h, ref, nodes, n, "n" + step);
+            mkdir(gpu, ref, nodes, n, "n" + step);
           }
         }
         default -> {
           if (n.children.isEmpty() && depth(n) > 0 && !n.path.startsWith("/s1")) {
-            h.rmdir(n.path);
+            cgroups.rmdir(n.path);
             ref.remove(n);
             nodes.remove(n);
           }
         }
       }
-      check(h, ref, nodes, what);
+      check(gpu, ref, nodes, what);
     }
   }
 
   private static ReferenceModel.Node mkdir(
-      FakeHierarchy h, ReferenceModel ref, List<ReferenceModel.Node> nodes, ReferenceModel.Node parent, String name) {
+      FakeRegistration<CpusetState> gpu, ReferenceModel ref, List<ReferenceModel.Node> nodes, ReferenceModel.Node parent, String name) {
     String path = (parent.parent == null ? "" : parent.path) + "/" + name;
-    h.mkdir(path);
+    gpu.cgroups().mkdir(path);
     ReferenceModel.Node n = ref.add(path, parent);
     nodes.add(n);
     return n;
@@ -137,22 +140,22 @@ class MaskPropagationPropertyTest {
     return IdList.format(b) + "\n";
   }
 
-  private static void check(FakeHierarchy h, ReferenceModel ref, List<ReferenceModel.Node> nodes, String what) {
-    Snapshot snap = h.binding.snapshot();
+  private static void check(FakeRegistration<CpusetState> gpu, ReferenceModel ref, List<ReferenceModel.Node> nodes, String what) {
+    Snapshot snap = TestDevices.binding(gpu).snapshot();
     for (ReferenceModel.Node n : nodes) {
       String as = what + " -> " + n.path;
-      assertThat(h.read(n.path, "cpus.effective")).as(as + " cpus.effective").isEqualTo(list(ref.eff(n)));
-      assertThat(h.read(n.path, "mems.effective")).as(as + " mems.effective").isEqualTo(list(ref.memsEff(n)));
+      assertThat(gpu.read(n.path, "cpus.effective")).as(as + " cpus.effective").isEqualTo(list(ref.eff(n)));
+      assertThat(gpu.read(n.path, "mems.effective")).as(as + " mems.effective").isEqualTo(list(ref.memsEff(n)));
       if (n.parent != null) {
-        assertThat(h.read(n.path, "cpus.exclusive.effective")).as(as + " exclusive.effective").isEqualTo(list(ref.xeff(n)));
-        assertThat(h.read(n.path, "cpus.partition")).as(as + " partition").isEqualTo(ref.partitionText(n) + "\n");
+        assertThat(gpu.read(n.path, "cpus.exclusive.effective")).as(as + " exclusive.effective").isEqualTo(list(ref.xeff(n)));
+        assertThat(gpu.read(n.path, "cpus.partition")).as(as + " partition").isEqualTo(ref.partitionText(n) + "\n");
       }
       // invariants, within one published generation
-      Effective e = snap.of(h.cg(n.path).state);
-      assertThat(e.cpus() & ~h.binding.allEngines()).as(as + " within the device").isZero();
+      Effective e = snap.of(gpu.state(n.path));
+      assertThat(e.cpus() & ~TestDevices.binding(gpu).allEngines()).as(as + " within the device").isZero();
       assertThat(e.mems()).as(as + " mems never empty").isNotZero();
       if (n.parent != null) {
-        Effective pe = snap.of(h.cg(n.parent.path).state);
+        Effective pe = snap.of(gpu.state(n.parent.path));
         if (e.validPartition()) {
           assertThat(e.cpus() & pe.cpus()).as(as + " a partition's engines left its parent").isZero();
           assertThat(e.exclusive() & ~pe.exclusive()).as(as + " granted from the parent").isZero();
@@ -168,7 +171,7 @@ class MaskPropagationPropertyTest {
     for (ReferenceModel.Node n : nodes) {
       long seen = 0;
       for (ReferenceModel.Node c : n.children) {
-        Effective ce = snap.of(h.cg(c.path).state);
+        Effective ce = snap.of(gpu.state(c.path));
         if (ce.validPartition()) {
           assertThat(ce.exclusive() & seen).as(what + " disjoint partitions under " + n.path).isZero();
           seen |= ce.exclusive();

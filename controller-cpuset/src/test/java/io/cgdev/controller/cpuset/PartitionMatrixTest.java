@@ -3,6 +3,8 @@ package io.cgdev.controller.cpuset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cgdev.api.CgroupException;
+import io.cgdev.testkit.FakeCgroups;
+import io.cgdev.testkit.FakeRegistration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,23 +103,24 @@ class PartitionMatrixTest {
   void transition(String row) {
     String[] col = row.trim().split("\\s+");
     List<String> cols = new ArrayList<>(List.of(col));
-    FakeHierarchy h = new FakeHierarchy(8, 1);
-    h.mkdir("/test");
-    h.write("/test", "cpus", "0-6");
-    h.write("/test", "cpus.partition", "root");
+    FakeCgroups cgroups = new FakeCgroups();
+    FakeRegistration<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(8, 1));
+    cgroups.mkdir("/test");
+    gpu.write("/test", "cpus", "0-6");
+    gpu.write("/test", "cpus.partition", "root");
     String[] dirs = {"/test/A1", "/test/A1/A2", "/test/A1/A2/A3", "/test/B1"};
     for (int i = 0; i < 4; i++) {
       if (i < 3 || !cols.get(i).equals(".")) {
-        h.mkdirs(dirs[i]);
+        cgroups.mkdirs(dirs[i]);
       }
-      apply(h, dirs[i], cols.get(i), true);
+      apply(gpu, dirs[i], cols.get(i), true);
     }
     int failures = 0;
     for (int i = 0; i < 4; i++) {
       if (!cols.get(4 + i).equals(".")) {
-        h.mkdirs(dirs[i]);
+        cgroups.mkdirs(dirs[i]);
       }
-      failures += apply(h, dirs[i], cols.get(4 + i), false);
+      failures += apply(gpu, dirs[i], cols.get(4 + i), false);
     }
     assertThat(failures).as("failed writes").isEqualTo(Integer.parseInt(cols.get(8)));
     if (cols.size() > 9) {
@@ -126,20 +129,20 @@ class PartitionMatrixTest {
         boolean exclusive = kv[0].startsWith("X");
         String dir = path(exclusive ? kv[0].substring(1) : kv[0]);
         String file = exclusive ? "cpus.exclusive.effective" : "cpus.effective";
-        assertThat(h.read(dir, file)).as(check).isEqualTo(kv[1] + "\n");
+        assertThat(gpu.read(dir, file)).as(check).isEqualTo(kv[1] + "\n");
       }
     }
     if (cols.size() > 10) {
       for (String check : cols.get(10).split(",")) {
         String[] kv = check.split(":");
-        assertThat(partitionCode(h.read(path(kv[0]), "cpus.partition")))
-            .as(check + " (read " + h.read(path(kv[0]), "cpus.partition").strip() + ")")
+        assertThat(partitionCode(gpu.read(path(kv[0]), "cpus.partition")))
+            .as(check + " (read " + gpu.read(path(kv[0]), "cpus.partition").strip() + ")")
             .isEqualTo(kv[1]);
       }
     }
     if (cols.size() > 11) {
       // /test is a partition root too, so the root's isolated list covers its isolated children
-      assertThat(h.read("/", "cpus.isolated")).isEqualTo(cols.get(11) + "\n");
+      assertThat(gpu.read("/", "cpus.isolated")).isEqualTo(cols.get(11) + "\n");
     }
   }
 
@@ -174,7 +177,7 @@ class PartitionMatrixTest {
   }
 
   /** Applies one column's commands; returns how many failed (setup columns must not fail). */
-  private static int apply(FakeHierarchy h, String dir, String column, boolean setup) {
+  private static int apply(FakeRegistration<CpusetState> gpu, String dir, String column, boolean setup) {
     if (column.equals(".")) {
       return 0;
     }
@@ -183,9 +186,9 @@ class PartitionMatrixTest {
       try {
         switch (cmd.charAt(0)) {
           case 'S' -> {}
-          case 'C' -> h.write(dir, "cpus", cmd.substring(1));
-          case 'X' -> h.write(dir, "cpus.exclusive", cmd.substring(1));
-          case 'P' -> h.write(dir, "cpus.partition", switch (cmd.substring(1)) {
+          case 'C' -> gpu.write(dir, "cpus", cmd.substring(1));
+          case 'X' -> gpu.write(dir, "cpus.exclusive", cmd.substring(1));
+          case 'P' -> gpu.write(dir, "cpus.partition", switch (cmd.substring(1)) {
                 case "0" -> "member";
                 case "1" -> "root";
                 case "2" -> "isolated";
