@@ -29,9 +29,12 @@ import org.openjdk.jmh.annotations.TearDown;
  * core, limits set on every level), at depth 1, 4 and 8, against three baselines with the same shape
  * (a shared chain of ancestors, one leaf per thread): a bare chain of {@link AtomicLong} adds, one
  * {@link Semaphore} per level, and a synchronized counter per level. Run with {@code -t 1} and {@code
- * -t 2}; with two threads each charges its own sibling leaf.
+ * -t 2}; with two threads each charges its own sibling leaf. {@code privateAtomic} (an add and a
+ * subtract on a counter of the thread's own) shares nothing: its {@code -t 2}/{@code -t 1} ratio is
+ * how far the machine itself let two threads scale during the run (on a loaded machine, well below
+ * 2).
  *
- * <pre>java -jar bench/target-mem/benchmarks.jar ChargeBench -f 1 -wi 2 -w 1s -i 3 -r 1s -t 1</pre>
+ * <pre>java -Djmh.ignoreLock=true -jar bench/target-memperf/benchmarks.jar ChargeBench -f 1 -wi 5 -w 200ms -i 20 -r 200ms -t 1</pre>
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -109,6 +112,7 @@ public class ChargeBench {
   /** Which leaf a benchmark thread uses: its own sibling. */
   @State(Scope.Thread)
   public static class Me {
+    final AtomicLong own = new AtomicLong();
     CgroupHandle leaf;
     AtomicLong[] atomics;
     Semaphore[] semaphores;
@@ -150,6 +154,13 @@ public class ChargeBench {
   public void memoryCharging(Tree tree, Me me) {
     tree.memory.charge(me.leaf, 0, PAGE);
     tree.memory.uncharge(me.leaf, 0, PAGE);
+  }
+
+  @Benchmark
+  public long privateAtomic(Me me) {
+    long s = me.own.addAndGet(PAGE);
+    me.own.addAndGet(-PAGE);
+    return s;
   }
 
   @Benchmark

@@ -31,6 +31,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * cgroup. A charge made from inside the reclaimer (e.g. a buffer moved to another region) never
  * reclaims in turn.
  *
+ * <p>Small charges and uncharges go through per-thread {@link ChargeStocks} first (a batch of pages
+ * charged at once, served without touching the shared ancestors); stocked bytes are charged, so no
+ * limit can be passed, and they are drained before a refusal is reported, before a limit write
+ * reclaims, and before exact usage is read.
+ *
  * <p>Capabilities run on any thread; {@link #createState}, {@link #checkReleased}, {@link #unbind} and
  * the limit writes run under the hierarchy lock.
  */
