@@ -125,7 +125,8 @@ public final class FakeCgroups {
    * Creates a cgroup whose parent exists, with a state for every bound registration.
    *
    * @throws CgroupException {@code ENOENT} if the parent does not exist, {@code EEXIST} if the
-   *     cgroup does, {@code EINVAL} for a path {@link CgroupPath#parse} refuses or the root
+   *     cgroup (or, for {@code /}, the root) does, {@code EINVAL} for a path {@link CgroupPath#parse}
+   *     refuses
    */
   public FakeCgroup mkdir(String path) {
     CgroupPath p = CgroupPath.parse(path);
