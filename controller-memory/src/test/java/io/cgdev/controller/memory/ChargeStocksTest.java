@@ -2,6 +2,8 @@ package io.cgdev.controller.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgdev.testkit.FakeFileHandle;
+import io.cgdev.testkit.LruReclaimer;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
 import java.util.concurrent.atomic.AtomicReference;
@@ -120,7 +122,7 @@ class ChargeStocksTest {
   void loweringMaxDrainsTheStocksBelowFirst() {
     f.mkdir("/a");
     f.charging.charge(f.cg("/a"), 0, PAGE);
-    f.file("max").write(f.state("/a"), Long.toString(2 * PAGE), new Fixture.Handle(true));
+    f.file("max").write(f.state("/a"), Long.toString(2 * PAGE), FakeFileHandle.openNonBlocking());
     assertThat(counted("/a")).isEqualTo(PAGE);
     assertThat(f.read("/a", "events")).contains("oom 0\n");
   }
@@ -159,7 +161,7 @@ class ChargeStocksTest {
     small.mkdir("/b");
     onOtherThread(() -> small.charging.charge(small.cg("/a"), 0, PAGE));
     small.charging.charge(small.cg("/b"), 0, 127 * PAGE);
-    assertThat(small.lru.requests).isEmpty();
+    assertThat(small.lru.requests()).isEmpty();
     assertThat(small.charging.usage(small.cg("/"), 0)).isEqualTo(128 * PAGE);
     assertThat(small.read("/", "events")).contains("max 0\n");
   }

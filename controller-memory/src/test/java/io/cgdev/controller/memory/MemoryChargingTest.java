@@ -4,6 +4,8 @@ import static io.cgdev.controller.memory.Fixture.M;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cgdev.testkit.FakeFileHandle;
+import io.cgdev.testkit.LruReclaimer;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
 import io.cgdev.api.spi.RegionSpec;
@@ -27,7 +29,7 @@ class MemoryChargingTest {
     f.mkdir("/a/b");
     f.write("/a", "max", "10M");
     f.alloc("/a/b", 0, 8 * M);
-    f.lru.buffers.clear(); // the driver holds them pinned: nothing can go
+    f.lru.pinAll(); // the driver holds them pinned: nothing can go
     assertThatThrownBy(() -> f.charging.charge(f.cg("/a/b"), 0, 4 * M))
         .isInstanceOf(CgroupException.class)
         .hasMessageContaining("memory.max of /a")
@@ -82,7 +84,7 @@ class MemoryChargingTest {
     assertThat(f.charging.tryCharge(f.cg("/a/b"), 0, M)).isNull();
     assertThat(f.charging.tryCharge(f.cg("/a/b"), 0, 4096)).isSameAs(f.cg("/a"));
     assertThat(f.read("/a", "events")).contains("max 1\n").contains("oom 0\n");
-    assertThat(f.lru.requests).isEmpty();
+    assertThat(f.lru.requests()).isEmpty();
   }
 
   @Test
@@ -93,7 +95,7 @@ class MemoryChargingTest {
     f.alloc("/a", 0, 4 * M);
     assertThat(f.read("/a", "events")).contains("high 1\n");
     assertThat(f.charging.usage(f.cg("/a"), 0)).isEqualTo(10 * M);
-    f.lru.buffers.clear();
+    f.lru.pinAll();
     f.charging.charge(f.cg("/a"), 0, 5 * M);
     assertThat(f.charging.usage(f.cg("/a"), 0)).isEqualTo(15 * M);
     assertThat(f.read("/a", "events")).contains("high 2\n").contains("max 0\n");
@@ -103,12 +105,12 @@ class MemoryChargingTest {
   void loweringMaxReclaimsUnlessNonBlockingAndSucceedsEvenWhenUsageStaysAbove() {
     f.mkdir("/a");
     f.alloc("/a", 0, 20 * M);
-    f.file("max").write(f.state("/a"), "15M", new Fixture.Handle(true));
+    f.file("max").write(f.state("/a"), "15M", FakeFileHandle.openNonBlocking());
     assertThat(f.read("/a", "max")).isEqualTo(15 * M + "\n");
     assertThat(f.charging.usage(f.cg("/a"), 0)).isEqualTo(20 * M);
     f.write("/a", "max", "12M");
     assertThat(f.charging.usage(f.cg("/a"), 0)).isEqualTo(12 * M);
-    f.lru.buffers.clear();
+    f.lru.pinAll();
     f.write("/a", "max", "4M");
     assertThat(f.read("/a", "max")).isEqualTo(4 * M + "\n");
     assertThat(f.charging.usage(f.cg("/a"), 0)).isEqualTo(12 * M);

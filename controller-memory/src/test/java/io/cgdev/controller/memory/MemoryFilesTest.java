@@ -4,6 +4,8 @@ import static io.cgdev.controller.memory.Fixture.M;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cgdev.testkit.FakeFileHandle;
+import io.cgdev.testkit.LruReclaimer;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
 import io.cgdev.api.spi.CgroupFile;
@@ -59,7 +61,7 @@ class MemoryFilesTest {
         }
       }
       for (CgroupFile<CgroupHandle> file : x.controller.hostFiles()) {
-        assertThat(file.read(x.cg("/a"), new Fixture.Handle(false))).as(file.name()).endsWith("\n");
+        assertThat(file.read(x.cg("/a"), new FakeFileHandle())).as(file.name()).endsWith("\n");
       }
     }
   }
@@ -118,8 +120,8 @@ class MemoryFilesTest {
 
   @Test
   void peakResetsPerOpenHandle() {
-    Fixture.Handle h1 = new Fixture.Handle(false);
-    Fixture.Handle h2 = new Fixture.Handle(false);
+    FakeFileHandle h1 = new FakeFileHandle();
+    FakeFileHandle h2 = new FakeFileHandle();
     f.charging.charge(f.cg("/a"), 0, 10 * M);
     f.charging.uncharge(f.cg("/a"), 0, 8 * M);
     assertThat(f.read("/a", "peak", h1)).isEqualTo(10 * M + "\n");
@@ -142,17 +144,17 @@ class MemoryFilesTest {
     CgroupFile<CgroupHandle> max = two.controller.hostFiles().stream().filter(x -> x.name().equals("region.max")).findFirst().orElseThrow();
     CgroupFile<CgroupHandle> cur = two.controller.hostFiles().stream().filter(x -> x.name().equals("region.current")).findFirst().orElseThrow();
     assertThat(max.has(FileFlag.NOT_ON_ROOT)).isTrue();
-    max.write(two.cg("/a"), "dev0/smem 4M", new Fixture.Handle(false));
-    assertThat(max.read(two.cg("/a"), new Fixture.Handle(false))).isEqualTo("dev0/lmem0 max\ndev0/smem " + 4 * M + "\n");
+    max.write(two.cg("/a"), "dev0/smem 4M", new FakeFileHandle());
+    assertThat(max.read(two.cg("/a"), new FakeFileHandle())).isEqualTo("dev0/lmem0 max\ndev0/smem " + 4 * M + "\n");
     assertThat(two.read("/a", "max")).isEqualTo("lmem0 max\nsmem " + 4 * M + "\n");
-    assertThat(errno(() -> max.write(two.cg("/a"), "dev0/smem 1M\ndev1/smem 1M", new Fixture.Handle(false)))).isEqualTo(Errno.EINVAL);
-    assertThat(errno(() -> max.write(two.cg("/a"), "dev0/smem 1M\ndev0/lmem0 x", new Fixture.Handle(false)))).isEqualTo(Errno.EINVAL);
+    assertThat(errno(() -> max.write(two.cg("/a"), "dev0/smem 1M\ndev1/smem 1M", new FakeFileHandle()))).isEqualTo(Errno.EINVAL);
+    assertThat(errno(() -> max.write(two.cg("/a"), "dev0/smem 1M\ndev0/lmem0 x", new FakeFileHandle()))).isEqualTo(Errno.EINVAL);
     assertThat(two.read("/a", "max")).isEqualTo("lmem0 max\nsmem " + 4 * M + "\n");
     two.charging.charge(two.cg("/a"), 1, 4096);
-    assertThat(cur.read(two.cg("/"), new Fixture.Handle(false))).isEqualTo("dev0/lmem0 0\ndev0/smem 4096\n");
+    assertThat(cur.read(two.cg("/"), new FakeFileHandle())).isEqualTo("dev0/lmem0 0\ndev0/smem 4096\n");
     two.charging.uncharge(two.cg("/a"), 1, 4096);
     two.binding.unbind();
-    assertThat(cur.read(two.cg("/"), new Fixture.Handle(false))).isEqualTo("\n");
+    assertThat(cur.read(two.cg("/"), new FakeFileHandle())).isEqualTo("\n");
   }
 
   @Test

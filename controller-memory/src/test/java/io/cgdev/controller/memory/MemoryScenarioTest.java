@@ -3,6 +3,8 @@ package io.cgdev.controller.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cgdev.testkit.FakeFileHandle;
+import io.cgdev.testkit.LruReclaimer;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupFs;
 import io.cgdev.api.CgroupPath;
@@ -25,7 +27,7 @@ class MemoryScenarioTest {
   private static final long M = 1L << 20;
   private static final String DEV = "/memory.devices/gpu0/";
 
-  private final Fixture.Lru lru = new Fixture.Lru();
+  private final LruReclaimer lru = new LruReclaimer();
   private final Cgroups cgroups = Cgroups.builder().discover(false).controller(new MemoryController()).build();
   private final CgroupFs fs = cgroups.fs();
   private final DeviceRegistration gpu = cgroups.register(DeviceSpec.builder("gpu0", "sim")
@@ -33,7 +35,7 @@ class MemoryScenarioTest {
   private final MemoryCharging mem = gpu.capability(MemoryCharging.class).orElseThrow();
 
   MemoryScenarioTest() {
-    lru.charging = mem;
+    lru.connect(mem);
   }
 
   @AfterEach
@@ -52,7 +54,7 @@ class MemoryScenarioTest {
   private void alloc(String path, long bytes) {
     CgroupHandle cg = cgroup(path);
     mem.charge(cg, 0, bytes);
-    lru.addHandle(cg, 0, bytes);
+    lru.add(cg, 0, bytes);
   }
 
   @Test
@@ -88,7 +90,7 @@ class MemoryScenarioTest {
     assertThat(fs.read("/a" + DEV + "memory.current")).isEqualTo(32 * M + "\n");
     assertThat(fs.read("/a" + DEV + "memory.events")).isEqualTo("low 0\nhigh 0\nmax 1\noom 0\noom_kill 0\n");
     assertThat(fs.read("/" + DEV + "memory.current")).isEqualTo(48 * M + "\n");
-    lru.buffers.clear();
+    lru.pinAll();
     assertThatThrownBy(() -> mem.charge(cgroup("/a"), 0, M)).isInstanceOfSatisfying(CgroupException.class, errno(Errno.ENOSPC));
     assertThat(fs.read("/a" + DEV + "memory.events")).contains("oom 1\n");
     // lowering max below usage succeeds and leaves usage above when nothing can go

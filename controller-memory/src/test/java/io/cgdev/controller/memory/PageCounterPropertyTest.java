@@ -2,6 +2,8 @@ package io.cgdev.controller.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgdev.testkit.FakeFileHandle;
+import io.cgdev.testkit.LruReclaimer;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
 import io.cgdev.api.spi.CgroupHandle;
@@ -99,7 +101,7 @@ class PageCounterPropertyTest {
         case 3 -> {
           if (i != 0) {
             long v = rnd.nextInt(5) == 0 ? Long.MAX_VALUE : rnd.nextInt((int) capacity);
-            f.file("max").write(f.state(node.path), v == Long.MAX_VALUE ? "max" : Long.toString(v), new Fixture.Handle(true));
+            f.file("max").write(f.state(node.path), v == Long.MAX_VALUE ? "max" : Long.toString(v), FakeFileHandle.openNonBlocking());
             node.max = v == Long.MAX_VALUE ? v : v & -PAGE;
           }
         }

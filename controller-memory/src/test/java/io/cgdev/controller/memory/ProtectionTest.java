@@ -73,7 +73,7 @@ class ProtectionTest {
     assertThat(usage("/A/B/E")).isEqualTo((50 - (98 - 17 - 34)) * M);
     assertThat(usage("/A/B/F")).isZero();
     assertThat(usage("/A")).isEqualTo(200 * M);
-    assertThat(f.lru.requests).hasSize(1);
+    assertThat(f.lru.requests()).hasSize(1);
     assertThat(f.read("/A", "events")).contains("max 1\n").contains("oom 0\n");
     // min is never breached, so no low event anywhere
     assertThat(f.read("/A", "events")).contains("low 0\n");
