@@ -27,7 +27,7 @@ class CgdevArchitectureTest {
   @ParameterizedTest
   @ValueSource(strings = {
     "io.cgdev.api", "io.cgdev.api.spi", "io.cgdev.core", "io.cgdev.controller.memory", "io.cgdev.controller.cpu",
-    "io.cgdev.controller.cpuset", "io.cgdev.drm", "io.cgdev.i915"
+    "io.cgdev.controller.cpuset", "io.cgdev.drm", "io.cgdev.i915", "io.cgdev.testkit"
   })
   void everyModuleIsImported(String pkg) {
     assertThat(classes.stream().filter(c -> c.getPackageName().equals(pkg)).count()).as(pkg).isPositive();
@@ -63,6 +63,12 @@ class CgdevArchitectureTest {
   @ValueSource(strings = {"io.cgdev.drm..", "io.cgdev.i915.."})
   void driversArePlugins(String pkg) {
     CgdevRules.plugin(pkg, "org.slf4j..", "tools.jackson..").check(classes);
+  }
+
+  /** The testkit stands in for the core, so plugin tests can use it: it must not need the core itself. */
+  @Test
+  void theTestkitNeedsOnlyTheApi() {
+    CgdevRules.plugin("io.cgdev.testkit..").check(classes);
   }
 
   @Test
