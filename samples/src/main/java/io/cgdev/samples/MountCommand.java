@@ -131,8 +131,10 @@ final class MountCommand implements Callable<Integer> {
           awaitQuietly(closedWorld);
         }, "cgdev-mount-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        err.println("cgdev mount: " + describe(scenario, workloads, liveMode, devices));
-        err.flush();
+        if (scenario != null || liveMode) {
+          err.println("cgdev mount: " + describe(scenario, workloads, liveMode, devices));
+          err.flush();
+        }
         CgroupMount.serve(w.fs(), target, options);
         err.println("cgdev mount: unmounted " + target);
         err.flush();
@@ -154,7 +156,7 @@ final class MountCommand implements Callable<Integer> {
   private static String describe(Scenario scenario, Workloads workloads, boolean liveMode, List<DrmDevice> devices) {
     String names = String.join(", ", devices.stream().map(DrmDevice::name).toList());
     if (scenario == null) {
-      return liveMode ? "no scenario; " + names + " in live mode (nothing submits work)" : "no scenario";
+      return "no scenario; " + names + " in live mode (nothing submits work)";
     }
     String what = "scenario " + scenario.name() + ": " + scenario.allTenants().size() + " tenants, "
         + workloads.taskCount() + " tasks; ";
