@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.cryptomator.jfuse.api.Fuse;
 import org.cryptomator.jfuse.api.FuseBuilder;
 import org.cryptomator.jfuse.api.FuseMountFailedException;
@@ -37,6 +38,8 @@ public final class CgroupMount implements AutoCloseable {
   private final Thread shutdownHook;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch unmounted = new CountDownLatch(1);
+  /** Runs first on every way out (close, Ctrl-C, SIGTERM), so work feeding the tree stops before it goes. */
+  private volatile Runnable beforeUnmount = () -> {};
 
   private CgroupMount(Path dir, Fuse fuse, CgroupFuseOperations operations) {
     this.dir = dir;
@@ -91,10 +94,30 @@ public final class CgroupMount implements AutoCloseable {
    * @throws InterruptedException if the waiting thread is interrupted (the mount is closed first)
    */
   public static void serve(CgroupFs fs, Path dir, MountOptions options) throws InterruptedException {
+    serve(fs, dir, options, System.out::println, () -> {});
+  }
+
+  /**
+   * As {@link #serve(CgroupFs, Path, MountOptions)}, telling {@code announce} where it mounted and
+   * running {@code beforeUnmount} (e.g. stop live workloads) before the tree goes away, whichever way
+   * the mount ends.
+   */
+  public static void serve(CgroupFs fs, Path dir, MountOptions options, Consumer<String> announce,
+      Runnable beforeUnmount) throws InterruptedException {
     try (CgroupMount mount = mount(fs, dir, options)) {
-      System.out.println("cgdev: mounted at " + mount.dir() + "; Ctrl-C or SIGTERM unmounts");
+      mount.beforeUnmount(beforeUnmount);
+      announce.accept("cgdev: mounted at " + mount.dir() + "; Ctrl-C or SIGTERM unmounts");
       mount.awaitUnmount();
     }
+  }
+
+  /**
+   * Sets what runs just before unmounting, on the closing thread or in the shutdown hook (so it must
+   * not wait for the JVM's other shutdown hooks). A throw is ignored: the unmount matters more.
+   */
+  public CgroupMount beforeUnmount(Runnable action) {
+    this.beforeUnmount = Objects.requireNonNull(action, "action");
+    return this;
   }
 
   private static String[] flags(MountOptions options) {
@@ -153,6 +176,11 @@ public final class CgroupMount implements AutoCloseable {
   private void unmount() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    try {
+      beforeUnmount.run();
+    } catch (RuntimeException e) {
+      // the unmount matters more than the caller's clean-up
     }
     try {
       fuse.close();

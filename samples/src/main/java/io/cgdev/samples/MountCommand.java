@@ -123,19 +123,19 @@ final class MountCommand implements Callable<Integer> {
       }
       LiveWorkloads liveRun = liveMode ? LiveWorkloads.start(devices, workloads) : null;
       try {
-        // on Ctrl-C/SIGTERM: stop the work, then keep the JVM up until the world below is closed
-        hook = new Thread(() -> {
-          if (liveRun != null) {
-            liveRun.close();
-          }
-          awaitQuietly(closedWorld);
-        }, "cgdev-mount-shutdown");
+        // on Ctrl-C/SIGTERM the mount stops the live work before it unmounts (beforeUnmount below);
+        // this hook keeps the JVM up until the world below is closed
+        hook = new Thread(() -> awaitQuietly(closedWorld), "cgdev-mount-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         if (scenario != null || liveMode) {
           err.println("cgdev mount: " + describe(scenario, workloads, liveMode, devices));
           err.flush();
         }
-        CgroupMount.serve(w.fs(), target, options);
+        PrintWriter out = spec.commandLine().getOut();
+        CgroupMount.serve(w.fs(), target, options, line -> {
+          out.println(line);
+          out.flush();
+        }, liveRun == null ? () -> {} : liveRun::close);
         err.println("cgdev mount: unmounted " + target);
         err.flush();
       } finally {
