@@ -114,7 +114,7 @@ public final class CgroupFuseOperations implements FuseOperations {
 
   @Override
   public int getattr(String path, Stat stat, FileInfo fi) {
-    try {
+    return guard("getattr", path, () -> {
       FsEntry entry = fs.stat(path);
       Ownership.Owner owner = ownership.ownerOf(path);
       int mode = ownership.modeOf(path, entry);
@@ -133,14 +133,12 @@ public final class CgroupFuseOperations implements FuseOperations {
       stat.mTime().set(mounted);
       stat.cTime().set(mounted);
       return 0;
-    } catch (Throwable e) {
-      return fail("getattr", path, e);
-    }
+    });
   }
 
   @Override
   public int readdir(String path, DirFiller filler, long offset, FileInfo fi, int flags) {
-    try {
+    return guard("readdir", path, () -> {
       List<FsEntry> entries = fs.list(path);
       filler.fill(".");
       filler.fill("..");
@@ -148,14 +146,12 @@ public final class CgroupFuseOperations implements FuseOperations {
         filler.fill(entry.name());
       }
       return 0;
-    } catch (Throwable e) {
-      return fail("readdir", path, e);
-    }
+    });
   }
 
   @Override
   public int open(String path, FileInfo fi) {
-    try {
+    return guard("open", path, () -> {
       int flags = fi.getFlags();
       int access = flags & O_ACCMODE;
       boolean write = access == O_WRONLY || access == O_RDWR;
@@ -174,31 +170,18 @@ public final class CgroupFuseOperations implements FuseOperations {
       handles.put(fh, handle);
       fi.setFh(fh);
       return 0;
-    } catch (Throwable e) {
-      return fail("open", path, e);
-    }
+    });
   }
 
   @Override
   public int read(String path, ByteBuffer buf, long size, long offset, FileInfo fi) {
-    try {
-      OpenHandle handle = handles.get(fi.getFh());
-      if (handle == null) {
-        return -Errno.EBADF.number();
-      }
-      return handle.read(buf, size, offset);
-    } catch (Throwable e) {
-      return fail("read", path, e);
-    }
+    return guard("read", path, () -> handleOf(fi, path).read(buf, size, offset));
   }
 
   @Override
   public int write(String path, ByteBuffer buf, long size, long offset, FileInfo fi) {
-    try {
-      OpenHandle handle = handles.get(fi.getFh());
-      if (handle == null) {
-        return -Errno.EBADF.number();
-      }
+    return guard("write", path, () -> {
+      OpenHandle handle = handleOf(fi, path);
       if (size > CgroupFs.MAX_WRITE_BYTES) {
         return -Errno.E2BIG.number();
       }
@@ -210,9 +193,7 @@ public final class CgroupFuseOperations implements FuseOperations {
       }
       handle.write(value);
       return (int) size;
-    } catch (Throwable e) {
-      return fail("write", path, e);
-    }
+    });
   }
 
   @Override
@@ -226,41 +207,33 @@ public final class CgroupFuseOperations implements FuseOperations {
 
   @Override
   public int truncate(String path, long size, FileInfo fi) {
-    try {
-      return fs.stat(path).isDirectory() ? -Errno.EISDIR.number() : 0;
-    } catch (Throwable e) {
-      return fail("truncate", path, e);
-    }
+    return guard("truncate", path, () -> fs.stat(path).isDirectory() ? -Errno.EISDIR.number() : 0);
   }
 
   @Override
   public int mkdir(String path, int mode) {
-    try {
+    return guard("mkdir", path, () -> {
       Caller caller = callers.current();
       checkFolderWrite(caller, Ownership.parent(path));
       fs.mkdir(path);
       ownership.created(path, new Ownership.Owner(caller.uid(), caller.gid()));
       return 0;
-    } catch (Throwable e) {
-      return fail("mkdir", path, e);
-    }
+    });
   }
 
   @Override
   public int rmdir(String path) {
-    try {
+    return guard("rmdir", path, () -> {
       checkFolderWrite(callers.current(), Ownership.parent(path));
       fs.rmdir(path);
       ownership.forget(path);
       return 0;
-    } catch (Throwable e) {
-      return fail("rmdir", path, e);
-    }
+    });
   }
 
   @Override
   public int chown(String path, int uid, int gid, FileInfo fi) {
-    try {
+    return guard("chown", path, () -> {
       fs.stat(path);
       Caller caller = callers.current();
       Ownership.Owner now = ownership.ownerOf(path);
@@ -275,14 +248,12 @@ public final class CgroupFuseOperations implements FuseOperations {
       }
       ownership.chown(path, next);
       return 0;
-    } catch (Throwable e) {
-      return fail("chown", path, e);
-    }
+    });
   }
 
   @Override
   public int chmod(String path, int mode, FileInfo fi) {
-    try {
+    return guard("chmod", path, () -> {
       fs.stat(path);
       Caller caller = callers.current();
       if (!caller.isRoot() && caller.uid() != ownership.ownerOf(path).uid()) {
@@ -290,19 +261,15 @@ public final class CgroupFuseOperations implements FuseOperations {
       }
       ownership.chmod(path, mode);
       return 0;
-    } catch (Throwable e) {
-      return fail("chmod", path, e);
-    }
+    });
   }
 
   @Override
   public int utimens(String path, TimeSpec atime, TimeSpec mtime, FileInfo fi) {
-    try {
+    return guard("utimens", path, () -> {
       fs.stat(path);
       return 0;
-    } catch (Throwable e) {
-      return fail("utimens", path, e);
-    }
+    });
   }
 
   @Override
@@ -394,6 +361,33 @@ public final class CgroupFuseOperations implements FuseOperations {
       }
     }
     return Optional.empty();
+  }
+
+  /** One callback's work; whatever it throws, {@link #guard} turns into an errno. */
+  @FunctionalInterface
+  private interface Work {
+    int run() throws Exception;
+  }
+
+  /**
+   * Runs a callback's work so that nothing escapes into the FFM upcall (which would end the JVM):
+   * the single place where a callback's throwable becomes its errno.
+   */
+  private int guard(String operation, String path, Work work) {
+    try {
+      return work.run();
+    } catch (Throwable e) {
+      return fail(operation, path, e);
+    }
+  }
+
+  /** The handle {@code open} stored in {@code fi}; {@code EBADF} if it was released or never made. */
+  private OpenHandle handleOf(FileInfo fi, String path) {
+    OpenHandle handle = handles.get(fi.getFh());
+    if (handle == null) {
+      throw CgroupException.of(Errno.EBADF, "no open file %d for %s", fi.getFh(), path);
+    }
+    return handle;
   }
 
   private int fail(String operation, String path, Throwable e) {
