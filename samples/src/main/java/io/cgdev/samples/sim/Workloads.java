@@ -88,18 +88,10 @@ public final class Workloads {
    */
   public void step(long now, long tick) {
     for (Stream s : streams) {
-      if (s.w.activeAt(now)) {
-        s.step(tick);
-      } else if (now >= s.w.stopNanos()) {
-        s.stop();
-      }
+      s.advance(now, tick);
     }
     for (PluginStream s : pluginStreams) {
-      if (s.w.activeAt(now)) {
-        s.step(tick);
-      } else if (now >= s.w.stopNanos()) {
-        s.stop();
-      }
+      s.advance(now, tick);
     }
   }
 
@@ -131,9 +123,7 @@ public final class Workloads {
       s.file.close();
     }
     for (PluginStream s : pluginStreams) {
-      while (!s.buffers.isEmpty()) {
-        s.free(s.buffers.pollFirst());
-      }
+      s.stop();
     }
   }
 
@@ -167,49 +157,96 @@ public final class Workloads {
     return out;
   }
 
-  /** One DRM client of a workload: the task, its file, its buffers and its demand. */
-  private final class Stream {
+  /**
+   * The memory side of a workload's stream, whatever hands out its buffers ({@code B}): fill up to
+   * the working set (after a refusal, wait {@link #RETRY_NANOS}), then churn at the workload's rate,
+   * oldest buffer freed first.
+   */
+  private abstract class BufferStream<B> {
     final Workload w;
     final Tenant tenant;
-    final DrmDevice dev;
-    final DrmFile file;
-    final double duty;
-    final ArrayDeque<Integer> buffers = new ArrayDeque<>();
-    double allowance;
-    double allocCredit;
-    long backoff;
-    long submitted;
-    int nextBuffer;
+    final ArrayDeque<B> buffers = new ArrayDeque<>();
+    private double allocCredit;
+    private long backoff;
 
-    Stream(Workload w, Tenant tenant, DrmDevice dev, DrmFile file, double duty) {
+    BufferStream(Workload w, Tenant tenant) {
       this.w = w;
       this.tenant = tenant;
-      this.dev = dev;
-      this.file = file;
-      this.duty = duty;
     }
 
     Stats stats() {
       return stats.get(tenant.path());
     }
 
+    /** Adds one buffer at the end of {@link #buffers}; false (counted as failed) when refused. */
+    abstract boolean allocate();
+
+    /** Lets go of one buffer already taken out of {@link #buffers}. */
+    abstract void free(B buffer);
+
+    /** Steps the stream while its workload is active at {@code now}, stops it once past its end. */
+    final void advance(long now, long tick) {
+      if (w.activeAt(now)) {
+        step(tick);
+      } else if (now >= w.stopNanos()) {
+        stop();
+      }
+    }
+
+    /** The memory demand for the {@code tick} nanoseconds that passed. */
     void step(long tick) {
-      // memory: fill up to the working set, then churn at the given rate (oldest freed first)
-      if (w.bufferBytes() > 0) {
-        backoff -= tick;
-        if (buffers.size() < w.buffers()) {
-          if (backoff <= 0 && !allocate()) {
-            backoff = RETRY_NANOS;
-          }
-        } else if (w.allocPerSecond() > 0) {
-          allocCredit += w.allocPerSecond() * tick / 1e9;
-          while (allocCredit >= 1) {
-            allocCredit -= 1;
-            free(buffers.pollFirst());
-            allocate();
-          }
+      if (w.bufferBytes() <= 0) {
+        return;
+      }
+      backoff -= tick;
+      if (buffers.size() < w.buffers()) {
+        if (backoff <= 0 && !allocate()) {
+          backoff = RETRY_NANOS;
+        }
+      } else if (w.allocPerSecond() > 0) {
+        allocCredit += w.allocPerSecond() * tick / 1e9;
+        while (allocCredit >= 1) {
+          allocCredit -= 1;
+          freeOldest();
+          allocate();
         }
       }
+    }
+
+    /** The workload's process ends its work: buffers are freed (queued batches still drain). */
+    final void stop() {
+      while (!buffers.isEmpty()) {
+        freeOldest();
+      }
+    }
+
+    private void freeOldest() {
+      B oldest = buffers.pollFirst();
+      if (oldest != null) {
+        free(oldest);
+      }
+    }
+  }
+
+  /** One DRM client of a workload: the task, its file, its buffers and its demand. */
+  private final class Stream extends BufferStream<Integer> {
+    final DrmDevice dev;
+    final DrmFile file;
+    final double duty;
+    double allowance;
+    long submitted;
+    int nextBuffer;
+
+    Stream(Workload w, Tenant tenant, DrmDevice dev, DrmFile file, double duty) {
+      super(w, tenant);
+      this.dev = dev;
+      this.file = file;
+      this.duty = duty;
+    }
+
+    @Override
+    void step(long tick) {
+      super.step(tick);
       // time: open-loop demand of `duty` engines, with a bounded queue (a blocked client waits)
       if (w.engineClass() != null && duty > 0) {
         long backlog = submitted - file.runtime(w.engineClass());
@@ -234,7 +271,8 @@ public final class Workloads {
       return list.get(nextBuffer++ % list.size());
     }
 
-    private boolean allocate() {
+    @Override
+    boolean allocate() {
       events++;
       try {
         String[] placements = w.placements().toArray(String[]::new);
@@ -247,21 +285,12 @@ public final class Workloads {
       }
     }
 
+    @Override
     void free(Integer handle) {
-      if (handle == null) {
-        return;
-      }
       events++;
       GemObject o = file.object(handle);
       stats().evictions += o.evictions();
       file.closeHandle(handle);
-    }
-
-    /** The workload's process ends its work: buffers are freed; queued batches still drain. */
-    void stop() {
-      while (!buffers.isEmpty()) {
-        free(buffers.pollFirst());
-      }
     }
 
     long liveEvictions() {
@@ -274,44 +303,20 @@ public final class Workloads {
   }
 
   /** A memory workload on a plugin device: buffers allocated and churned through its allocator. */
-  private final class PluginStream {
-    final Workload w;
-    final Tenant tenant;
+  private final class PluginStream extends BufferStream<AutoCloseable> {
     final PluginDevices.Allocator allocator;
     final Task task;
-    final ArrayDeque<AutoCloseable> buffers = new ArrayDeque<>();
-    double allocCredit;
-    long backoff;
 
     PluginStream(Workload w, Tenant tenant, PluginDevices.Allocator allocator, Task task) {
-      this.w = w;
-      this.tenant = tenant;
+      super(w, tenant);
       this.allocator = allocator;
       this.task = task;
     }
 
-    void step(long tick) {
-      if (w.bufferBytes() <= 0) {
-        return;
-      }
-      backoff -= tick;
-      if (buffers.size() < w.buffers()) {
-        if (backoff <= 0 && !allocate()) {
-          backoff = RETRY_NANOS;
-        }
-      } else if (w.allocPerSecond() > 0) {
-        allocCredit += w.allocPerSecond() * tick / 1e9;
-        while (allocCredit >= 1) {
-          allocCredit -= 1;
-          free(buffers.pollFirst());
-          allocate();
-        }
-      }
-    }
-
-    private boolean allocate() {
+    @Override
+    boolean allocate() {
       events++;
-      Stats st = stats.get(tenant.path());
+      Stats st = stats();
       try {
         buffers.addLast(allocator.allocate(task, w.bufferBytes()));
         st.allocations++;
@@ -324,16 +329,8 @@ public final class Workloads {
       }
     }
 
-    void stop() {
-      while (!buffers.isEmpty()) {
-        free(buffers.pollFirst());
-      }
-    }
-
+    @Override
     void free(AutoCloseable buffer) {
-      if (buffer == null) {
-        return;
-      }
       events++;
       try {
         buffer.close();
