@@ -1,12 +1,9 @@
 package io.cgdev.samples;
 
-import io.cgdev.samples.scenario.Scenario;
 import io.cgdev.samples.world.World;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code cgdev snapshot}: the core's JSON snapshot of the whole hierarchy. */
@@ -17,18 +14,13 @@ import picocli.CommandLine.Spec;
 final class SnapshotCommand implements Callable<Integer> {
   @Mixin WorldOptions world;
 
-  @Option(names = "--scenario", paramLabel = "FILE", description = "build this scenario's cgroup tree first")
-  Path scenarioFile;
+  @Mixin ScenarioTreeOption scenarioTree;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    Scenario scenario = scenarioFile == null ? null : WorldOptions.scenario(scenarioFile);
-    try (World w = world.boot()) {
-      if (scenario != null) {
-        Worlds.buildTree(w, scenario);
-      }
+    try (World w = scenarioTree.boot(world)) {
       spec.commandLine().getOut().println(Worlds.snapshot(w));
       spec.commandLine().getOut().flush();
       return ExitCodes.OK;

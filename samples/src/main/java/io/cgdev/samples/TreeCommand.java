@@ -1,9 +1,7 @@
 package io.cgdev.samples;
 
-import io.cgdev.samples.scenario.Scenario;
 import io.cgdev.samples.tree.TreeWalker;
 import io.cgdev.samples.world.World;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,18 +28,13 @@ final class TreeCommand implements Callable<Integer> {
   @Option(names = {"-a", "--all"}, description = "include the cgroup.* core files")
   boolean all;
 
-  @Option(names = "--scenario", paramLabel = "FILE", description = "build this scenario's cgroup tree first")
-  Path scenarioFile;
+  @Mixin ScenarioTreeOption scenarioTree;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    Scenario scenario = scenarioFile == null ? null : WorldOptions.scenario(scenarioFile);
-    try (World w = world.boot()) {
-      if (scenario != null) {
-        Worlds.buildTree(w, scenario);
-      }
+    try (World w = scenarioTree.boot(world)) {
       TreeWalker walker = new TreeWalker(w.fs()).coreFiles(all);
       if (json) {
         spec.commandLine().getOut().println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter()
