@@ -170,6 +170,9 @@ final class MemoryFiles {
   }
 
   private static void writePeak(MemoryState s, String value, FileHandle h) {
+    if (value.isEmpty()) {
+      return; // only a non-empty value resets (cgroup-v2.rst); the file view has stripped whitespace
+    }
     MemoryState.PeakWatch watch = h.attachment() instanceof MemoryState.PeakWatch w ? w : null;
     h.attach(s.resetPeak(watch));
   }

@@ -140,6 +140,17 @@ class MemoryFilesTest {
   }
 
   @Test
+  void anEmptyPeakWriteResetsNothing() {
+    FakeFileHandle h = new FakeFileHandle();
+    f.charging.charge(f.cg("/a"), 0, 10 * M);
+    f.charging.uncharge(f.cg("/a"), 0, 8 * M);
+    f.file("peak").write(f.state("/a"), "", h);
+    assertThat(f.read("/a", "peak", h)).isEqualTo(10 * M + "\n");
+    f.file("peak").write(f.state("/a"), "1", h);
+    assertThat(f.read("/a", "peak", h)).isEqualTo(2 * M + "\n");
+  }
+
+  @Test
   void hostFilesGiveADmemStyleKeyedView() {
     CgroupFile<CgroupHandle> max = two.controller.hostFiles().stream().filter(x -> x.name().equals("region.max")).findFirst().orElseThrow();
     CgroupFile<CgroupHandle> cur = two.controller.hostFiles().stream().filter(x -> x.name().equals("region.current")).findFirst().orElseThrow();
