@@ -651,6 +651,82 @@ class SemanticsAuditTest {
     }
 
     @Test
+    void subtreeControlTokensMaySeparateWithAnyWhitespace() {
+      fs.write("/a/cgroup.subtree_control", "+memory\t+cpu");
+      assertThat(fs.read("/a/cgroup.subtree_control")).isEqualTo("cpu memory\n");
+      fs.write("/a/cgroup.subtree_control", "-memory  -cpu");
+      assertThat(fs.read("/a/cgroup.subtree_control")).isEqualTo("\n");
+    }
+
+    @Test
+    void disablingWhatIsNotEnabledOrEnablingTwiceIsANoOp() {
+      fs.write("/a/cgroup.subtree_control", "-memory");
+      assertThat(fs.read("/a/cgroup.subtree_control")).isEqualTo("\n");
+      fs.write("/a/cgroup.subtree_control", "+memory +memory");
+      fs.write("/a/cgroup.subtree_control", "+memory");
+      assertThat(fs.read("/a/cgroup.subtree_control")).isEqualTo("memory\n");
+      // the kernel checks availability for '-' tokens too, but only of what is enabled
+      fs.write("/cgroup.subtree_control", "-cpu");
+      fs.write("/a/cgroup.subtree_control", "-cpu");
+      assertThat(fs.read("/a/cgroup.subtree_control")).isEqualTo("memory\n");
+    }
+
+    @Test
+    void theRootMayHoldTasksAndEnableControllers() {
+      Task t = spawn("/");
+      fs.write("/cgroup.subtree_control", "-memory");
+      fs.write("/cgroup.subtree_control", "+memory");
+      assertThat(fs.read("/cgroup.procs")).contains(t.pid() + "\n");
+    }
+
+    @Test
+    void aCgroupWithOnlyDyingChildrenCanBeRemoved() {
+      fs.write("/a/cgroup.subtree_control", "+memory");
+      fs.mkdir("/a/b");
+      fs.mkdir("/x");
+      DrmFile f = client("/a/b");
+      int h = f.createGem(M, "lmem1");
+      tasks.move(f.task().pid(), CgroupPath.parse("/x"));
+      fs.rmdir("/a/b");
+      fs.mkdir("/a/b"); // a dying cgroup's name is free at once, as in the kernel
+      fs.rmdir("/a/b");
+      fs.rmdir("/a");
+      assertThat(flatValue("/cgroup.stat", "nr_dying_descendants")).isEqualTo(2);
+      assertThat(value(mem("/", TILE, "current"))).isEqualTo(M);
+      f.closeHandle(h);
+      assertThat(flatValue("/cgroup.stat", "nr_dying_descendants")).isZero();
+      assertThat(value(mem("/", TILE, "current"))).isZero();
+    }
+
+    @Test
+    void maxDepthZeroAtTheRootForbidsEveryMkdir() {
+      fs.write("/cgroup.max.depth", "1");
+      assertThat(errnoOf(() -> fs.mkdir("/a/b"))).isEqualTo(Errno.EAGAIN);
+      fs.mkdir("/b");
+      fs.write("/cgroup.max.descendants", "2");
+      assertThat(errnoOf(() -> fs.mkdir("/c"))).isEqualTo(Errno.EAGAIN);
+    }
+
+    @Test
+    void filesOfARemovedCgroupAreGoneForOpenHandles() {
+      fs.mkdir("/a/b");
+      try (OpenFile h = fs.open("/a/b/cgroup.procs", OpenOptions.READ_WRITE)) {
+        fs.rmdir("/a/b");
+        assertThat(errnoOf(h::read)).isEqualTo(Errno.ENODEV);
+        assertThat(errnoOf(() -> h.write("0"))).isEqualTo(Errno.ENODEV);
+      }
+    }
+
+    @Test
+    void aWriteOver4096BytesIsE2bigForCoreFilesToo() {
+      Task t = spawn("/");
+      String big = t.pid() + " ".repeat(4096);
+      assertThat(errnoOf(() -> fs.write("/a/cgroup.procs", big))).isEqualTo(Errno.E2BIG);
+      assertThat(t.cgroup()).isEqualTo(CgroupPath.root());
+      assertRefused(Errno.E2BIG, "/a/cgroup.max.depth", "5" + " ".repeat(4096));
+    }
+
+    @Test
     void aMoveUpdatesPopulatedOnBothSides() {
       fs.mkdir("/b");
       Task t = spawn("/a");
@@ -936,6 +1012,49 @@ class SemanticsAuditTest {
     }
 
     @Test
+    void anEmptyWriteDoesNotResetThePeak() {
+      DrmFile f = client("/a/b");
+      int h = f.createGem(2 * M, "lmem1");
+      f.closeHandle(h);
+      try (OpenFile reset = fs.open(mem("/a/b", TILE, "peak"), OpenOptions.READ_WRITE)) {
+        reset.write(""); // SEMANTICS §4: only a non-empty string resets
+        assertThat(reset.read()).isEqualTo(2 * M + "\n");
+        reset.write("reset\n");
+        assertThat(reset.read()).isEqualTo("0\n");
+      }
+    }
+
+    @Test
+    void aPeakHandleOpenedForWritingOnlyCannotRead() {
+      try (OpenFile w = fs.open(mem("/a/b", TILE, "peak"), OpenOptions.WRITE)) {
+        w.write("x");
+        assertThat(errnoOf(w::read)).isEqualTo(Errno.EBADF);
+      }
+    }
+
+    @Test
+    void aBareValueOnASeveralRegionDeviceIsEinval() {
+      // docs/MEMORY.md "Several regions"
+      assertRefused(Errno.EINVAL, mem("/a/b", DEV, "max"), "1G");
+      assertRefused(Errno.EINVAL, mem("/a/b", DEV, "low"), "1G");
+    }
+
+    @Test
+    void theTryLimitIsHitAtTheLimitingAncestorNotTheChargingChild() {
+      fs.write(mem("/a", TILE, "max"), "2M");
+      fs.write(mem("/a/b", TILE, "max"), "8M");
+      DrmFile f = client("/a/b");
+      int h = f.createGem(2 * M, "lmem1");
+      gpu.submit(f, "render", 1_000_000_000L, h);
+      assertThat(errnoOf(() -> f.createGem(M, "lmem1"))).isEqualTo(Errno.ENOSPC);
+      assertThat(flatValue(mem("/a", TILE, "events.local"), "oom")).isEqualTo(1);
+      assertThat(flatValue(mem("/a/b", TILE, "events.local"), "oom")).isZero();
+      assertThat(flatValue(mem("/a/b", TILE, "events.local"), "max")).isZero();
+      assertThat(flatValue(mem("/a/b", TILE, "stat"), "failed_charges")).isEqualTo(1);
+      assertThat(value(mem("/a/b", TILE, "current"))).isEqualTo(2 * M);
+    }
+
+    @Test
     void statIsFlatKeyedForOneRegion() {
       DrmFile f = client("/a/b");
       f.createGem(2 * M, "lmem1");
@@ -1028,6 +1147,45 @@ class SemanticsAuditTest {
       assertRefused(Errno.EINVAL, cpu("/a", "max.burst"), "abc");
       // docs/CPU.md: a quota below the current burst is EINVAL, as in the kernel
       assertRefused(Errno.EINVAL, cpu("/a", "max"), "40000 100000");
+    }
+
+    @Test
+    void quotaLimitsFollowTheKernel() {
+      // docs/CPU.md: quota 1000..2^44-1
+      fs.write(cpu("/a", "max"), "17592186044415 100000");
+      assertThat(fs.read(cpu("/a", "max"))).isEqualTo("17592186044415 100000\n");
+      assertRefused(Errno.EINVAL, cpu("/a", "max"), "17592186044416 100000");
+      assertRefused(Errno.EINVAL, cpu("/a", "max"), "99999999999999999999999 100000");
+    }
+
+    @Test
+    void burstWithoutAQuotaIsCheckedWhenAQuotaIsSet() {
+      fs.write(cpu("/a", "max.burst"), "70000");
+      assertThat(fs.read(cpu("/a", "max.burst"))).isEqualTo("70000\n");
+      assertRefused(Errno.EINVAL, cpu("/a", "max"), "50000 100000");
+      fs.write(cpu("/a", "max"), "70000 100000");
+      assertThat(fs.read(cpu("/a", "max"))).isEqualTo("70000 100000\n");
+    }
+
+    @Test
+    void niceGarbageIsEinval() {
+      assertRefused(Errno.EINVAL, cpu("/a", "weight.nice"), "abc");
+      assertRefused(Errno.EINVAL, cpu("/a", "weight.nice"), "1.5");
+      assertRefused(Errno.EINVAL, cpu("/a", "weight.nice"), "");
+    }
+
+    @Test
+    void aCapThrottlesAndCountsPeriods() {
+      fs.write(cpu("/a", "max"), "10000 100000");
+      DrmFile f = client("/a");
+      gpu.submit(f, "render", 50_000_000L);
+      gpu.runFor(300_000_000L);
+      Map<String, String> stat = flat(cpu("/a", "stat"));
+      long usage = Long.parseLong(stat.get("usage_usec"));
+      assertThat(usage).isBetween(20_000L, 45_000L); // 10 ms per 100 ms period over 300 ms, one slice of slack
+      assertThat(Long.parseLong(stat.get("nr_throttled"))).isPositive();
+      assertThat(Long.parseLong(stat.get("nr_periods"))).isGreaterThanOrEqualTo(2);
+      assertThat(Long.parseLong(stat.get("throttled_usec"))).isPositive();
     }
 
     @Test
@@ -1153,6 +1311,38 @@ class SemanticsAuditTest {
       fs.write(cpuset("/a", "cpus.partition"), "root");
       assertThat(fs.read(cpuset("/a", "cpus.partition"))).isEqualTo("root invalid (Parent unable to distribute cpu downstream)\n");
       assertThat(fs.read(cpuset("/", "cpus.effective"))).isEqualTo("0-8\n");
+    }
+
+    @Test
+    void exclusiveSetsOfSiblingsMayNotOverlap() {
+      fs.mkdir("/c");
+      fs.write(cpuset("/a", "cpus.exclusive"), "0-2");
+      assertRefused(Errno.EINVAL, cpuset("/c", "cpus.exclusive"), "2-3");
+      fs.write(cpuset("/c", "cpus.exclusive"), "3-4");
+      assertThat(fs.read(cpuset("/c", "cpus.exclusive"))).isEqualTo("3-4\n");
+    }
+
+    @Test
+    void anEmptyPartitionIsInvalidWithTheKernelsReason() {
+      fs.write(cpuset("/a/b", "cpus.partition"), "root");
+      fs.write(cpuset("/a", "cpus"), "1-2");
+      fs.write(cpuset("/a", "cpus.partition"), "root");
+      assertThat(fs.read(cpuset("/a", "cpus.partition"))).isEqualTo("root\n");
+      // /a/b asks for nothing of its own: cpus and exclusive are empty
+      assertThat(fs.read(cpuset("/a/b", "cpus.partition")))
+          .isEqualTo("root invalid (cpuset.cpus and cpuset.cpus.exclusive are empty)\n");
+    }
+
+    @Test
+    void anInvalidPartitionBecomesValidWhenItsConditionsHold() {
+      fs.write(cpuset("/a/b", "cpus"), "1");
+      fs.write(cpuset("/a/b", "cpus.partition"), "root");
+      assertThat(fs.read(cpuset("/a/b", "cpus.partition"))).startsWith("root invalid");
+      fs.write(cpuset("/a", "cpus"), "0-3");
+      fs.write(cpuset("/a", "cpus.partition"), "root");
+      assertThat(fs.read(cpuset("/a/b", "cpus.partition"))).isEqualTo("root\n");
+      assertThat(fs.read(cpuset("/a", "cpus.effective"))).isEqualTo("0,2-3\n");
+      assertThat(fs.read(cpuset("/a/b", "cpus.effective"))).isEqualTo("1\n");
     }
 
     @Test
