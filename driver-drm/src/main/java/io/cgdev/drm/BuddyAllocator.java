@@ -21,9 +21,7 @@ import java.util.TreeSet;
  * <p>Not thread-safe: the DRM core calls it under its device lock.
  */
 @Stability(Stability.Status.EXPERIMENTAL)
-public final class BuddyAllocator implements RegionAllocator {
-  private final long capacity;
-  private final long chunk;
+public final class BuddyAllocator extends AbstractRegionAllocator {
   private final int maxOrder;
   /** Free block offsets per order, lowest address first. */
   private final List<TreeSet<Long>> free = new ArrayList<>();
@@ -31,7 +29,6 @@ public final class BuddyAllocator implements RegionAllocator {
   private final Map<Long, Integer> allocated = new HashMap<>();
   /** Root block base to its order. */
   private final TreeMap<Long, Integer> roots = new TreeMap<>();
-  private long avail;
 
   /**
    * A buddy allocator over {@code size} bytes (rounded down to the chunk size).
@@ -40,15 +37,8 @@ public final class BuddyAllocator implements RegionAllocator {
    *     the size is smaller than one chunk
    */
   public BuddyAllocator(long size, long chunk) {
-    if (chunk < 4096 || Long.bitCount(chunk) != 1) {
-      throw CgroupException.of(Errno.EINVAL, "buddy chunk must be a power of two >= 4096, got %d", chunk);
-    }
-    if (size < chunk) {
-      throw CgroupException.of(Errno.EINVAL, "buddy size %d is smaller than the chunk %d", size, chunk);
-    }
-    this.chunk = chunk;
-    this.capacity = size - size % chunk;
-    long chunks = capacity / chunk;
+    super(checkedSize(size, chunk), chunk);
+    long chunks = capacity() / chunk;
     this.maxOrder = 63 - Long.numberOfLeadingZeros(chunks);
     for (int k = 0; k <= maxOrder; k++) {
       free.add(new TreeSet<>());
@@ -61,26 +51,23 @@ public final class BuddyAllocator implements RegionAllocator {
       offset += chunk << order;
       chunks -= 1L << order;
     }
-    avail = capacity;
   }
 
-  @Override
-  public long capacity() {
-    return capacity;
-  }
-
-  @Override
-  public long chunkSize() {
-    return chunk;
+  /** {@code size}, once the chunk and the size are known to make a buddy allocator. */
+  private static long checkedSize(long size, long chunk) {
+    if (chunk < 4096 || Long.bitCount(chunk) != 1) {
+      throw CgroupException.of(Errno.EINVAL, "buddy chunk must be a power of two >= 4096, got %d", chunk);
+    }
+    if (size < chunk) {
+      throw CgroupException.of(Errno.EINVAL, "buddy size %d is smaller than the chunk %d", size, chunk);
+    }
+    return size;
   }
 
   @Override
   public List<Block> allocate(long size) {
-    if (size <= 0) {
-      return List.of();
-    }
-    long remaining = CountingAllocator.roundUp(size, chunk) / chunk;
-    if (remaining * chunk > avail) {
+    long remaining = fit(size) / chunk;
+    if (remaining == 0) {
       return List.of();
     }
     List<Block> got = new ArrayList<>();
@@ -118,7 +105,7 @@ public final class BuddyAllocator implements RegionAllocator {
       free.get(k).add(offset + (chunk << k));
     }
     allocated.put(offset, order);
-    avail -= chunk << order;
+    take(chunk << order);
     return offset;
   }
 
@@ -129,7 +116,7 @@ public final class BuddyAllocator implements RegionAllocator {
       if (order == null || (chunk << order) != b.size()) {
         throw new IllegalStateException("freeing a block that is not allocated: " + b);
       }
-      avail += b.size();
+      give(b.size());
       merge(b.offset(), order);
     }
   }
@@ -146,11 +133,6 @@ public final class BuddyAllocator implements RegionAllocator {
       order++;
     }
     free.get(order).add(offset);
-  }
-
-  @Override
-  public long avail() {
-    return avail;
   }
 
   @Override

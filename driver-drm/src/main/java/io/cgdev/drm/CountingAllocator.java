@@ -8,47 +8,27 @@ import java.util.List;
  * contiguity to lose. Blocks it hands out carry offset 0.
  */
 @Stability(Stability.Status.EXPERIMENTAL)
-public final class CountingAllocator implements RegionAllocator {
-  private final long capacity;
-  private final long chunk;
-  private long used;
-
+public final class CountingAllocator extends AbstractRegionAllocator {
   /** An allocator over {@code capacity} bytes handed out in units of {@code chunk}. */
   public CountingAllocator(long capacity, long chunk) {
-    this.capacity = capacity - capacity % chunk;
-    this.chunk = chunk;
-  }
-
-  @Override
-  public long capacity() {
-    return capacity;
-  }
-
-  @Override
-  public long chunkSize() {
-    return chunk;
+    super(capacity, chunk);
   }
 
   @Override
   public List<Block> allocate(long size) {
-    long rounded = roundUp(size, chunk);
-    if (rounded <= 0 || rounded > capacity - used) {
+    long rounded = fit(size);
+    if (rounded == 0) {
       return List.of();
     }
-    used += rounded;
+    take(rounded);
     return List.of(new Block(0, rounded));
   }
 
   @Override
   public void free(List<Block> blocks) {
     for (Block b : blocks) {
-      used -= b.size();
+      give(b.size());
     }
-  }
-
-  @Override
-  public long avail() {
-    return capacity - used;
   }
 
   @Override
@@ -59,9 +39,5 @@ public final class CountingAllocator implements RegionAllocator {
   @Override
   public long freeBlocks() {
     return avail() > 0 ? 1 : 0;
-  }
-
-  static long roundUp(long size, long unit) {
-    return (size + unit - 1) / unit * unit;
   }
 }
