@@ -17,7 +17,7 @@ class NumbersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"0", "10001", "-5", "99999999999"})
+  @ValueSource(strings = {"0", "10001", "-5", "99999999999", "99999999999999999999", "-99999999999999999999"})
   void outOfRangeIsErange(String text) {
     assertThatThrownBy(() -> Numbers.parseInRange(text, 1, 10000, "cpu.weight"))
         .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ERANGE))
@@ -25,7 +25,7 @@ class NumbersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "abc", "1.0", "+1", "1e3", "--1", "99999999999999999999"})
+  @ValueSource(strings = {"", "abc", "1.0", "+1", "1e3", "--1", "1-1", "-"})
   void notANumberIsEinval(String text) {
     assertThatThrownBy(() -> Numbers.parseInRange(text, 1, 10000, "cpu.weight"))
         .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
@@ -37,6 +37,8 @@ class NumbersTest {
     assertThat(Numbers.parseMaxOrCount("3", "cgroup.max.depth")).isEqualTo(3);
     assertThat(Numbers.formatMaxOrCount(Long.MAX_VALUE)).isEqualTo("max");
     assertThatThrownBy(() -> Numbers.parseMaxOrCount("-1", "cgroup.max.depth"))
+        .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ERANGE));
+    assertThatThrownBy(() -> Numbers.parseMaxOrCount("99999999999999999999", "cgroup.max.depth"))
         .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ERANGE));
     assertThatThrownBy(() -> Numbers.parseMaxOrCount("maxi", "cgroup.max.depth"))
         .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
