@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cgdev.api.spi.CgroupHandle;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +36,6 @@ class MemoryCounterStressTest {
     List<String> all = new ArrayList<>(List.of("/", "/a", "/a/a1", "/a/a2", "/b", "/b/b1", "/b/b1/x"));
     CgroupHandle[] targets = {f.cg("/a/a1"), f.cg("/a/a2"), f.cg("/b/b1/x"), f.cg("/b/b1"), f.cg("/a")};
     ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
-    CyclicBarrier pause = new CyclicBarrier(THREADS + 1);
     AtomicBoolean done = new AtomicBoolean();
 
     Thread watcher = new Thread(() -> {
@@ -53,60 +50,32 @@ class MemoryCounterStressTest {
     });
     watcher.start();
 
-    List<Thread> workers = new ArrayList<>();
     long[][] held = new long[THREADS][targets.length];
-    for (int t = 0; t < THREADS; t++) {
-      int me = t;
-      long seed = 42L * (t + 1);
-      Thread w = new Thread(() -> {
-        Random rnd = new Random(seed);
-        try {
-          for (int op = 0; op < OPS_PER_THREAD; op++) {
-            int i = rnd.nextInt(targets.length);
-            int kind = rnd.nextInt(100);
-            if (kind < 50) {
-              long bytes = (1 + rnd.nextInt(16)) * PAGE;
-              if (f.charging.tryCharge(targets[i], 0, bytes) == null) {
-                held[me][i] += bytes;
-              }
-            } else if (kind < 99) {
-              long bytes = Math.min(held[me][i], (1 + rnd.nextInt(16)) * PAGE);
-              f.charging.uncharge(targets[i], 0, bytes);
-              held[me][i] -= bytes;
-            } else {
-              PageCounter c = f.state(paths[rnd.nextInt(paths.length)]).counter(0);
-              if (rnd.nextBoolean()) {
-                c.setMin(rnd.nextInt(500) * PAGE);
-              } else {
-                c.setLow(rnd.nextInt(500) * PAGE);
-              }
-            }
-            if ((op + 1) % ROUND == 0) {
-              pause.await(); // stop at a quiescent point
-              pause.await(); // wait for the check
-            }
-          }
-        } catch (Exception e) {
-          problems.add("worker failed: " + e);
+    StressChecks.runInRounds(THREADS, OPS_PER_THREAD, ROUND, 42L, (me, rnd) -> {
+      int i = rnd.nextInt(targets.length);
+      int kind = rnd.nextInt(100);
+      if (kind < 50) {
+        long bytes = (1 + rnd.nextInt(16)) * PAGE;
+        if (f.charging.tryCharge(targets[i], 0, bytes) == null) {
+          held[me][i] += bytes;
         }
-      });
-      workers.add(w);
-      w.start();
-    }
-    for (int round = 0; round < OPS_PER_THREAD / ROUND; round++) {
-      pause.await();
+      } else if (kind < 99) {
+        long bytes = Math.min(held[me][i], (1 + rnd.nextInt(16)) * PAGE);
+        f.charging.uncharge(targets[i], 0, bytes);
+        held[me][i] -= bytes;
+      } else {
+        PageCounter c = f.state(paths[rnd.nextInt(paths.length)]).counter(0);
+        if (rnd.nextBoolean()) {
+          c.setMin(rnd.nextInt(500) * PAGE);
+        } else {
+          c.setLow(rnd.nextInt(500) * PAGE);
+        }
+      }
+    }, () -> {
       f.binding.drainStocks(null); // stocked bytes are charged but nobody's: return them to compare
       checkQuiescent(f, all, targets, held, problems);
-      pause.await();
-    }
-    for (Thread w : workers) {
-      w.join();
-    }
-    for (int t = 0; t < THREADS; t++) {
-      for (int i = 0; i < targets.length; i++) {
-        f.charging.uncharge(targets[i], 0, held[t][i]);
-      }
-    }
+    }, problems);
+    StressChecks.unchargeAll(f, targets, held);
     f.binding.drainStocks(null);
     done.set(true);
     watcher.join();
@@ -123,30 +92,15 @@ class MemoryCounterStressTest {
 
   private static void checkQuiescent(Fixture f, List<String> all, CgroupHandle[] targets, long[][] held,
       ConcurrentLinkedQueue<String> problems) {
+    StressChecks.checkUsage(f, all, targets, held, problems);
     for (String p : all) {
       MemoryState s = f.state(p);
       PageCounter c = s.counter(0);
-      long own = 0;
-      for (int i = 0; i < targets.length; i++) {
-        if (targets[i] == s.cgroup()) {
-          for (long[] h : held) {
-            own += h[i];
-          }
-        }
-      }
-      long children = 0;
       long childrenMin = 0;
       long childrenLow = 0;
       for (MemoryState child : s.children()) {
-        children += child.counter(0).usage();
         childrenMin += child.counter(0).minUsage();
         childrenLow += child.counter(0).lowUsage();
-      }
-      if (c.usage() != children + own) {
-        problems.add(p + ": usage " + c.usage() + " != children " + children + " + own " + own);
-      }
-      if (c.usage() > c.max()) {
-        problems.add(p + ": usage " + c.usage() + " above max " + c.max());
       }
       if (c.childrenMinUsage() != childrenMin || c.childrenLowUsage() != childrenLow) {
         problems.add(p + ": children protected sums " + c.childrenMinUsage() + "/" + c.childrenLowUsage()

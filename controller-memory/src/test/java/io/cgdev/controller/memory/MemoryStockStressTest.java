@@ -7,9 +7,7 @@ import io.cgdev.api.Errno;
 import io.cgdev.api.spi.CgroupHandle;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +42,6 @@ class MemoryStockStressTest {
     List<String> all = new ArrayList<>(List.of("/", "/a", "/a/a1", "/a/a2", "/b", "/b/b1"));
     CgroupHandle[] targets = {f.cg("/a/a1"), f.cg("/a/a2"), f.cg("/b/b1"), f.cg("/b"), f.cg("/a")};
     ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
-    CyclicBarrier pause = new CyclicBarrier(THREADS + 1);
     AtomicBoolean done = new AtomicBoolean();
 
     Thread watcher = new Thread(() -> {
@@ -71,71 +68,42 @@ class MemoryStockStressTest {
     });
     watcher.start();
 
-    List<Thread> workers = new ArrayList<>();
     long[][] held = new long[THREADS][targets.length];
     long[] refusals = new long[THREADS];
-    for (int t = 0; t < THREADS; t++) {
-      int me = t;
-      long seed = 7919L * (t + 1);
-      Thread w = new Thread(() -> {
-        Random rnd = new Random(seed);
-        try {
-          for (int op = 0; op < OPS_PER_THREAD; op++) {
-            int i = rnd.nextInt(targets.length);
-            int kind = rnd.nextInt(100);
-            long bytes = (1 + rnd.nextInt(rnd.nextInt(10) == 0 ? 80 : 4)) * PAGE;
-            if (kind < 50 && held[me][i] + bytes <= 40 * PAGE) {
-              boolean ok;
-              if (kind < 10) {
-                try {
-                  f.charging.charge(targets[i], 0, bytes);
-                  ok = true;
-                } catch (CgroupException e) {
-                  if (e.errno() != Errno.ENOSPC) {
-                    throw e;
-                  }
-                  ok = false;
-                }
-              } else {
-                ok = f.charging.tryCharge(targets[i], 0, bytes) == null;
-              }
-              if (ok) {
-                held[me][i] += bytes;
-              } else {
-                refusals[me]++;
-              }
-            } else if (held[me][i] > 0) {
-              long b = Math.min(held[me][i], bytes);
-              f.charging.uncharge(targets[i], 0, b);
-              held[me][i] -= b;
+    StressChecks.runInRounds(THREADS, OPS_PER_THREAD, ROUND, 7919L, (me, rnd) -> {
+      int i = rnd.nextInt(targets.length);
+      int kind = rnd.nextInt(100);
+      long bytes = (1 + rnd.nextInt(rnd.nextInt(10) == 0 ? 80 : 4)) * PAGE;
+      if (kind < 50 && held[me][i] + bytes <= 40 * PAGE) {
+        boolean ok;
+        if (kind < 10) {
+          try {
+            f.charging.charge(targets[i], 0, bytes);
+            ok = true;
+          } catch (CgroupException e) {
+            if (e.errno() != Errno.ENOSPC) {
+              throw e;
             }
-            if ((op + 1) % ROUND == 0) {
-              pause.await();
-              pause.await();
-            }
+            ok = false;
           }
-        } catch (Exception e) {
-          problems.add("worker failed: " + e);
+        } else {
+          ok = f.charging.tryCharge(targets[i], 0, bytes) == null;
         }
-      });
-      workers.add(w);
-      w.start();
-    }
-    for (int round = 0; round < OPS_PER_THREAD / ROUND; round++) {
-      pause.await();
+        if (ok) {
+          held[me][i] += bytes;
+        } else {
+          refusals[me]++;
+        }
+      } else if (held[me][i] > 0) {
+        long b = Math.min(held[me][i], bytes);
+        f.charging.uncharge(targets[i], 0, b);
+        held[me][i] -= b;
+      }
+    }, () -> {
       f.binding.drainStocks(null);
       check(f, all, targets, held, problems);
-      pause.await();
-    }
-    for (Thread w : workers) {
-      w.join();
-    }
-    for (int t = 0; t < THREADS; t++) {
-      for (int i = 0; i < targets.length; i++) {
-        f.charging.uncharge(targets[i], 0, held[t][i]);
-        held[t][i] = 0;
-      }
-    }
+    }, problems);
+    StressChecks.unchargeAll(f, targets, held);
     done.set(true);
     watcher.join();
     f.binding.drainStocks(null);
@@ -156,27 +124,9 @@ class MemoryStockStressTest {
 
   private static void check(Fixture f, List<String> all, CgroupHandle[] targets, long[][] held,
       ConcurrentLinkedQueue<String> problems) {
+    StressChecks.checkUsage(f, all, targets, held, problems);
     for (String p : all) {
-      MemoryState s = f.state(p);
-      PageCounter c = s.counter(0);
-      long own = 0;
-      for (int i = 0; i < targets.length; i++) {
-        if (targets[i] == s.cgroup()) {
-          for (long[] h : held) {
-            own += h[i];
-          }
-        }
-      }
-      long children = 0;
-      for (MemoryState child : s.children()) {
-        children += child.counter(0).usage();
-      }
-      if (c.usage() != children + own) {
-        problems.add(p + ": usage " + c.usage() + " != children " + children + " + own " + own);
-      }
-      if (c.usage() > c.max()) {
-        problems.add(p + ": usage " + c.usage() + " above max " + c.max());
-      }
+      PageCounter c = f.state(p).counter(0);
       if (c.usage() < 0) {
         problems.add(p + ": negative usage " + c.usage());
       }
