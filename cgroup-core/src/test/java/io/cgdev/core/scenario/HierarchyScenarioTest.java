@@ -3,37 +3,17 @@ package io.cgdev.core.scenario;
 import static io.cgdev.core.testing.Errnos.assertErrno;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cgdev.api.CgroupFs;
 import io.cgdev.api.CgroupPath;
 import io.cgdev.api.Errno;
-import io.cgdev.api.FsEntry;
 import io.cgdev.api.OpenFile;
 import io.cgdev.api.OpenOptions;
 import io.cgdev.api.Task;
-import io.cgdev.core.Cgroups;
-import io.cgdev.core.testing.DemoController;
-import io.cgdev.core.testing.ZetaController;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The cgroup v2 core rules, driven through the file view as a user would. */
-class HierarchyScenarioTest {
-  private final DemoController demo = new DemoController();
-  private final ZetaController zeta = new ZetaController();
-  private final Cgroups cg = Cgroups.builder().discover(false).controller(demo).controller(zeta).build();
-  private final CgroupFs fs = cg.fs();
-
-  @AfterEach
-  void close() {
-    cg.close();
-  }
-
-  private static List<String> names(List<FsEntry> entries) {
-    return entries.stream().map(FsEntry::name).toList();
-  }
-
+class HierarchyScenarioTest extends DemoHierarchy {
   @Test
   void rootShowsCoreFilesAndEveryController() {
     assertThat(names(fs.list("/"))).containsExactly(

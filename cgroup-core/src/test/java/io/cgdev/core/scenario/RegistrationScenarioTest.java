@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cgdev.api.CgroupFs;
 import io.cgdev.api.CgroupPath;
 import io.cgdev.api.Errno;
-import io.cgdev.api.FsEntry;
 import io.cgdev.api.OpenFile;
 import io.cgdev.api.OpenOptions;
 import io.cgdev.api.spi.CgroupHandle;
@@ -15,26 +14,10 @@ import io.cgdev.core.Cgroups;
 import io.cgdev.core.testing.DemoController;
 import io.cgdev.core.testing.Devices;
 import io.cgdev.core.testing.ZetaController;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Per-device registration seen through the file view. */
-class RegistrationScenarioTest {
-  private final DemoController demo = new DemoController();
-  private final ZetaController zeta = new ZetaController();
-  private final Cgroups cg = Cgroups.builder().discover(false).controller(demo).controller(zeta).build();
-  private final CgroupFs fs = cg.fs();
-
-  @AfterEach
-  void close() {
-    cg.close();
-  }
-
-  private static List<String> names(List<FsEntry> entries) {
-    return entries.stream().map(FsEntry::name).toList();
-  }
-
+class RegistrationScenarioTest extends DemoHierarchy {
   @Test
   void registrationCreatesFilesInExistingAndLaterCgroups() {
     fs.mkdir("/a");
