@@ -2,39 +2,15 @@ package io.cgdev.fuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Readers, writers and mkdir/rmdir at once through the mount while a counter moves; a client killed
  * mid-read must not hurt the daemon or leak its open file.
  */
-class ConcurrentAccessStressTest {
-  @TempDir Path temp;
-  private FakeCgroupFs fs;
-  private CgroupMount mount;
-  private Path dir;
-
-  @BeforeEach
-  void mount() {
-    FuseTesting.requireFuse();
-    fs = new FakeCgroupFs();
-    dir = FuseTesting.mountPoint(temp);
-    mount = CgroupMount.mount(fs, dir, MountOptions.defaults());
-  }
-
-  @AfterEach
-  void unmount() {
-    if (mount != null) {
-      mount.close();
-    }
-  }
-
+class ConcurrentAccessStressTest extends FakeMountFixture {
   @Test
   void concurrentReadersAndWritersSeeConsistentValues() throws Exception {
     AtomicBoolean running = new AtomicBoolean(true);

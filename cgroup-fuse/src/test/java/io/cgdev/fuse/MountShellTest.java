@@ -3,33 +3,13 @@ package io.cgdev.fuse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cgdev.fuse.internal.MountPoints;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Drives a mounted tree with bash and coreutils, as a user at a shell would. */
-class MountShellTest {
-  @TempDir Path temp;
-  private FakeCgroupFs fs;
-  private CgroupMount mount;
-  private Path dir;
-
-  @BeforeEach
-  void mount() {
-    FuseTesting.requireFuse();
-    fs = new FakeCgroupFs();
-    dir = FuseTesting.mountPoint(temp);
-    mount = CgroupMount.mount(fs, dir, MountOptions.defaults());
-  }
-
-  @AfterEach
-  void unmount() {
-    if (mount != null) {
-      mount.close();
-      assertThat(MountPoints.isMountPoint(dir)).as("unmounted after close").isFalse();
-    }
+class MountShellTest extends FakeMountFixture {
+  @Override
+  void afterUnmount() {
+    assertThat(MountPoints.isMountPoint(dir)).as("unmounted after close").isFalse();
   }
 
   private Shell.Result sh(String script) {
