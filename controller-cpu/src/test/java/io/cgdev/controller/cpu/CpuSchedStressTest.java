@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,8 @@ class CpuSchedStressTest {
     List<Client> everOpened = new CopyOnWriteArrayList<>();
     List<Throwable> failures = new CopyOnWriteArrayList<>();
     CyclicBarrier start = new CyclicBarrier(3);
+    // engines keep picking until the churn is over, however the threads happen to be scheduled
+    AtomicBoolean churning = new AtomicBoolean(true);
 
     List<Thread> threads = new ArrayList<>();
     for (int engine = 0; engine < 2; engine++) {
@@ -54,7 +57,7 @@ class CpuSchedStressTest {
         Random r = new Random(1000 + e);
         try {
           start.await();
-          for (int i = 0; i < ROUNDS; i++) {
+          for (int i = 0; i < ROUNDS || churning.get(); i++) {
             long slice = 1 + r.nextInt(500_000);
             Client c;
             lock.lock();
@@ -121,6 +124,8 @@ class CpuSchedStressTest {
         }
       } catch (Throwable t) {
         failures.add(t);
+      } finally {
+        churning.set(false);
       }
     }, "churn"));
     threads.forEach(Thread::start);

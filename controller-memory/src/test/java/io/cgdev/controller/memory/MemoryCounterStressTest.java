@@ -42,8 +42,13 @@ class MemoryCounterStressTest {
       while (!done.get()) {
         for (String p : all) {
           PageCounter c = f.state(p).counter(0);
-          if (c.usage() < 0 || c.childrenMinUsage() < 0 || c.childrenLowUsage() < 0) {
-            problems.add("negative counter at " + p + ": " + c.usage());
+          // Only usage is checked live. The children's protected sums are updated as the kernel's
+          // propagate_protected_usage does (swap the child's value, add the difference to the parent), so
+          // two racing updates may leave a parent's sum briefly below zero; they are exact again at the
+          // quiescent points, where the rounds below check them.
+          long usage = c.usage();
+          if (usage < 0) {
+            problems.add("negative usage at " + p + ": " + usage);
           }
         }
       }
