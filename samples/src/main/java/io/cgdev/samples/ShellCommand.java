@@ -1,6 +1,5 @@
 package io.cgdev.samples;
 
-import io.cgdev.samples.scenario.Scenario;
 import io.cgdev.samples.shell.InteractiveShell;
 import io.cgdev.samples.shell.Shell;
 import io.cgdev.samples.world.World;
@@ -33,18 +32,13 @@ final class ShellCommand implements Callable<Integer> {
   @Option(names = "--script", paramLabel = "FILE", description = "run the commands in FILE ('-' for stdin) and exit")
   Path script;
 
-  @Option(names = "--scenario", paramLabel = "FILE", description = "build this scenario's cgroup tree first")
-  Path scenarioFile;
+  @Mixin ScenarioTreeOption scenarioTree;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
-    Scenario scenario = scenarioFile == null ? null : WorldOptions.scenario(scenarioFile);
-    try (World w = world.boot()) {
-      if (scenario != null) {
-        Worlds.buildTree(w, scenario);
-      }
+    try (World w = scenarioTree.boot(world)) {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       Shell shell = new Shell(w.fs(), out, err);
