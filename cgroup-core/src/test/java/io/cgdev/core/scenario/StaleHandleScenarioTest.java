@@ -10,8 +10,6 @@ import io.cgdev.api.OpenOptions;
 import io.cgdev.core.Cgroups;
 import io.cgdev.core.testing.DemoController;
 import io.cgdev.core.testing.Devices;
-import io.cgdev.core.testing.ZetaController;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,16 +17,7 @@ import org.junit.jupiter.api.Test;
  * in {@code cgroup.subtree_control}: the kernel removes the files (and kills the css), so re-enabling
  * makes new files, and the old handle keeps failing with {@code ENODEV}.
  */
-class StaleHandleScenarioTest {
-  private final Cgroups cg = Cgroups.builder().discover(false).controller(new DemoController()).controller(new ZetaController())
-      .build();
-  private final CgroupFs fs = cg.fs();
-
-  @AfterEach
-  void close() {
-    cg.close();
-  }
-
+class StaleHandleScenarioTest extends DemoHierarchy {
   @Test
   void handlesOpenedBeforeADisableStayGoneAfterTheControllerIsEnabledAgain() {
     fs.mkdir("/a");
