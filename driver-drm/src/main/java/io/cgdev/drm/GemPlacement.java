@@ -75,7 +75,7 @@ final class GemPlacement {
   GemObject create(DrmFile file, long size, List<MemoryRegion> placements, CgroupHandle cgroup) {
     assert Thread.holdsLock(lock);
     long pageSize = placements.stream().mapToLong(MemoryRegion::pageSize).max().orElse(4096);
-    long aligned = CountingAllocator.roundUp(size, pageSize);
+    long aligned = AbstractRegionAllocator.roundUp(size, pageSize);
     GemObject obj = new GemObject(file.device(), nextObjectId++, aligned, placements, cgroup);
     String why = "";
     for (MemoryRegion r : placements) {
