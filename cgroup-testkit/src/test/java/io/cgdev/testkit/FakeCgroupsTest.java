@@ -286,8 +286,11 @@ class FakeCgroupsTest {
     assertThat(clock.nanoTime()).isZero();
     assertThat(clock.advance(5)).isEqualTo(5);
     clock.set(10);
-    assertThatThrownBy(() -> clock.set(9)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> clock.advance(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> clock.set(9))
+        .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
+    assertThatThrownBy(() -> clock.advance(-1))
+        .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
     assertThat(clock.nanoTime()).isEqualTo(10);
+    assertThat(clock.advanceTo(7)).as("advanceTo never moves back").isEqualTo(10);
   }
 }
