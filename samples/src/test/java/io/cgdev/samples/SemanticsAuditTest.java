@@ -95,6 +95,22 @@ class SemanticsAuditTest {
     return (cgroup.equals("/") ? "" : cgroup) + "/cpuset.devices/" + DEV + "/cpuset." + file;
   }
 
+  /**
+   * A file of {@code cgroup} as the tables below name it: {@code where} is {@code core} (a file of the
+   * cgroup folder itself), {@code dev} / {@code tile} (memory of {@link #DEV} / {@link #TILE}),
+   * {@code cpu} or {@code cpuset} (that controller's folder of {@link #DEV}).
+   */
+  static String file(String cgroup, String where, String name) {
+    return switch (where) {
+      case "core" -> (cgroup.equals("/") ? "" : cgroup) + "/" + name;
+      case "dev" -> mem(cgroup, DEV, name);
+      case "tile" -> mem(cgroup, TILE, name);
+      case "cpu" -> cpu(cgroup, name);
+      case "cpuset" -> cpuset(cgroup, name);
+      default -> throw new IllegalArgumentException("unknown file kind " + where);
+    };
+  }
+
   Map<String, String> flat(String path) {
     Map<String, String> m = new LinkedHashMap<>();
     for (String line : fs.read(path).split("\n")) {
@@ -255,50 +271,55 @@ class SemanticsAuditTest {
       assertRefused(Errno.EINVAL, mem("/a", TILE, "min"), written);
     }
 
-    @Test
-    void outOfRangeNumbersAreErangeForWeightsAndMaxFiles() {
-      assertRefused(Errno.ERANGE, cpu("/a", "weight"), "0");
-      assertRefused(Errno.ERANGE, cpu("/a", "weight"), "10001");
-      assertRefused(Errno.ERANGE, cpu("/a", "weight.nice"), "-21");
-      assertRefused(Errno.ERANGE, cpu("/a", "weight.nice"), "20");
-      assertRefused(Errno.ERANGE, "/a/cgroup.max.depth", "-1");
-      assertRefused(Errno.ERANGE, "/a/cgroup.max.descendants", "-1");
+    @ParameterizedTest
+    @CsvSource({
+        "cpu, weight, 0", "cpu, weight, 10001", "cpu, weight.nice, -21", "cpu, weight.nice, 20",
+        "core, cgroup.max.depth, -1", "core, cgroup.max.descendants, -1"})
+    void outOfRangeNumbersAreErangeForWeightsAndMaxFiles(String where, String name, String value) {
+      assertRefused(Errno.ERANGE, file("/a", where, name), value);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "cpu, weight, 99999999999999999999", "cpu, weight.nice, -99999999999999999999",
+        "core, cgroup.max.depth, 99999999999999999999"})
+    void numbersTooLargeForTheirTypeAreErangeAsKstrtoxSays(String where, String name, String value) {
+      assertRefused(Errno.ERANGE, file("/a", where, name), value);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"max, 999 100000", "max, 50000 999", "max, 50000 1000001", "max.burst, -1"})
+    void butCpuMaxAndBurstRangeErrorsAreEinval(String name, String value) {
+      assertRefused(Errno.EINVAL, cpu("/a", name), value);
     }
 
     @Test
-    void numbersTooLargeForTheirTypeAreErangeAsKstrtoxSays() {
-      assertRefused(Errno.ERANGE, cpu("/a", "weight"), "99999999999999999999");
-      assertRefused(Errno.ERANGE, cpu("/a", "weight.nice"), "-99999999999999999999");
-      assertRefused(Errno.ERANGE, "/a/cgroup.max.depth", "99999999999999999999");
-    }
-
-    @Test
-    void butCpuMaxAndBurstRangeErrorsAreEinval() {
-      assertRefused(Errno.EINVAL, cpu("/a", "max"), "999 100000");
-      assertRefused(Errno.EINVAL, cpu("/a", "max"), "50000 999");
-      assertRefused(Errno.EINVAL, cpu("/a", "max"), "50000 1000001");
-      assertRefused(Errno.EINVAL, cpu("/a", "max.burst"), "-1");
+    void aBurstAboveTheQuotaIsEinvalToo() {
       fs.write(cpu("/a", "max"), "50000 100000");
       assertRefused(Errno.EINVAL, cpu("/a", "max.burst"), "50001");
     }
 
-    @Test
-    void unknownKeysInKeyedWritesAreEinval() {
-      assertRefused(Errno.EINVAL, mem("/a", DEV, "max"), "vram0 1G");
-      assertRefused(Errno.EINVAL, mem("/a", TILE, "max"), "lmem0 1G");
-      assertRefused(Errno.EINVAL, "/a/memory.region.max", "i915.0/vram0 1G");
-      assertRefused(Errno.EINVAL, "/a/memory.region.max", "i915.9/lmem0 1G");
+    @ParameterizedTest
+    @CsvSource({
+        "dev, max, vram0 1G", "tile, max, lmem0 1G",
+        "core, memory.region.max, i915.0/vram0 1G", "core, memory.region.max, i915.9/lmem0 1G"})
+    void unknownKeysInKeyedWritesAreEinval(String where, String name, String value) {
+      assertRefused(Errno.EINVAL, file("/a", where, name), value);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "dev; max; lmem0 256M\\nsmem lots", "dev; max; lmem0 256M\\nbogus 1M", "dev; max; lmem0 256M\\nlmem0 128M",
+        "core; memory.region.max; i915.0/lmem0 256M\\ni915.0.tile1/lmem1 -1"})
+    void keyedWritesAreAllOrNothing(String where, String name, String escapedValue) {
+      String before = fs.read(mem("/a", DEV, "max"));
+      assertRefused(Errno.EINVAL, file("/a", where, name), escapedValue.replace("\\n", "\n"));
+      assertThat(fs.read(mem("/a", DEV, "max"))).isEqualTo(before);
+      assertThat(fs.read(mem("/a", TILE, "max"))).isEqualTo("max\n");
     }
 
     @Test
-    void keyedWritesAreAllOrNothing() {
-      String before = fs.read(mem("/a", DEV, "max"));
-      assertRefused(Errno.EINVAL, mem("/a", DEV, "max"), "lmem0 256M\nsmem lots");
-      assertRefused(Errno.EINVAL, mem("/a", DEV, "max"), "lmem0 256M\nbogus 1M");
-      assertRefused(Errno.EINVAL, mem("/a", DEV, "max"), "lmem0 256M\nlmem0 128M");
-      assertRefused(Errno.EINVAL, "/a/memory.region.max", "i915.0/lmem0 256M\ni915.0.tile1/lmem1 -1");
-      assertThat(fs.read(mem("/a", DEV, "max"))).isEqualTo(before);
-      assertThat(fs.read(mem("/a", TILE, "max"))).isEqualTo("max\n");
+    void aKeyedWriteSetsEveryLineItNames() {
       fs.write(mem("/a", DEV, "max"), "lmem0 256M\nsmem 1G");
       assertThat(fs.read(mem("/a", DEV, "max"))).isEqualTo("smem " + (1L << 30) + "\nlmem0 " + (256 * M) + "\n");
     }
@@ -368,32 +389,30 @@ class SemanticsAuditTest {
       assertThat(fs.list("/")).hasSize(rootBefore);
     }
 
-    @Test
-    void nameOfAnExistingEntryIsEexist() {
+    @ParameterizedTest
+    @ValueSource(strings = {"/a/b", "/a/memory.max", "/memory.region.current", "/a"})
+    void nameOfAnExistingEntryIsEexist(String path) {
       fs.mkdir("/a/b");
-      assertThat(errnoOf(() -> fs.mkdir("/a/b"))).isEqualTo(Errno.EEXIST);
-      assertThat(errnoOf(() -> fs.mkdir("/a/memory.max"))).isEqualTo(Errno.EEXIST);
-      assertThat(errnoOf(() -> fs.mkdir("/memory.region.current"))).isEqualTo(Errno.EEXIST);
-      assertThat(errnoOf(() -> fs.mkdir("/a"))).isEqualTo(Errno.EEXIST);
+      assertThat(errnoOf(() -> fs.mkdir(path))).isEqualTo(Errno.EEXIST);
     }
 
-    @Test
-    void existingInterfaceEntriesAreEexistAndOtherReservedNamesEinval() {
-      // SEMANTICS §2: an existing entry of the parent folder is EEXIST, as in the kernel
-      assertThat(errnoOf(() -> fs.mkdir("/a/cgroup.procs"))).isEqualTo(Errno.EEXIST);
-      assertThat(errnoOf(() -> fs.mkdir("/memory.devices"))).isEqualTo(Errno.EEXIST);
-      assertThat(errnoOf(() -> fs.mkdir("/a/cpu.weight"))).isEqualTo(Errno.EEXIST);
-      // docs/ARCHITECTURE.md §7: names reserved for interface entries that do not exist are EINVAL
-      // (the kernel would allow them; cgdev keeps them free for future files)
-      assertThat(errnoOf(() -> fs.mkdir("/a/cgroup.anything"))).isEqualTo(Errno.EINVAL);
-      assertThat(errnoOf(() -> fs.mkdir("/a/gem.devices"))).isEqualTo(Errno.EINVAL);
-      assertThat(fs.list("/a").stream().map(FsEntry::name)).doesNotContain("cgroup.anything", "gem.devices");
+    @ParameterizedTest
+    // SEMANTICS §2: an existing entry of the parent folder is EEXIST, as in the kernel;
+    // docs/ARCHITECTURE.md §7: names reserved for interface entries that do not exist are EINVAL
+    // (the kernel would allow them; cgdev keeps them free for future files)
+    @CsvSource({
+        "/a, cgroup.procs, EEXIST", "/, memory.devices, EEXIST", "/a, cpu.weight, EEXIST",
+        "/a, cgroup.anything, EINVAL", "/a, gem.devices, EINVAL"})
+    void existingInterfaceEntriesAreEexistAndOtherReservedNamesEinval(String parent, String name, Errno errno) {
+      List<String> before = fs.list(parent).stream().map(FsEntry::name).toList();
+      assertThat(errnoOf(() -> fs.mkdir(file(parent, "core", name)))).isEqualTo(errno);
+      assertThat(fs.list(parent).stream().map(FsEntry::name)).containsExactlyElementsOf(before);
     }
 
-    @Test
-    void mkdirUnderAMissingParentIsEnoent() {
-      assertThat(errnoOf(() -> fs.mkdir("/nope/x"))).isEqualTo(Errno.ENOENT);
-      assertThat(errnoOf(() -> fs.mkdir("/a/nope/x"))).isEqualTo(Errno.ENOENT);
+    @ParameterizedTest
+    @ValueSource(strings = {"/nope/x", "/a/nope/x"})
+    void mkdirUnderAMissingParentIsEnoent(String path) {
+      assertThat(errnoOf(() -> fs.mkdir(path))).isEqualTo(Errno.ENOENT);
     }
 
     @Test
@@ -590,12 +609,10 @@ class SemanticsAuditTest {
       assertThat(fs.read("/a/cgroup.subtree_control")).isEqualTo("memory\n");
     }
 
-    @Test
-    void subtreeControlIsParsedCompletelyBeforeAnythingChanges() {
-      assertRefused(Errno.EINVAL, "/a/cgroup.subtree_control", "+memory +bogus");
-      assertRefused(Errno.EINVAL, "/a/cgroup.subtree_control", "+memory cpu");
-      assertRefused(Errno.EINVAL, "/a/cgroup.subtree_control", "+");
-      assertRefused(Errno.EINVAL, "/a/cgroup.subtree_control", "*memory");
+    @ParameterizedTest
+    @ValueSource(strings = {"+memory +bogus", "+memory cpu", "+", "*memory"})
+    void subtreeControlIsParsedCompletelyBeforeAnythingChanges(String value) {
+      assertRefused(Errno.EINVAL, "/a/cgroup.subtree_control", value);
       assertThat(fs.read("/a/cgroup.subtree_control")).isEqualTo("\n");
     }
 
@@ -953,10 +970,13 @@ class SemanticsAuditTest {
       assertThat(fs.read(mem("/a/b", TILE, "min"))).isEqualTo("max\n");
     }
 
-    @Test
-    void memoryBelowEffectiveMinIsNotReclaimed() {
+    /**
+     * /a/b protected by 4M of {@code protection} and an unprotected sibling /a/c each fill 4M of lmem1
+     * (evictable to smem), then /a's max drops to 4M: the protected child keeps all, the other loses all.
+     */
+    void protectedAndUnprotectedSiblingsUnderA4MMax(String protection) {
       fs.mkdir("/a/c");
-      fs.write(mem("/a/b", TILE, "min"), "4M");
+      fs.write(mem("/a/b", TILE, protection), "4M");
       DrmFile fb = client("/a/b");
       DrmFile fc = client("/a/c");
       for (int i = 0; i < 4; i++) {
@@ -970,30 +990,31 @@ class SemanticsAuditTest {
     }
 
     @Test
+    void memoryBelowEffectiveMinIsNotReclaimed() {
+      protectedAndUnprotectedSiblingsUnderA4MMax("min");
+    }
+
+    @Test
     void memoryBelowEffectiveLowGoesOnlyWhenNothingUnprotectedIsLeft() {
-      fs.mkdir("/a/c");
-      fs.write(mem("/a/b", TILE, "low"), "4M");
-      DrmFile fb = client("/a/b");
-      DrmFile fc = client("/a/c");
-      for (int i = 0; i < 4; i++) {
-        fb.createGem(M, "lmem1", "smem");
-        fc.createGem(M, "lmem1", "smem");
-      }
-      fs.write(mem("/a", TILE, "max"), "4M");
-      assertThat(value(mem("/a/b", TILE, "current"))).isEqualTo(4 * M);
-      assertThat(value(mem("/a/c", TILE, "current"))).isZero();
+      protectedAndUnprotectedSiblingsUnderA4MMax("low");
       assertThat(flatValue(mem("/a/b", TILE, "events.local"), "low")).isZero();
       fs.write(mem("/a", TILE, "max"), "2M");
       assertThat(value(mem("/a/b", TILE, "current"))).isLessThanOrEqualTo(2 * M);
       assertThat(flatValue(mem("/a/b", TILE, "events.local"), "low")).isPositive();
     }
 
-    @Test
-    void peakIsTheAllTimeHighest() {
+    /** A client of /a/b whose lmem1 usage went up to 4M and is 1M now. */
+    DrmFile peakedAt4MNowAt1M() {
       DrmFile f = client("/a/b");
       int h1 = f.createGem(3 * M, "lmem1");
       f.createGem(1 * M, "lmem1");
       f.closeHandle(h1);
+      return f;
+    }
+
+    @Test
+    void peakIsTheAllTimeHighest() {
+      peakedAt4MNowAt1M();
       assertThat(value(mem("/a/b", TILE, "current"))).isEqualTo(M);
       assertThat(value(mem("/a/b", TILE, "peak"))).isEqualTo(4 * M);
       assertThat(value(mem("/a", TILE, "peak"))).isEqualTo(4 * M);
@@ -1001,10 +1022,7 @@ class SemanticsAuditTest {
 
     @Test
     void peakResetIsPerHandle() {
-      DrmFile f = client("/a/b");
-      int h1 = f.createGem(3 * M, "lmem1");
-      f.createGem(1 * M, "lmem1");
-      f.closeHandle(h1);
+      DrmFile f = peakedAt4MNowAt1M();
       try (OpenFile reset = fs.open(mem("/a/b", TILE, "peak"), OpenOptions.READ_WRITE);
           OpenFile other = fs.open(mem("/a/b", TILE, "peak"), OpenOptions.READ)) {
         reset.write("reset");
@@ -1112,10 +1130,13 @@ class SemanticsAuditTest {
       assertThat(fs.read(cpu("/a", "weight"))).isEqualTo("1\n");
       fs.write(cpu("/a", "weight"), "10000");
       assertThat(fs.read(cpu("/a", "weight"))).isEqualTo("10000\n");
-      assertRefused(Errno.EINVAL, cpu("/a", "weight"), "abc");
-      assertRefused(Errno.EINVAL, cpu("/a", "weight"), "1.5");
-      assertRefused(Errno.EINVAL, cpu("/a", "weight"), "");
-      assertRefused(Errno.ERANGE, cpu("/a", "weight"), "-5");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"weight, abc, EINVAL", "weight, 1.5, EINVAL", "weight, '', EINVAL", "weight, -5, ERANGE",
+        "weight.nice, abc, EINVAL", "weight.nice, 1.5, EINVAL", "weight.nice, '', EINVAL"})
+    void weightAndNiceGarbageIsEinvalAndNegativeWeightsErange(String name, String value, Errno errno) {
+      assertRefused(errno, cpu("/a", name), value);
     }
 
     @ParameterizedTest
@@ -1185,13 +1206,6 @@ class SemanticsAuditTest {
       assertRefused(Errno.EINVAL, cpu("/a", "max"), "50000 100000");
       fs.write(cpu("/a", "max"), "70000 100000");
       assertThat(fs.read(cpu("/a", "max"))).isEqualTo("70000 100000\n");
-    }
-
-    @Test
-    void niceGarbageIsEinval() {
-      assertRefused(Errno.EINVAL, cpu("/a", "weight.nice"), "abc");
-      assertRefused(Errno.EINVAL, cpu("/a", "weight.nice"), "1.5");
-      assertRefused(Errno.EINVAL, cpu("/a", "weight.nice"), "");
     }
 
     @Test
@@ -1281,15 +1295,12 @@ class SemanticsAuditTest {
       assertRefused(Errno.EINVAL, cpuset("/a", "mems"), "2");
     }
 
-    @Test
-    void badListsAndUnknownIds() {
-      assertRefused(Errno.EINVAL, cpuset("/a", "cpus"), "9"); // the device has engines 0-8
-      assertRefused(Errno.EINVAL, cpuset("/a", "cpus"), "1-");
-      assertRefused(Errno.EINVAL, cpuset("/a", "cpus"), "3-1");
-      assertRefused(Errno.EINVAL, cpuset("/a", "cpus"), "a");
-      assertRefused(Errno.EINVAL, cpuset("/a", "cpus"), "1,,2");
-      assertRefused(Errno.EINVAL, cpuset("/a", "cpus"), "-1");
-      assertRefused(Errno.ERANGE, cpuset("/a", "cpus"), "70000"); // docs/CPUSET.md
+    @ParameterizedTest
+    // the device has engines 0-8; docs/CPUSET.md: an id too large for the list is ERANGE
+    @CsvSource(delimiter = ';', value = {
+        "9;EINVAL", "1-;EINVAL", "3-1;EINVAL", "a;EINVAL", "1,,2;EINVAL", "-1;EINVAL", "70000;ERANGE"})
+    void badListsAndUnknownIds(String value, Errno errno) {
+      assertRefused(errno, cpuset("/a", "cpus"), value);
     }
 
     @Test
@@ -1365,10 +1376,10 @@ class SemanticsAuditTest {
       assertThat(fs.read(cpuset("/a/b", "cpus.effective"))).isEqualTo("1\n");
     }
 
-    @Test
-    void badPartitionValuesAreEinval() {
-      assertRefused(Errno.EINVAL, cpuset("/a", "cpus.partition"), "bogus");
-      assertRefused(Errno.EINVAL, cpuset("/a", "cpus.partition"), "root invalid");
+    @ParameterizedTest
+    @ValueSource(strings = {"bogus", "root invalid"})
+    void badPartitionValuesAreEinval(String value) {
+      assertRefused(Errno.EINVAL, cpuset("/a", "cpus.partition"), value);
       assertThat(fs.read(cpuset("/a", "cpus.partition"))).isEqualTo("member\n");
     }
   }
