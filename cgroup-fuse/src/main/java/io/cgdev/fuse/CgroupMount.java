@@ -102,15 +102,24 @@ public final class CgroupMount implements AutoCloseable {
     }
   }
 
+  /** How a served mount ended. */
+  public enum Ending {
+    /** Closed from inside: Ctrl-C, SIGTERM, normal exit or {@link #close}. */
+    CLOSED,
+    /** Unmounted from outside ({@code fusermount3 -u}, {@code umount}). */
+    UNMOUNTED_FROM_OUTSIDE
+  }
+
   /**
    * Mounts, prints where, and blocks until the mount ends: by Ctrl-C or SIGTERM (through the
    * shutdown hook), by another thread's {@link #close}, or by an unmount from outside.
    *
+   * @return how it ended
    * @throws MountException as {@link #mount}
    * @throws InterruptedException if the waiting thread is interrupted (the mount is closed first)
    */
-  public static void serve(CgroupFs fs, Path dir, MountOptions options) throws InterruptedException {
-    serve(fs, dir, options, System.out::println, () -> {});
+  public static Ending serve(CgroupFs fs, Path dir, MountOptions options) throws InterruptedException {
+    return serve(fs, dir, options, System.out::println, () -> {});
   }
 
   /**
@@ -118,12 +127,13 @@ public final class CgroupMount implements AutoCloseable {
    * running {@code beforeUnmount} (e.g. stop live workloads) before the tree goes away, whichever way
    * the mount ends.
    */
-  public static void serve(CgroupFs fs, Path dir, MountOptions options, Consumer<String> announce,
+  public static Ending serve(CgroupFs fs, Path dir, MountOptions options, Consumer<String> announce,
       Runnable beforeUnmount) throws InterruptedException {
     try (CgroupMount mount = mount(fs, dir, options)) {
       mount.beforeUnmount(beforeUnmount);
       announce.accept("cgdev: mounted at " + mount.dir() + "; Ctrl-C or SIGTERM unmounts");
       mount.awaitUnmount();
+      return mount.unmountedFromOutside() ? Ending.UNMOUNTED_FROM_OUTSIDE : Ending.CLOSED;
     }
   }
 
