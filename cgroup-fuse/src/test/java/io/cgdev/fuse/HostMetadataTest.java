@@ -92,6 +92,8 @@ class HostMetadataTest {
         links() { echo "$1 size=$(stat -c %s "$1") mode=$(stat -c %a "$1") links-minus-subfolders=$(( $(stat -c %h "$1") - $(find "$1" -mindepth 1 -maxdepth 1 -type d | wc -l) ))"; }
         links .
         mkdir sub && links . && links sub && rmdir sub && links .
+        mkdir -m 700 private && stat -c "private %a" private && rmdir private
+        (umask 077 && mkdir masked && stat -c "masked %a" masked && rmdir masked)
         """;
     sameOnBoth("folder link counts", script);
     assertThat(Shell.bash(mount.dir(), "stat -c %a .").outLine()).as("the mount's root")

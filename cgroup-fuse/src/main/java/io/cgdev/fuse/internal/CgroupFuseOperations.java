@@ -199,6 +199,7 @@ public final class CgroupFuseOperations implements FuseFileSystem {
     checkFolderWrite(caller, p.path());
     fs.mkdir(path);
     ownership.created(path, new Ownership.Owner(caller.uid(), caller.gid()));
+    ownership.chmod(path, mode); // as cgroup_mkdir: the mode mkdir(2) asked for, the kernel's umask applied
     Attributes a = attributes(path, fs.stat(path));
     Nodes.Node n = nodes.lookedUp(path);
     n.attributes(a);
@@ -277,16 +278,6 @@ public final class CgroupFuseOperations implements FuseFileSystem {
     }
     handle.write(value);
     return size;
-  }
-
-  @Override
-  public void flush(long ino, FileInfo fi) {
-    // every write went through at once: nothing to flush, also for a removed cgroup
-  }
-
-  @Override
-  public void fsync(long ino, FileInfo fi) {
-    // as flush
   }
 
   @Override

@@ -57,10 +57,6 @@ public interface FuseFileSystem {
   /** Takes all of {@code data} as one write; returns the bytes taken. */
   int write(long ino, ByteBuffer data, long offset, FileInfo fi);
 
-  void flush(long ino, FileInfo fi);
-
-  void fsync(long ino, FileInfo fi);
-
   void release(long ino, FileInfo fi);
 
   /** Opens a folder for reading; sets {@code fi}'s handle. */

@@ -63,6 +63,7 @@ final class FuseUpcalls {
   private final Replies replies;
   private final RequestContext context;
   private final Runnable afterInit;
+  private final ThreadLocal<MemorySegment> readBuffers = new ThreadLocal<>();
 
   /** {@code afterInit} runs once {@code fs}'s {@code init} has: the mount answers from then on. */
   FuseUpcalls(FuseFileSystem fs, Replies replies, RequestContext context, Runnable afterInit) {
@@ -91,9 +92,7 @@ final class FuseUpcalls {
     d.put(NativeLayout.Op.OPEN, FunctionDescriptor.ofVoid(P, L, P));
     d.put(NativeLayout.Op.READ, FunctionDescriptor.ofVoid(P, L, L, L, P));
     d.put(NativeLayout.Op.WRITE, FunctionDescriptor.ofVoid(P, L, P, L, L, P));
-    d.put(NativeLayout.Op.FLUSH, FunctionDescriptor.ofVoid(P, L, P));
     d.put(NativeLayout.Op.RELEASE, FunctionDescriptor.ofVoid(P, L, P));
-    d.put(NativeLayout.Op.FSYNC, FunctionDescriptor.ofVoid(P, L, I, P));
     d.put(NativeLayout.Op.OPENDIR, FunctionDescriptor.ofVoid(P, L, P));
     d.put(NativeLayout.Op.READDIR, FunctionDescriptor.ofVoid(P, L, L, L, P));
     d.put(NativeLayout.Op.RELEASEDIR, FunctionDescriptor.ofVoid(P, L, P));
@@ -103,7 +102,10 @@ final class FuseUpcalls {
 
   /**
    * Allocates the operations table in {@code arena} with a stub for every bound operation; slots
-   * left NULL get libfuse's default (e.g. {@code statfs}) or {@code ENOSYS}.
+   * left NULL get libfuse's default (e.g. {@code statfs}) or {@code ENOSYS}. {@code flush} and {@code
+   * fsync} are left NULL on purpose: the kernel asks once, gets {@code ENOSYS}, and from then on
+   * answers {@code close} and {@code fsync} with success without asking — what a file system whose
+   * every write is applied at once should answer, one round trip less per close.
    */
   // restricted FFM calls are this class's purpose; the launcher grants native access to io.cgdev.fuse
   @SuppressWarnings("restricted")
@@ -298,22 +300,22 @@ final class FuseUpcalls {
 
   void read(MemorySegment req, long ino, long size, long offset, MemorySegment fi) {
     serve(req, "read", () -> {
-      Arena arena = Arena.ofConfined();
-      try {
-        MemorySegment buf = arena.allocate(Math.max(1, size));
-        ByteBuffer buffer = buf.asByteBuffer();
-        buffer.limit((int) Math.min(size, Integer.MAX_VALUE));
-        int n = fs.read(ino, buffer, offset, fileInfo(fi));
-        return r -> {
-          try (arena) {
-            replies.data(r, buf, n);
-          }
-        };
-      } catch (Throwable e) {
-        arena.close();
-        throw e;
-      }
+      MemorySegment buf = readBuffer(size);
+      ByteBuffer buffer = buf.asByteBuffer();
+      buffer.limit((int) Math.min(size, buf.byteSize()));
+      int n = fs.read(ino, buffer, offset, fileInfo(fi));
+      return r -> replies.data(r, buf, n);
     });
+  }
+
+  /** A worker thread's read buffer, kept between requests (cgroup files are small; it grows if asked). */
+  private MemorySegment readBuffer(long size) {
+    MemorySegment buf = readBuffers.get();
+    if (buf == null || buf.byteSize() < size) {
+      buf = Arena.ofAuto().allocate(Math.max(size, 64 * 1024));
+      readBuffers.set(buf);
+    }
+    return buf;
   }
 
   // restricted FFM calls are this class's purpose; the launcher grants native access to io.cgdev.fuse
@@ -326,23 +328,9 @@ final class FuseUpcalls {
     });
   }
 
-  void flush(MemorySegment req, long ino, MemorySegment fi) {
-    serve(req, "flush", () -> {
-      fs.flush(ino, fileInfo(fi));
-      return ok(replies);
-    });
-  }
-
   void release(MemorySegment req, long ino, MemorySegment fi) {
     serve(req, "release", () -> {
       fs.release(ino, fileInfo(fi));
-      return ok(replies);
-    });
-  }
-
-  void fsync(MemorySegment req, long ino, int dataOnly, MemorySegment fi) {
-    serve(req, "fsync", () -> {
-      fs.fsync(ino, fileInfo(fi));
       return ok(replies);
     });
   }
