@@ -3,14 +3,13 @@
  * bash, coreutils and any cgroup tool read and change the modelled hierarchy as they would
  * {@code /sys/fs/cgroup}.
  *
- * <p>The entry point is {@link io.cgdev.fuse.CgroupMount}. Built on jfuse (libfuse3 through the
- * FFM API); run with {@code --enable-native-access=org.cryptomator.jfuse.linux.amd64,io.cgdev.fuse}.
- *
- * @uses org.cryptomator.jfuse.api.FuseBuilder through jfuse, which finds its Linux binding
+ * <p>The entry point is {@link io.cgdev.fuse.CgroupMount}. Calls libfuse3's high-level API through
+ * the FFM API (no native code of its own, no other binding); run with {@code
+ * --enable-native-access=io.cgdev.fuse}. {@code io.cgdev.fuse.internal} is not exported and never
+ * depends on {@code io.cgdev.fuse}.
  */
 module io.cgdev.fuse {
   requires transitive io.cgdev.api;
-  requires org.cryptomator.jfuse.api;
   requires org.slf4j;
   requires io.cgdev.core;
 

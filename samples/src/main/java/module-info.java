@@ -1,7 +1,7 @@
 /**
  * The cgdev tool: the {@code cgdev} command line (demo, scenarios, shell, tree, snapshot, a FUSE
  * mount), the scenario engine and the report writer. {@code cgdev mount} needs
- * {@code --enable-native-access=org.cryptomator.jfuse.linux.amd64,io.cgdev.fuse} (the launcher
+ * {@code --enable-native-access=io.cgdev.fuse} (the launcher
  * passes it). The only module of cgdev with an SLF4J binding
  * (slf4j-simple, warn level unless {@code --verbose}).
  *

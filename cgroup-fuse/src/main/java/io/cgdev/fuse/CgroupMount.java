@@ -2,20 +2,24 @@ package io.cgdev.fuse;
 
 import io.cgdev.api.CgroupFs;
 import io.cgdev.fuse.internal.CgroupFuseOperations;
+import io.cgdev.fuse.internal.FuseException;
+import io.cgdev.fuse.internal.FuseSession;
 import io.cgdev.fuse.internal.LibFuse;
 import io.cgdev.fuse.internal.MountPoints;
 import io.cgdev.fuse.internal.Ownership;
+import io.cgdev.fuse.internal.RequestContext;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.cryptomator.jfuse.api.Fuse;
-import org.cryptomator.jfuse.api.FuseBuilder;
-import org.cryptomator.jfuse.api.FuseMountFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link CgroupFs} mounted as a real file system, behaving like a kernel cgroup v2 mount: bash,
@@ -24,28 +28,42 @@ import org.cryptomator.jfuse.api.FuseMountFailedException;
  *
  * <p>{@link #mount} returns once the mount answers; requests are then served on libfuse's worker
  * threads until {@link #close}, which a JVM shutdown hook also calls (Ctrl-C, SIGTERM, normal exit),
- * so no mount outlives the process unless it is killed with SIGKILL — and a stale mount left that
- * way is detected by the next {@link #mount} with the command that clears it.
+ * or until the file system is unmounted from outside ({@code fusermount3 -u}, {@code umount}), which
+ * the mount notices: {@link #awaitUnmount} returns and {@link #unmountedFromOutside} says so. No
+ * mount outlives the process unless it is killed with SIGKILL — and a stale mount left that way is
+ * detected by the next {@link #mount} with the command that clears it.
  *
- * <p>The JVM needs {@code --enable-native-access=org.cryptomator.jfuse.linux.amd64,io.cgdev.fuse}
- * (else the JDK prints a warning on first use) and, for mounting, root or access to
- * {@code /dev/fuse}.
+ * <p>The JVM needs {@code --enable-native-access=io.cgdev.fuse} (else the JDK prints a warning on
+ * first use) and, for mounting, root or access to {@code /dev/fuse}.
  */
 public final class CgroupMount implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CgroupMount.class);
+  /** How long {@link #close} waits for libfuse's loop to stop (it takes milliseconds). */
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
+
   private final Path dir;
-  private final Fuse fuse;
+  private final FuseSession session;
   private final CgroupFuseOperations operations;
   private final Thread shutdownHook;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean ended = new AtomicBoolean();
   private final CountDownLatch unmounted = new CountDownLatch(1);
-  /** Runs first on every way out (close, Ctrl-C, SIGTERM), so work feeding the tree stops before it goes. */
+  private volatile boolean fromOutside;
+  /** Runs first on every way out (close, Ctrl-C, SIGTERM, an unmount from outside). */
   private volatile Runnable beforeUnmount = () -> {};
 
-  private CgroupMount(Path dir, Fuse fuse, CgroupFuseOperations operations) {
+  private CgroupMount(Path dir, FuseSession session, CgroupFuseOperations operations) {
     this.dir = dir;
-    this.fuse = fuse;
+    this.session = session;
     this.operations = operations;
     this.shutdownHook = new Thread(this::unmount, "cgdev-fuse-unmount " + dir);
+  }
+
+  /**
+   * Why FUSE cannot mount on this machine — naming what is missing and how to install it — or empty
+   * if it looks usable. Never throws; tests use it to skip with a reason.
+   */
+  public static Optional<String> unavailableReason() {
+    return LibFuse.unavailableReason();
   }
 
   /**
@@ -59,42 +77,49 @@ public final class CgroupMount implements AutoCloseable {
     Objects.requireNonNull(fs, "fs");
     Objects.requireNonNull(options, "options");
     Path target = dir.toAbsolutePath().normalize();
-    LibFuse lib = LibFuse.load();
-    MountPoints.check(target);
-    FuseBuilder builder;
     try {
-      builder = Fuse.builder();
-    } catch (UnsupportedOperationException e) {
-      throw new MountException("jfuse has no binding for this platform (needs jfuse-linux-amd64 on the module path)", e);
+      LibFuse lib = LibFuse.load();
+      MountPoints.check(target);
+      RequestContext context = RequestContext.of(lib);
+      CgroupFuseOperations operations = new CgroupFuseOperations(fs, context, new Ownership());
+      AtomicReference<CgroupMount> self = new AtomicReference<>();
+      FuseSession session = FuseSession.start(lib, operations, context, target, arguments(options),
+          !options.singleThreaded(), () -> {
+            CgroupMount m = self.get();
+            if (m != null) {
+              m.endedFromOutside();
+            }
+          });
+      CgroupMount mount = new CgroupMount(target, session, operations);
+      self.set(mount);
+      Runtime.getRuntime().addShutdownHook(mount.shutdownHook);
+      if (!session.serving()) {
+        mount.endedFromOutside(); // unmounted before the callback could see this object
+      }
+      return mount;
+    } catch (FuseException e) {
+      throw new MountException(e.getMessage(), e);
     }
-    builder.setLibraryPath(lib.library().toString());
-    CgroupFuseOperations operations = new CgroupFuseOperations(fs, builder.errno(), lib::currentCaller, new Ownership());
-    Fuse fuse;
-    try {
-      fuse = builder.build(operations);
-    } catch (UnsatisfiedLinkError e) {
-      throw new MountException("cannot load " + lib.library() + ": " + e.getMessage(), e);
-    }
-    try {
-      fuse.mount("cgdev", target, flags(options));
-    } catch (FuseMountFailedException | IllegalArgumentException e) {
-      closeQuietly(fuse);
-      throw new MountException("mounting at " + target + " failed: " + e.getMessage(), e);
-    }
-    CgroupMount mount = new CgroupMount(target, fuse, operations);
-    Runtime.getRuntime().addShutdownHook(mount.shutdownHook);
-    return mount;
+  }
+
+  /** How a served mount ended. */
+  public enum Ending {
+    /** Closed from inside: Ctrl-C, SIGTERM, normal exit or {@link #close}. */
+    CLOSED,
+    /** Unmounted from outside ({@code fusermount3 -u}, {@code umount}). */
+    UNMOUNTED_FROM_OUTSIDE
   }
 
   /**
-   * Mounts, prints where, and blocks until the mount is closed: by Ctrl-C or SIGTERM (through the
-   * shutdown hook) or by another thread's {@link #close}. The entry point for {@code cgdev mount}.
+   * Mounts, prints where, and blocks until the mount ends: by Ctrl-C or SIGTERM (through the
+   * shutdown hook), by another thread's {@link #close}, or by an unmount from outside.
    *
+   * @return how it ended
    * @throws MountException as {@link #mount}
    * @throws InterruptedException if the waiting thread is interrupted (the mount is closed first)
    */
-  public static void serve(CgroupFs fs, Path dir, MountOptions options) throws InterruptedException {
-    serve(fs, dir, options, System.out::println, () -> {});
+  public static Ending serve(CgroupFs fs, Path dir, MountOptions options) throws InterruptedException {
+    return serve(fs, dir, options, System.out::println, () -> {});
   }
 
   /**
@@ -102,39 +127,38 @@ public final class CgroupMount implements AutoCloseable {
    * running {@code beforeUnmount} (e.g. stop live workloads) before the tree goes away, whichever way
    * the mount ends.
    */
-  public static void serve(CgroupFs fs, Path dir, MountOptions options, Consumer<String> announce,
+  public static Ending serve(CgroupFs fs, Path dir, MountOptions options, Consumer<String> announce,
       Runnable beforeUnmount) throws InterruptedException {
     try (CgroupMount mount = mount(fs, dir, options)) {
       mount.beforeUnmount(beforeUnmount);
       announce.accept("cgdev: mounted at " + mount.dir() + "; Ctrl-C or SIGTERM unmounts");
       mount.awaitUnmount();
+      return mount.unmountedFromOutside() ? Ending.UNMOUNTED_FROM_OUTSIDE : Ending.CLOSED;
     }
   }
 
   /**
-   * Sets what runs just before unmounting, on the closing thread or in the shutdown hook (so it must
-   * not wait for the JVM's other shutdown hooks). A throw is ignored: the unmount matters more.
+   * Sets what runs just before unmounting, on the closing thread, in the shutdown hook or on
+   * libfuse's loop thread after an unmount from outside (so it must not wait for the JVM's other
+   * shutdown hooks). A throw is ignored: the unmount matters more.
    */
   public CgroupMount beforeUnmount(Runnable action) {
     this.beforeUnmount = Objects.requireNonNull(action, "action");
     return this;
   }
 
-  private static String[] flags(MountOptions options) {
-    List<String> flags = new ArrayList<>();
-    if (options.singleThreaded()) {
-      flags.add("-s");
-    }
+  private static List<String> arguments(MountOptions options) {
+    List<String> args = new ArrayList<>();
     if (options.debug()) {
-      flags.add("-d");
+      args.add("-d");
     }
     StringBuilder o = new StringBuilder("default_permissions,fsname=" + options.fsName() + ",subtype=cgdev");
     if (options.allowOther()) {
       o.append(",allow_other");
     }
-    flags.add("-o");
-    flags.add(o.toString());
-    return flags.toArray(String[]::new);
+    args.add("-o");
+    args.add(o.toString());
+    return args;
   }
 
   /** The absolute mount point. */
@@ -142,60 +166,81 @@ public final class CgroupMount implements AutoCloseable {
     return dir;
   }
 
-  /** Whether libfuse opens every file with direct I/O (see docs/FUSE.md). */
-  public boolean directIo() {
-    return operations.directIo();
-  }
-
   /** Files open through the mount now (tests check that dead clients release theirs). */
   int openFiles() {
     return operations.openHandles();
   }
 
-  /** Blocks until the mount is closed. */
+  /** Inodes the kernel holds now, the root included (tests check that forgotten ones go). */
+  int knownInodes() {
+    return operations.knownInodes();
+  }
+
+  /** Whether the mount still serves requests. */
+  public boolean isMounted() {
+    return unmounted.getCount() > 0 && session.serving();
+  }
+
+  /** Whether the mount ended because it was unmounted from outside ({@code fusermount3 -u}, {@code umount}). */
+  public boolean unmountedFromOutside() {
+    return fromOutside;
+  }
+
+  /** Blocks until the mount has ended, whichever way. */
   public void awaitUnmount() throws InterruptedException {
     unmounted.await();
   }
 
   /**
-   * Unmounts (lazily, so a process still inside the mount does not block it) and releases libfuse.
-   * Idempotent; safe from any thread, including the shutdown hook.
-   *
-   * @throws MountException if libfuse did not stop in time
+   * Unmounts (lazily, so a process still inside the mount does not block it) and releases libfuse,
+   * within about a second even while clients hold files open (they then see {@code ENOTCONN}).
+   * Idempotent; safe from any thread, including the shutdown hook; never throws.
    */
   @Override
   public void close() {
     unmount();
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException e) {
-      // the JVM is shutting down: the hook is running or has run
-    }
+    removeHook();
   }
 
   private void unmount() {
-    if (!closed.compareAndSet(false, true)) {
+    if (!ended.compareAndSet(false, true)) {
       return;
     }
+    runBeforeUnmount();
     try {
-      beforeUnmount.run();
-    } catch (RuntimeException e) {
-      // the unmount matters more than the caller's clean-up
-    }
-    try {
-      fuse.close();
-    } catch (TimeoutException e) {
-      throw new MountException("unmounting " + dir + " timed out; clear it with: fusermount3 -u " + dir, e);
+      if (!session.close(STOP_TIMEOUT)) {
+        LOG.warn("libfuse's loop at {} did not stop within {} s; the mount is detached and the loop left behind",
+            dir, STOP_TIMEOUT.toSeconds());
+      }
     } finally {
       unmounted.countDown();
     }
   }
 
-  private static void closeQuietly(Fuse fuse) {
+  /** Called on libfuse's loop thread once the kernel ended the mount without {@link #close}. */
+  private void endedFromOutside() {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    fromOutside = true;
+    runBeforeUnmount();
+    unmounted.countDown();
+    removeHook();
+  }
+
+  private void runBeforeUnmount() {
     try {
-      fuse.close();
-    } catch (TimeoutException | RuntimeException e) {
-      // reporting the mount failure matters more
+      beforeUnmount.run();
+    } catch (RuntimeException e) {
+      // the unmount matters more than the caller's clean-up
+    }
+  }
+
+  private void removeHook() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down: the hook is running or has run
     }
   }
 }

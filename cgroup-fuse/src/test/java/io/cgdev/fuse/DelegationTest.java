@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * cgroup v2 delegation with real users: root gives {@code /deleg} (folder, {@code cgroup.procs},
- * {@code cgroup.subtree_control}) to a local user, who then works through {@code runuser}.
+ * {@code cgroup.subtree_control}) to a local user, who then works through {@code runuser}. The
+ * user is added for the test and removed after it.
  */
 class DelegationTest {
   private static final String USER = "cgdevfuse";
@@ -24,14 +26,22 @@ class DelegationTest {
   private CgroupMount mount;
   private Path dir;
 
+  private static TestUser user;
+
   @BeforeAll
   static void users() {
     FuseTesting.requireFuse();
     assumeTrue(FuseTesting.isRoot(), "delegation tests need root: they add the local user " + USER
         + " (useradd) and act as it (runuser); run the build as root to include them");
-    Shell.Result made = Shell.bash(Path.of("/"), "id -u " + USER + " >/dev/null 2>&1 || useradd -M -s /bin/bash " + USER);
-    assertThat(made.exit()).as("useradd %s: %s", USER, made.err()).isZero();
+    user = TestUser.ensure(USER);
     assertThat(Shell.bash(Path.of("/"), "id -u " + STRANGER).exit()).as("user %s exists", STRANGER).isZero();
+  }
+
+  @AfterAll
+  static void removeUser() {
+    if (user != null) {
+      user.remove();
+    }
   }
 
   @BeforeEach

@@ -21,8 +21,9 @@ class MountShellTest extends FakeMountFixture {
     assertThat(sh("ls").out().lines()).containsExactly(
         "cgroup.controllers", "cgroup.procs", "cgroup.subtree_control", "memory.current", "memory.devices", "memory.stat");
     assertThat(sh("stat -c '%n %a %U %F' cgroup.controllers cgroup.procs memory.devices").out().lines()).containsExactly(
-        "cgroup.controllers 444 root regular file", "cgroup.procs 644 root regular file", "memory.devices 755 root directory");
-    assertThat(sh("stat -c '%a' .").outLine()).isEqualTo("755");
+        "cgroup.controllers 444 root regular empty file", "cgroup.procs 644 root regular empty file",
+        "memory.devices 755 root directory");
+    assertThat(sh("stat -c '%a' .").outLine()).as("the root of a cgroup2 mount").isEqualTo("555");
   }
 
   @Test
@@ -32,7 +33,6 @@ class MountShellTest extends FakeMountFixture {
     assertThat(sh("echo max > job/memory.max && cat job/memory.max").outLine()).isEqualTo("max");
     assertThat(sh("echo 1G > job/memory.devices/i915.0/memory.max && cat job/memory.devices/i915.0/memory.max").outLine())
         .isEqualTo("1073741824");
-    assertThat(mount.directIo()).as("direct_io turned on through the config").isTrue();
   }
 
   @Test
@@ -42,14 +42,41 @@ class MountShellTest extends FakeMountFixture {
     assertThat(bad.exit()).isNotZero();
     assertThat(bad.err()).contains("write error: Invalid argument");
     assertThat(sh("cat job/memory.max").outLine()).isEqualTo("67108864");
+    // root opens a read-only file for writing, as on the kernel; the write is refused with EINVAL
     Shell.Result readOnly = sh("echo 5 > memory.current");
     assertThat(readOnly.exit()).isNotZero();
-    assertThat(readOnly.err()).contains("Permission denied");
+    assertThat(readOnly.err()).contains("write error: Invalid argument");
     // one write of 5000 bytes, as kernfs counts it
     Shell.Result tooBig = sh("head -c 5000 /dev/zero | tr '\\0' 1 | dd of=job/memory.max bs=5000 count=1 iflag=fullblock status=none");
     assertThat(tooBig.exit()).isNotZero();
     assertThat(tooBig.err()).contains("Argument list too long");
     assertThat(sh("cat job/memory.max").outLine()).isEqualTo("67108864");
+  }
+
+  @Test
+  void metadataIsWhatKernfsReports() {
+    sh("mkdir -p a/b");
+    // files: size 0 and one link; folders: size 0, two links plus one per sub-folder; the root r-xr-xr-x
+    assertThat(sh("stat -c '%n %s %h %a' . a a/b memory.stat cgroup.procs a/memory.max").out().lines()).containsExactly(
+        ". 0 4 555", "a 0 4 755", "a/b 0 3 755", "memory.stat 0 1 444", "cgroup.procs 0 1 644", "a/memory.max 0 1 644");
+    assertThat(sh("ln cgroup.procs hard").err()).contains("Operation not permitted");
+    assertThat(sh("mknod node p").err()).contains("Operation not permitted");
+    assertThat(sh("mkfifo fifo").err()).contains("Operation not permitted");
+  }
+
+  @Test
+  void tarAndCpArchiveTheFilesAsOnTheKernel() {
+    sh("mkdir job && echo 64M > job/memory.max");
+    // as for /sys/fs/cgroup: tar stores the files with their reported size (0), without complaint
+    Shell.Result tar = sh("tar cf - job | tar tvf -");
+    assertThat(tar.exit()).as(tar.err()).isZero();
+    assertThat(tar.err()).isEmpty();
+    assertThat(tar.out().lines().filter(l -> l.endsWith("job/memory.max"))).singleElement()
+        .satisfies(line -> assertThat(line.split("\\s+")[2]).isEqualTo("0"));
+    // cp reads to the end whatever the size says
+    Shell.Result cp = sh("cp job/memory.max memory.stat " + temp + " && cat " + temp + "/memory.max && wc -l < " + temp + "/memory.stat");
+    assertThat(cp.exit()).as(cp.err()).isZero();
+    assertThat(cp.out().lines()).containsExactly("67108864", "64");
   }
 
   @Test

@@ -132,11 +132,14 @@ final class MountCommand implements Callable<Integer> {
           err.flush();
         }
         PrintWriter out = spec.commandLine().getOut();
-        CgroupMount.serve(w.fs(), target, options, line -> {
+        CgroupMount.Ending ending = CgroupMount.serve(w.fs(), target, options, line -> {
           out.println(line);
           out.flush();
         }, liveRun == null ? () -> {} : liveRun::close);
-        err.println("cgdev mount: unmounted " + target);
+        // the one line of the way out (on a signal, this command's hook holds the JVM until it is out)
+        err.println(ending == CgroupMount.Ending.UNMOUNTED_FROM_OUTSIDE
+            ? "cgdev mount: " + target + " was unmounted from outside; stopped"
+            : "cgdev mount: unmounted " + target);
         err.flush();
       } finally {
         if (liveRun != null) {

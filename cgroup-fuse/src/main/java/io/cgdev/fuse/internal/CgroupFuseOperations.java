@@ -9,20 +9,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.cryptomator.jfuse.api.DirFiller;
-import org.cryptomator.jfuse.api.FileInfo;
-import org.cryptomator.jfuse.api.FuseConfig;
-import org.cryptomator.jfuse.api.FuseConnInfo;
-import org.cryptomator.jfuse.api.FuseOperations;
-import org.cryptomator.jfuse.api.Stat;
-import org.cryptomator.jfuse.api.TimeSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,58 +22,51 @@ import org.slf4j.LoggerFactory;
  * permission bits from {@link Ownership}.
  *
  * <p>Called by libfuse on its worker threads, several at once; holds no lock across calls (each
- * open file serialises on its own {@link OpenHandle}). No callback ever throws: an exception
- * escaping an FFM upcall would end the JVM. A {@link CgroupException} becomes its errno; anything
- * else is logged and reported as {@code EIO}.
+ * open file serialises on its own {@link OpenHandle}). A refusal is a {@link CgroupException} with
+ * its errno; {@link FuseUpcalls} answers anything else thrown with {@code EIO} and the daemon
+ * carries on.
  *
- * <p>What kernfs refuses is refused with the errno the VFS gives for it: creating a file
- * ({@code EACCES}: the folder has no {@code create}), {@code unlink}, {@code rename} and {@code
- * symlink} ({@code EPERM}). Truncation is accepted and ignored, as kernfs ignores the size in
- * {@code setattr}, so {@code echo 1 > file} works.
+ * <p><b>Files of removed cgroups</b> behave as on the kernel: their inodes stay known until the
+ * kernel forgets them ({@link Nodes}), so read and write fail with {@code ENODEV}; fstat, ftruncate,
+ * fsync, fchmod, fchown and close succeed; a removed folder lists as empty.
+ *
+ * <p><b>What kernfs answers</b>: creating a file is {@code EACCES} (a kernfs folder has no {@code
+ * create}), {@code unlink}, {@code rename}, {@code symlink}, {@code link} and {@code mknod} are
+ * {@code EPERM}; truncation is accepted and ignored (kernfs ignores the size in setattr); a file
+ * without a writer (or reader) still opens for writing (reading) when the permission bits allow it,
+ * as root's always do, and then every write (read) fails with {@code EINVAL}, as cgroup's own write
+ * handler answers.
  */
-public final class CgroupFuseOperations implements FuseOperations {
+public final class CgroupFuseOperations implements FuseFileSystem {
   private static final Logger LOG = LoggerFactory.getLogger(CgroupFuseOperations.class);
-  private static final int EIO = 5;
   private static final int O_ACCMODE = 3;
   private static final int O_WRONLY = 1;
   private static final int O_RDWR = 2;
   private static final int O_NONBLOCK = 04000;
-  /** Reported size of every file: big enough for any cgroup value, so page-cache reads see all. */
-  static final long FILE_SIZE = 4096;
 
   private final CgroupFs fs;
-  private final org.cryptomator.jfuse.api.Errno errno;
   private final CallerSource callers;
   private final Ownership ownership;
   private final Instant mounted = Instant.now();
+  private final Nodes nodes = new Nodes();
   private final Map<Long, OpenHandle> handles = new ConcurrentHashMap<>();
+  private final Map<Long, DirListing> listings = new ConcurrentHashMap<>();
   private final AtomicLong nextHandle = new AtomicLong();
-  private volatile boolean directIo;
 
-  public CgroupFuseOperations(CgroupFs fs, org.cryptomator.jfuse.api.Errno errno, CallerSource callers,
-      Ownership ownership) {
+  /** An open folder: the names it listed when the listing (re)started. */
+  private static final class DirListing {
+    private final Nodes.Node node;
+    private volatile List<String> names;
+
+    DirListing(Nodes.Node node) {
+      this.node = node;
+    }
+  }
+
+  public CgroupFuseOperations(CgroupFs fs, CallerSource callers, Ownership ownership) {
     this.fs = fs;
-    this.errno = errno;
     this.callers = callers;
     this.ownership = ownership;
-  }
-
-  @Override
-  public org.cryptomator.jfuse.api.Errno errno() {
-    return errno;
-  }
-
-  @Override
-  public Set<Operation> supportedOperations() {
-    return EnumSet.of(Operation.INIT, Operation.DESTROY, Operation.GET_ATTR, Operation.READ_DIR,
-        Operation.OPEN, Operation.READ, Operation.WRITE, Operation.RELEASE, Operation.TRUNCATE,
-        Operation.MKDIR, Operation.RMDIR, Operation.CHOWN, Operation.CHMOD, Operation.UTIMENS,
-        Operation.CREATE, Operation.UNLINK, Operation.RENAME, Operation.SYMLINK);
-  }
-
-  /** Whether {@code init} managed to turn on direct I/O for every open. */
-  public boolean directIo() {
-    return directIo;
   }
 
   /** Number of files open through the mount now. */
@@ -90,16 +74,14 @@ public final class CgroupFuseOperations implements FuseOperations {
     return handles.size();
   }
 
+  /** Number of inodes the kernel holds now, the root included. */
+  public int knownInodes() {
+    return nodes.size();
+  }
+
   @Override
-  public void init(FuseConnInfo conn, FuseConfig config) {
-    try {
-      directIo = LibFuse.enableDirectIo(config);
-      if (!directIo) {
-        LOG.warn("could not turn on direct_io; files are read through the page cache (size {})", FILE_SIZE);
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("could not turn on direct_io; files are read through the page cache", e);
-    }
+  public void init() {
+    // nothing to negotiate: every open sets direct I/O itself
   }
 
   @Override
@@ -110,187 +92,242 @@ public final class CgroupFuseOperations implements FuseOperations {
         closeQuietly(h);
       }
     }
+    listings.clear();
   }
 
   @Override
-  public int getattr(String path, Stat stat, FileInfo fi) {
-    return guard("getattr", path, () -> {
-      FsEntry entry = fs.stat(path);
-      Ownership.Owner owner = ownership.ownerOf(path);
-      int mode = ownership.modeOf(path, entry);
-      if (entry.isDirectory()) {
-        stat.setMode(Stat.S_IFDIR | mode);
-        stat.setNLink((short) 2);
-        stat.setSize(0);
+  public Entry lookup(long parent, String name) {
+    String path = Nodes.child(live(parent), name);
+    Attributes a = attributes(path, fs.stat(path));
+    Nodes.Node n = nodes.lookedUp(path);
+    n.attributes(a);
+    return new Entry(n.ino(), a);
+  }
+
+  @Override
+  public void forget(long ino, long count) {
+    nodes.forget(ino, count);
+  }
+
+  /** The node of a folder that must still exist: {@code ENOENT} if its cgroup was removed. */
+  private Nodes.Node live(long ino) {
+    Nodes.Node n = nodes.get(ino);
+    if (n.removed()) {
+      throw CgroupException.of(Errno.ENOENT, "%s was removed", n.path());
+    }
+    return n;
+  }
+
+  @Override
+  public Attributes getattr(long ino, FileInfo fi) {
+    return attributesOf(nodes.get(ino));
+  }
+
+  /**
+   * What stat reports for a node: afresh while its path exists; as last seen once its cgroup is
+   * gone (removed through the mount, or behind its back while a file of it is open), as the kernel
+   * still stats an inode it holds.
+   */
+  private Attributes attributesOf(Nodes.Node n) {
+    if (n.removed()) {
+      return n.attributes();
+    }
+    try {
+      Attributes a = attributes(n.path(), fs.stat(n.path()));
+      n.attributes(a);
+      return a;
+    } catch (CgroupException e) {
+      if (e.errno() == Errno.ENOENT && n.opens().get() > 0 && n.attributes() != null) {
+        return n.attributes();
+      }
+      throw e;
+    }
+  }
+
+  /** What stat reports for an entry: kernfs's sizes and link counts, the ownership map's owners and bits. */
+  private Attributes attributes(String path, FsEntry entry) {
+    Ownership.Owner owner = ownership.ownerOf(path);
+    long links = 1;
+    if (entry.isDirectory()) {
+      links = 2 + fs.list(path).stream().filter(FsEntry::isDirectory).count();
+    }
+    return new Attributes(entry.isDirectory(), ownership.modeOf(path, entry), owner.uid(), owner.gid(), links, mounted);
+  }
+
+  @Override
+  public Attributes setattr(long ino, Changes changes, FileInfo fi) {
+    Nodes.Node n = nodes.get(ino);
+    Attributes now = attributesOf(n);
+    Caller caller = callers.current();
+    if (changes.has(NativeLayout.SET_ATTR_MODE)) {
+      if (!caller.isRoot() && caller.uid() != now.uid()) {
+        throw CgroupException.of(Errno.EPERM, "uid %d may not chmod %s", caller.uid(), n.path());
+      }
+      if (n.removed()) {
+        n.attributes(n.attributes().withMode(changes.mode()));
       } else {
-        stat.setMode(Stat.S_IFREG | mode);
-        stat.setNLink((short) 1);
-        stat.setSize(FILE_SIZE);
+        ownership.chmod(n.path(), changes.mode());
       }
-      stat.setUid(owner.uid());
-      stat.setGid(owner.gid());
-      stat.aTime().set(mounted);
-      stat.mTime().set(mounted);
-      stat.cTime().set(mounted);
-      return 0;
-    });
+    }
+    if (changes.has(NativeLayout.SET_ATTR_UID) || changes.has(NativeLayout.SET_ATTR_GID)) {
+      int uid = changes.has(NativeLayout.SET_ATTR_UID) ? changes.uid() : now.uid();
+      int gid = changes.has(NativeLayout.SET_ATTR_GID) ? changes.gid() : now.gid();
+      // chown(2) without CAP_CHOWN: only the owner, only to a group of its own
+      boolean allowed = caller.isRoot() || caller.uid() == now.uid() && uid == now.uid()
+          && (gid == now.gid() || gid == caller.gid());
+      if (!allowed) {
+        throw CgroupException.of(Errno.EPERM, "uid %d may not chown %s", caller.uid(), n.path());
+      }
+      if (n.removed()) {
+        n.attributes(n.attributes().withOwner(uid, gid));
+      } else {
+        ownership.chown(n.path(), new Ownership.Owner(uid, gid));
+      }
+    }
+    if (changes.has(NativeLayout.SET_ATTR_SIZE) && now.directory()) {
+      throw CgroupException.of(Errno.EISDIR, "%s is a folder", n.path());
+    }
+    // a size is accepted and ignored, as kernfs ignores it; times are accepted and stay
+    return attributesOf(n);
   }
 
   @Override
-  public int readdir(String path, DirFiller filler, long offset, FileInfo fi, int flags) {
-    return guard("readdir", path, () -> {
-      List<FsEntry> entries = fs.list(path);
-      filler.fill(".");
-      filler.fill("..");
-      for (FsEntry entry : entries) {
-        filler.fill(entry.name());
-      }
-      return 0;
-    });
+  public Entry mkdir(long parent, String name, int mode) {
+    Nodes.Node p = live(parent);
+    String path = Nodes.child(p, name);
+    Caller caller = callers.current();
+    checkFolderWrite(caller, p.path());
+    fs.mkdir(path);
+    ownership.created(path, new Ownership.Owner(caller.uid(), caller.gid()));
+    ownership.chmod(path, mode); // as cgroup_mkdir: the mode mkdir(2) asked for, the kernel's umask applied
+    Attributes a = attributes(path, fs.stat(path));
+    Nodes.Node n = nodes.lookedUp(path);
+    n.attributes(a);
+    return new Entry(n.ino(), a);
   }
 
   @Override
-  public int open(String path, FileInfo fi) {
-    return guard("open", path, () -> {
-      int flags = fi.getFlags();
-      int access = flags & O_ACCMODE;
-      boolean write = access == O_WRONLY || access == O_RDWR;
-      boolean read = access != O_WRONLY;
-      Caller caller = callers.current();
-      if (!caller.isRoot()) {
-        FsEntry entry = fs.stat(path);
-        int want = (read ? Ownership.READ : 0) | (write ? Ownership.WRITE : 0);
-        if (!entry.isDirectory() && !ownership.permits(caller, path, entry, want)) {
-          return -Errno.EACCES.number();
-        }
-      }
-      OpenOptions options = new OpenOptions(read, write, (flags & O_NONBLOCK) != 0, 0);
-      OpenHandle handle = new OpenHandle(fs.open(path, options));
-      long fh = nextHandle.incrementAndGet();
-      handles.put(fh, handle);
-      fi.setFh(fh);
-      return 0;
-    });
+  public void rmdir(long parent, String name) {
+    Nodes.Node p = live(parent);
+    String path = Nodes.child(p, name);
+    checkFolderWrite(callers.current(), p.path());
+    fs.rmdir(path);
+    ownership.forget(path);
+    nodes.removed(path);
   }
 
   @Override
-  public int read(String path, ByteBuffer buf, long size, long offset, FileInfo fi) {
-    return guard("read", path, () -> handleOf(fi, path).read(buf, size, offset));
+  public void open(long ino, FileInfo fi) {
+    Nodes.Node n = live(ino);
+    String path = n.path();
+    int flags = fi.flags();
+    int access = flags & O_ACCMODE;
+    boolean write = access == O_WRONLY || access == O_RDWR;
+    boolean read = access != O_WRONLY;
+    FsEntry entry = fs.stat(path);
+    if (entry.isDirectory()) {
+      throw CgroupException.of(Errno.EISDIR, "%s is a folder", path);
+    }
+    Caller caller = callers.current();
+    int want = (read ? Ownership.READ : 0) | (write ? Ownership.WRITE : 0);
+    if (!ownership.permits(caller, path, entry, want)) {
+      throw CgroupException.of(Errno.EACCES, "uid %d may not open %s", caller.uid(), path);
+    }
+    // kernfs opens any cgroup file for what the permission bits allow; cgroup's handlers then
+    // answer EINVAL for the direction the file does not have
+    boolean canRead = read && entry.readable();
+    boolean canWrite = write && entry.writable();
+    if (!canRead && !canWrite) {
+      canRead = entry.readable();
+      canWrite = !canRead;
+    }
+    OpenOptions options = new OpenOptions(canRead, canWrite, (flags & O_NONBLOCK) != 0, 0);
+    OpenHandle handle = new OpenHandle(fs.open(path, options), n, read && !entry.readable(), write && !entry.writable());
+    n.opens().incrementAndGet();
+    long fh = nextHandle.incrementAndGet();
+    handles.put(fh, handle);
+    fi.setFh(fh);
+    fi.setDirectIo();
   }
 
   @Override
-  public int write(String path, ByteBuffer buf, long size, long offset, FileInfo fi) {
-    return guard("write", path, () -> {
-      OpenHandle handle = handleOf(fi, path);
-      if (size > CgroupFs.MAX_WRITE_BYTES) {
-        return -Errno.E2BIG.number();
-      }
-      byte[] bytes = new byte[(int) size];
-      buf.get(bytes);
-      String value = new String(bytes, StandardCharsets.UTF_8);
-      if (isProcsFile(path)) {
-        checkMigration(callers.current(), Ownership.parent(path), value);
-      }
-      handle.write(value);
-      return (int) size;
-    });
+  public int read(long ino, ByteBuffer buffer, long offset, FileInfo fi) {
+    OpenHandle handle = handleOf(fi);
+    if (handle.node().removed()) {
+      throw CgroupException.of(Errno.ENODEV, "%s: its cgroup was removed", handle.path());
+    }
+    return handle.read(buffer, offset);
   }
 
   @Override
-  public int release(String path, FileInfo fi) {
-    OpenHandle handle = handles.remove(fi.getFh());
+  public int write(long ino, ByteBuffer data, long offset, FileInfo fi) {
+    OpenHandle handle = handleOf(fi);
+    int size = data.remaining();
+    if (size > CgroupFs.MAX_WRITE_BYTES) {
+      throw CgroupException.of(Errno.E2BIG, "a write to %s of %d bytes", handle.path(), size);
+    }
+    if (handle.node().removed()) {
+      throw CgroupException.of(Errno.ENODEV, "%s: its cgroup was removed", handle.path());
+    }
+    byte[] bytes = new byte[size];
+    data.get(bytes);
+    String value = new String(bytes, StandardCharsets.UTF_8);
+    String path = handle.node().path();
+    if (!handle.refusesWrites() && isProcsFile(path)) {
+      checkMigration(callers.current(), Ownership.parent(path), value);
+    }
+    handle.write(value);
+    return size;
+  }
+
+  @Override
+  public void release(long ino, FileInfo fi) {
+    OpenHandle handle = fi == null ? null : handles.remove(fi.fh());
     if (handle != null) {
+      handle.node().opens().decrementAndGet();
       closeQuietly(handle);
     }
-    return 0;
   }
 
   @Override
-  public int truncate(String path, long size, FileInfo fi) {
-    return guard("truncate", path, () -> fs.stat(path).isDirectory() ? -Errno.EISDIR.number() : 0);
+  public void opendir(long ino, FileInfo fi) {
+    Nodes.Node n = nodes.get(ino);
+    long fh = nextHandle.incrementAndGet();
+    listings.put(fh, new DirListing(n));
+    fi.setFh(fh);
   }
 
   @Override
-  public int mkdir(String path, int mode) {
-    return guard("mkdir", path, () -> {
-      Caller caller = callers.current();
-      checkFolderWrite(caller, Ownership.parent(path));
-      fs.mkdir(path);
-      ownership.created(path, new Ownership.Owner(caller.uid(), caller.gid()));
-      return 0;
-    });
-  }
-
-  @Override
-  public int rmdir(String path) {
-    return guard("rmdir", path, () -> {
-      checkFolderWrite(callers.current(), Ownership.parent(path));
-      fs.rmdir(path);
-      ownership.forget(path);
-      return 0;
-    });
-  }
-
-  @Override
-  public int chown(String path, int uid, int gid, FileInfo fi) {
-    return guard("chown", path, () -> {
-      fs.stat(path);
-      Caller caller = callers.current();
-      Ownership.Owner now = ownership.ownerOf(path);
-      Ownership.Owner next = new Ownership.Owner(uid == -1 ? now.uid() : uid, gid == -1 ? now.gid() : gid);
-      if (!caller.isRoot()) {
-        // chown(2) without CAP_CHOWN: only the owner, only to a group of its own
-        boolean allowed = caller.uid() == now.uid() && next.uid() == now.uid()
-            && (next.gid() == now.gid() || next.gid() == caller.gid());
-        if (!allowed) {
-          return -Errno.EPERM.number();
+  public List<String> readdir(long ino, boolean fromStart, FileInfo fi) {
+    DirListing listing = fi == null ? null : listings.get(fi.fh());
+    if (listing == null) {
+      listing = new DirListing(nodes.get(ino));
+    }
+    List<String> names = listing.names;
+    if (fromStart || names == null) {
+      names = new ArrayList<>(List.of(".", ".."));
+      if (!listing.node.removed()) { // a removed folder lists as empty, as on the kernel
+        for (FsEntry entry : fs.list(listing.node.path())) {
+          names.add(entry.name());
         }
       }
-      ownership.chown(path, next);
-      return 0;
-    });
+      listing.names = names;
+    }
+    return names;
   }
 
   @Override
-  public int chmod(String path, int mode, FileInfo fi) {
-    return guard("chmod", path, () -> {
-      fs.stat(path);
-      Caller caller = callers.current();
-      if (!caller.isRoot() && caller.uid() != ownership.ownerOf(path).uid()) {
-        return -Errno.EPERM.number();
-      }
-      ownership.chmod(path, mode);
-      return 0;
-    });
+  public void releasedir(long ino, FileInfo fi) {
+    if (fi != null) {
+      listings.remove(fi.fh());
+    }
   }
 
   @Override
-  public int utimens(String path, TimeSpec atime, TimeSpec mtime, FileInfo fi) {
-    return guard("utimens", path, () -> {
-      fs.stat(path);
-      return 0;
-    });
-  }
-
-  @Override
-  public int create(String path, int mode, FileInfo fi) {
-    // kernfs folders have no create: the VFS answers EACCES
-    return -Errno.EACCES.number();
-  }
-
-  @Override
-  public int unlink(String path) {
-    return -Errno.EPERM.number();
-  }
-
-  @Override
-  public int rename(String oldPath, String newPath, int flags) {
-    return -Errno.EPERM.number();
-  }
-
-  @Override
-  public int symlink(String linkname, String target) {
-    return -Errno.EPERM.number();
+  public int refusal(String operation) {
+    // a kernfs folder has no create: the VFS answers EACCES; for mknod, unlink, symlink, link and
+    // rename (cgroup2 has none) it answers EPERM
+    return operation.equals("create") ? Errno.EACCES.number() : Errno.EPERM.number();
   }
 
   private void checkFolderWrite(Caller caller, String folder) {
@@ -363,39 +400,13 @@ public final class CgroupFuseOperations implements FuseOperations {
     return Optional.empty();
   }
 
-  /** One callback's work; whatever it throws, {@link #guard} turns into an errno. */
-  @FunctionalInterface
-  private interface Work {
-    int run() throws Exception;
-  }
-
-  /**
-   * Runs a callback's work so that nothing escapes into the FFM upcall (which would end the JVM):
-   * the single place where a callback's throwable becomes its errno.
-   */
-  private int guard(String operation, String path, Work work) {
-    try {
-      return work.run();
-    } catch (Throwable e) {
-      return fail(operation, path, e);
-    }
-  }
-
   /** The handle {@code open} stored in {@code fi}; {@code EBADF} if it was released or never made. */
-  private OpenHandle handleOf(FileInfo fi, String path) {
-    OpenHandle handle = handles.get(fi.getFh());
+  private OpenHandle handleOf(FileInfo fi) {
+    OpenHandle handle = fi == null ? null : handles.get(fi.fh());
     if (handle == null) {
-      throw CgroupException.of(Errno.EBADF, "no open file %d for %s", fi.getFh(), path);
+      throw CgroupException.of(Errno.EBADF, "no open file %s", fi == null ? "-" : fi.fh());
     }
     return handle;
-  }
-
-  private int fail(String operation, String path, Throwable e) {
-    if (e instanceof CgroupException ce) {
-      return -ce.errno().number();
-    }
-    LOG.error("{} {} failed", operation, path, e);
-    return -EIO;
   }
 
   private static void closeQuietly(OpenHandle handle) {

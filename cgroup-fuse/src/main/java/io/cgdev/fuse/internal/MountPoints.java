@@ -1,6 +1,5 @@
 package io.cgdev.fuse.internal;
 
-import io.cgdev.fuse.MountException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
@@ -18,7 +17,7 @@ public final class MountPoints {
   private MountPoints() {}
 
   /**
-   * @throws MountException naming the problem and, for a stale or live mount, the command that
+   * @throws FuseException naming the problem and, for a stale or live mount, the command that
    *     clears it
    */
   public static void check(Path dir) {
@@ -26,28 +25,28 @@ public final class MountPoints {
     try {
       attributes = Files.readAttributes(dir, BasicFileAttributes.class);
     } catch (NoSuchFileException e) {
-      throw new MountException("mount point " + dir + " does not exist: mkdir -p " + dir);
+      throw new FuseException("mount point " + dir + " does not exist: mkdir -p " + dir);
     } catch (FileSystemException e) {
       if (String.valueOf(e.getReason()).contains(NOT_CONNECTED) || String.valueOf(e.getMessage()).contains(NOT_CONNECTED)) {
-        throw new MountException("stale FUSE mount at " + dir + " (" + NOT_CONNECTED
+        throw new FuseException("stale FUSE mount at " + dir + " (" + NOT_CONNECTED
             + ": the daemon that served it died); clear it with: fusermount3 -u " + dir, e);
       }
-      throw new MountException("cannot use " + dir + " as a mount point: " + e.getMessage(), e);
+      throw new FuseException("cannot use " + dir + " as a mount point: " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new MountException("cannot use " + dir + " as a mount point: " + e.getMessage(), e);
+      throw new FuseException("cannot use " + dir + " as a mount point: " + e.getMessage(), e);
     }
     if (!attributes.isDirectory()) {
-      throw new MountException("mount point " + dir + " is not a folder");
+      throw new FuseException("mount point " + dir + " is not a folder");
     }
     if (isMountPoint(dir)) {
-      throw new MountException("something is already mounted at " + dir + "; unmount it first: fusermount3 -u " + dir);
+      throw new FuseException("something is already mounted at " + dir + "; unmount it first: fusermount3 -u " + dir);
     }
     try (Stream<Path> entries = Files.list(dir)) {
       if (entries.findAny().isPresent()) {
-        throw new MountException("mount point " + dir + " is not empty");
+        throw new FuseException("mount point " + dir + " is not empty");
       }
     } catch (IOException e) {
-      throw new MountException("cannot list " + dir + ": " + e.getMessage(), e);
+      throw new FuseException("cannot list " + dir + ": " + e.getMessage(), e);
     }
   }
 

@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>An entry's owner is the one set on it by {@code chown}, else the creator of the nearest
  * enclosing cgroup recorded by {@link #created}, else root. Its mode is the one set by {@code
- * chmod}, else the file view's. Thread-safe and lock-free: FUSE workers call it concurrently.
+ * chmod}, else the file view's (the root folder: {@link #ROOT_MODE}). Thread-safe and lock-free:
+ * FUSE workers call it concurrently.
  */
 public final class Ownership {
   /** A uid and gid pair. */
@@ -48,10 +49,19 @@ public final class Ownership {
     }
   }
 
-  /** The permission bits of {@code path}: those set by chmod, else the file view's. */
+  /** The permission bits of the root folder of a cgroup2 mount (kernfs makes its root {@code r-xr-xr-x}). */
+  public static final int ROOT_MODE = 0555;
+
+  /**
+   * The permission bits of {@code path}: those set by chmod, else {@link #ROOT_MODE} for the root
+   * folder, else the file view's.
+   */
   public int modeOf(String path, FsEntry entry) {
     Integer mode = modes.get(path);
-    return mode != null ? mode : entry.mode() & 07777;
+    if (mode != null) {
+      return mode;
+    }
+    return path.equals("/") ? ROOT_MODE : entry.mode() & 07777;
   }
 
   /** Whether {@code caller} may {@code want} (a sum of READ, WRITE, EXECUTE) on the entry. */
