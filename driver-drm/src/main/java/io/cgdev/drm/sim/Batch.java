@@ -1,22 +1,23 @@
-package io.cgdev.drm;
-
-import java.util.List;
+package io.cgdev.drm.sim;
 
 /**
  * A batch a client submitted (the kernel's {@code drm_sched_job}): an engine class, the modelled
- * time it still needs, and the GEM objects it keeps active (referenced and not evictable) until it
- * completes or is cancelled. Guarded by the device lock.
+ * time it still needs, and what to do when it completes or is cancelled (the DRM model releases the
+ * buffers it kept active). Guarded by the device lock.
  */
 final class Batch {
-  final SchedEntity entity;
   final String engineClass;
   long remaining;
-  final List<GemObject> objects;
+  private final Runnable done;
 
-  Batch(SchedEntity entity, String engineClass, long remaining, List<GemObject> objects) {
-    this.entity = entity;
+  Batch(String engineClass, long remaining, Runnable done) {
     this.engineClass = engineClass;
     this.remaining = remaining;
-    this.objects = objects;
+    this.done = done;
+  }
+
+  /** The batch completed or was cancelled. */
+  void finish() {
+    done.run();
   }
 }
