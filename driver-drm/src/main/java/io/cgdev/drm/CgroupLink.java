@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,11 @@ import org.slf4j.LoggerFactory;
  */
 final class CgroupLink implements ChargingPort, EnginePolicy {
   private static final Logger LOG = LoggerFactory.getLogger(CgroupLink.class);
+  /**
+   * How often {@link #inCgroupOf} reads a task's cgroup again; each retry needs another move and
+   * rmdir racing with it, so the bound is never reached in practice.
+   */
+  private static final int STALE_CGROUP_RETRIES = 100;
 
   private final Object lock;
   private final DrmDriver driver;
@@ -219,6 +225,29 @@ final class CgroupLink implements ChargingPort, EnginePolicy {
       ctx = registrations.isEmpty() ? null : context;
     }
     return ctx == null ? null : ctx.cgroupOf(task);
+  }
+
+  /**
+   * Outside the device lock: reads the cgroup {@code task} is in (null when the device charges
+   * nowhere), then runs {@code op} with it under the device lock. When {@code op} fails and that
+   * cgroup was removed meanwhile, the task had moved away (a cgroup with tasks cannot be removed), so
+   * the failure says nothing about the cgroup it is in now: the lock is released, the cgroup read
+   * again and {@code op} run again — the kernel's {@code css_tryget_online} retry on a task's css.
+   * {@code op} must leave nothing changed when it throws.
+   */
+  <T> T inCgroupOf(Task task, Function<CgroupHandle, T> op) {
+    for (int attempt = 1; ; attempt++) {
+      CgroupHandle cgroup = cgroupOf(task);
+      synchronized (lock) {
+        try {
+          return op.apply(cgroup);
+        } catch (CgroupException e) {
+          if (cgroup == null || cgroup.online() || attempt == STALE_CGROUP_RETRIES) {
+            throw e;
+          }
+        }
+      }
+    }
   }
 
   /** Under the device lock: the registrations made. */

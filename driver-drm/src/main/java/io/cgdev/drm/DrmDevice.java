@@ -4,7 +4,6 @@ import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
 import io.cgdev.api.Stability;
 import io.cgdev.api.Task;
-import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceRegistration;
 import io.cgdev.api.spi.DriverContext;
 import io.cgdev.api.spi.EngineSpec;
@@ -51,12 +50,6 @@ public final class DrmDevice {
   private static final Logger LOG = LoggerFactory.getLogger(DrmDevice.class);
   /** The scheduler's timeslice: a running batch is preempted after it. */
   public static final long TIMESLICE_NANOS = EngineScheduler.TIMESLICE_NANOS;
-  /**
-   * How often a create or submit reads its task's cgroup again when the one it read was removed
-   * before the charge landed (the task moved away meanwhile); each retry needs another move and
-   * rmdir to race with it, so this bound is never reached in practice.
-   */
-  private static final int STALE_CGROUP_RETRIES = 100;
 
   private enum State { NEW, REGISTERED, UNPLUGGED }
 
@@ -285,30 +278,11 @@ public final class DrmDevice {
       throw CgroupException.of(Errno.EINVAL, "%s: GEM size must be positive, got %d", name(), size);
     }
     List<MemoryRegion> placements = gem.placementList(placementNames);
-    for (int attempt = 1; ; attempt++) {
-      CgroupHandle cg = cgroups.cgroupOf(file.task()); // outside: may take the hierarchy lock
-      synchronized (lock) {
-        file.checkOpen();
-        checkRegistered();
-        try {
-          return file.addHandle(gem.create(file.task().name(), size, placements, cg));
-        } catch (CgroupException e) {
-          if (!readAgain(cg, attempt)) {
-            throw e;
-          }
-        }
-      }
-    }
-  }
-
-  /**
-   * Whether an operation that failed for a cgroup read before it should read the task's cgroup
-   * again: when that cgroup was removed meanwhile, the task had moved away (a cgroup with tasks
-   * cannot be removed), so the failure says nothing about the cgroup the task is in now — the
-   * kernel's {@code css_tryget_online} retry on a task's css.
-   */
-  private static boolean readAgain(CgroupHandle cgroup, int attempt) {
-    return cgroup != null && !cgroup.online() && attempt < STALE_CGROUP_RETRIES;
+    return cgroups.inCgroupOf(file.task(), cg -> {
+      file.checkOpen();
+      checkRegistered();
+      return file.addHandle(gem.create(file.task().name(), size, placements, cg));
+    });
   }
 
   /** Drops a reference to an object (the kernel's {@code drm_gem_object_put}). */
@@ -353,27 +327,22 @@ public final class DrmDevice {
       throw CgroupException.of(Errno.EINVAL, "%s: batch duration must be positive, got %d", name(), durationNanos);
     }
     scheduler.checkEngineClass(engineClass);
-    for (int attempt = 1; ; attempt++) {
-      CgroupHandle cg = cgroups.cgroupOf(client.task()); // outside: may take the hierarchy lock
-      synchronized (lock) {
-        client.checkOpen();
-        checkRegistered();
-        List<GemObject> used = new ArrayList<>();
-        for (int h : handles) {
-          used.add(client.object(h));
-        }
-        Runnable release = gem.useInBatch(used);
-        try {
-          scheduler.submit(client.entity, cg, engineClass, durationNanos, release);
-          return;
-        } catch (CgroupException e) {
-          release.run(); // not queued: the objects go back to how they were
-          if (!readAgain(cg, attempt)) {
-            throw e;
-          }
-        }
+    cgroups.inCgroupOf(client.task(), cg -> {
+      client.checkOpen();
+      checkRegistered();
+      List<GemObject> used = new ArrayList<>();
+      for (int h : handles) {
+        used.add(client.object(h));
       }
-    }
+      Runnable release = gem.useInBatch(used);
+      try {
+        scheduler.submit(client.entity, cg, engineClass, durationNanos, release);
+      } catch (RuntimeException e) {
+        release.run(); // not queued: the objects go back to how they were
+        throw e;
+      }
+      return null;
+    });
   }
 
   /**
