@@ -1,8 +1,10 @@
 /**
- * A model of the Linux DRM core that GPU driver plugins build on: drivers with feature bits
- * ({@link io.cgdev.drm.DriverFeature}), devices ({@link io.cgdev.drm.DrmDevice}), clients ({@link
- * io.cgdev.drm.DrmFile}), GEM objects with prime sharing, a buddy allocator in the style of
- * drm_buddy, TTM-like eviction, a drm_sched-like engine scheduler and fdinfo usage stats.
+ * A model of the Linux DRM core that GPU driver plugins build on, in two parts: the driver-facing
+ * DRM model ({@code io.cgdev.drm}: drivers with feature bits, devices a driver configures, clients,
+ * GEM objects with prime sharing, TTM-like placement and eviction, fdinfo usage stats, charging
+ * through the cgroup capabilities) and the simulated hardware under it ({@code io.cgdev.drm.sim}: a
+ * buddy allocator in the style of drm_buddy, a drm_sched-like engine scheduler, live mode and the
+ * simulated clock), which knows nothing of the model.
  *
  * <p>A device whose driver sets {@link io.cgdev.drm.DriverFeature#DRIVER_CGROUPS} registers with the
  * cgroup framework and charges through the capabilities of {@code io.cgdev.api.spi}; see
@@ -13,4 +15,5 @@ module io.cgdev.drm {
   requires org.slf4j;
 
   exports io.cgdev.drm;
+  exports io.cgdev.drm.sim;
 }

@@ -8,7 +8,7 @@
 @SuppressWarnings("module") // i915 is the driver's name
 module io.cgdev.i915 {
   requires io.cgdev.api;
-  requires transitive io.cgdev.drm; // its public types extend and return DRM types
+  requires transitive io.cgdev.drm; // its public types return DRM types
   requires org.slf4j;
   requires tools.jackson.databind;
 

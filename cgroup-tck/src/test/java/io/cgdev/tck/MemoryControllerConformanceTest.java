@@ -42,8 +42,8 @@ class MemoryControllerConformanceTest extends ControllerConformance {
     MemoryCharging memory = registration.capability(MemoryCharging.class).orElseThrow();
     int region = memory.region("mem0");
     return cgroup -> {
-      memory.charge(cgroup, region, 4096);
-      return () -> memory.uncharge(cgroup, region, 4096);
+      MemoryCharging.Pool pool = memory.charge(cgroup, region, 4096);
+      return () -> memory.uncharge(pool, 4096);
     };
   }
 }

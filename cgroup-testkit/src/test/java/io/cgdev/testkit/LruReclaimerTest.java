@@ -29,18 +29,26 @@ class LruReclaimerTest {
       return 0;
     }
 
+    /** The one region's share of a cgroup. */
+    private record FlatPool(CgroupHandle cgroup, int region) implements Pool {}
+
     @Override
-    public void charge(CgroupHandle cgroup, int region, long bytes) {
+    public Pool charge(CgroupHandle cgroup, int region, long bytes) {
       if (bytes > 100 * M) {
         throw CgroupException.of(Errno.ENOSPC, "too big");
       }
       usage.merge(cgroup, bytes, Long::sum);
+      return new FlatPool(cgroup, region);
     }
 
     @Override
-    public CgroupHandle tryCharge(CgroupHandle cgroup, int region, long bytes) {
-      charge(cgroup, region, bytes);
-      return null;
+    public Pool tryCharge(CgroupHandle cgroup, int region, long bytes) {
+      return charge(cgroup, region, bytes);
+    }
+
+    @Override
+    public void uncharge(Pool pool, long bytes) {
+      uncharge(pool.cgroup(), pool.region(), bytes);
     }
 
     @Override

@@ -10,10 +10,13 @@ import io.cgdev.api.Stability;
 @Stability(Stability.Status.EXPERIMENTAL)
 public final class DmaBuf implements AutoCloseable {
   private final GemObject object;
+  private final GemRefs refs;
   private boolean open = true;
 
-  DmaBuf(GemObject object) {
+  /** A token holding one reference to {@code object} (the caller took it), dropped through {@code refs}. */
+  DmaBuf(GemObject object, GemRefs refs) {
     this.object = object;
+    this.refs = refs;
   }
 
   /** The exported object. */
@@ -23,7 +26,7 @@ public final class DmaBuf implements AutoCloseable {
 
   /** Whether the token still holds its reference. */
   public boolean isOpen() {
-    synchronized (object.device().lock) {
+    synchronized (object.lock) {
       return open;
     }
   }
@@ -31,10 +34,10 @@ public final class DmaBuf implements AutoCloseable {
   /** Drops the token's reference; idempotent. */
   @Override
   public void close() {
-    synchronized (object.device().lock) {
+    synchronized (object.lock) {
       if (open) {
         open = false;
-        object.device().unref(object);
+        refs.put(object);
       }
     }
   }

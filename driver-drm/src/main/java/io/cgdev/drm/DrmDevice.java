@@ -4,11 +4,13 @@ import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
 import io.cgdev.api.Stability;
 import io.cgdev.api.Task;
-import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceRegistration;
 import io.cgdev.api.spi.DriverContext;
 import io.cgdev.api.spi.EngineSpec;
 import io.cgdev.api.spi.RegionSpec;
+import io.cgdev.drm.sim.EngineScheduler;
+import io.cgdev.drm.sim.LiveRunner;
+import io.cgdev.drm.sim.SimClock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,71 +22,34 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The DRM core's device (the kernel's {@code drm_device}): memory regions, engines, clients, GEM
- * objects, TTM-like eviction and a drm_sched-like engine scheduler on a simulated clock.
+ * objects, TTM-like eviction and a drm_sched-like engine scheduler on a simulated clock. A driver
+ * configures a device with a {@link DeviceConfig} rather than extending this class.
  *
  * <p>Life cycle: construct, {@link #register} (with {@link DriverFeature#DRIVER_CGROUPS} this
  * registers with the cgroup framework: memory over the regions, cpu and cpuset over the engines,
  * only the controllers present), {@link #open} clients, ..., {@link #unplug} once every object is
  * released.
  *
- * <p>This class is the facade: it keeps the device's life-cycle state and its clients, checks
- * arguments and state, and hands the work to package-private parts named after the kernel's: the
- * {@code CgroupBinding} (registration with the cgroup framework and the capabilities it binds),
- * {@code GemPlacement} (TTM-like placement, charge then allocate, and freeing), {@code GemEvictor}
- * (eviction, the memory controller's reclaim hook), the {@code EngineScheduler} (drm_sched: queues,
- * 1 ms slices) with its {@code LiveRunner}, and {@code Fdinfo}.
+ * <p>This class keeps the device's life-cycle state and its clients, checks arguments and state,
+ * and hands the work to parts named after the kernel's, wired here once: the {@code CgroupLink}
+ * (registration with the cgroup framework and the capabilities it binds), {@code GemPlacement}
+ * (TTM placement, charge then allocate, and freeing), {@code GemEvictor} (eviction, the memory
+ * controller's reclaim hook) and {@code Fdinfo}; and the simulated hardware of {@code
+ * io.cgdev.drm.sim}: the {@link EngineScheduler} (drm_sched: queues, 1 ms slices), the {@link
+ * LiveRunner} and the {@link SimClock}. The parts know each other only through narrow ports
+ * ({@code ChargingPort}, {@code EvictionPort}, {@code GemRefs}, {@link
+ * io.cgdev.drm.sim.EnginePolicy}), never this class.
  *
- * <p>Thread-safe: one re-entrant device lock ({@link #lock}) serialises the device, charging and
- * allocation included; the memory controller may call the device's reclaimer on the same thread
- * from inside a charge. Calls into the cgroup framework that may take its hierarchy lock (register,
- * unregister, looking up a task's cgroup) are made outside the device lock.
+ * <p>Thread-safe: one re-entrant device lock serialises the device, charging and allocation
+ * included; the memory controller may call the device's reclaimer on the same thread from inside a
+ * charge. Calls into the cgroup framework that may take its hierarchy lock (register, unregister,
+ * looking up a task's cgroup) are made outside the device lock.
  */
 @Stability(Stability.Status.EXPERIMENTAL)
-public class DrmDevice {
+public final class DrmDevice {
   private static final Logger LOG = LoggerFactory.getLogger(DrmDevice.class);
   /** The scheduler's timeslice: a running batch is preempted after it. */
-  public static final long TIMESLICE_NANOS = 1_000_000;
-
-  /**
-   * One registration with the cgroup framework: its name and the regions and engines it offers.
-   * Memory governs its regions; cpu and cpuset govern its engines (cpuset also its regions).
-   */
-  public record Registration(String name, List<String> regions, boolean engines) {
-    public Registration {
-      regions = List.copyOf(regions);
-    }
-  }
-
-  /**
-   * What a device is made of.
-   *
-   * @param name the device name, e.g. {@code i915.0}
-   * @param pdev the PCI address, e.g. {@code 0000:00:02.0}
-   * @param regions memory regions; the first {@link MemoryRegion.Kind#SYSTEM} one is the eviction
-   *     target
-   * @param engines engines; their index is the number cpuset uses
-   * @param defaultPlacement region names used when a create names none
-   * @param registrations how the device registers: the first holds the engines; empty means one
-   *     registration under the device name with everything
-   */
-  public record Config(
-      String name,
-      String pdev,
-      List<MemoryRegion> regions,
-      List<EngineSpec> engines,
-      List<String> defaultPlacement,
-      List<Registration> registrations) {
-    public Config {
-      Objects.requireNonNull(name, "name");
-      Objects.requireNonNull(pdev, "pdev");
-      regions = List.copyOf(regions);
-      engines = List.copyOf(engines);
-      defaultPlacement = List.copyOf(defaultPlacement);
-      registrations = registrations.isEmpty()
-          ? List.of(new Registration(name, regions.stream().map(MemoryRegion::name).toList(), true))
-          : List.copyOf(registrations);
-    }
-  }
+  public static final long TIMESLICE_NANOS = EngineScheduler.TIMESLICE_NANOS;
 
   private enum State { NEW, REGISTERED, UNPLUGGED }
 
@@ -95,10 +60,10 @@ public class DrmDevice {
    */
   final Object lock = new Object();
   private final DrmDriver driver;
-  private final Config config;
+  private final DeviceConfig config;
   private final SimClock clock = new SimClock();
   private final Map<String, MemoryRegion> regions;
-  private final CgroupBinding cgroups;
+  private final CgroupLink cgroups;
   private final GemEvictor evictor;
   private final GemPlacement gem;
   private final EngineScheduler scheduler;
@@ -107,22 +72,23 @@ public class DrmDevice {
   private volatile State state = State.NEW;
   private long nextClientId = 1;
 
-  /** A device of a driver; not registered yet. */
-  public DrmDevice(DrmDriver driver, Config config) {
+  /** A device of a driver, made as {@code config} says; not registered yet. */
+  public DrmDevice(DrmDriver driver, DeviceConfig config) {
     this.driver = Objects.requireNonNull(driver, "driver");
-    this.config = config;
+    this.config = Objects.requireNonNull(config, "config");
     Map<String, MemoryRegion> byName = new LinkedHashMap<>();
     for (MemoryRegion r : config.regions()) {
       byName.put(r.name(), r);
     }
     this.regions = Collections.unmodifiableMap(byName);
-    // Config's contract: the first system region is where evicted objects go
+    Map<String, Residency> residency = Residency.of(config.regions());
+    // DeviceConfig's contract: the first system region is where evicted objects go
     MemoryRegion evictionTarget = config.regions().stream()
         .filter(r -> r.kind() == MemoryRegion.Kind.SYSTEM).findFirst().orElse(null);
-    this.cgroups = new CgroupBinding(lock, driver, config, regions, clock);
-    this.evictor = new GemEvictor(lock, regions, evictionTarget, cgroups);
-    this.gem = new GemPlacement(lock, config.name(), regions, config.defaultPlacement(), cgroups, evictor);
-    this.scheduler = new EngineScheduler(lock, config.name(), config.engines(), clock, cgroups, gem);
+    this.cgroups = new CgroupLink(lock, driver, config, regions, clock);
+    this.evictor = new GemEvictor(lock, residency, evictionTarget, cgroups);
+    this.gem = new GemPlacement(lock, config.name(), regions, config.defaultPlacement(), residency, cgroups, evictor);
+    this.scheduler = new EngineScheduler(lock, config.name(), config.engines(), clock, cgroups);
     this.live = new LiveRunner(lock, config.name());
   }
 
@@ -141,6 +107,11 @@ public class DrmDevice {
   /** The driver. */
   public DrmDriver driver() {
     return driver;
+  }
+
+  /** What the device was made of. */
+  public DeviceConfig config() {
+    return config;
   }
 
   /** The regions, as registered. */
@@ -195,10 +166,10 @@ public class DrmDevice {
 
   /**
    * Registers the device (the kernel's {@code drm_dev_register}). With {@link
-   * DriverFeature#DRIVER_CGROUPS}, registers each of the config's registrations with the
-   * controllers the driver offers that are present ({@link DriverContext#controllers()}); a
-   * registration for which none is present is skipped. Call without holding locks of your own: it
-   * takes the hierarchy lock.
+   * DriverFeature#DRIVER_CGROUPS}, registers each of the config's cgroup devices with the
+   * controllers the driver offers that are present ({@link DriverContext#controllers()}); one for
+   * which none is present is skipped. Call without holding locks of your own: it takes the
+   * hierarchy lock.
    *
    * @throws CgroupException {@code EBUSY} if already registered, {@code ENODEV} after unplug, or
    *     the framework's refusal (then nothing stays registered)
@@ -307,12 +278,11 @@ public class DrmDevice {
       throw CgroupException.of(Errno.EINVAL, "%s: GEM size must be positive, got %d", name(), size);
     }
     List<MemoryRegion> placements = gem.placementList(placementNames);
-    CgroupHandle cg = cgroups.cgroupOf(file.task()); // outside: may take the hierarchy lock
-    synchronized (lock) {
+    return cgroups.inCgroupOf(file.task(), cg -> {
       file.checkOpen();
       checkRegistered();
-      return file.addHandle(gem.create(file, size, placements, cg));
-    }
+      return file.addHandle(gem.create(file.task().name(), size, placements, cg));
+    });
   }
 
   /** Drops a reference to an object (the kernel's {@code drm_gem_object_put}). */
@@ -320,6 +290,11 @@ public class DrmDevice {
     synchronized (lock) {
       gem.put(o);
     }
+  }
+
+  /** Where handles, dma-bufs and batches drop their references. */
+  GemRefs refs() {
+    return gem;
   }
 
   /** Per-region allocator and eviction stats. */
@@ -352,16 +327,22 @@ public class DrmDevice {
       throw CgroupException.of(Errno.EINVAL, "%s: batch duration must be positive, got %d", name(), durationNanos);
     }
     scheduler.checkEngineClass(engineClass);
-    CgroupHandle cg = cgroups.cgroupOf(client.task()); // outside: may take the hierarchy lock
-    synchronized (lock) {
+    cgroups.inCgroupOf(client.task(), cg -> {
       client.checkOpen();
       checkRegistered();
       List<GemObject> used = new ArrayList<>();
       for (int h : handles) {
         used.add(client.object(h));
       }
-      scheduler.submit(client.entity, cg, engineClass, durationNanos, used);
-    }
+      Runnable release = gem.useInBatch(used);
+      try {
+        scheduler.submit(client.entity, cg, engineClass, durationNanos, release);
+      } catch (RuntimeException e) {
+        release.run(); // not queued: the objects go back to how they were
+        throw e;
+      }
+      return null;
+    });
   }
 
   /**
@@ -419,7 +400,7 @@ public class DrmDevice {
   String fdinfo(DrmFile f) {
     synchronized (lock) {
       f.checkOpen();
-      return Fdinfo.of(f, driver.name(), pdev(), scheduler, regions.keySet());
+      return Fdinfo.of(driver.name(), pdev(), f.clientId(), f.handles.values(), scheduler, f.entity, regions.keySet());
     }
   }
 

@@ -4,6 +4,7 @@ import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
 import io.cgdev.api.Stability;
 import io.cgdev.api.Task;
+import io.cgdev.drm.sim.SchedEntity;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,7 +13,9 @@ import java.util.TreeMap;
  * A DRM client (the kernel's {@code drm_file}): opened by a task with {@link DrmDevice#open}. Every
  * charge it makes goes to its task's cgroup at the time of the charge (docs/CHARGING_POLICY.md).
  * Handles are per file and start at 1. Thread-safe; every method takes the device lock, which also
- * guards the handles and the scheduler's {@link SchedEntity} of the file.
+ * guards the handles and the scheduler's {@link SchedEntity} of the file. A file and its device
+ * depend on each other (the device opens files, a file asks its device to create, run and report),
+ * and on nothing else that depends on them.
  *
  * <p>After {@link #close()} or an unplug of the device, calls fail with {@code EBADF} / {@code
  * ENODEV}.
@@ -31,7 +34,7 @@ public final class DrmFile implements AutoCloseable {
 
   DrmFile(DrmDevice device, Task task, SchedEntity entity) {
     this.device = device;
-    this.clientId = entity.clientId;
+    this.clientId = entity.clientId();
     this.task = task;
     this.entity = entity;
   }
@@ -114,7 +117,7 @@ public final class DrmFile implements AutoCloseable {
     synchronized (device.lock) {
       GemObject o = object(handle);
       o.refcount++;
-      return new DmaBuf(o);
+      return new DmaBuf(o, device.refs());
     }
   }
 
@@ -128,8 +131,8 @@ public final class DrmFile implements AutoCloseable {
   public int importPrime(DmaBuf buf) {
     synchronized (device.lock) {
       checkOpen();
-      if (buf.object().device() != device) {
-        throw CgroupException.of(Errno.EXDEV, "%s: cannot import %s of device %s", device.name(), buf, buf.object().device().name());
+      if (buf.object().lock != device.lock) {
+        throw CgroupException.of(Errno.EXDEV, "%s: cannot import %s of device %s", device.name(), buf, buf.object().device());
       }
       if (!buf.isOpen()) {
         throw CgroupException.of(Errno.EBADF, "%s: %s is closed", device.name(), buf);

@@ -1,5 +1,7 @@
 package io.cgdev.drm;
 
+import io.cgdev.drm.sim.EngineScheduler;
+import io.cgdev.drm.sim.SchedEntity;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -8,7 +10,8 @@ import java.util.Map;
 /**
  * A client's usage stats in the DRM fdinfo format (the kernel's {@code drm_show_fdinfo} and {@code
  * drm_print_memory_stats}, {@code Documentation/gpu/drm-usage-stats.rst}): one {@code key:\tvalue}
- * a line. Stateless; {@link #of} expects the caller to hold the device lock.
+ * a line. Stateless; {@link #of} expects the caller to hold the device lock. It is given the values
+ * it prints, not the client, so that it depends on no device or file.
  */
 final class Fdinfo {
   private static final String[] MEMORY_KEYS = {"total", "shared", "resident", "active"};
@@ -21,13 +24,14 @@ final class Fdinfo {
    * engine), then per region {@code drm-total-}, {@code drm-shared-}, {@code drm-resident-}, {@code
    * drm-active-}.
    */
-  static String of(DrmFile f, String driver, String pdev, EngineScheduler scheduler, Collection<String> regions) {
+  static String of(String driver, String pdev, long clientId, Collection<GemObject> handles, EngineScheduler scheduler,
+      SchedEntity entity, Collection<String> regions) {
     StringBuilder sb = new StringBuilder();
     line(sb, "drm-driver", driver);
-    line(sb, "drm-client-id", Long.toString(f.clientId()));
+    line(sb, "drm-client-id", Long.toString(clientId));
     line(sb, "drm-pdev", pdev);
     for (String c : scheduler.engineClasses()) {
-      line(sb, "drm-engine-" + c, scheduler.runtime(f.entity, c) + " ns");
+      line(sb, "drm-engine-" + c, scheduler.runtime(entity, c) + " ns");
       int engines = scheduler.engineCount(c);
       if (engines > 1) {
         line(sb, "drm-engine-capacity-" + c, Integer.toString(engines));
@@ -37,7 +41,7 @@ final class Fdinfo {
     for (String r : regions) {
       mem.put(r, new long[MEMORY_KEYS.length]);
     }
-    for (GemObject o : new LinkedHashSet<>(f.handles.values())) {
+    for (GemObject o : new LinkedHashSet<>(handles)) {
       long[] m = mem.get(o.region.name());
       m[0] += o.size();
       if (o.handleCount > 1) {

@@ -4,26 +4,31 @@ import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
 import io.cgdev.api.Stability;
 import io.cgdev.api.spi.CgroupHandle;
+import io.cgdev.drm.sim.RegionAllocator;
 import java.util.List;
 
 /**
  * A GEM buffer object (the kernel's {@code drm_gem_object}): a page-aligned size placed in one
  * memory region, charged at creation to its creator's cgroup and uncharged when its last reference
- * goes. References are held by handles, exported {@link DmaBuf}s and in-flight batches. Thread-safe;
- * every public method takes the device lock. Its placement ({@code region}, {@code blocks}, {@code
- * charged}) is written by {@code GemPlacement} and {@code GemEvictor}, its reference and activity
- * counts by the clients and {@code EngineScheduler}, all under that lock.
+ * goes, through the charge it holds. References are held by handles, exported {@link DmaBuf}s and
+ * in-flight batches. Thread-safe; every public method takes the lock of the device that made it.
+ * Its placement ({@code region}, {@code blocks}, {@code charge}) is written by {@code GemPlacement}
+ * and {@code GemEvictor}, its reference and activity counts by the clients and batches, all under
+ * that lock.
  */
 @Stability(Stability.Status.EXPERIMENTAL)
 public final class GemObject {
-  private final DrmDevice device;
+  /** The device lock; also tells which device made the object. */
+  final Object lock;
+  private final String device;
   private final long id;
   private final long size;
   private final List<MemoryRegion> placements;
   private final CgroupHandle owner;
   MemoryRegion region;
   List<RegionAllocator.Block> blocks;
-  boolean charged;
+  /** The charge held for the current region; null when it is not charged. */
+  GemCharge charge;
   int refcount;
   int handleCount;
   int pinCount;
@@ -31,7 +36,8 @@ public final class GemObject {
   int evictions;
   boolean freed;
 
-  GemObject(DrmDevice device, long id, long size, List<MemoryRegion> placements, CgroupHandle owner) {
+  GemObject(Object lock, String device, long id, long size, List<MemoryRegion> placements, CgroupHandle owner) {
+    this.lock = lock;
     this.device = device;
     this.id = id;
     this.size = size;
@@ -39,7 +45,8 @@ public final class GemObject {
     this.owner = owner;
   }
 
-  DrmDevice device() {
+  /** The name of the device that made the object. */
+  String device() {
     return device;
   }
 
@@ -55,7 +62,7 @@ public final class GemObject {
 
   /** The region the object lives in now, e.g. {@code lmem0}; after eviction the system region. */
   public String region() {
-    synchronized (device.lock) {
+    synchronized (lock) {
       return region.name();
     }
   }
@@ -66,13 +73,14 @@ public final class GemObject {
   }
 
   /**
-   * The cgroup the object is charged to (its creator's cgroup at creation time; it stays there
-   * when the creator moves), or {@code null} when the device does not charge (no {@code
-   * DRIVER_CGROUPS} or no memory controller).
+   * The cgroup the object is charged to in its current region: its creator's cgroup at creation
+   * time, where it stays when the creator moves (after eviction of an object whose cgroup was removed
+   * meanwhile, that cgroup's nearest live ancestor); {@code null} when the device does not charge
+   * (no {@code DRIVER_CGROUPS} or no memory controller).
    */
   public CgroupHandle chargedTo() {
-    synchronized (device.lock) {
-      return charged ? owner : null;
+    synchronized (lock) {
+      return charge == null ? null : charge.cgroup();
     }
   }
 
@@ -83,21 +91,21 @@ public final class GemObject {
 
   /** Whether the object is pinned (never evicted). */
   public boolean pinned() {
-    synchronized (device.lock) {
+    synchronized (lock) {
       return pinCount > 0;
     }
   }
 
   /** Whether a queued or running batch uses the object (never evicted while so). */
   public boolean active() {
-    synchronized (device.lock) {
+    synchronized (lock) {
       return activeCount > 0;
     }
   }
 
   /** Pins the object in its current region. @throws CgroupException {@code ENOENT} once freed */
   public void pin() {
-    synchronized (device.lock) {
+    synchronized (lock) {
       checkLive();
       pinCount++;
     }
@@ -105,9 +113,9 @@ public final class GemObject {
 
   /** Drops one pin. @throws CgroupException {@code EINVAL} if not pinned */
   public void unpin() {
-    synchronized (device.lock) {
+    synchronized (lock) {
       if (pinCount == 0) {
-        throw CgroupException.of(Errno.EINVAL, "GEM object %d on %s is not pinned", id, device.name());
+        throw CgroupException.of(Errno.EINVAL, "GEM object %d on %s is not pinned", id, device);
       }
       pinCount--;
     }
@@ -115,28 +123,28 @@ public final class GemObject {
 
   /** References held now (handles, dma-bufs, batches); 0 once freed. */
   public int refcount() {
-    synchronized (device.lock) {
+    synchronized (lock) {
       return refcount;
     }
   }
 
   /** Handles referring to the object over all clients; more than one means shared. */
   public int handleCount() {
-    synchronized (device.lock) {
+    synchronized (lock) {
       return handleCount;
     }
   }
 
   /** Times the object was evicted. */
   public int evictions() {
-    synchronized (device.lock) {
+    synchronized (lock) {
       return evictions;
     }
   }
 
   /** False once the last reference went. */
   public boolean live() {
-    synchronized (device.lock) {
+    synchronized (lock) {
       return !freed;
     }
   }
@@ -146,16 +154,16 @@ public final class GemObject {
     return pinCount == 0 && activeCount == 0;
   }
 
-  /** Under the device lock: records where the object now lives and whether that is charged. */
-  void placeIn(MemoryRegion r, List<RegionAllocator.Block> blocks, boolean charged) {
+  /** Under the device lock: records where the object now lives and the charge it holds there. */
+  void placeIn(MemoryRegion r, List<RegionAllocator.Block> blocks, GemCharge charge) {
     this.region = r;
     this.blocks = blocks;
-    this.charged = charged;
+    this.charge = charge;
   }
 
   void checkLive() {
     if (freed) {
-      throw CgroupException.of(Errno.ENOENT, "GEM object %d on %s was freed", id, device.name());
+      throw CgroupException.of(Errno.ENOENT, "GEM object %d on %s was freed", id, device);
     }
   }
 

@@ -3,6 +3,7 @@ package io.cgdev.drm;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
 import io.cgdev.api.spi.CgroupHandle;
+import io.cgdev.drm.sim.RegionAllocator;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -14,31 +15,35 @@ import java.util.Set;
  * GEM object placement and lifetime (the kernel's TTM placement, {@code ttm_bo_mem_space}, and
  * {@code drm_gem_object_put}): walks an object's placement list and puts it in the first region
  * that cpuset allows, whose memory controller accepts the charge and whose allocator has room —
- * charge first, then allocate, reclaiming when the allocator is full; frees and uncharges an object
- * when its last reference goes. Keeps the device's live objects.
+ * charge first, then allocate, making room when the allocator is full; frees an object when its
+ * last reference goes and returns its charge through the {@link GemCharge} it holds. Keeps the
+ * device's live objects. Reaches the cgroup side through the {@link ChargingPort} and eviction
+ * through the {@link EvictionPort}.
  *
  * <p>Lock: every method but {@link #placementList} expects the caller to hold the device lock (the
- * clients, dma-bufs and the scheduler that call it take it). A charge made here may call the
- * device's reclaimer on the same thread, which takes the device lock again (re-entrant).
+ * clients, dma-bufs and batches that call it take it). A charge made here may call the device's
+ * reclaimer on the same thread, which takes the device lock again (re-entrant).
  */
-final class GemPlacement {
+final class GemPlacement implements GemRefs {
   private final Object lock;
   private final String device;
   private final Map<String, MemoryRegion> regions;
   private final List<String> defaultPlacement;
-  private final CgroupBinding cgroups;
-  private final GemEvictor evictor;
+  private final Map<String, Residency> residency;
+  private final ChargingPort charging;
+  private final EvictionPort eviction;
   private final Set<GemObject> objects = new LinkedHashSet<>();
   private long nextObjectId = 1;
 
   GemPlacement(Object lock, String device, Map<String, MemoryRegion> regions, List<String> defaultPlacement,
-      CgroupBinding cgroups, GemEvictor evictor) {
+      Map<String, Residency> residency, ChargingPort charging, EvictionPort eviction) {
     this.lock = lock;
     this.device = device;
     this.regions = regions;
     this.defaultPlacement = defaultPlacement;
-    this.cgroups = cgroups;
-    this.evictor = evictor;
+    this.residency = residency;
+    this.charging = charging;
+    this.eviction = eviction;
   }
 
   /**
@@ -67,19 +72,22 @@ final class GemPlacement {
 
   /**
    * Under the device lock: creates an object of {@code size} bytes (rounded up to the page size)
-   * for {@code file}, charged to {@code cgroup} (null: not charged), in the first placement that
-   * takes it. The object has no reference yet: the caller gives it a handle.
+   * for {@code creator} (a task name, for messages), charged to {@code cgroup} (null: not charged),
+   * in the first placement that takes it. The object has no reference yet: the caller gives it a
+   * handle.
    *
-   * @throws CgroupException {@code ENOSPC} naming why each placement refused (nothing changed)
+   * @throws CgroupException {@code ENOSPC} naming why each placement refused (nothing changed);
+   *     what the charge throws otherwise, e.g. {@code ENOENT} when the cgroup was removed (nothing
+   *     changed either)
    */
-  GemObject create(DrmFile file, long size, List<MemoryRegion> placements, CgroupHandle cgroup) {
+  GemObject create(String creator, long size, List<MemoryRegion> placements, CgroupHandle cgroup) {
     assert Thread.holdsLock(lock);
     long pageSize = placements.stream().mapToLong(MemoryRegion::pageSize).max().orElse(4096);
-    long aligned = AbstractRegionAllocator.roundUp(size, pageSize);
-    GemObject obj = new GemObject(file.device(), nextObjectId++, aligned, placements, cgroup);
+    long aligned = RegionAllocator.roundUp(size, pageSize);
+    GemObject obj = new GemObject(lock, device, nextObjectId++, aligned, placements, cgroup);
     String why = "";
     for (MemoryRegion r : placements) {
-      if (!cgroups.allowsRegion(cgroup, r.name())) {
+      if (!charging.allowsRegion(cgroup, r.name())) {
         why = why + " " + r.name() + ": not in cpuset.mems.effective of " + cgroup.path() + ";";
         continue;
       }
@@ -88,19 +96,19 @@ final class GemPlacement {
         objects.add(obj);
         return obj;
       }
-      r.failedAllocations++;
+      residency.get(r.name()).failedAllocation();
       why = why + " " + r.name() + ": " + failure + ";";
     }
     throw CgroupException.of(Errno.ENOSPC, "%s: cannot place a GEM object of %d bytes for %s:%s",
-        device, aligned, file.task().name(), why);
+        device, aligned, creator, why);
   }
 
   /** Charges then allocates {@code obj} in {@code r}; null on success, else why not (nothing held). */
   private String place(GemObject obj, MemoryRegion r, CgroupHandle cgroup) {
-    RegionCharge rc = cgroup == null ? null : cgroups.charge(r.name());
-    if (rc != null) {
+    GemCharge charge = null;
+    if (cgroup != null && charging.charges(r.name())) {
       try {
-        rc.charge(cgroup, obj.size()); // may call the reclaimer on this thread
+        charge = charging.charge(r.name(), cgroup, obj.size()); // may call the reclaimer on this thread
       } catch (CgroupException e) {
         if (e.errno() == Errno.ENOSPC || e.errno() == Errno.ENOMEM) {
           return "charge refused (" + e.getMessage() + ")";
@@ -110,43 +118,59 @@ final class GemPlacement {
     }
     List<RegionAllocator.Block> blocks = r.allocator().allocate(obj.size());
     for (int attempt = 0; blocks.isEmpty() && attempt < 3; attempt++) {
-      // a charged region reclaims through its controller, which respects everyone's protection
-      long freed = rc != null
-          ? rc.reclaim(cgroups.root(), obj.size())
-          : evictor.evict(r, obj.size(), null, owner -> true);
-      if (freed == 0) {
+      if (eviction.makeRoom(r, obj.size()) == 0) {
         break;
       }
       blocks = r.allocator().allocate(obj.size());
     }
     if (blocks.isEmpty()) {
-      if (rc != null) {
-        rc.uncharge(cgroup, obj.size());
+      if (charge != null) {
+        charge.uncharge(obj.size());
       }
       return "no room in the allocator (" + r.allocator().avail() + " bytes free, largest block "
           + r.allocator().largestFree() + ")";
     }
-    obj.placeIn(r, blocks, rc != null);
-    r.lru.add(obj);
+    obj.placeIn(r, blocks, charge);
+    residency.get(r.name()).add(obj);
     return null;
   }
 
-  /** Under the device lock: drops one reference; the last one frees and uncharges the object. */
-  void put(GemObject o) {
+  /**
+   * Under the device lock: {@code objects} are used by a batch: each gains a reference, becomes
+   * active (not evictable) and most recently used.
+   *
+   * @return what to run when the batch completed or was cancelled: it releases them again
+   */
+  Runnable useInBatch(List<GemObject> used) {
+    assert Thread.holdsLock(lock);
+    for (GemObject o : used) {
+      o.refcount++;
+      o.activeCount++;
+      residency.get(o.region.name()).touch(o);
+    }
+    return () -> {
+      for (GemObject o : used) {
+        o.activeCount--;
+        put(o);
+      }
+    };
+  }
+
+  /** Under the device lock: drops one reference; the last one frees the object and returns its charge. */
+  @Override
+  public void put(GemObject o) {
     assert Thread.holdsLock(lock);
     if (--o.refcount > 0) {
       return;
     }
     o.freed = true;
     objects.remove(o);
-    o.region.lru.remove(o);
+    residency.get(o.region.name()).remove(o);
     o.region.allocator().free(o.blocks);
-    if (o.charged) {
-      RegionCharge rc = cgroups.charge(o.region.name());
-      if (rc != null) {
-        rc.uncharge(o.owner(), o.size());
-      }
-      o.charged = false;
+    GemCharge charge = o.charge;
+    if (charge != null) {
+      charge.uncharge(o.size()); // to the pool it was taken from, whatever became of its cgroup
+      o.charge = null;
     }
   }
 
@@ -157,6 +181,6 @@ final class GemPlacement {
 
   /** Under the device lock: per-region allocator and eviction counters. */
   List<RegionStats> stats() {
-    return regions.values().stream().map(MemoryRegion::stats).toList();
+    return residency.values().stream().map(Residency::stats).toList();
   }
 }

@@ -1,13 +1,15 @@
 package io.cgdev.drm;
 
 import io.cgdev.api.Stability;
-import java.util.LinkedHashSet;
-import java.util.List;
+import io.cgdev.drm.sim.BuddyAllocator;
+import io.cgdev.drm.sim.CountingAllocator;
+import io.cgdev.drm.sim.RegionAllocator;
 
 /**
  * One memory region of a device (the kernel's {@code intel_memory_region} / TTM resource manager):
- * a name such as {@code smem} or {@code lmem0}, a kind, a page size and an allocator. Its objects
- * are kept in least-recently-used order for eviction. State is guarded by the owning device's lock.
+ * a name such as {@code smem} or {@code lmem0}, a kind, a page size and the allocator that hands out
+ * its address space. Part of a device's {@link DeviceConfig}; the objects placed in it are the
+ * device's business. The allocator is guarded by the owning device's lock.
  */
 @Stability(Stability.Status.EXPERIMENTAL)
 public final class MemoryRegion {
@@ -21,10 +23,6 @@ public final class MemoryRegion {
   private final Kind kind;
   private final long pageSize;
   private final RegionAllocator allocator;
-  final LinkedHashSet<GemObject> lru = new LinkedHashSet<>();
-  long evictions;
-  long evictedBytes;
-  long failedAllocations;
 
   /** A region; {@code name} follows the resource-name rules of {@code RegionSpec}. */
   public MemoryRegion(String name, Kind kind, long pageSize, RegionAllocator allocator) {
@@ -63,42 +61,6 @@ public final class MemoryRegion {
   /** Bytes the region holds. */
   public long capacity() {
     return allocator.capacity();
-  }
-
-  RegionStats stats() {
-    long avail = allocator.avail();
-    double frag = avail == 0 ? 0.0 : 1.0 - (double) allocator.largestFree() / avail;
-    return new RegionStats(
-        name,
-        kind,
-        allocator.capacity(),
-        allocator.capacity() - avail,
-        lru.size(),
-        evictions,
-        evictedBytes,
-        failedAllocations,
-        allocator.largestFree(),
-        allocator.freeBlocks(),
-        frag);
-  }
-
-  /** Under the device lock: marks a resident object most recently used. */
-  void touch(GemObject o) {
-    if (lru.remove(o)) {
-      lru.add(o);
-    }
-  }
-
-  /** Under the device lock: {@code o} was evicted from this region to {@code target}. */
-  void evicted(GemObject o, MemoryRegion target) {
-    lru.remove(o);
-    target.lru.add(o);
-    evictions++;
-    evictedBytes += o.size();
-  }
-
-  List<GemObject> lruSnapshot() {
-    return List.copyOf(lru);
   }
 
   @Override

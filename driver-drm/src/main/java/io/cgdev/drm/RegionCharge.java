@@ -11,17 +11,14 @@ import io.cgdev.api.spi.MemoryCharging;
  */
 record RegionCharge(MemoryCharging charging, int index) {
   /** Charges, reclaiming on the way; may call the device's reclaimer on this thread. */
-  void charge(CgroupHandle cgroup, long bytes) {
-    charging.charge(cgroup, index, bytes);
+  GemCharge charge(CgroupHandle cgroup, long bytes) {
+    return new GemCharge(charging, charging.charge(cgroup, index, bytes));
   }
 
-  /** Charges without reclaim; the limiting cgroup, or null on success. */
-  CgroupHandle tryCharge(CgroupHandle cgroup, long bytes) {
-    return charging.tryCharge(cgroup, index, bytes);
-  }
-
-  void uncharge(CgroupHandle cgroup, long bytes) {
-    charging.uncharge(cgroup, index, bytes);
+  /** Charges without reclaim; null when a limit refused. */
+  GemCharge tryCharge(CgroupHandle cgroup, long bytes) {
+    MemoryCharging.Pool pool = charging.tryCharge(cgroup, index, bytes);
+    return pool == null ? null : new GemCharge(charging, pool);
   }
 
   /** Asks the controller to reclaim below {@code scope}; it calls the device's reclaimer. */

@@ -63,13 +63,21 @@ class DrmDeviceContractTest {
     when(h.path()).thenReturn(CgroupPath.parse(path));
     when(h.parent()).thenReturn(parent);
     when(h.isDescendantOf(any())).thenCallRealMethod();
+    when(h.online()).thenReturn(true);
     return h;
+  }
+
+  /** What the mocked controller hands out as the pool of a cgroup and region. */
+  record TestPool(CgroupHandle cgroup, int region) implements MemoryCharging.Pool {}
+
+  static MemoryCharging.Pool pool(CgroupHandle cgroup, int region) {
+    return new TestPool(cgroup, region);
   }
 
   static DrmDevice device(Set<DriverFeature> features) {
     return new DrmDevice(
         DrmDriver.of("testgpu", features, Set.of("memory", "cpu", "cpuset")),
-        new DrmDevice.Config(
+        new DeviceConfig(
             "gpu.0",
             "0000:03:00.0",
             List.of(MemoryRegion.system("smem", 1024 * M), MemoryRegion.local("lmem0", 64 * M, 64 << 10)),
@@ -92,6 +100,8 @@ class DrmDeviceContractTest {
     when(reg.capability(MemoryCharging.class)).thenReturn(Optional.of(mc));
     when(reg.capability(TimeSharing.class)).thenReturn(Optional.of(ts));
     when(reg.capability(EngineMask.class)).thenReturn(Optional.of(mask));
+    when(mc.charge(any(), anyInt(), anyLong())).thenAnswer(inv -> pool(inv.getArgument(0), inv.getArgument(1)));
+    when(mc.tryCharge(any(), anyInt(), anyLong())).thenAnswer(inv -> pool(inv.getArgument(0), inv.getArgument(1)));
     when(mc.region("smem")).thenReturn(SMEM);
     when(mc.region("lmem0")).thenReturn(LMEM);
     when(mask.allowsEngine(any(), anyInt())).thenReturn(true);
@@ -152,7 +162,7 @@ class DrmDeviceContractTest {
     assertThat(o.chargedTo()).isSameAs(cgA);
     verify(mc).charge(cgA, LMEM, o.size());
     f.closeHandle(h);
-    verify(mc).uncharge(cgA, LMEM, o.size());
+    verify(mc).uncharge(pool(cgA, LMEM), o.size());
     assertThat(o.live()).isFalse();
     assertThatThrownBy(() -> f.closeHandle(h)).extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.EINVAL);
   }
@@ -182,9 +192,9 @@ class DrmDeviceContractTest {
     assertThat(f.object(h1).chargedTo()).isSameAs(cgA);
     assertThat(f.object(h2).chargedTo()).isSameAs(cgB);
     f.closeHandle(h1);
-    verify(mc).uncharge(cgA, LMEM, M);
+    verify(mc).uncharge(pool(cgA, LMEM), M);
     f.close();
-    verify(mc).uncharge(cgB, LMEM, 2 * M);
+    verify(mc).uncharge(pool(cgB, LMEM), 2 * M);
   }
 
   @Test
@@ -205,11 +215,11 @@ class DrmDeviceContractTest {
     assertThat(o.handleCount()).isEqualTo(2);
     assertThat(creator.fdinfo()).contains("drm-shared-lmem0:\t4 MiB");
     creator.closeHandle(h);
-    verify(mc, never()).uncharge(any(), anyInt(), anyLong());
+    verify(mc, never()).uncharge(any(MemoryCharging.Pool.class), anyLong());
     assertThat(o.chargedTo()).isSameAs(cgA);
     importer.closeHandle(imported);
     verify(mc, times(1)).charge(any(), anyInt(), anyLong());
-    verify(mc).uncharge(cgA, LMEM, 4 * M);
+    verify(mc).uncharge(pool(cgA, LMEM), 4 * M);
     verify(mc, never()).charge(eq(cgB), anyInt(), anyLong());
   }
 
@@ -251,7 +261,7 @@ class DrmDeviceContractTest {
     assertThat(g.object(b1).region()).isEqualTo("lmem0");
     InOrder order = inOrder(mc);
     order.verify(mc).tryCharge(cgA, SMEM, 4 * M);
-    order.verify(mc).uncharge(cgA, LMEM, 4 * M);
+    order.verify(mc).uncharge(pool(cgA, LMEM), 4 * M);
     assertThat(f.object(a1).evictions()).isEqualTo(1);
     assertThat(d.memoryStats().get(1).evictions()).isEqualTo(1);
     // scope limits the victims to the limiting cgroup's subtree
@@ -266,10 +276,10 @@ class DrmDeviceContractTest {
     DrmDevice d = registered();
     DrmFile f = d.open(task);
     int h = f.createGem(4 * M);
-    when(mc.tryCharge(cgA, SMEM, 4 * M)).thenReturn(cgA);
+    when(mc.tryCharge(cgA, SMEM, 4 * M)).thenReturn(null); // refused
     assertThat(specs.get(0).reclaimer().reclaim(request("lmem0", M, root, o -> true))).isZero();
     assertThat(f.object(h).region()).isEqualTo("lmem0");
-    verify(mc, never()).uncharge(any(), anyInt(), anyLong());
+    verify(mc, never()).uncharge(any(MemoryCharging.Pool.class), anyLong());
   }
 
   @Test
@@ -277,8 +287,10 @@ class DrmDeviceContractTest {
     DrmDevice d = registered();
     DrmFile f = d.open(task);
     int old = f.createGem(8 * M);
-    doAnswer(inv -> specs.get(0).reclaimer().reclaim(request("lmem0", 8 * M, cgA, o -> true)))
-        .when(mc).charge(cgA, LMEM, 16 * M);
+    doAnswer(inv -> {
+      specs.get(0).reclaimer().reclaim(request("lmem0", 8 * M, cgA, o -> true));
+      return pool(cgA, LMEM);
+    }).when(mc).charge(cgA, LMEM, 16 * M);
     int h = f.createGem(16 * M);
     assertThat(f.object(old).region()).isEqualTo("smem");
     assertThat(f.object(h).region()).isEqualTo("lmem0");
@@ -303,7 +315,7 @@ class DrmDeviceContractTest {
     }
     assertThatThrownBy(() -> f.createGem(16 * M, "lmem0"))
         .extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.ENOSPC);
-    verify(mc, times(1)).uncharge(cgA, LMEM, 16 * M); // the refused placement gave its charge back
+    verify(mc, times(1)).uncharge(pool(cgA, LMEM), 16 * M); // the refused placement gave its charge back
   }
 
   @Test
@@ -440,5 +452,46 @@ class DrmDeviceContractTest {
     assertThat(d.objects()).isEmpty();
     verify(mc, never()).charge(any(), anyInt(), anyLong());
     assertThatThrownBy(() -> d.register(ctx)).extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.EBUSY);
+  }
+
+  @Test
+  void aCreateWhoseCgroupWasRemovedMeanwhileReadsTheTasksCgroupAgain() {
+    DrmDevice d = registered();
+    DrmFile f = d.open(task);
+    // the task was in /a when read, then moved to /b and /a was removed before the charge landed
+    when(ctx.cgroupOf(task)).thenReturn(cgA, cgB);
+    when(cgA.online()).thenReturn(false);
+    when(mc.charge(eq(cgA), anyInt(), anyLong())).thenThrow(new CgroupException(Errno.ENOENT, "/a was removed"));
+    int h = f.createGem(M);
+    assertThat(f.object(h).chargedTo()).isSameAs(cgB);
+    assertThat(f.object(h).owner()).isSameAs(cgB);
+    verify(ctx, times(2)).cgroupOf(task);
+  }
+
+  @Test
+  void aFailureInALiveCgroupIsNotRetried() {
+    DrmDevice d = registered();
+    DrmFile f = d.open(task);
+    when(mc.charge(any(), anyInt(), anyLong())).thenThrow(new CgroupException(Errno.ENODEV, "unregistered"));
+    assertThatThrownBy(() -> f.createGem(M)).extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.ENODEV);
+    verify(ctx, times(1)).cgroupOf(task);
+  }
+
+  @Test
+  void anEvictedObjectWhoseCgroupWasRemovedIsChargedToItsNearestLiveAncestorAndReturnsItsOldCharge() {
+    DrmDevice d = registered();
+    DrmFile f = d.open(task);
+    int h = f.createGem(4 * M);
+    GemObject o = f.object(h);
+    DmaBuf keep = f.exportPrime(h);
+    f.close(); // the task is gone from /a, which is then removed; the dma-buf keeps the object
+    when(cgA.online()).thenReturn(false);
+    when(mc.tryCharge(cgA, SMEM, 4 * M)).thenThrow(new CgroupException(Errno.ENOENT, "/a was removed"));
+    assertThat(specs.get(0).reclaimer().reclaim(request("lmem0", M, root, x -> true))).isEqualTo(4 * M);
+    assertThat(o.region()).isEqualTo("smem");
+    assertThat(o.chargedTo()).isSameAs(root);
+    verify(mc).uncharge(pool(cgA, LMEM), 4 * M);
+    keep.close();
+    verify(mc).uncharge(pool(root, SMEM), 4 * M);
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.ReclaimRequest;
+import io.cgdev.drm.sim.RegionAllocator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,19 +20,17 @@ class GemEvictorTest {
     GemObject a = fx.create(f, 4 * M);
     GemObject b = fx.create(f, 4 * M);
     GemObject c = fx.create(f, 4 * M);
-    synchronized (fx.lock) {
-      fx.lmem.touch(a); // now b, c, a from least to most recently used
-    }
+    fx.touch(a); // now b, c, a from least to most recently used
     assertThat(fx.evict(fx.lmem, 5 * M)).isEqualTo(8 * M);
     assertThat(List.of(a.region, b.region, c.region)).containsExactly(fx.lmem, fx.smem, fx.smem);
     assertThat(b.evictions).isEqualTo(1);
-    assertThat(fx.lmem.lruSnapshot()).containsExactly(a);
-    assertThat(fx.smem.lruSnapshot()).containsExactly(b, c);
-    RegionStats lmem = fx.lmem.stats();
+    assertThat(fx.lru(fx.lmem)).containsExactly(a);
+    assertThat(fx.lru(fx.smem)).containsExactly(b, c);
+    RegionStats lmem = fx.stats(fx.lmem);
     assertThat(lmem.evictions()).isEqualTo(2);
     assertThat(lmem.evictedBytes()).isEqualTo(8 * M);
     assertThat(lmem.used()).isEqualTo(4 * M);
-    assertThat(fx.smem.stats().used()).isEqualTo(8 * M);
+    assertThat(fx.stats(fx.smem).used()).isEqualTo(8 * M);
   }
 
   @Test
@@ -55,14 +54,14 @@ class GemEvictorTest {
     assertThat(small.evict(small.lmem, M)).isZero();
     assertThat(o.region).isSameAs(small.lmem);
     assertThat(o.blocks).isSameAs(before);
-    assertThat(small.lmem.stats().evictions()).isZero();
+    assertThat(small.stats(small.lmem).evictions()).isZero();
   }
 
   @Test
   void nothingIsEvictedOutOfTheSystemRegionOrWithoutOne() {
     fx.create(f, 4 * M, "smem");
     assertThat(fx.evict(fx.smem, M)).isZero();
-    GemEvictor noTarget = new GemEvictor(fx.lock, fx.regions, null, fx.cgroups);
+    GemEvictor noTarget = new GemEvictor(fx.lock, fx.residency, null, fx.cgroups);
     fx.create(f, 4 * M, "lmem0");
     synchronized (fx.lock) {
       assertThat(noTarget.evict(fx.lmem, M, null, owner -> true)).isZero();

@@ -5,6 +5,8 @@ import static org.mockito.Mockito.when;
 
 import io.cgdev.api.Task;
 import io.cgdev.api.spi.EngineSpec;
+import io.cgdev.drm.sim.EngineScheduler;
+import io.cgdev.drm.sim.SimClock;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +25,10 @@ final class GemFixture {
   final MemoryRegion smem;
   final MemoryRegion lmem = MemoryRegion.local("lmem0", 16 * M, 64 << 10);
   final Map<String, MemoryRegion> regions = new LinkedHashMap<>();
+  final Map<String, Residency> residency;
   final SimClock clock = new SimClock();
-  final DrmDevice.Config config;
-  final CgroupBinding cgroups;
+  final DeviceConfig config;
+  final CgroupLink cgroups;
   final GemEvictor evictor;
   final GemPlacement gem;
   final EngineScheduler scheduler;
@@ -40,15 +43,16 @@ final class GemFixture {
     smem = MemoryRegion.system("smem", smemBytes);
     regions.put("smem", smem);
     regions.put("lmem0", lmem);
+    residency = Residency.of(regions.values());
     when(task.name()).thenReturn("app");
-    config = new DrmDevice.Config("gpu.0", "0000:03:00.0", List.of(smem, lmem),
+    config = new DeviceConfig("gpu.0", "0000:03:00.0", List.of(smem, lmem),
         List.of(new EngineSpec("rcs0", "render"), new EngineSpec("vcs0", "video"), new EngineSpec("vcs1", "video")),
         List.of("lmem0", "smem"), List.of());
     DrmDriver driver = DrmDriver.of("testgpu", EnumSet.of(DriverFeature.DRIVER_GEM), Set.of());
-    cgroups = new CgroupBinding(lock, driver, config, regions, clock);
-    evictor = new GemEvictor(lock, regions, smem, cgroups);
-    gem = new GemPlacement(lock, "gpu.0", regions, config.defaultPlacement(), cgroups, evictor);
-    scheduler = new EngineScheduler(lock, "gpu.0", config.engines(), clock, cgroups, gem);
+    cgroups = new CgroupLink(lock, driver, config, regions, clock);
+    evictor = new GemEvictor(lock, residency, smem, cgroups);
+    gem = new GemPlacement(lock, "gpu.0", regions, config.defaultPlacement(), residency, cgroups, evictor);
+    scheduler = new EngineScheduler(lock, "gpu.0", config.engines(), clock, cgroups);
   }
 
   /** A client without a device: enough for placement and scheduling. */
@@ -61,7 +65,7 @@ final class GemFixture {
   /** An object with one reference (as a handle would hold), placed by {@link GemPlacement}. */
   GemObject create(DrmFile f, long size, String... placements) {
     synchronized (lock) {
-      GemObject o = gem.create(f, size, gem.placementList(placements), null);
+      GemObject o = gem.create(f.task().name(), size, gem.placementList(placements), null);
       o.refcount++;
       return o;
     }
@@ -70,6 +74,25 @@ final class GemFixture {
   long evict(MemoryRegion r, long bytes) {
     synchronized (lock) {
       return evictor.evict(r, bytes, null, owner -> true);
+    }
+  }
+
+  /** The objects resident in a region, least recently used first. */
+  List<GemObject> lru(MemoryRegion r) {
+    synchronized (lock) {
+      return residency.get(r.name()).leastRecentlyUsedFirst();
+    }
+  }
+
+  RegionStats stats(MemoryRegion r) {
+    synchronized (lock) {
+      return residency.get(r.name()).stats();
+    }
+  }
+
+  void touch(GemObject o) {
+    synchronized (lock) {
+      residency.get(o.region.name()).touch(o);
     }
   }
 }

@@ -17,7 +17,7 @@ class GemPlacementTest {
   void thePlacementListIsTheNamedRegionsElseTheDefaultElseEveryRegion() {
     assertThat(fx.gem.placementList()).containsExactly(fx.lmem, fx.smem);
     assertThat(fx.gem.placementList("smem")).containsExactly(fx.smem);
-    GemPlacement noDefault = new GemPlacement(fx.lock, "gpu.0", fx.regions, java.util.List.of(), fx.cgroups, fx.evictor);
+    GemPlacement noDefault = new GemPlacement(fx.lock, "gpu.0", fx.regions, java.util.List.of(), fx.residency, fx.cgroups, fx.evictor);
     assertThat(noDefault.placementList()).containsExactly(fx.smem, fx.lmem);
   }
 
@@ -36,10 +36,10 @@ class GemPlacementTest {
     GemObject o = fx.create(f, 4 * M + 1);
     assertThat(o.size()).isEqualTo(4 * M + 4096);
     assertThat(o.region).isSameAs(fx.lmem);
-    assertThat(o.charged).isFalse();
+    assertThat(o.charge).isNull();
     GemObject big = fx.create(f, 32 * M); // more than lmem0 holds
     assertThat(big.region).isSameAs(fx.smem);
-    assertThat(fx.lmem.stats().failedAllocations()).isEqualTo(1);
+    assertThat(fx.stats(fx.lmem).failedAllocations()).isEqualTo(1);
     synchronized (fx.lock) {
       assertThat(fx.gem.objects()).containsExactly(o, big);
     }
@@ -57,12 +57,12 @@ class GemPlacementTest {
   void whenNoPlacementTakesItTheCreateFailsWithEnospcAndChangesNothing() {
     GemObject pinned = fx.create(f, 12 * M, "lmem0");
     pinned.pinCount = 1;
-    long usedBefore = fx.lmem.stats().used();
+    long usedBefore = fx.stats(fx.lmem).used();
     assertThatThrownBy(() -> fx.create(f, 8 * M, "lmem0"))
         .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOSPC))
         .hasMessageContaining("gpu.0: cannot place a GEM object of 8388608 bytes for app: lmem0: no room in the allocator");
-    assertThat(fx.lmem.stats().used()).isEqualTo(usedBefore);
-    assertThat(fx.lmem.stats().failedAllocations()).isEqualTo(1);
+    assertThat(fx.stats(fx.lmem).used()).isEqualTo(usedBefore);
+    assertThat(fx.stats(fx.lmem).failedAllocations()).isEqualTo(1);
     synchronized (fx.lock) {
       assertThat(fx.gem.objects()).containsExactly(pinned);
     }
@@ -79,7 +79,7 @@ class GemPlacementTest {
       assertThat(o.freed).isTrue();
       assertThat(fx.gem.objects()).isEmpty();
     }
-    assertThat(fx.lmem.stats().used()).isZero();
-    assertThat(fx.lmem.lruSnapshot()).isEmpty();
+    assertThat(fx.stats(fx.lmem).used()).isZero();
+    assertThat(fx.lru(fx.lmem)).isEmpty();
   }
 }

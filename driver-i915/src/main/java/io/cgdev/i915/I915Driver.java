@@ -6,6 +6,7 @@ import io.cgdev.api.Stability;
 import io.cgdev.api.spi.DriverContext;
 import io.cgdev.api.spi.DriverProvider;
 import io.cgdev.drm.DriverFeature;
+import io.cgdev.drm.DrmDevice;
 import io.cgdev.drm.DrmDriver;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The i915 driver plugin, found by {@link java.util.ServiceLoader}. {@link #probe} reads the
  * descriptor named by option {@code i915.descriptor} (a JSON file, see {@link I915Descriptor}) or
- * uses the one given to the constructor, else {@link I915Descriptor#defaults()}, then creates and
- * registers its devices. Option {@code i915.cgroups=false} clears {@link
+ * uses the one given to the constructor, else {@link I915Descriptor#defaults()}, then creates its
+ * devices, each a {@link DrmDevice} configured by {@link I915DeviceConfig}, and registers them. Option {@code i915.cgroups=false} clears {@link
  * DriverFeature#DRIVER_CGROUPS} (nothing charged, no per-device files).
  *
  * <p>Features: GEM, MODESET, RENDER, ATOMIC, SYNCOBJ, SYNCOBJ_TIMELINE and CGROUPS; controllers
@@ -36,7 +37,7 @@ public final class I915Driver implements DriverProvider, DrmDriver {
       DriverFeature.DRIVER_GEM, DriverFeature.DRIVER_MODESET, DriverFeature.DRIVER_RENDER,
       DriverFeature.DRIVER_ATOMIC, DriverFeature.DRIVER_SYNCOBJ, DriverFeature.DRIVER_SYNCOBJ_TIMELINE,
       DriverFeature.DRIVER_CGROUPS);
-  private final List<I915Device> devices = new ArrayList<>();
+  private final List<DrmDevice> devices = new ArrayList<>();
 
   /** The ServiceLoader constructor: descriptor from the options or the default. */
   public I915Driver() {
@@ -68,7 +69,7 @@ public final class I915Driver implements DriverProvider, DrmDriver {
     I915Descriptor d = context.option("i915.descriptor").map(p -> I915Descriptor.read(Path.of(p)))
         .orElse(given != null ? given : I915Descriptor.defaults());
     for (I915Descriptor.Device dd : d.devices()) {
-      I915Device dev = new I915Device(this, dd);
+      DrmDevice dev = new DrmDevice(this, I915DeviceConfig.of(dd));
       dev.register(context);
       synchronized (this) {
         devices.add(dev);
@@ -78,7 +79,7 @@ public final class I915Driver implements DriverProvider, DrmDriver {
   }
 
   /** The probed devices. */
-  public synchronized List<I915Device> devices() {
+  public synchronized List<DrmDevice> devices() {
     return List.copyOf(devices);
   }
 
@@ -87,19 +88,19 @@ public final class I915Driver implements DriverProvider, DrmDriver {
    *
    * @throws CgroupException {@code ENODEV} if there is none
    */
-  public synchronized I915Device device(String name) {
-    for (I915Device d : devices) {
+  public synchronized DrmDevice device(String name) {
+    for (DrmDevice d : devices) {
       if (d.name().equals(name)) {
         return d;
       }
     }
-    throw CgroupException.of(Errno.ENODEV, "i915: no device %s (devices: %s)", name, devices.stream().map(I915Device::name).toList());
+    throw CgroupException.of(Errno.ENODEV, "i915: no device %s (devices: %s)", name, devices.stream().map(DrmDevice::name).toList());
   }
 
   /** Closes every client and unplugs each device; logs devices that still hold objects. */
   @Override
   public void remove() {
-    for (I915Device d : devices()) {
+    for (DrmDevice d : devices()) {
       d.stopLive();
       d.clients().forEach(f -> f.close());
       if (d.registered()) {

@@ -9,6 +9,7 @@ import io.cgdev.api.Errno;
 import io.cgdev.api.Keyed;
 import io.cgdev.api.spi.Controller;
 import io.cgdev.core.Cgroups;
+import io.cgdev.drm.DrmDevice;
 import io.cgdev.drm.DrmFile;
 import io.cgdev.drm.GemObject;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ class I915ChargeStressTest {
     try (Cgroups cg = b.build()) {
       CgroupFs fs = cg.fs();
       fs.write("/cgroup.subtree_control", "+memory +cpu +cpuset");
-      I915Device gpu = driver.device("i915.0");
+      DrmDevice gpu = driver.device("i915.0");
       gpu.startLive();
       int threads = 4;
       List<Throwable> errors = new CopyOnWriteArrayList<>();
@@ -103,7 +104,7 @@ class I915ChargeStressTest {
   }
 
   /** Sum of the objects' charges per cgroup and region equals memory.current (read under no lock: a lower bound check only while racing). */
-  private static void checkUsageMatchesObjects(CgroupFs fs, I915Device gpu, int threads) {
+  private static void checkUsageMatchesObjects(CgroupFs fs, DrmDevice gpu, int threads) {
     for (int t = 0; t < threads; t++) {
       long lmem = Long.parseLong(Keyed.parseFlat(fs.read("/t" + t + "/memory.devices/i915.0/memory.current")).get("lmem0"));
       assertThat(lmem).isBetween(0L, 256 * M);

@@ -16,6 +16,7 @@ import io.cgdev.api.spi.DriverContext;
 import io.cgdev.api.spi.DriverProvider;
 import io.cgdev.api.spi.EngineSpec;
 import io.cgdev.api.spi.RegionSpec;
+import io.cgdev.drm.DrmDevice;
 import io.cgdev.drm.DriverFeature;
 import io.cgdev.drm.RegionStats;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ class I915DriverTest {
         .containsExactly("rcs0", "bcs0", "vcs0", "vcs1", "vecs0", "ccs0", "ccs1", "ccs2", "ccs3");
     assertThat(s.engines()).extracting(EngineSpec::engineClass).containsExactly(
         "render", "copy", "video", "video", "video-enhance", "compute", "compute", "compute", "compute");
-    I915Device dev = driver.device("i915.0");
+    DrmDevice dev = driver.device("i915.0");
     assertThat(dev.engineClasses()).containsExactly("render", "copy", "video", "video-enhance", "compute");
     assertThat(dev.memoryStats()).extracting(RegionStats::name).containsExactly("smem", "lmem0");
     assertThat(driver.features()).contains(DriverFeature.DRIVER_CGROUPS, DriverFeature.DRIVER_GEM);
@@ -92,7 +93,9 @@ class I915DriverTest {
     assertThat(specs.get(1).regions()).extracting(RegionSpec::name).containsExactly("lmem1");
     assertThat(specs.get(1).controllers()).containsExactly("memory");
     assertThat(specs.get(1).engines()).isEmpty();
-    assertThat(driver.device("i915.0").tiles()).isEqualTo(2);
+    assertThat(driver.device("i915.0").regions()).extracting(RegionSpec::name).containsExactly("smem", "lmem0", "lmem1");
+    assertThat(driver.device("i915.0").config().cgroupDevices()).extracting(c -> c.name())
+        .containsExactly("i915.0", "i915.0.tile1");
   }
 
   @Test

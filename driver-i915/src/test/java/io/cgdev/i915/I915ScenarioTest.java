@@ -12,6 +12,7 @@ import io.cgdev.api.Keyed;
 import io.cgdev.api.Task;
 import io.cgdev.api.spi.Controller;
 import io.cgdev.core.Cgroups;
+import io.cgdev.drm.DrmDevice;
 import io.cgdev.drm.DmaBuf;
 import io.cgdev.drm.DrmFile;
 import io.cgdev.drm.RegionStats;
@@ -29,7 +30,7 @@ class I915ScenarioTest {
   Cgroups cg;
   CgroupFs fs;
   I915Driver driver;
-  I915Device gpu;
+  DrmDevice gpu;
 
   void boot(Set<String> controllers) {
     I915ScenarioTest.class.getModule().addUses(Controller.class);

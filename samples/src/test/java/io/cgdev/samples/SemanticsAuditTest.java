@@ -16,9 +16,9 @@ import io.cgdev.api.Tasks;
 import io.cgdev.core.Cgroups;
 import io.cgdev.drm.DmaBuf;
 import io.cgdev.drm.DriverFeature;
+import io.cgdev.drm.DrmDevice;
 import io.cgdev.drm.DrmFile;
 import io.cgdev.i915.I915Descriptor;
-import io.cgdev.i915.I915Device;
 import io.cgdev.i915.I915Driver;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,7 +48,7 @@ class SemanticsAuditTest {
   Cgroups cg;
   CgroupFs fs;
   Tasks tasks;
-  I915Device gpu;
+  DrmDevice gpu;
   final List<DrmFile> clients = new ArrayList<>();
 
   @BeforeEach

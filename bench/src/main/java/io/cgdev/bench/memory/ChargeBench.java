@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Charge + uncharge of one page through {@link MemoryCharging} (the memory controller booted in the
- * core, limits set on every level), at depth 1, 4 and 8, against three baselines with the same shape
+ * core, limits set on every level; the charge returned through its pool, or by cgroup), at depth 1, 4
+ * and 8, against three baselines with the same shape
  * (a shared chain of ancestors, one leaf per thread): a bare chain of {@link AtomicLong} adds, one
  * {@link Semaphore} per level, and a synchronized counter per level. Run with {@code -t 1} and {@code
  * -t 2}; with two threads each charges its own sibling leaf. {@code privateAtomic} (an add and a
@@ -150,8 +151,16 @@ public class ChargeBench {
     }
   }
 
+  /** The driver's path: the charge's pool is kept and the charge returned through it. */
   @Benchmark
   public void memoryCharging(Tree tree, Me me) {
+    MemoryCharging.Pool pool = tree.memory.charge(me.leaf, 0, PAGE);
+    tree.memory.uncharge(pool, PAGE);
+  }
+
+  /** The same, returning the charge by cgroup (a state lookup on the way back). */
+  @Benchmark
+  public void memoryChargingByCgroup(Tree tree, Me me) {
     tree.memory.charge(me.leaf, 0, PAGE);
     tree.memory.uncharge(me.leaf, 0, PAGE);
   }

@@ -1,7 +1,9 @@
 package io.cgdev.api.spi;
 
 import io.cgdev.api.CgroupException;
+import io.cgdev.api.Errno;
 import io.cgdev.api.Stability;
+import io.cgdev.api.Task;
 
 /**
  * The memory controller's capability for a device (its memcg/dmem side): charge and uncharge device
@@ -11,9 +13,31 @@ import io.cgdev.api.Stability;
  * the root; when it would pass {@code memory.max} somewhere, the controller asks the device's {@link
  * Reclaimer} to evict from the limiting cgroup's subtree (respecting protection), retries a bounded
  * number of times, and only then fails. Charges above {@code memory.high} succeed but trigger reclaim.
+ *
+ * <p>A charge returns the {@link Pool} it was taken from; keep it with the memory (as a page keeps
+ * its memcg) and give the charge back with {@link #uncharge(Pool, long)}. A removed cgroup takes no
+ * new charge ({@code ENOENT}), but one that still holds charges stays dying, its pools intact, until
+ * every charge taken from them is returned: no charge is lost and none is returned elsewhere.
  */
 @Stability(Stability.Status.STABLE)
 public interface MemoryCharging {
+  /**
+   * One cgroup's share of one region of the device (dmem's pool): where a charge was taken from,
+   * and so where it goes back to. One pool per cgroup and region for the cgroup's whole life, dying
+   * phase included, so pools may be compared with {@code ==}. Made by the controller; drivers only
+   * keep and return them.
+   */
+  interface Pool {
+    /** The cgroup charged; it may have been removed since (then it is dying until drained). */
+    CgroupHandle cgroup();
+
+    /** The region index, as {@link #region(String)} gives it. */
+    int region();
+  }
+
+  /** How often {@link #charge(DriverContext, Task, int, long)} reads a task's cgroup again. */
+  int STALE_CGROUP_RETRIES = 100;
+
   /**
    * The index of a region for the other calls.
    *
@@ -22,25 +46,63 @@ public interface MemoryCharging {
   int region(String name);
 
   /**
-   * Charges {@code bytes} of a region to a cgroup and all its ancestors, reclaiming if needed.
+   * Charges {@code bytes} of a region to a live cgroup and all its ancestors, reclaiming if needed.
    *
+   * @return the pool charged: keep it and return the charge with {@link #uncharge(Pool, long)}
    * @throws CgroupException {@code ENOSPC} if the limit still holds after reclaim (the {@code max}
-   *     and {@code oom} events are counted at the limiting cgroup), {@code EINVAL} for a negative
-   *     size, {@code ENODEV} after the device unregistered
+   *     and {@code oom} events are counted at the limiting cgroup), {@code ENOENT} if the cgroup was
+   *     removed (a task's cgroup read before it moved and the cgroup was removed: read it again, see
+   *     {@link #charge(DriverContext, Task, int, long)}), {@code EINVAL} for a negative size, {@code
+   *     ENODEV} after the device unregistered. Nothing stays charged when it throws.
    */
-  void charge(CgroupHandle cgroup, int region, long bytes);
+  Pool charge(CgroupHandle cgroup, int region, long bytes);
+
+  /**
+   * Charges {@code bytes} of a region to the cgroup {@code task} is in now, as {@link
+   * #charge(CgroupHandle, int, long)} does. The task's cgroup is read with {@link
+   * DriverContext#cgroupOf}; when it was removed before the charge landed (the task moved away in
+   * between), it is read again, as the kernel retries {@code css_tryget_online} on a task's css. The
+   * charge goes to a cgroup the task was in during the call.
+   *
+   * @throws CgroupException what {@link #charge(CgroupHandle, int, long)} throws, except {@code
+   *     ENOENT} for a cgroup the task left (unless it moved {@value #STALE_CGROUP_RETRIES} times during
+   *     the call); {@code ESRCH} if the task exited
+   */
+  default Pool charge(DriverContext context, Task task, int region, long bytes) {
+    for (int attempt = 1; ; attempt++) {
+      CgroupHandle cgroup = context.cgroupOf(task);
+      try {
+        return charge(cgroup, region, bytes);
+      } catch (CgroupException e) {
+        if (e.errno() != Errno.ENOENT || cgroup.online() || attempt == STALE_CGROUP_RETRIES) {
+          throw e;
+        }
+      }
+    }
+  }
 
   /**
    * Charges without reclaiming.
    *
-   * @return {@code null} on success, else the cgroup whose limit refused the charge (its {@code
-   *     max} event counted, no {@code oom} event)
-   * @throws CgroupException {@code ENODEV} after the device unregistered
+   * @return the pool charged, or {@code null} when a limit refused the charge (its {@code max} event
+   *     counted at the limiting cgroup, no {@code oom} event; nothing charged)
+   * @throws CgroupException {@code ENOENT} if the cgroup was removed, {@code ENODEV} after the device
+   *     unregistered
    */
-  CgroupHandle tryCharge(CgroupHandle cgroup, int region, long bytes);
+  Pool tryCharge(CgroupHandle cgroup, int region, long bytes);
 
   /**
-   * Returns a charge made earlier to the same cgroup (which may be dying by now).
+   * Returns a charge to the pool it was taken from, whatever became of the pool's cgroup since: a
+   * removed cgroup is freed once its last charge is back.
+   *
+   * @throws CgroupException {@code EINVAL} for a pool of another device, a negative size, or more
+   *     bytes than are charged there (a driver bug; nothing changes then)
+   */
+  void uncharge(Pool pool, long bytes);
+
+  /**
+   * Returns a charge made earlier to the same cgroup (which may be dying by now): the same as {@link
+   * #uncharge(Pool, long)} with that cgroup's pool of the region.
    *
    * @throws CgroupException {@code EINVAL} if that would drive a counter below zero (a driver bug;
    *     nothing changes)

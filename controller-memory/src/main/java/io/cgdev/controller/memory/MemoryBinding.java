@@ -185,21 +185,19 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
   }
 
   @Override
-  public void charge(CgroupHandle cgroup, int region, long bytes) {
-    MemoryState s = state(cgroup, region, bytes);
+  public Pool charge(CgroupHandle cgroup, int region, long bytes) {
+    MemoryState s = liveState(cgroup, region, bytes);
     if (bytes == 0) {
-      return;
+      return s.pool(region);
     }
     PageCounter c = s.counter(region);
     PageCounter fail = chargeStocked(c, region, bytes);
-    if (fail == null) {
-      return;
-    }
     if (fail == PageCounter.OVER_HIGH) {
       overHigh(s, region, true);
-      return;
+    } else if (fail != null) {
+      chargeSlow(s, region, bytes, fail);
     }
-    chargeSlow(s, region, bytes, fail);
+    return confirm(s, region, bytes);
   }
 
   private void chargeSlow(MemoryState s, int region, long bytes, PageCounter fail) {
@@ -243,28 +241,57 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
   }
 
   @Override
-  public CgroupHandle tryCharge(CgroupHandle cgroup, int region, long bytes) {
-    MemoryState s = state(cgroup, region, bytes);
+  public Pool tryCharge(CgroupHandle cgroup, int region, long bytes) {
+    MemoryState s = liveState(cgroup, region, bytes);
     if (bytes == 0) {
-      return null;
+      return s.pool(region);
     }
     PageCounter fail = chargeStocked(s.counter(region), region, bytes);
-    if (fail == null) {
-      return null;
-    }
     if (fail == PageCounter.OVER_HIGH) {
       overHigh(s, region, false);
+    } else if (fail != null) {
+      s.ownerOf(fail, region).count(region, MemoryEvent.MAX);
+      s.addHierarchical(region, MemoryState.Stat.FAILED_CHARGES, 1);
       return null;
     }
-    MemoryState limiting = s.ownerOf(fail, region);
-    limiting.count(region, MemoryEvent.MAX);
-    s.addHierarchical(region, MemoryState.Stat.FAILED_CHARGES, 1);
-    return limiting.cgroup();
+    return confirm(s, region, bytes);
+  }
+
+  /**
+   * Keeps a charge just made to {@code s} if its cgroup is still online, else takes it back and
+   * refuses it with {@code ENOENT}. This closes the race with rmdir without a lock: the charge added
+   * to the counters before it reads {@code online}, and rmdir clears {@code online} before the core
+   * asks whether the state has {@link MemoryState#drained drained}; so either this check sees the
+   * removal, or the core sees the charge and keeps the cgroup dying until it is returned (the
+   * kernel's {@code css_tryget_online}, without a reference count on the hot path).
+   */
+  private Pool confirm(MemoryState s, int region, long bytes) {
+    if (s.cgroup().online()) {
+      return s.pool(region);
+    }
+    PageCounter c = s.counter(region);
+    stocks.drain(c); // this thread may just have stocked bytes there; nobody may use them now
+    c.uncharge(bytes);
+    throw removed(s.cgroup(), region, bytes);
+  }
+
+  @Override
+  public void uncharge(Pool pool, long bytes) {
+    if (!(pool instanceof ChargePool p) || p.state().binding() != this) {
+      throw CgroupException.of(Errno.EINVAL, "%s: cannot uncharge %d bytes: pool %s belongs to another device",
+          device, bytes, pool);
+    }
+    checkBound();
+    checkSize(p.region(), bytes);
+    uncharge(p.state(), p.region(), bytes);
   }
 
   @Override
   public void uncharge(CgroupHandle cgroup, int region, long bytes) {
-    MemoryState s = state(cgroup, region, bytes);
+    uncharge(state(cgroup, region, bytes), region, bytes);
+  }
+
+  private void uncharge(MemoryState s, int region, long bytes) {
     if (bytes == 0) {
       return;
     }
@@ -280,7 +307,7 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     }
     if (!c.uncharge(bytes)) {
       throw CgroupException.of(Errno.EINVAL, "%s: cannot uncharge %d bytes of %s from %s: only %d bytes are charged there",
-          device, bytes, regions[region].name(), cgroup.path(), c.usage());
+          device, bytes, regions[region].name(), s.cgroup().path(), c.usage());
     }
     if (reclaiming.get() != 0) {
       ReclaimPass pass = CURRENT.get();
@@ -446,13 +473,42 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
 
   private MemoryState state(CgroupHandle cgroup, int region, long bytes) {
     checkBound();
+    checkSize(region, bytes);
+    return cgroup.state(key);
+  }
+
+  /**
+   * The state of a cgroup that may take a new charge: the cgroup must be online; a removed one
+   * (dying or freed) is refused with {@code ENOENT}, whatever its state lookup would say.
+   */
+  private MemoryState liveState(CgroupHandle cgroup, int region, long bytes) {
+    checkBound();
+    checkSize(region, bytes);
+    if (!cgroup.online()) {
+      throw removed(cgroup, region, bytes);
+    }
+    try {
+      return cgroup.state(key);
+    } catch (CgroupException e) {
+      if (cgroup.online()) {
+        throw e;
+      }
+      throw removed(cgroup, region, bytes);
+    }
+  }
+
+  private CgroupException removed(CgroupHandle cgroup, int region, long bytes) {
+    return CgroupException.of(Errno.ENOENT, "%s: cannot charge %d bytes of %s to %s: the cgroup was removed",
+        device, bytes, regions[region].name(), cgroup.path());
+  }
+
+  private void checkSize(int region, long bytes) {
     if (region < 0 || region >= regions.length) {
       throw CgroupException.of(Errno.EINVAL, "%s: no memory region with index %d (the device has %d)", device, region, regions.length);
     }
     if (bytes < 0) {
       throw CgroupException.of(Errno.EINVAL, "%s: negative size %d for region %s", device, bytes, regions[region].name());
     }
-    return cgroup.state(key);
   }
 
   private void checkBound() {

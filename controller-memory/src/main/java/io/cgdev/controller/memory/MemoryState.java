@@ -40,6 +40,7 @@ final class MemoryState implements DeviceState {
   private final CgroupHandle cgroup;
   private final MemoryState parent;
   private final PageCounter[] counters;
+  private final ChargePool[] pools;
   private final AtomicLongArray events;
   private final AtomicLongArray eventsLocal;
   private final AtomicLongArray stats;
@@ -53,7 +54,9 @@ final class MemoryState implements DeviceState {
     this.parent = parent;
     int regions = capacities.length;
     this.counters = new PageCounter[regions];
+    this.pools = new ChargePool[regions];
     for (int r = 0; r < regions; r++) {
+      pools[r] = new ChargePool(this, r);
       counters[r] = new PageCounter(parent == null ? null : parent.counters[r]);
       if (parent == null) {
         // the device's capacity is the root's limit: a full device is a limit hit at the root
@@ -95,6 +98,11 @@ final class MemoryState implements DeviceState {
 
   int regions() {
     return counters.length;
+  }
+
+  /** The pool a charge of the region to this state is returned to. */
+  ChargePool pool(int region) {
+    return pools[region];
   }
 
   /**
@@ -189,7 +197,10 @@ final class MemoryState implements DeviceState {
     return mine;
   }
 
-  /** No charge comes here any more: the threads' stocks for this cgroup go back at once. */
+  /**
+   * No charge comes here any more (the binding refuses charges to a removed cgroup, and takes back
+   * one that raced with the removal): the threads' stocks for this cgroup go back at once.
+   */
   @Override
   public void offline() {
     for (int r = 0; r < counters.length; r++) {

@@ -8,6 +8,7 @@ import io.cgdev.testkit.FakeFileHandle;
 import io.cgdev.testkit.LruReclaimer;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
+import io.cgdev.api.spi.MemoryCharging;
 import io.cgdev.api.spi.RegionSpec;
 import org.junit.jupiter.api.Test;
 
@@ -77,13 +78,16 @@ class MemoryChargingTest {
   }
 
   @Test
-  void tryChargeReturnsTheLimitingCgroupWithoutReclaim() {
+  void tryChargeReturnsThePoolChargedOrNullAndCountsMaxAtTheLimitingCgroupWithoutReclaim() {
     f.mkdir("/a");
     f.mkdir("/a/b");
     f.write("/a", "max", "1M");
-    assertThat(f.charging.tryCharge(f.cg("/a/b"), 0, M)).isNull();
-    assertThat(f.charging.tryCharge(f.cg("/a/b"), 0, 4096)).isSameAs(f.cg("/a"));
-    assertThat(f.read("/a", "events")).contains("max 1\n").contains("oom 0\n");
+    MemoryCharging.Pool pool = f.charging.tryCharge(f.cg("/a/b"), 0, M);
+    assertThat(pool.cgroup()).isSameAs(f.cg("/a/b"));
+    assertThat(pool.region()).isZero();
+    assertThat(f.charging.tryCharge(f.cg("/a/b"), 0, 4096)).isNull();
+    assertThat(f.read("/a", "events.local")).contains("max 1\n").contains("oom 0\n");
+    assertThat(f.read("/a/b", "events.local")).contains("max 0\n");
     assertThat(f.lru.requests()).isEmpty();
   }
 

@@ -61,7 +61,7 @@ class MemoryCounterStressTest {
       int kind = rnd.nextInt(100);
       if (kind < 50) {
         long bytes = (1 + rnd.nextInt(16)) * PAGE;
-        if (f.charging.tryCharge(targets[i], 0, bytes) == null) {
+        if (f.charging.tryCharge(targets[i], 0, bytes) != null) {
           held[me][i] += bytes;
         }
       } else if (kind < 99) {

@@ -87,7 +87,7 @@ class MemoryStockStressTest {
             ok = false;
           }
         } else {
-          ok = f.charging.tryCharge(targets[i], 0, bytes) == null;
+          ok = f.charging.tryCharge(targets[i], 0, bytes) != null;
         }
         if (ok) {
           held[me][i] += bytes;

@@ -3,7 +3,6 @@ package io.cgdev.sample.rdma;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
 import io.cgdev.api.Task;
-import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceRegistration;
 import io.cgdev.api.spi.DeviceSpec;
 import io.cgdev.api.spi.DriverContext;
@@ -82,12 +81,12 @@ public final class RdmaDriver implements DriverProvider {
     if (!DEVICE.equals(device) || ctx == null) {
       throw CgroupException.of(Errno.ENODEV, "rdma: no adapter %s", device);
     }
-    // the charging policy: charge the task's cgroup first, reserve adapter memory second
-    CgroupHandle cg = ctx.cgroupOf(task);
-    memory.charge(cg, region, bytes);
+    // the charging policy: charge the task's cgroup first (read again if it was removed meanwhile),
+    // reserve adapter memory second; the charge goes back to the pool it came from
+    MemoryCharging.Pool pool = memory.charge(ctx, task, region, bytes);
     if (registered.addAndGet(bytes) > CAPACITY) {
       registered.addAndGet(-bytes);
-      memory.uncharge(cg, region, bytes);
+      memory.uncharge(pool, bytes);
       throw CgroupException.of(Errno.ENOSPC, "rdma: %s: adapter memory full (%d bytes)", DEVICE, CAPACITY);
     }
     return new AutoCloseable() {
@@ -97,7 +96,7 @@ public final class RdmaDriver implements DriverProvider {
       public synchronized void close() {
         if (!closed) {
           closed = true;
-          memory.uncharge(cg, region, bytes);
+          memory.uncharge(pool, bytes);
           registered.addAndGet(-bytes);
         }
       }

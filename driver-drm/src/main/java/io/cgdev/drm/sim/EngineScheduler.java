@@ -1,7 +1,8 @@
-package io.cgdev.drm;
+package io.cgdev.drm.sim;
 
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
+import io.cgdev.api.Stability;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.EngineSpec;
 import io.cgdev.api.spi.TimeSharing;
@@ -16,39 +17,52 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The engine scheduler (the kernel's {@code drm_sched}): clients' {@link SchedEntity entities} queue
- * {@link Batch batches} per engine class; a free {@link Engine} takes the client the cpu
- * controller's {@link TimeSharing} picks (round-robin by client id without one, or for clients in
- * no cgroup), among those runnable on it, which cpuset decides; the batch runs for at most one
- * {@link DrmDevice#TIMESLICE_NANOS slice} of simulated device time, its time is reported ({@code
- * cpu.stat}, fdinfo) and, if unfinished, it goes back to the head of its queue. Idle gaps (nothing
- * runnable, every group throttled) are skipped. A completed or cancelled batch releases its
- * objects.
+ * The engine scheduler of a simulated device (the kernel's {@code drm_sched}): clients' {@link
+ * SchedEntity entities} queue batches per engine class; a free engine takes the client the cpu
+ * controller's {@link TimeSharing} picks (round-robin by client id without one, or for clients in no
+ * cgroup), among those runnable on it, which cpuset decides; the batch runs for at most one {@link
+ * #TIMESLICE_NANOS slice} of simulated device time on the {@link SimClock}, its time is reported
+ * ({@code cpu.stat}, fdinfo) and, if unfinished, it goes back to the head of its queue. Idle gaps
+ * (nothing runnable, every group throttled) are skipped. A completed or cancelled batch runs the
+ * action it was submitted with.
  *
- * <p>Lock: every method but {@link #checkEngineClass} and {@link #engineClasses} (which read only
- * the engines, fixed at construction) expects the caller to hold the device lock. {@link
- * TimeSharing} and {@link io.cgdev.api.spi.EngineMask} are called under it; they take no lock the
- * device waits for. A cpuset change arrives as a flag ({@link CgroupBinding#takeMasksChanged}) that
- * {@link #run} reads, not as a call under the lock.
+ * <p>The cgroup side is reached only through the {@link EnginePolicy} port; the scheduler knows no
+ * device, file or buffer.
+ *
+ * <p>Lock: the device's lock, given at construction; every method but {@link #checkEngineClass},
+ * {@link #engineClasses} and {@link #engineCount} (which read only the engines, fixed at
+ * construction) expects the caller to hold it. {@link TimeSharing} and {@link
+ * io.cgdev.api.spi.EngineMask} are called under it; they take no lock the device waits for. A cpuset
+ * change arrives as a flag ({@link EnginePolicy#takeMasksChanged}) that {@link #run} reads, not as a
+ * call under the lock.
  */
-final class EngineScheduler {
+@Stability(Stability.Status.EXPERIMENTAL)
+public final class EngineScheduler {
+  /** The scheduler's timeslice: a running batch is preempted after it. */
+  public static final long TIMESLICE_NANOS = 1_000_000;
+
   private final Object lock;
   private final String device;
   private final SimClock clock;
-  private final CgroupBinding cgroups;
-  private final GemPlacement gem;
+  private final EnginePolicy policy;
   private final List<Engine> engines = new ArrayList<>();
   private final Map<String, List<Engine>> enginesByClass = new LinkedHashMap<>();
   /** Open clients' entities, in client-id order (round-robin walks them so). */
   private final Set<SchedEntity> entities = new LinkedHashSet<>();
   private final IdentityHashMap<TimeSharing.Client, SchedEntity> byClient = new IdentityHashMap<>();
 
-  EngineScheduler(Object lock, String device, List<EngineSpec> specs, SimClock clock, CgroupBinding cgroups, GemPlacement gem) {
+  /**
+   * A scheduler over {@code specs}, whose index is the engine number cpuset and {@link TimeSharing}
+   * use.
+   *
+   * @param lock the device lock the callers hold
+   * @param device the device name, for messages
+   */
+  public EngineScheduler(Object lock, String device, List<EngineSpec> specs, SimClock clock, EnginePolicy policy) {
     this.lock = lock;
     this.device = device;
     this.clock = clock;
-    this.cgroups = cgroups;
-    this.gem = gem;
+    this.policy = policy;
     for (int i = 0; i < specs.size(); i++) {
       Engine e = new Engine(i, specs.get(i));
       engines.add(e);
@@ -57,19 +71,19 @@ final class EngineScheduler {
   }
 
   /** The engine classes, in engine order. No lock needed. */
-  List<String> engineClasses() {
+  public List<String> engineClasses() {
     return List.copyOf(enginesByClass.keySet());
   }
 
   /** No lock needed. @throws CgroupException {@code EINVAL} for a class the device has no engine of */
-  void checkEngineClass(String engineClass) {
+  public void checkEngineClass(String engineClass) {
     if (!enginesByClass.containsKey(engineClass)) {
       throw CgroupException.of(Errno.EINVAL, "%s: unknown engine class '%s' (classes: %s)", device, engineClass, enginesByClass.keySet());
     }
   }
 
   /** Under the device lock: a newly opened client's entity. */
-  SchedEntity open(long clientId) {
+  public SchedEntity open(long clientId) {
     SchedEntity s = new SchedEntity(clientId, engines.size());
     entities.add(s);
     return s;
@@ -77,38 +91,34 @@ final class EngineScheduler {
 
   /**
    * Under the device lock: queues a batch of {@code nanos} on {@code engineClass} for {@code s},
-   * whose task is in {@code cgroup} now (null: none). The objects gain a reference, become active
-   * and most recently used until the batch completes.
+   * whose task is in {@code cgroup} now (null: none). {@code done} runs, under the device lock, once
+   * the batch completed or was cancelled.
    */
-  void submit(SchedEntity s, CgroupHandle cgroup, String engineClass, long nanos, List<GemObject> objects) {
+  public void submit(SchedEntity s, CgroupHandle cgroup, String engineClass, long nanos, Runnable done) {
     assert Thread.holdsLock(lock);
-    for (GemObject o : objects) {
-      o.refcount++;
-      o.activeCount++;
-      o.region.touch(o);
-    }
     bind(s, cgroup);
-    s.queues.computeIfAbsent(engineClass, c -> new ArrayDeque<>()).add(new Batch(s, engineClass, nanos, objects));
+    s.queues.computeIfAbsent(engineClass, c -> new ArrayDeque<>()).add(new Batch(engineClass, nanos, done));
     updateRunnable(s, engineClass);
   }
 
   /**
    * Under the device lock: the client closes (the kernel's {@code drm_sched_entity_fini}). Its
-   * running batches stop (their time so far is reported), queued ones are dropped, both release
-   * their objects, and it leaves the cpu controller.
+   * running batches stop (their time so far is reported), queued ones are dropped, both finish,
+   * and it leaves the cpu controller.
    */
-  void close(SchedEntity s) {
+  public void close(SchedEntity s) {
     assert Thread.holdsLock(lock);
     for (Engine e : engines) {
-      if (e.running != null && e.running.entity == s) {
+      if (e.runningFor == s) {
         account(e, clock.nanoTime());
-        finish(e.running);
-        e.running = null;
+        Batch b = e.running;
+        e.stop();
+        b.finish();
       }
     }
     for (ArrayDeque<Batch> q : s.queues.values()) {
       for (Batch b : q) {
-        finish(b);
+        b.finish();
       }
       q.clear();
     }
@@ -118,7 +128,7 @@ final class EngineScheduler {
 
   /** Opens (or reopens, after the task moved) the entity's cpu-controller client in its cgroup. */
   private void bind(SchedEntity s, CgroupHandle cgroup) {
-    TimeSharing timeSharing = cgroups.timeSharing();
+    TimeSharing timeSharing = policy.timeSharing();
     if (s.cgroup == cgroup && (s.client != null || timeSharing == null)) {
       return;
     }
@@ -143,7 +153,7 @@ final class EngineScheduler {
   }
 
   private boolean allowed(SchedEntity s, int engine) {
-    return cgroups.allowsEngine(s.cgroup, engine);
+    return policy.allowsEngine(s.cgroup, engine);
   }
 
   /** Marks {@code s} runnable on exactly the engines of the class it has work for and may use. */
@@ -165,11 +175,11 @@ final class EngineScheduler {
    * Under the device lock: advances device time by {@code nanos}, dispatching to free engines,
    * ending slices at their boundary and skipping idle gaps.
    */
-  void run(long nanos) {
+  public void run(long nanos) {
     assert Thread.holdsLock(lock);
     long end = clock.nanoTime() + nanos;
     while (true) {
-      if (cgroups.takeMasksChanged()) {
+      if (policy.takeMasksChanged()) {
         for (SchedEntity s : entities) {
           for (String c : s.queues.keySet()) {
             updateRunnable(s, c);
@@ -189,7 +199,7 @@ final class EngineScheduler {
         }
       }
       if (next == Long.MAX_VALUE) {
-        TimeSharing timeSharing = cgroups.timeSharing();
+        TimeSharing timeSharing = policy.timeSharing();
         long wake = timeSharing == null ? Long.MAX_VALUE : timeSharing.nextUnthrottle();
         if (wake > now && wake < end) {
           clock.advanceTo(wake);
@@ -220,15 +230,16 @@ final class EngineScheduler {
   private void endSlice(Engine e, long at) {
     account(e, at);
     Batch b = e.running;
-    e.running = null;
-    ArrayDeque<Batch> q = b.entity.queues.get(b.engineClass);
+    SchedEntity s = e.runningFor;
+    e.stop();
+    ArrayDeque<Batch> q = s.queues.get(b.engineClass);
     if (b.remaining <= 0) {
       q.remove(b);
-      finish(b);
+      b.finish();
     } else {
       q.addFirst(b);
     }
-    updateRunnable(b.entity, b.engineClass);
+    updateRunnable(s, b.engineClass);
   }
 
   private void dispatch(Engine e, long now) {
@@ -247,16 +258,16 @@ final class EngineScheduler {
         continue;
       }
       Batch b = q.pollFirst();
-      e.running = b;
+      e.start(s, b);
       e.accountedUntil = now;
-      e.sliceEnd = now + Math.min(DrmDevice.TIMESLICE_NANOS, b.remaining);
+      e.sliceEnd = now + Math.min(TIMESLICE_NANOS, b.remaining);
       updateRunnable(s, cls);
       return;
     }
   }
 
   private SchedEntity pick(Engine e) {
-    TimeSharing timeSharing = cgroups.timeSharing();
+    TimeSharing timeSharing = policy.timeSharing();
     if (timeSharing != null) {
       TimeSharing.Client c = timeSharing.pickNext(e.index);
       if (c != null) {
@@ -297,24 +308,17 @@ final class EngineScheduler {
     if (delta <= 0) {
       return;
     }
-    Batch b = e.running;
+    SchedEntity s = e.runningFor;
     e.accountedUntil = until;
-    b.remaining -= delta;
-    b.entity.runtime[e.index] += delta;
-    if (b.entity.client != null) {
-      b.entity.client.ran(e.index, delta);
-    }
-  }
-
-  private void finish(Batch b) {
-    for (GemObject o : b.objects) {
-      o.activeCount--;
-      gem.put(o);
+    e.running.remaining -= delta;
+    s.runtime[e.index] += delta;
+    if (s.client != null) {
+      s.client.ran(e.index, delta);
     }
   }
 
   /** Under the device lock: nanoseconds {@code s} ran on the engines of a class (0 for an unknown class). */
-  long runtime(SchedEntity s, String engineClass) {
+  public long runtime(SchedEntity s, String engineClass) {
     long sum = 0;
     for (Engine e : enginesByClass.getOrDefault(engineClass, List.of())) {
       sum += s.runtime[e.index];
@@ -323,7 +327,7 @@ final class EngineScheduler {
   }
 
   /** Under the device lock: nanoseconds {@code s} ran on the named engine (0 for an unknown engine). */
-  long runtimeOn(SchedEntity s, String engine) {
+  public long runtimeOn(SchedEntity s, String engine) {
     for (Engine e : engines) {
       if (e.spec.name().equals(engine)) {
         return s.runtime[e.index];
@@ -333,7 +337,7 @@ final class EngineScheduler {
   }
 
   /** The number of engines of a class (fdinfo's {@code drm-engine-capacity}). No lock needed. */
-  int engineCount(String engineClass) {
+  public int engineCount(String engineClass) {
     return enginesByClass.getOrDefault(engineClass, List.of()).size();
   }
 }

@@ -1,10 +1,10 @@
-package io.cgdev.drm;
+package io.cgdev.drm.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cgdev.api.CgroupException;
-import io.cgdev.drm.RegionAllocator.Block;
+import io.cgdev.drm.sim.RegionAllocator.Block;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -102,9 +102,9 @@ class BuddyAllocatorTest {
           List<Block> got = b.allocate(size);
           if (got.isEmpty()) {
             assertThat(b.avail()).as("failed allocation changes nothing").isEqualTo(before);
-            assertThat(CountingAllocator.roundUp(size, chunk)).isGreaterThan(before);
+            assertThat(RegionAllocator.roundUp(size, chunk)).isGreaterThan(before);
           } else {
-            assertThat(got.stream().mapToLong(Block::size).sum()).isEqualTo(CountingAllocator.roundUp(size, chunk));
+            assertThat(got.stream().mapToLong(Block::size).sum()).isEqualTo(RegionAllocator.roundUp(size, chunk));
             live.add(got);
           }
         }

@@ -1,4 +1,4 @@
-package io.cgdev.drm;
+package io.cgdev.drm.sim;
 
 import io.cgdev.api.Stability;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.cgdev.drm;
+package io.cgdev.drm.sim;
 
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * as drm_buddy does without its contiguous flag; the lowest free address wins, so results are
  * deterministic.
  *
- * <p>Not thread-safe: the DRM core calls it under its device lock.
+ * <p>Not thread-safe: the DRM model calls it under its device lock.
  */
 @Stability(Stability.Status.EXPERIMENTAL)
 public final class BuddyAllocator extends AbstractRegionAllocator {

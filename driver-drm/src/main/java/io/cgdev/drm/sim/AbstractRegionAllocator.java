@@ -1,4 +1,4 @@
-package io.cgdev.drm;
+package io.cgdev.drm.sim;
 
 /**
  * The byte accounting every {@link RegionAllocator} of this package shares: the capacity (the
@@ -6,16 +6,18 @@ package io.cgdev.drm;
  * subclass decides where the bytes lie; it asks {@link #fit} whether a request can be served at
  * all, and reports what it hands out and gets back with {@link #take} and {@link #give}.
  *
- * <p>Not thread-safe, like its subclasses: the DRM core calls them under its device lock.
+ * <p>Not thread-safe, like its subclasses: the DRM model calls them under its device lock.
  */
-abstract sealed class AbstractRegionAllocator implements RegionAllocator
-    permits BuddyAllocator, CountingAllocator {
+abstract class AbstractRegionAllocator implements RegionAllocator {
   private final long capacity;
   /** The chunk size, for the subclasses' arithmetic. */
   final long chunk;
   private long avail;
 
-  /** An allocator over {@code size} bytes (rounded down to whole chunks), all of them free. */
+  /**
+   * An allocator over {@code size} bytes (rounded down to whole chunks), all of them free. Package
+   * private: only this package's allocators share this accounting.
+   */
   AbstractRegionAllocator(long size, long chunk) {
     this.capacity = size - size % chunk;
     this.chunk = chunk;
@@ -42,7 +44,7 @@ abstract sealed class AbstractRegionAllocator implements RegionAllocator
    * positive (or overflows when rounded) or the bytes are not free.
    */
   final long fit(long size) {
-    long rounded = roundUp(size, chunk);
+    long rounded = RegionAllocator.roundUp(size, chunk);
     return rounded <= 0 || rounded > avail ? 0 : rounded;
   }
 
@@ -56,7 +58,4 @@ abstract sealed class AbstractRegionAllocator implements RegionAllocator
     avail += bytes;
   }
 
-  static long roundUp(long size, long unit) {
-    return (size + unit - 1) / unit * unit;
-  }
 }

@@ -13,23 +13,26 @@ import io.cgdev.api.spi.MemoryCharging;
 import io.cgdev.api.spi.Reclaimer;
 import io.cgdev.api.spi.RegionSpec;
 import io.cgdev.api.spi.TimeSharing;
+import io.cgdev.drm.sim.EnginePolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A device's binding to the cgroup framework (the cgroup half of the kernel's {@code
+ * A DRM device's link to the cgroup framework (the cgroup half of the kernel's {@code
  * drm_dev_register}, and {@code dmem_cgroup_register_region}): turns the config's {@link
- * DrmDevice.Registration registrations} into {@link DeviceSpec}s for the controllers the driver
+ * DeviceConfig.CgroupDevice cgroup devices} into {@link DeviceSpec}s for the controllers the driver
  * offers and the hierarchy has, registers and unregisters them, and holds the capabilities they
  * return: a {@link RegionCharge} per memory region, {@link TimeSharing} and {@link EngineMask} for
- * the engines. Without {@link DriverFeature#DRIVER_CGROUPS} it registers nothing and every
- * capability stays absent.
+ * the engines. It serves them to the rest of the device through two ports: {@link ChargingPort} for
+ * GEM placement and eviction, {@link EnginePolicy} for the engine scheduler. Without {@link
+ * DriverFeature#DRIVER_CGROUPS} it registers nothing and every capability stays absent.
  *
  * <p>Lock: the device lock guards the context, the registrations and the capabilities; methods
  * marked "under the device lock" expect the caller to hold it. {@link #registerAll}, {@link
@@ -38,13 +41,17 @@ import org.slf4j.LoggerFactory;
  * write holding the hierarchy lock may be waiting for the device lock in the reclaimer. The
  * cpuset-changed flag is volatile: the framework's listener sets it on any thread.
  */
-final class CgroupBinding {
-  // logs under DrmDevice's name, as before this class was split out of it
-  private static final Logger LOG = LoggerFactory.getLogger(DrmDevice.class);
+final class CgroupLink implements ChargingPort, EnginePolicy {
+  private static final Logger LOG = LoggerFactory.getLogger(CgroupLink.class);
+  /**
+   * How often {@link #inCgroupOf} reads a task's cgroup again; each retry needs another move and
+   * rmdir racing with it, so the bound is never reached in practice.
+   */
+  private static final int STALE_CGROUP_RETRIES = 100;
 
   private final Object lock;
   private final DrmDriver driver;
-  private final DrmDevice.Config config;
+  private final DeviceConfig config;
   private final Map<String, MemoryRegion> regions;
   private final DeviceClock clock;
   private final List<DeviceRegistration> registrations = new ArrayList<>();
@@ -56,7 +63,7 @@ final class CgroupBinding {
   private volatile AutoCloseable maskSubscription;
   private volatile boolean masksChanged;
 
-  CgroupBinding(Object lock, DrmDriver driver, DrmDevice.Config config, Map<String, MemoryRegion> regions, DeviceClock clock) {
+  CgroupLink(Object lock, DrmDriver driver, DeviceConfig config, Map<String, MemoryRegion> regions, DeviceClock clock) {
     this.lock = lock;
     this.driver = driver;
     this.config = config;
@@ -70,12 +77,12 @@ final class CgroupBinding {
   }
 
   /**
-   * Outside the device lock: registers each of the config's registrations that some present,
+   * Outside the device lock: registers each of the config's cgroup devices that some present,
    * offered controller governs, with {@code reclaimer} as its reclaim hook. On a refusal it
    * unregisters what it registered (last first), forgets the context and rethrows.
    *
    * @return the registrations made, to {@link #bind} (empty without {@code DRIVER_CGROUPS})
-   * @throws CgroupException {@code EINVAL} for a registration naming an unknown region, or the
+   * @throws CgroupException {@code EINVAL} for a cgroup device naming an unknown region, or the
    *     framework's refusal
    */
   List<DeviceRegistration> registerAll(DriverContext ctx, Reclaimer reclaimer) {
@@ -85,7 +92,7 @@ final class CgroupBinding {
     }
     Set<String> present = ctx.controllers();
     try {
-      for (DrmDevice.Registration r : config.registrations()) {
+      for (DeviceConfig.CgroupDevice r : config.cgroupDevices()) {
         DeviceSpec spec = spec(r, present, reclaimer);
         if (spec != null) {
           done.add(ctx.register(spec));
@@ -107,8 +114,8 @@ final class CgroupBinding {
     return done;
   }
 
-  /** The spec of one registration, or null when no controller it needs is offered and present. */
-  private DeviceSpec spec(DrmDevice.Registration r, Set<String> present, Reclaimer reclaimer) {
+  /** The spec of one cgroup device, or null when no controller it needs is offered and present. */
+  private DeviceSpec spec(DeviceConfig.CgroupDevice r, Set<String> present, Reclaimer reclaimer) {
     Set<String> wanted = new LinkedHashSet<>();
     Set<String> offered = driver.controllers();
     if (!r.regions().isEmpty() && offered.contains(DrmDriver.MEMORY)) {
@@ -133,7 +140,7 @@ final class CgroupBinding {
     for (String name : r.regions()) {
       MemoryRegion m = regions.get(name);
       if (m == null) {
-        throw CgroupException.of(Errno.EINVAL, "device %s: registration %s names unknown region %s", config.name(), r.name(), name);
+        throw CgroupException.of(Errno.EINVAL, "device %s: cgroup device %s names unknown region %s", config.name(), r.name(), name);
       }
       b.region(new RegionSpec(m.name(), m.capacity(), m.pageSize()));
     }
@@ -220,9 +227,27 @@ final class CgroupBinding {
     return ctx == null ? null : ctx.cgroupOf(task);
   }
 
-  /** Under the device lock: the framework's root cgroup; only while registered. */
-  CgroupHandle root() {
-    return context.root();
+  /**
+   * Outside the device lock: reads the cgroup {@code task} is in (null when the device charges
+   * nowhere), then runs {@code op} with it under the device lock. When {@code op} fails and that
+   * cgroup was removed meanwhile, the task had moved away (a cgroup with tasks cannot be removed), so
+   * the failure says nothing about the cgroup it is in now: the lock is released, the cgroup read
+   * again and {@code op} run again — the kernel's {@code css_tryget_online} retry on a task's css.
+   * {@code op} must leave nothing changed when it throws.
+   */
+  <T> T inCgroupOf(Task task, Function<CgroupHandle, T> op) {
+    for (int attempt = 1; ; attempt++) {
+      CgroupHandle cgroup = cgroupOf(task);
+      synchronized (lock) {
+        try {
+          return op.apply(cgroup);
+        } catch (CgroupException e) {
+          if (cgroup == null || cgroup.online() || attempt == STALE_CGROUP_RETRIES) {
+            throw e;
+          }
+        }
+      }
+    }
   }
 
   /** Under the device lock: the registrations made. */
@@ -235,29 +260,57 @@ final class CgroupBinding {
     return !charges.isEmpty();
   }
 
-  /** Under the device lock: how a region is charged, or null when it is not. */
-  RegionCharge charge(String region) {
-    return charges.get(region);
+  // ---------------------------------------------------------------- ChargingPort (under the device lock)
+
+  @Override
+  public boolean charges(String region) {
+    return charges.containsKey(region);
   }
 
-  /** Under the device lock: whether cpuset lets {@code cgroup} place memory in the region. */
-  boolean allowsRegion(CgroupHandle cgroup, String region) {
+  @Override
+  public boolean allowsRegion(CgroupHandle cgroup, String region) {
     Integer index = maskRegionIndex.get(region);
     return engineMask == null || cgroup == null || index == null || engineMask.allowsRegion(cgroup, index);
   }
 
-  /** Under the device lock: whether cpuset lets {@code cgroup} (null: none) run on the engine. */
-  boolean allowsEngine(CgroupHandle cgroup, int engine) {
-    return engineMask == null || cgroup == null || engineMask.allowsEngine(cgroup, engine);
+  @Override
+  public GemCharge charge(String region, CgroupHandle cgroup, long bytes) {
+    return regionCharge(region).charge(cgroup, bytes);
   }
 
-  /** Under the device lock: the cpu controller's capability, or null. */
-  TimeSharing timeSharing() {
+  @Override
+  public GemCharge tryCharge(String region, CgroupHandle cgroup, long bytes) {
+    return regionCharge(region).tryCharge(cgroup, bytes);
+  }
+
+  @Override
+  public long reclaim(String region, long bytes) {
+    return regionCharge(region).reclaim(context.root(), bytes);
+  }
+
+  private RegionCharge regionCharge(String region) {
+    RegionCharge rc = charges.get(region);
+    if (rc == null) {
+      throw new IllegalStateException(config.name() + ": region " + region + " is not charged");
+    }
+    return rc;
+  }
+
+  // ---------------------------------------------------------------- EnginePolicy (under the device lock)
+
+  @Override
+  public TimeSharing timeSharing() {
     return timeSharing;
   }
 
-  /** Whether some cgroup's cpuset changed since the last call; clears the flag. */
-  boolean takeMasksChanged() {
+  @Override
+  public boolean allowsEngine(CgroupHandle cgroup, int engine) {
+    return engineMask == null || cgroup == null || engineMask.allowsEngine(cgroup, engine);
+  }
+
+  /** Any thread. */
+  @Override
+  public boolean takeMasksChanged() {
     if (masksChanged) {
       masksChanged = false;
       return true;

@@ -1,5 +1,6 @@
-package io.cgdev.drm;
+package io.cgdev.drm.sim;
 
+import io.cgdev.api.Stability;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.TimeSharing;
 import java.util.ArrayDeque;
@@ -7,12 +8,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A client's scheduling state (the kernel's {@code drm_sched_entity}), one per {@link DrmFile}: a
- * FIFO of batches per engine class, the cpu controller's {@link TimeSharing.Client} in the cgroup
- * the task was in at its last submission, and per engine whether it is runnable there and how long
- * it ran. Guarded by the device lock.
+ * A client's scheduling state (the kernel's {@code drm_sched_entity}), one per DRM client, made by
+ * {@link EngineScheduler#open}: a FIFO of batches per engine class, the cpu controller's {@link
+ * TimeSharing.Client} in the cgroup the task was in at its last submission, and per engine whether
+ * it is runnable there and how long it ran. Opaque outside this package; guarded by the device
+ * lock.
  */
-final class SchedEntity {
+@Stability(Stability.Status.EXPERIMENTAL)
+public final class SchedEntity {
   final long clientId;
   final Map<String, ArrayDeque<Batch>> queues = new HashMap<>();
   /** The cpu controller's entity; null without a cpu controller or outside any cgroup. */
@@ -27,6 +30,11 @@ final class SchedEntity {
     this.clientId = clientId;
     this.runnable = new boolean[engines];
     this.runtime = new long[engines];
+  }
+
+  /** The client id it was opened for. */
+  public long clientId() {
+    return clientId;
   }
 
   /** The label the cpu controller shows, e.g. {@code drm-client-7}. */

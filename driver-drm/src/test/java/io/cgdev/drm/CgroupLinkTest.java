@@ -22,6 +22,7 @@ import io.cgdev.api.spi.EngineSpec;
 import io.cgdev.api.spi.MemoryCharging;
 import io.cgdev.api.spi.Reclaimer;
 import io.cgdev.api.spi.TimeSharing;
+import io.cgdev.drm.sim.SimClock;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,7 @@ import org.mockito.ArgumentCaptor;
 import org.mockito.InOrder;
 
 /** Registration with the cgroup framework on its own, against a mocked framework. */
-class CgroupBindingTest {
+class CgroupLinkTest {
   static final long M = 1 << 20;
   final Object lock = new Object();
   final MemoryRegion smem = MemoryRegion.system("smem", 64 * M);
@@ -45,27 +46,27 @@ class CgroupBindingTest {
   final Task task = mock(Task.class);
   final CgroupHandle cg = mock(CgroupHandle.class);
 
-  CgroupBinding binding(Set<DriverFeature> features, List<DrmDevice.Registration> registrations) {
+  CgroupLink binding(Set<DriverFeature> features, List<DeviceConfig.CgroupDevice> devices) {
     Map<String, MemoryRegion> regions = new LinkedHashMap<>();
     for (MemoryRegion r : List.of(smem, lmem0, lmem1)) {
       regions.put(r.name(), r);
     }
-    DrmDevice.Config config = new DrmDevice.Config("gpu.0", "0000:03:00.0", List.copyOf(regions.values()),
-        List.of(new EngineSpec("rcs0", "render")), List.of(), registrations);
+    DeviceConfig config = new DeviceConfig("gpu.0", "0000:03:00.0", List.copyOf(regions.values()),
+        List.of(new EngineSpec("rcs0", "render")), List.of(), devices);
     when(ctx.controllers()).thenReturn(Set.of("memory", "cpu", "cpuset"));
     when(ctx.cgroupOf(task)).thenReturn(cg);
-    return new CgroupBinding(lock, DrmDriver.of("testgpu", features, Set.of("memory", "cpu", "cpuset")), config, regions, new SimClock());
+    return new CgroupLink(lock, DrmDriver.of("testgpu", features, Set.of("memory", "cpu", "cpuset")), config, regions, new SimClock());
   }
 
-  CgroupBinding twoTiles() {
+  CgroupLink twoTiles() {
     return binding(EnumSet.of(DriverFeature.DRIVER_CGROUPS), List.of(
-        new DrmDevice.Registration("gpu.0", List.of("smem", "lmem0"), true),
-        new DrmDevice.Registration("gpu.0.tile1", List.of("lmem1"), false)));
+        new DeviceConfig.CgroupDevice("gpu.0", List.of("smem", "lmem0"), true),
+        new DeviceConfig.CgroupDevice("gpu.0.tile1", List.of("lmem1"), false)));
   }
 
   @Test
   void eachRegistrationGetsTheControllersItsResourcesNeed() {
-    CgroupBinding b = twoTiles();
+    CgroupLink b = twoTiles();
     ArgumentCaptor<DeviceSpec> specs = ArgumentCaptor.forClass(DeviceSpec.class);
     when(ctx.register(specs.capture())).thenReturn(tile0, tile1);
     assertThat(b.registerAll(ctx, Reclaimer.NONE)).containsExactly(tile0, tile1);
@@ -80,10 +81,10 @@ class CgroupBindingTest {
 
   @Test
   void aRefusalUnregistersWhatWasRegisteredLastFirstAndForgetsTheFramework() {
-    CgroupBinding b = binding(EnumSet.of(DriverFeature.DRIVER_CGROUPS), List.of(
-        new DrmDevice.Registration("gpu.0", List.of("smem"), true),
-        new DrmDevice.Registration("gpu.0.tile0", List.of("lmem0"), false),
-        new DrmDevice.Registration("gpu.0.tile1", List.of("lmem1"), false)));
+    CgroupLink b = binding(EnumSet.of(DriverFeature.DRIVER_CGROUPS), List.of(
+        new DeviceConfig.CgroupDevice("gpu.0", List.of("smem"), true),
+        new DeviceConfig.CgroupDevice("gpu.0.tile0", List.of("lmem0"), false),
+        new DeviceConfig.CgroupDevice("gpu.0.tile1", List.of("lmem1"), false)));
     synchronized (lock) {
       b.attach(ctx);
     }
@@ -99,8 +100,8 @@ class CgroupBindingTest {
 
   @Test
   void aRegistrationNamingAnUnknownRegionIsRefused() {
-    CgroupBinding b = binding(EnumSet.of(DriverFeature.DRIVER_CGROUPS),
-        List.of(new DrmDevice.Registration("gpu.0", List.of("vram"), false)));
+    CgroupLink b = binding(EnumSet.of(DriverFeature.DRIVER_CGROUPS),
+        List.of(new DeviceConfig.CgroupDevice("gpu.0", List.of("vram"), false)));
     assertThatThrownBy(() -> b.registerAll(ctx, Reclaimer.NONE))
         .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL))
         .hasMessageContaining("names unknown region vram");
@@ -109,12 +110,12 @@ class CgroupBindingTest {
 
   @Test
   void withoutDriverCgroupsNothingIsRegisteredChargedOrLookedUp() {
-    CgroupBinding b = binding(EnumSet.of(DriverFeature.DRIVER_GEM), List.of());
+    CgroupLink b = binding(EnumSet.of(DriverFeature.DRIVER_GEM), List.of());
     synchronized (lock) {
       b.attach(ctx);
       b.bind(b.registerAll(ctx, Reclaimer.NONE));
       assertThat(b.charging()).isFalse();
-      assertThat(b.charge("smem")).isNull();
+      assertThat(b.charges("smem")).isFalse();
       assertThat(b.timeSharing()).isNull();
       assertThat(b.allowsEngine(cg, 0)).isTrue();
       assertThat(b.allowsRegion(cg, "smem")).isTrue();
@@ -126,7 +127,7 @@ class CgroupBindingTest {
 
   @Test
   void boundCapabilitiesAnswerForTheirRegionsAndEnginesUntilUnbound() {
-    CgroupBinding b = twoTiles();
+    CgroupLink b = twoTiles();
     MemoryCharging mc0 = mock(MemoryCharging.class);
     MemoryCharging mc1 = mock(MemoryCharging.class);
     TimeSharing ts = mock(TimeSharing.class);
@@ -151,8 +152,13 @@ class CgroupBindingTest {
     List<DeviceRegistration> done = b.registerAll(ctx, Reclaimer.NONE);
     synchronized (lock) {
       b.bind(done);
-      assertThat(b.charge("lmem0")).isEqualTo(new RegionCharge(mc0, 1));
-      assertThat(b.charge("lmem1")).isEqualTo(new RegionCharge(mc1, 0));
+      assertThat(b.charges("lmem0")).isTrue();
+      MemoryCharging.Pool p0 = mock(MemoryCharging.Pool.class);
+      MemoryCharging.Pool p1 = mock(MemoryCharging.Pool.class);
+      when(mc0.charge(cg, 1, 5)).thenReturn(p0);
+      when(mc1.tryCharge(cg, 0, 7)).thenReturn(p1);
+      assertThat(b.charge("lmem0", cg, 5)).isEqualTo(new GemCharge(mc0, p0));
+      assertThat(b.tryCharge("lmem1", cg, 7)).isEqualTo(new GemCharge(mc1, p1));
       assertThat(b.timeSharing()).isSameAs(ts);
       assertThat(b.allowsRegion(cg, "lmem0")).isFalse();
       assertThat(b.allowsRegion(cg, "lmem1")).as("not governed by cpuset").isTrue();

@@ -1,11 +1,11 @@
-package io.cgdev.drm;
+package io.cgdev.drm.sim;
 
 import io.cgdev.api.Stability;
 import java.util.List;
 
 /**
- * Hands out the address space of one memory region. Called by the DRM core under its device lock,
- * so implementations need no locking of their own.
+ * Hands out the address space of one memory region of a simulated device. Called by the DRM model
+ * under its device lock, so implementations need no locking of their own.
  */
 @Stability(Stability.Status.EXPERIMENTAL)
 public interface RegionAllocator {
@@ -36,4 +36,9 @@ public interface RegionAllocator {
 
   /** Number of free blocks (1 for an allocator without fragmentation that has room). */
   long freeBlocks();
+
+  /** {@code size} rounded up to a whole number of {@code unit}s. */
+  static long roundUp(long size, long unit) {
+    return (size + unit - 1) / unit * unit;
+  }
 }

@@ -1,0 +1,42 @@
+package io.cgdev.drm.sim;
+
+import io.cgdev.api.spi.EngineSpec;
+
+/**
+ * One engine (a ring with its own {@code drm_gpu_scheduler} in the kernel): its index, which is
+ * the number cpuset and {@code TimeSharing} use, the batch running on it and whose it is, when its
+ * slice ends, up to when its time was reported, and the round-robin cursor used without a cpu
+ * controller. Guarded by the device lock.
+ */
+final class Engine {
+  final int index;
+  final EngineSpec spec;
+  Batch running;
+  /** The entity {@link #running} belongs to. */
+  SchedEntity runningFor;
+  long sliceEnd;
+  long accountedUntil;
+  /** The client id picked last by round-robin. */
+  long rrLast;
+
+  Engine(int index, EngineSpec spec) {
+    this.index = index;
+    this.spec = spec;
+  }
+
+  String engineClass() {
+    return spec.engineClass();
+  }
+
+  /** Starts {@code b} of {@code s}. */
+  void start(SchedEntity s, Batch b) {
+    running = b;
+    runningFor = s;
+  }
+
+  /** Clears the running batch. */
+  void stop() {
+    running = null;
+    runningFor = null;
+  }
+}
