@@ -1,0 +1,339 @@
+package io.cgdev.sim;
+
+import io.cgdev.api.ByteSize;
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.CgroupFs;
+import io.cgdev.api.IdList;
+import io.cgdev.api.Keyed;
+import io.cgdev.api.Tasks;
+import io.cgdev.drm.DrmDevice;
+import io.cgdev.sim.report.Report;
+import io.cgdev.sim.report.Report.TenantReport;
+import io.cgdev.sim.scenario.Durations;
+import io.cgdev.sim.scenario.Scenario;
+import io.cgdev.sim.scenario.Scenario.Tenant;
+import io.cgdev.sim.scenario.ScenarioException;
+import io.cgdev.sim.scenario.TreeBuilder;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs a scenario on a booted hierarchy, in simulated time: builds its cgroup tree through the file
+ * view, starts its {@link Workloads} (one task and DRM client per stream), then, tick by tick, lets
+ * each workload submit batches (its {@code load} in engines' worth of demand) and allocate or free
+ * GEM buffers, advances the device, and samples the tenants' files ({@code memory.current}, {@code cpu.stat})
+ * for the report. One engine for {@code cgdev demo} and {@code cgdev run}.
+ *
+ * <p>Single-threaded: call {@link #run} once, on one thread.
+ */
+public final class ScenarioRunner {
+  private final CgroupFs fs;
+  private final Set<String> controllers;
+  private final Map<String, DrmDevice> devices;
+  private final Scenario scenario;
+  private final String device;
+  private final Progress progress;
+  private final String region;
+  private final List<String> notes = new ArrayList<>();
+  private final Workloads workloads;
+  private final Map<String, PluginDevices.Allocator> pluginDevices;
+  private final Map<String, String> fdinfo = new LinkedHashMap<>();
+  private long events;
+
+  /**
+   * @param tasks the process table the workloads' tasks start in
+   * @param devices the DRM devices by name (workloads run on them)
+   * @param device the scenario's default device
+   */
+  public ScenarioRunner(CgroupFs fs, Tasks tasks, Set<String> controllers, Map<String, DrmDevice> devices, Scenario scenario,
+      String device, Progress progress) {
+    this(fs, tasks, controllers, devices, Map.of(), scenario, device, progress);
+  }
+
+  /**
+   * @param tasks the process table the workloads' tasks start in
+   * @param devices the DRM devices by name (workloads run on them)
+   * @param pluginDevices devices of plugin drivers that run memory workloads ({@link PluginDevices})
+   * @param device the scenario's default device
+   */
+  public ScenarioRunner(CgroupFs fs, Tasks tasks, Set<String> controllers, Map<String, DrmDevice> devices,
+      Map<String, PluginDevices.Allocator> pluginDevices, Scenario scenario, String device, Progress progress) {
+    this.pluginDevices = Map.copyOf(pluginDevices);
+    this.fs = fs;
+    this.controllers = Set.copyOf(controllers);
+    this.devices = Map.copyOf(devices);
+    this.scenario = scenario;
+    this.device = device;
+    this.progress = progress;
+    this.region = reportRegion(scenario, devices.get(device));
+    this.workloads = new Workloads(scenario, tasks, devices, pluginDevices, device);
+  }
+
+  /**
+   * The region the report is about: the scenario's {@code region}, else the device's first local
+   * region ({@code lmem0}: the scarce one, where limits and eviction bite), else its first region.
+   */
+  private static String reportRegion(Scenario scenario, DrmDevice dev) {
+    if (scenario.region() != null) {
+      if (dev != null && dev.regions().stream().noneMatch(r -> r.name().equals(scenario.region()))) {
+        throw new ScenarioException(scenario.source(), 1, "region", "no region '" + scenario.region() + "' on "
+            + dev.name() + " (regions: " + String.join(", ", dev.regions().stream().map(r -> r.name()).toList()) + ")");
+      }
+      return scenario.region();
+    }
+    if (dev == null || dev.regions().isEmpty()) {
+      return "";
+    }
+    return dev.regions().stream().map(r -> r.name()).filter(n -> n.startsWith("lmem")).findFirst()
+        .orElse(dev.regions().get(0).name());
+  }
+
+  /** The region the report's memory figures are about. */
+  public String region() {
+    return region;
+  }
+
+  /** Each client's fdinfo at the end of {@link #run}, by task; empty before. */
+  public Map<String, String> fdinfo() {
+    return java.util.Collections.unmodifiableMap(fdinfo);
+  }
+
+  /** Adds a line to the report's notes. */
+  public ScenarioRunner note(String line) {
+    notes.add(line);
+    return this;
+  }
+
+  /**
+   * Builds the tree, runs the workloads for the scenario's duration and reports.
+   *
+   * @throws ScenarioException when the tree or a workload refers to something the hierarchy refuses
+   */
+  public Report run() {
+    new TreeBuilder(fs, controllers, device).build(scenario);
+    List<Tenant> all = scenario.allTenants();
+    workloads.start();
+    long duration = scenario.durationNanos();
+    long tick = scenario.tickNanos();
+    long sampleEvery = Math.max(tick, duration / scenario.samples());
+    List<Tenant> leaves = all.stream().filter(t -> t.children().isEmpty()).toList();
+    List<Long> times = new ArrayList<>();
+    Map<String, List<Double>> shareSeries = new LinkedHashMap<>();
+    Map<String, List<Long>> memorySeries = new LinkedHashMap<>();
+    leaves.forEach(t -> shareSeries.put(t.path(), new ArrayList<>()));
+    all.forEach(t -> memorySeries.put(t.path(), new ArrayList<>()));
+    Map<String, Long> lastUsage = new HashMap<>();
+    Map<String, Long> startUsage = new HashMap<>();
+    for (Tenant t : all) {
+      long u = usageUsec(t.path());
+      lastUsage.put(t.path(), u);
+      startUsage.put(t.path(), u);
+    }
+
+    List<DrmDevice> used = workloads.devices();
+    long startWall = System.nanoTime();
+    long nextSample = sampleEvery;
+    for (long now = 0; now < duration; ) {
+      long step = Math.min(tick, duration - now);
+      workloads.step(now, step);
+      for (DrmDevice d : used) {
+        d.runFor(step);
+      }
+      now += step;
+      events++;
+      if (now >= nextSample || now == duration) {
+        nextSample += sampleEvery;
+        times.add(now);
+        long total = 0;
+        Map<String, Long> delta = new HashMap<>();
+        for (Tenant t : leaves) {
+          long u = usageUsec(t.path());
+          delta.put(t.path(), u - lastUsage.get(t.path()));
+          lastUsage.put(t.path(), u);
+          total += delta.get(t.path());
+        }
+        for (Tenant t : leaves) {
+          shareSeries.get(t.path()).add(total == 0 ? 0.0 : delta.get(t.path()) / (double) total);
+        }
+        for (Tenant t : all) {
+          memorySeries.get(t.path()).add(readLong(file(t.path(), "memory", "current"), 0));
+        }
+        events++;
+        progress.update(now / (double) duration, Durations.format(now) + " of " + Durations.format(duration));
+      }
+    }
+    long wall = System.nanoTime() - startWall;
+    progress.finish();
+
+    Map<String, Double> expected = expectedShares(leaves);
+    long totalUsage = 0;
+    for (Tenant t : leaves) {
+      totalUsage += usageUsec(t.path()) - startUsage.get(t.path());
+    }
+    workloads.countLiveEvictions();
+    List<TenantReport> reports = new ArrayList<>();
+    for (Tenant t : all) {
+      reports.add(tenantReport(t, totalUsage, startUsage.get(t.path()), expected));
+    }
+    Report report = new Report(scenario.name(), scenario.description(), device, region, duration, wall, events + workloads.events(), reports,
+        new Report.Series(times, shareSeries, memorySeries), notes);
+    fdinfo.putAll(workloads.fdinfo());
+    return report;
+  }
+
+  /**
+   * Lets go of the workloads' buffers and clients (after the caller has looked at the final state),
+   * so the device can unplug cleanly at shutdown. Idempotent.
+   */
+  public void release() {
+    workloads.release();
+  }
+
+  private TenantReport tenantReport(Tenant t, long totalUsage, long startUsage, Map<String, Double> expected) {
+    String p = t.path();
+    Map<String, Long> events = new LinkedHashMap<>();
+    try {
+      RegionValues.keyed(fs.read(file(p, "memory", "events")), region).forEach((k, v) -> events.put(k, Long.parseLong(v)));
+    } catch (CgroupException | NumberFormatException e) {
+      // no memory controller for this device: no events to show
+    }
+    Workloads.Stats s = sum(t);
+    long usage = usageUsec(p);
+    double share = totalUsage == 0 ? 0 : (usage - startUsage) / (double) totalUsage;
+    // figures of other controllers and other devices: third-party ones on the scenario's device,
+    // everything on plugin devices, keyed "<device>/<file>"
+    Map<String, String> extra = new LinkedHashMap<>();
+    List<String> others = new ArrayList<>(pluginDevices.keySet());
+    others.add(0, device);
+    for (String dev : others) {
+      for (String c : controllers.stream().sorted().toList()) {
+        if (dev.equals(device) && Set.of("memory", "cpu", "cpuset").contains(c)) {
+          continue;
+        }
+        for (String f : List.of("current", "max", "events")) {
+          String path = (p.equals("/") ? "" : p) + "/" + c + ".devices/" + dev + "/" + c + "." + f;
+          try {
+            String v = fs.read(path).strip().replace("\n", "; ");
+            // defaults say nothing: show what is set or used
+            if (!v.isEmpty() && !v.equals("0") && !v.equals("max") && !v.matches("([a-z_]+ 0(; )?)+")) {
+              extra.put(dev + "/" + c + "." + f, v);
+            }
+          } catch (CgroupException e) {
+            // the controller does not govern this device, or the file is not on this cgroup
+          }
+        }
+      }
+    }
+    return new TenantReport(p, t.children().isEmpty(),
+        readLong(file(p, "memory", "current"), 0),
+        readLong(file(p, "memory", "peak"), 0),
+        readLong(file(p, "memory", "max"), ByteSize.MAX),
+        events, s.evictions, s.failed, s.allocations, usage, share,
+        expected.getOrDefault(p, 0.0), extra);
+  }
+
+  private Workloads.Stats sum(Tenant t) {
+    Workloads.Stats total = new Workloads.Stats();
+    Workloads.Stats own = workloads.stats(t.path());
+    total.allocations = own.allocations;
+    total.failed = own.failed;
+    total.evictions = own.evictions;
+    for (Tenant c : t.children()) {
+      Workloads.Stats cs = sum(c);
+      total.allocations += cs.allocations;
+      total.failed += cs.failed;
+      total.evictions += cs.evictions;
+    }
+    return total;
+  }
+
+  /**
+   * The share of device time each leaf's weights imply: every engine's time is split among the
+   * leaves that have work of its class and may use it (cpuset), level by level by {@code
+   * cpu.weight}; a leaf's expected share is its average over the engines that had any taker.
+   */
+  private Map<String, Double> expectedShares(List<Tenant> leaves) {
+    DrmDevice dev = devices.get(device);
+    Map<String, Double> sum = new HashMap<>();
+    if (dev == null) {
+      return sum;
+    }
+    int busyEngines = 0;
+    for (int e = 0; e < dev.engines().size(); e++) {
+      String cls = dev.engines().get(e).engineClass();
+      List<String> takers = new ArrayList<>();
+      for (Tenant t : leaves) {
+        boolean wants = workloads.wants(t, dev, cls);
+        if (wants && allowedEngines(t.path()).get(e)) {
+          takers.add(t.path());
+        }
+      }
+      if (takers.isEmpty()) {
+        continue;
+      }
+      busyEngines++;
+      split("/", 1.0, takers, sum);
+    }
+    final int n = busyEngines;
+    sum.replaceAll((k, v) -> n == 0 ? 0 : v / n);
+    return sum;
+  }
+
+  /** Splits {@code amount} of {@code path} among its children that lead to a taker, by weight. */
+  private void split(String path, double amount, List<String> takers, Map<String, Double> into) {
+    if (takers.contains(path)) {
+      into.merge(path, amount, Double::sum);
+      return;
+    }
+    Map<String, Long> weights = new LinkedHashMap<>();
+    String prefix = path.equals("/") ? "/" : path + "/";
+    for (String t : takers) {
+      if (t.startsWith(prefix)) {
+        String child = prefix + t.substring(prefix.length()).split("/")[0];
+        weights.computeIfAbsent(child, c -> readLong(file(c, "cpu", "weight"), 100));
+      }
+    }
+    long total = weights.values().stream().mapToLong(Long::longValue).sum();
+    weights.forEach((child, w) -> split(child, amount * w / total, takers, into));
+  }
+
+  private BitSet allowedEngines(String path) {
+    try {
+      return IdList.parse(fs.read(file(path, "cpuset", "cpus.effective")));
+    } catch (CgroupException e) {
+      BitSet all = new BitSet();
+      all.set(0, 1024);
+      return all;
+    }
+  }
+
+  private long usageUsec(String path) {
+    try {
+      return Long.parseLong(Keyed.parseFlat(fs.read(file(path, "cpu", "stat"))).getOrDefault("usage_usec", "0"));
+    } catch (CgroupException | NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private String file(String cgroup, String controller, String name) {
+    return (cgroup.equals("/") ? "" : cgroup) + "/" + controller + ".devices/" + device + "/" + controller + "." + name;
+  }
+
+  /** A number from a file: the single value, or the report region's line of a per-region file. */
+  private long readLong(String path, long dflt) {
+    try {
+      String s = RegionValues.value(fs.read(path), region);
+      if (s == null) {
+        return dflt;
+      }
+      return s.equals("max") ? ByteSize.MAX : Long.parseLong(s);
+    } catch (CgroupException | NumberFormatException e) {
+      return dflt;
+    }
+  }
+}
