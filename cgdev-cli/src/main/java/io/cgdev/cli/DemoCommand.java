@@ -1,7 +1,7 @@
 package io.cgdev.cli;
 
-import io.cgdev.sim.scenario.Scenario;
 import io.cgdev.cli.world.World;
+import io.cgdev.sim.scenario.Scenario;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,8 +1,8 @@
 package io.cgdev.cli;
 
-import io.cgdev.sim.scenario.Scenario;
-import io.cgdev.sim.ScenarioRunner;
 import io.cgdev.cli.world.World;
+import io.cgdev.sim.ScenarioRunner;
+import io.cgdev.sim.scenario.Scenario;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,16 +1,18 @@
 package io.cgdev.cli;
 
+import io.cgdev.cli.tree.TreeWalker;
+import io.cgdev.cli.world.World;
 import io.cgdev.drm.DrmDevice;
 import io.cgdev.i915.I915Driver;
+import io.cgdev.sim.PluginDevices;
+import io.cgdev.sim.Progress;
+import io.cgdev.sim.ProgressBar;
+import io.cgdev.sim.ProgressLines;
+import io.cgdev.sim.ScenarioRunner;
 import io.cgdev.sim.report.Report;
 import io.cgdev.sim.report.ReportWriter;
 import io.cgdev.sim.scenario.Durations;
 import io.cgdev.sim.scenario.Scenario;
-import io.cgdev.sim.PluginDevices;
-import io.cgdev.sim.Progress;
-import io.cgdev.sim.ScenarioRunner;
-import io.cgdev.cli.tree.TreeWalker;
-import io.cgdev.cli.world.World;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -64,7 +66,7 @@ final class Runs {
   /** A runner for a scenario in a booted world. */
   ScenarioRunner runner(World w, Scenario s) {
     boolean terminal = !noProgress && io.cgdev.cli.shell.InteractiveShell.isTerminal();
-    Progress progress = noProgress ? Progress.NONE : Progress.bar(System.err, terminal);
+    Progress progress = noProgress ? Progress.NONE : terminal ? new ProgressBar(System.err) : new ProgressLines(System.err);
     ScenarioRunner runner = new ScenarioRunner(w.fs(), w.tasks(), w.cgroups().controllers(), drmDevices(w),
         PluginDevices.of(w.plugins().drivers()), s, Worlds.device(w, s), progress);
     if (!w.plugins().modules().isEmpty()) {

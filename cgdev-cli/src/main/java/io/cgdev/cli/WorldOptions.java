@@ -1,8 +1,8 @@
 package io.cgdev.cli;
 
+import io.cgdev.cli.world.World;
 import io.cgdev.sim.scenario.Scenario;
 import io.cgdev.sim.scenario.ScenarioParser;
-import io.cgdev.cli.world.World;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

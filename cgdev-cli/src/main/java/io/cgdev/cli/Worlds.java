@@ -2,10 +2,10 @@ package io.cgdev.cli;
 
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.FsEntry;
+import io.cgdev.cli.world.World;
 import io.cgdev.sim.scenario.Scenario;
 import io.cgdev.sim.scenario.ScenarioException;
 import io.cgdev.sim.scenario.TreeBuilder;
-import io.cgdev.cli.world.World;
 import java.util.Set;
 import java.util.TreeSet;
 

@@ -202,7 +202,7 @@ public final class ScenarioRunner {
     } catch (CgroupException | NumberFormatException e) {
       // no memory controller for this device: no events to show
     }
-    Workloads.Stats s = sum(t);
+    TenantStats s = sum(t);
     long usage = usageUsec(p);
     double share = totalUsage == 0 ? 0 : (usage - startUsage) / (double) totalUsage;
     // figures of other controllers and other devices: third-party ones on the scenario's device,
@@ -237,17 +237,11 @@ public final class ScenarioRunner {
         expected.getOrDefault(p, 0.0), extra);
   }
 
-  private Workloads.Stats sum(Tenant t) {
-    Workloads.Stats total = new Workloads.Stats();
-    Workloads.Stats own = workloads.stats(t.path());
-    total.allocations = own.allocations;
-    total.failed = own.failed;
-    total.evictions = own.evictions;
+  private TenantStats sum(Tenant t) {
+    TenantStats total = new TenantStats();
+    total.add(workloads.stats(t.path()));
     for (Tenant c : t.children()) {
-      Workloads.Stats cs = sum(c);
-      total.allocations += cs.allocations;
-      total.failed += cs.failed;
-      total.evictions += cs.evictions;
+      total.add(sum(c));
     }
     return total;
   }
