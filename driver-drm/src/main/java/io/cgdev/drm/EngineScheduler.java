@@ -223,7 +223,6 @@ final class EngineScheduler {
     e.running = null;
     ArrayDeque<Batch> q = b.entity.queues.get(b.engineClass);
     if (b.remaining <= 0) {
-      q.remove(b);
       finish(b);
     } else {
       q.addFirst(b);
