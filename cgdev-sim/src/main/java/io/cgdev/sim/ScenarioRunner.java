@@ -4,7 +4,6 @@ import io.cgdev.api.ByteSize;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupFs;
 import io.cgdev.api.IdList;
-import io.cgdev.api.Keyed;
 import io.cgdev.api.Tasks;
 import io.cgdev.drm.DrmDevice;
 import io.cgdev.sim.report.Report;
@@ -21,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Runs a scenario on a booted hierarchy, in simulated time: builds its cgroup tree through the file
@@ -32,6 +32,10 @@ import java.util.Set;
  * <p>Single-threaded: call {@link #run} once, on one thread.
  */
 public final class ScenarioRunner {
+  /** The controllers whose files of the scenario's device the report shows in its own columns. */
+  private static final Set<String> BUILT_IN = Set.of("memory", "cpu", "cpuset");
+  /** A keyed file whose every value is 0, e.g. {@code max 0; oom 0}: nothing to show. */
+  private static final Pattern ALL_ZERO = Pattern.compile("([a-z_]+ 0(; )?)+");
   private final CgroupFs fs;
   private final Set<String> controllers;
   private final Map<String, DrmDevice> devices;
@@ -43,6 +47,8 @@ public final class ScenarioRunner {
   private final Workloads workloads;
   private final Map<String, PluginDevices.Allocator> pluginDevices;
   private final Map<String, String> fdinfo = new LinkedHashMap<>();
+  private final TenantFiles files;
+  private final List<String> sortedControllers;
   private long events;
 
   /**
@@ -72,6 +78,8 @@ public final class ScenarioRunner {
     this.progress = progress;
     this.region = reportRegion(scenario, devices.get(device));
     this.workloads = new Workloads(scenario, tasks, devices, pluginDevices, device);
+    this.files = new TenantFiles(fs, device, region);
+    this.sortedControllers = this.controllers.stream().sorted().toList();
   }
 
   /**
@@ -120,24 +128,16 @@ public final class ScenarioRunner {
     workloads.start();
     long duration = scenario.durationNanos();
     long tick = scenario.tickNanos();
-    long sampleEvery = Math.max(tick, duration / scenario.samples());
     List<Tenant> leaves = all.stream().filter(t -> t.children().isEmpty()).toList();
-    List<Long> times = new ArrayList<>();
-    Map<String, List<Double>> shareSeries = new LinkedHashMap<>();
-    Map<String, List<Long>> memorySeries = new LinkedHashMap<>();
-    leaves.forEach(t -> shareSeries.put(t.path(), new ArrayList<>()));
-    all.forEach(t -> memorySeries.put(t.path(), new ArrayList<>()));
-    Map<String, Long> lastUsage = new HashMap<>();
-    Map<String, Long> startUsage = new HashMap<>();
-    for (Tenant t : all) {
-      long u = usageUsec(t.path());
-      lastUsage.put(t.path(), u);
-      startUsage.put(t.path(), u);
+    Sampler sampler = new Sampler(files, all, duration, tick, scenario.samples());
+    if (sampler.interval() > Math.max(tick, duration / scenario.samples())) {
+      notes.add("samples every " + Durations.format(sampler.interval()) + " instead of " + scenario.samples()
+          + " over the run: the charts keep at most " + Sampler.MAX_POINTS + " values for " + all.size() + " tenants");
     }
+    sampler.start();
 
     List<DrmDevice> used = workloads.devices();
     long startWall = System.nanoTime();
-    long nextSample = sampleEvery;
     for (long now = 0; now < duration; ) {
       long step = Math.min(tick, duration - now);
       workloads.step(now, step);
@@ -146,23 +146,7 @@ public final class ScenarioRunner {
       }
       now += step;
       events++;
-      if (now >= nextSample || now == duration) {
-        nextSample += sampleEvery;
-        times.add(now);
-        long total = 0;
-        Map<String, Long> delta = new HashMap<>();
-        for (Tenant t : leaves) {
-          long u = usageUsec(t.path());
-          delta.put(t.path(), u - lastUsage.get(t.path()));
-          lastUsage.put(t.path(), u);
-          total += delta.get(t.path());
-        }
-        for (Tenant t : leaves) {
-          shareSeries.get(t.path()).add(total == 0 ? 0.0 : delta.get(t.path()) / (double) total);
-        }
-        for (Tenant t : all) {
-          memorySeries.get(t.path()).add(readLong(file(t.path(), "memory", "current"), 0));
-        }
+      if (sampler.maybeSample(now, now == duration)) {
         events++;
         progress.update(now / (double) duration, Durations.format(now) + " of " + Durations.format(duration));
       }
@@ -173,15 +157,15 @@ public final class ScenarioRunner {
     Map<String, Double> expected = expectedShares(leaves);
     long totalUsage = 0;
     for (Tenant t : leaves) {
-      totalUsage += usageUsec(t.path()) - startUsage.get(t.path());
+      totalUsage += files.usageUsec(t.path()) - sampler.startUsage(t);
     }
     workloads.countLiveEvictions();
     List<TenantReport> reports = new ArrayList<>();
     for (Tenant t : all) {
-      reports.add(tenantReport(t, totalUsage, startUsage.get(t.path()), expected));
+      reports.add(tenantReport(t, totalUsage, sampler.startUsage(t), expected));
     }
     Report report = new Report(scenario.name(), scenario.description(), device, region, duration, wall, events + workloads.events(), reports,
-        new Report.Series(times, shareSeries, memorySeries), notes);
+        sampler.series(), notes);
     fdinfo.putAll(workloads.fdinfo());
     return report;
   }
@@ -198,21 +182,32 @@ public final class ScenarioRunner {
     String p = t.path();
     Map<String, Long> events = new LinkedHashMap<>();
     try {
-      RegionValues.keyed(fs.read(file(p, "memory", "events")), region).forEach((k, v) -> events.put(k, Long.parseLong(v)));
+      RegionValues.keyed(files.read(p, "memory", "events"), region).forEach((k, v) -> events.put(k, Long.parseLong(v)));
     } catch (CgroupException | NumberFormatException e) {
       // no memory controller for this device: no events to show
     }
     TenantStats s = sum(t);
-    long usage = usageUsec(p);
+    long usage = files.usageUsec(p);
     double share = totalUsage == 0 ? 0 : (usage - startUsage) / (double) totalUsage;
-    // figures of other controllers and other devices: third-party ones on the scenario's device,
-    // everything on plugin devices, keyed "<device>/<file>"
+    return new TenantReport(p, t.children().isEmpty(),
+        files.readLong(p, "memory", "current", 0),
+        files.readLong(p, "memory", "peak", 0),
+        files.readLong(p, "memory", "max", ByteSize.MAX),
+        events, s.evictions, s.failed, s.allocations, usage, share,
+        expected.getOrDefault(p, 0.0), extra(p));
+  }
+
+  /**
+   * Figures of other controllers and other devices: third-party ones on the scenario's device,
+   * everything on plugin devices, keyed {@code <device>/<file>}; defaults are left out.
+   */
+  private Map<String, String> extra(String p) {
     Map<String, String> extra = new LinkedHashMap<>();
     List<String> others = new ArrayList<>(pluginDevices.keySet());
     others.add(0, device);
     for (String dev : others) {
-      for (String c : controllers.stream().sorted().toList()) {
-        if (dev.equals(device) && Set.of("memory", "cpu", "cpuset").contains(c)) {
+      for (String c : sortedControllers) {
+        if (dev.equals(device) && BUILT_IN.contains(c)) {
           continue;
         }
         for (String f : List.of("current", "max", "events")) {
@@ -220,7 +215,7 @@ public final class ScenarioRunner {
           try {
             String v = fs.read(path).strip().replace("\n", "; ");
             // defaults say nothing: show what is set or used
-            if (!v.isEmpty() && !v.equals("0") && !v.equals("max") && !v.matches("([a-z_]+ 0(; )?)+")) {
+            if (!v.isEmpty() && !v.equals("0") && !v.equals("max") && !ALL_ZERO.matcher(v).matches()) {
               extra.put(dev + "/" + c + "." + f, v);
             }
           } catch (CgroupException e) {
@@ -229,12 +224,7 @@ public final class ScenarioRunner {
         }
       }
     }
-    return new TenantReport(p, t.children().isEmpty(),
-        readLong(file(p, "memory", "current"), 0),
-        readLong(file(p, "memory", "peak"), 0),
-        readLong(file(p, "memory", "max"), ByteSize.MAX),
-        events, s.evictions, s.failed, s.allocations, usage, share,
-        expected.getOrDefault(p, 0.0), extra);
+    return extra;
   }
 
   private TenantStats sum(Tenant t) {
@@ -278,56 +268,36 @@ public final class ScenarioRunner {
     return sum;
   }
 
-  /** Splits {@code amount} of {@code path} among its children that lead to a taker, by weight. */
+  /**
+   * Splits {@code amount} of {@code path} among its children that lead to a taker, by weight.
+   * {@code takers} are all at or below {@code path}; each level groups them by child once, so a
+   * split costs the takers times the depth.
+   */
   private void split(String path, double amount, List<String> takers, Map<String, Double> into) {
-    if (takers.contains(path)) {
+    if (takers.size() == 1 && takers.get(0).equals(path)) {
       into.merge(path, amount, Double::sum);
       return;
     }
-    Map<String, Long> weights = new LinkedHashMap<>();
     String prefix = path.equals("/") ? "/" : path + "/";
+    Map<String, List<String>> byChild = new LinkedHashMap<>();
     for (String t : takers) {
-      if (t.startsWith(prefix)) {
-        String child = prefix + t.substring(prefix.length()).split("/")[0];
-        weights.computeIfAbsent(child, c -> readLong(file(c, "cpu", "weight"), 100));
-      }
+      int end = t.indexOf('/', prefix.length());
+      String child = end < 0 ? t : t.substring(0, end);
+      byChild.computeIfAbsent(child, c -> new ArrayList<>()).add(t);
     }
+    Map<String, Long> weights = new LinkedHashMap<>();
+    byChild.keySet().forEach(child -> weights.put(child, files.readLong(child, "cpu", "weight", 100)));
     long total = weights.values().stream().mapToLong(Long::longValue).sum();
-    weights.forEach((child, w) -> split(child, amount * w / total, takers, into));
+    weights.forEach((child, w) -> split(child, amount * w / total, byChild.get(child), into));
   }
 
   private BitSet allowedEngines(String path) {
     try {
-      return IdList.parse(fs.read(file(path, "cpuset", "cpus.effective")));
+      return IdList.parse(files.read(path, "cpuset", "cpus.effective"));
     } catch (CgroupException e) {
       BitSet all = new BitSet();
       all.set(0, 1024);
       return all;
-    }
-  }
-
-  private long usageUsec(String path) {
-    try {
-      return Long.parseLong(Keyed.parseFlat(fs.read(file(path, "cpu", "stat"))).getOrDefault("usage_usec", "0"));
-    } catch (CgroupException | NumberFormatException e) {
-      return 0;
-    }
-  }
-
-  private String file(String cgroup, String controller, String name) {
-    return (cgroup.equals("/") ? "" : cgroup) + "/" + controller + ".devices/" + device + "/" + controller + "." + name;
-  }
-
-  /** A number from a file: the single value, or the report region's line of a per-region file. */
-  private long readLong(String path, long dflt) {
-    try {
-      String s = RegionValues.value(fs.read(path), region);
-      if (s == null) {
-        return dflt;
-      }
-      return s.equals("max") ? ByteSize.MAX : Long.parseLong(s);
-    } catch (CgroupException | NumberFormatException e) {
-      return dflt;
     }
   }
 }

@@ -33,6 +33,7 @@ public final class Workloads {
   private final List<DrmStream> streams = new ArrayList<>();
   private final List<PluginStream> pluginStreams = new ArrayList<>();
   private final Map<String, TenantStats> stats = new LinkedHashMap<>();
+  private final Map<Tenant, List<DrmStream>> streamsOf = new java.util.IdentityHashMap<>();
   private int tasks;
 
   /**
@@ -132,7 +133,12 @@ public final class Workloads {
 
   /** Whether a stream of tenant {@code t} submits work of engine class {@code cls} to {@code dev}. */
   boolean wants(Tenant t, DrmDevice dev, String cls) {
-    return streams.stream().anyMatch(s -> s.tenant == t && s.submitsTo(dev, cls));
+    for (DrmStream s : streamsOf.getOrDefault(t, List.of())) {
+      if (s.submitsTo(dev, cls)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Adds the evictions of the buffers still held to the tenants' counts (once, at the end of a run). */
@@ -186,7 +192,9 @@ public final class Workloads {
       Workload part = n == 1 ? w : new Workload(name, w.device(), w.engineClass(), w.batchNanos(), w.load(),
           w.bufferBytes(), w.buffers() / n + (i < w.buffers() % n ? 1 : 0), w.allocPerSecond() / n, w.placements(),
           w.startNanos(), w.stopNanos(), w.at());
-      streams.add(new DrmStream(part, t, stats.get(t.path()), dev, dev.open(task), w.load() / n));
+      DrmStream stream = new DrmStream(part, t, stats.get(t.path()), dev, dev.open(task), w.load() / n);
+      streams.add(stream);
+      streamsOf.computeIfAbsent(t, k -> new ArrayList<>()).add(stream);
     }
   }
 
