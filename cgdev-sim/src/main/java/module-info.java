@@ -12,7 +12,7 @@ module io.cgdev.sim {
   requires org.slf4j;
   requires tools.jackson.core;
   requires tools.jackson.databind;
-  requires tools.jackson.dataformat.yaml;
+  requires org.snakeyaml.engine;
 
   exports io.cgdev.sim;
   exports io.cgdev.sim.report;

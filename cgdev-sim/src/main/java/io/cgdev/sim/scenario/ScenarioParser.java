@@ -19,25 +19,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Reads scenario files (YAML, or JSON when the name ends in {@code .json} or the text starts with
  * {@code {}) into a {@link Scenario}, checking structure, names, durations and sizes. Every error is
  * a {@link ScenarioException} naming file, line and field. Values of interface files are only
- * checked later, when they are written through the file view ({@link ScenarioRunner#apply}).
+ * checked later, when {@link TreeBuilder} writes them through the file view. The file must stay
+ * within {@link ScenarioLimits}, so that whatever it accepts runs in bounded time and memory.
  *
- * <p>Stateless and thread-safe.
+ * <p>Thread-safe: every parse uses an instance of its own.
  */
 public final class ScenarioParser {
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
-  private static final ObjectMapper YAML = YAMLMapper.builder().build();
-
   private static final Set<String> TOP_FIELDS =
       Set.of("name", "description", "duration", "tick", "samples", "device", "region", "tenants");
   /** Tenant fields that are not controller sections. */
@@ -47,17 +39,32 @@ public final class ScenarioParser {
   private static final Set<String> MEMORY_FIELDS = Set.of("size", "count", "churn", "placement");
 
   private final String source;
+  private int tenantCount;
+  private long streamCount;
 
   private ScenarioParser(String source) {
     this.source = source;
   }
 
-  /** Parses a file; its name (not its path) appears in messages. */
+  /**
+   * Parses a file; its name (not its path) appears in messages.
+   *
+   * @throws ScenarioException also for a file larger than {@link ScenarioLimits#MAX_FILE_BYTES},
+   *     before reading it
+   */
   public static Scenario parse(Path file) {
     String name = file.getFileName().toString();
     String text;
     try {
+      long size = Files.size(file);
+      if (size > ScenarioLimits.MAX_FILE_BYTES) {
+        throw new ScenarioException(name, 1, "", String.format(java.util.Locale.ROOT,
+            "the file has %d bytes: scenario files are limited to %d (%d MiB)", size,
+            ScenarioLimits.MAX_FILE_BYTES, ScenarioLimits.MAX_FILE_BYTES >> 20));
+      }
       text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new ScenarioException(name, 1, "", "the file is not UTF-8 text");
     } catch (IOException e) {
       throw new ScenarioException(name, 0, "", "cannot read " + file + ": " + e.getMessage());
     }
@@ -77,61 +84,19 @@ public final class ScenarioParser {
     }
   }
 
-  /** Parses text; {@code source} names it in messages and picks JSON for {@code *.json}. */
+  /**
+   * Parses text; {@code source} names it in messages and picks JSON for {@code *.json}.
+   *
+   * @throws ScenarioException naming file, line and field for anything invalid, and for text longer
+   *     than {@link ScenarioLimits#MAX_FILE_BYTES}
+   */
   public static Scenario parse(String source, String text) {
-    ScenarioParser p = new ScenarioParser(source);
+    if (text.length() > ScenarioLimits.MAX_FILE_BYTES) {
+      throw new ScenarioException(source, 1, "", "the text has " + text.length()
+          + " characters: scenario files are limited to " + ScenarioLimits.MAX_FILE_BYTES + " bytes");
+    }
     boolean json = source.endsWith(".json") || text.stripLeading().startsWith("{");
-    Node root = p.read(json ? JSON : YAML, text);
-    return p.scenario(root);
-  }
-
-  // ---- tokens to located nodes ----
-
-  private Node read(ObjectMapper mapper, String text) {
-    try (JsonParser parser = mapper.createParser(text)) {
-      JsonToken t = parser.nextToken();
-      if (t == null) {
-        throw new ScenarioException(source, 1, "", "the file is empty");
-      }
-      return readValue(parser, "");
-    } catch (JacksonException e) {
-      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-      throw new ScenarioException(source, Math.max(line, 1), "", "syntax error: " + e.getOriginalMessage());
-    }
-  }
-
-  private Node readValue(JsonParser p, String field) {
-    int line = p.currentTokenLocation().getLineNr();
-    JsonToken t = p.currentToken();
-    switch (t) {
-      case START_OBJECT -> {
-        Map<String, Node> fields = new LinkedHashMap<>();
-        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-          String name = p.currentName();
-          int nameLine = p.currentTokenLocation().getLineNr();
-          String childField = field.isEmpty() ? name : field + "." + name;
-          p.nextToken();
-          Node value = readValue(p, childField);
-          if (fields.put(name, value) != null) {
-            throw new ScenarioException(source, nameLine, childField, "given twice");
-          }
-        }
-        return new MapNode(field, line, fields);
-      }
-      case START_ARRAY -> {
-        List<Node> items = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          items.add(readValue(p, field + "[" + items.size() + "]"));
-        }
-        return new ListNode(field, line, items);
-      }
-      case VALUE_NULL -> {
-        return new Scalar(field, line, null);
-      }
-      default -> {
-        return new Scalar(field, line, p.getString());
-      }
-    }
+    return new ScenarioParser(source).scenario(DocumentReader.read(source, text, json));
   }
 
   // ---- nodes to the model ----
@@ -143,6 +108,10 @@ public final class ScenarioParser {
     String description = optText(top, "description", "");
     long duration = optDuration(top, "duration", 10_000_000_000L);
     long tick = optDuration(top, "tick", 1_000_000L);
+    if (tick < ScenarioLimits.MIN_STEP_NANOS) {
+      throw error(top.fields().get("tick"), "tick of " + tick + " ns: at least 1us (" + ScenarioLimits.MIN_STEP_NANOS
+          + " ns); a shorter step models nothing better, it only takes longer");
+    }
     if (tick > duration) {
       throw error(top.fields().get("tick"), "tick " + tick + " ns is longer than the duration " + duration + " ns");
     }
@@ -176,6 +145,9 @@ public final class ScenarioParser {
 
   private Tenant tenant(Node node, String parentPath) {
     MapNode m = map(node);
+    if (++tenantCount > ScenarioLimits.MAX_TENANTS) {
+      throw error(m, "more than " + ScenarioLimits.MAX_TENANTS + " tenants: a scenario holds at most that many cgroups");
+    }
     Node nameNode = m.fields().get("name");
     if (nameNode == null) {
       throw error(m, "name", "missing: every tenant needs a name");
@@ -245,7 +217,16 @@ public final class ScenarioParser {
     String device = optText(m, "device", null);
     String engine = optText(m, "engine", null);
     long batch = optDuration(m, "batch", 2_000_000L);
+    if (batch < ScenarioLimits.MIN_STEP_NANOS) {
+      throw error(m.fields().get("batch"), "batch of " + batch + " ns: at least 1us (" + ScenarioLimits.MIN_STEP_NANOS
+          + " ns); a device runs no shorter batches");
+    }
     double load = optDouble(m, "load", engine == null ? 0 : 1.0, 0, 64);
+    streamCount += Math.max(1, (long) Math.ceil(load));
+    if (streamCount > ScenarioLimits.MAX_STREAMS) {
+      throw error(m, "more than " + ScenarioLimits.MAX_STREAMS + " workload streams in the scenario (a workload runs "
+          + "ceil(load) of them, each a task and a device client stepped every tick)");
+    }
     long size = 0;
     int count = 0;
     double churn = 0;
