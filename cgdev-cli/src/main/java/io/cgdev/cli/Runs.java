@@ -81,6 +81,9 @@ final class Runs {
       "cpu.weight", "cpu.max", "cpu.stat", "cpuset.cpus.effective",
       "gem.current", "gem.max", "gem.events");
 
+  /** Cgroups the end-of-run tree shows at most ({@code cgdev tree} shows all). */
+  static final int TREE_CGROUPS = 100;
+
   /** Runs a scenario, prints and writes what it produced, and lets the workloads go. */
   int runAndReport(World w, Scenario s, PrintWriter stdout, PrintWriter stderr) throws IOException {
     ScenarioRunner runner = runner(w, s);
@@ -95,11 +98,12 @@ final class Runs {
   int finish(World w, Report report, PrintWriter stdout, PrintWriter stderr) throws IOException {
     ReportWriter.writeFiles(report, out);
     if (json) {
-      stdout.println(ReportWriter.json(report));
+      ReportWriter.writeJson(report, stdout);
+      stdout.println();
     } else {
       if (!noTree) {
         stdout.println("The cgroup tree at the end (the per-device files the report is about; 'cgdev tree' shows all):");
-        stdout.print(new TreeWalker(w.fs()).files(TREE_FILES::contains).render("/"));
+        stdout.print(new TreeWalker(w.fs()).files(TREE_FILES::contains).maxCgroups(TREE_CGROUPS).render("/"));
         stdout.println();
       }
       stdout.print(ReportWriter.table(report));

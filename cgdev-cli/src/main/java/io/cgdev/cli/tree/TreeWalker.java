@@ -21,6 +21,7 @@ public final class TreeWalker {
   private boolean coreFiles;
   private boolean values = true;
   private java.util.function.Predicate<String> fileFilter = name -> true;
+  private long cgroupsLeft = Long.MAX_VALUE;
 
   public TreeWalker(CgroupFs fs) {
     this.fs = Objects.requireNonNull(fs, "fs");
@@ -35,6 +36,15 @@ public final class TreeWalker {
   /** Show only the files whose names pass (folders always show); default: all. */
   public TreeWalker files(java.util.function.Predicate<String> filter) {
     this.fileFilter = Objects.requireNonNull(filter, "filter");
+    return this;
+  }
+
+  /**
+   * Render at most {@code n} cgroups below the start (default: all); the folders left out are
+   * summed up in one line per level, so the output of a huge tree stays short.
+   */
+  public TreeWalker maxCgroups(long n) {
+    this.cgroupsLeft = n;
     return this;
   }
 
@@ -68,6 +78,12 @@ public final class TreeWalker {
       FsEntry e = ordered.get(i);
       boolean last = i == ordered.size() - 1;
       String child = join(dir, e.name());
+      if (e.isDirectory() && isCgroup(dir, e) && cgroupsLeft-- <= 0) {
+        long more = ordered.subList(i, ordered.size()).stream().filter(x -> x.isDirectory() && isCgroup(dir, x)).count();
+        sb.append(indent).append("└── … ").append(more).append(more == 1 ? " more cgroup" : " more cgroups")
+            .append(" ('cgdev tree' shows them all)\n");
+        return;
+      }
       sb.append(indent).append(last ? "└── " : "├── ").append(e.name());
       if (e.isDirectory()) {
         sb.append("/\n");
@@ -79,6 +95,11 @@ public final class TreeWalker {
         sb.append('\n');
       }
     }
+  }
+
+  /** A cgroup's folder, not a per-device one ({@code <controller>.devices/<device>/}). */
+  private static boolean isCgroup(String dir, FsEntry e) {
+    return !e.name().endsWith(".devices") && !dir.endsWith(".devices") && !dir.contains(".devices/");
   }
 
   private boolean shown(FsEntry e) {

@@ -3,17 +3,20 @@ package io.cgdev.sim.report;
 import io.cgdev.api.ByteSize;
 import io.cgdev.sim.report.Report.TenantReport;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
+import java.util.Set;
 
 /**
  * Writes a {@link Report}: a text table for the terminal, {@code report.json} for machines, and
@@ -22,13 +25,17 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ReportWriter {
   static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"};
+  /** Lines per chart at most: the series with the highest peaks (report.json keeps every series). */
+  static final int MAX_CHART_SERIES = 24;
 
   private ReportWriter() {}
 
   /** Writes {@code report.json} and {@code report.html} into {@code folder}, creating it. */
   public static void writeFiles(Report report, Path folder) throws IOException {
     Files.createDirectories(folder);
-    Files.writeString(folder.resolve("report.json"), json(report), StandardCharsets.UTF_8);
+    try (Writer json = Files.newBufferedWriter(folder.resolve("report.json"), StandardCharsets.UTF_8)) {
+      ReportJson.write(report, json);
+    }
     Files.writeString(folder.resolve("report.html"), html(report), StandardCharsets.UTF_8);
   }
 
@@ -36,67 +43,14 @@ public final class ReportWriter {
 
   /** The report as JSON (pretty printed). */
   public static String json(Report r) {
-    return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(toJson(r));
+    StringWriter out = new StringWriter();
+    ReportJson.write(r, out);
+    return out.toString();
   }
 
-  static ObjectNode toJson(Report r) {
-    JsonNodeFactory f = JsonNodeFactory.instance;
-    ObjectNode root = f.objectNode();
-    root.put("scenario", r.scenario());
-    root.put("description", r.description());
-    root.put("device", r.device());
-    root.put("region", r.region());
-    root.put("durationNanos", r.durationNanos());
-    root.put("wallNanos", r.wallNanos());
-    root.put("events", r.events());
-    root.put("eventsPerSecond", Math.round(r.eventsPerSecond()));
-    ArrayNode tenants = root.putArray("tenants");
-    for (TenantReport t : r.tenants()) {
-      ObjectNode n = tenants.addObject();
-      n.put("path", t.path());
-      n.put("leaf", t.leaf());
-      ObjectNode mem = n.putObject("memory");
-      mem.put("current", t.memoryCurrent());
-      mem.put("peak", t.memoryPeak());
-      if (t.memoryMax() == ByteSize.MAX) {
-        mem.put("max", "max");
-      } else {
-        mem.put("max", t.memoryMax());
-      }
-      ObjectNode events = mem.putObject("events");
-      t.memoryEvents().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> events.put(e.getKey(), e.getValue()));
-      n.put("evictions", t.evictions());
-      n.put("allocations", t.allocations());
-      n.put("failedAllocations", t.failedAllocations());
-      ObjectNode time = n.putObject("deviceTime");
-      time.put("usageUsec", t.usageUsec());
-      time.put("share", round(t.share()));
-      time.put("expectedShare", round(t.expectedShare()));
-      if (!t.extra().isEmpty()) {
-        ObjectNode extra = n.putObject("extra");
-        t.extra().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> extra.put(e.getKey(), e.getValue()));
-      }
-    }
-    ObjectNode series = root.putObject("series");
-    ArrayNode times = series.putArray("timesNanos");
-    r.series().timesNanos().forEach(times::add);
-    ObjectNode share = series.putObject("share");
-    r.series().share().forEach((k, v) -> {
-      ArrayNode a = share.putArray(k);
-      v.forEach(x -> a.add(round(x)));
-    });
-    ObjectNode memory = series.putObject("memory");
-    r.series().memory().forEach((k, v) -> {
-      ArrayNode a = memory.putArray(k);
-      v.forEach(a::add);
-    });
-    ArrayNode notes = root.putArray("notes");
-    r.notes().forEach(notes::add);
-    return root;
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 10000) / 10000.0;
+  /** Writes the report as JSON (pretty printed) to {@code out}, which is flushed, not closed. */
+  public static void writeJson(Report r, Writer out) {
+    ReportJson.write(r, out);
   }
 
   // ---- text ----
@@ -199,11 +153,12 @@ public final class ReportWriter {
     }
     List<Double> seconds = r.series().timesNanos().stream().map(n -> n / 1e9).toList();
     sb.append("<h2>Device-time share over time</h2>\n");
-    Map<String, List<Double>> share = r.series().share();
+    Map<String, List<Double>> share = highestPeaks(r.series().share(), sb);
     sb.append(Svg.lineChart("share", seconds, share, 1.0, v -> percent(v)));
     sb.append("<h2>Device memory over time</h2>\n");
-    Map<String, List<Double>> memory = new java.util.LinkedHashMap<>();
-    r.series().memory().forEach((k, v) -> memory.put(k, v.stream().map(Long::doubleValue).toList()));
+    Map<String, List<Double>> bytes = new LinkedHashMap<>();
+    r.series().memory().forEach((k, v) -> bytes.put(k, v.stream().map(Long::doubleValue).toList()));
+    Map<String, List<Double>> memory = highestPeaks(bytes, sb);
     double top = memory.values().stream().flatMap(List::stream).mapToDouble(Double::doubleValue).max().orElse(1);
     sb.append(Svg.lineChart("memory", seconds, memory, Math.max(top, 1), v -> ByteSize.human((long) (double) v)));
     if (!r.notes().isEmpty()) {
@@ -213,6 +168,28 @@ public final class ReportWriter {
     }
     sb.append("</body></html>\n");
     return sb.toString();
+  }
+
+  /**
+   * The {@link #MAX_CHART_SERIES} series with the highest peaks, in their order (all when there are
+   * no more); says on the page when some are left out.
+   */
+  static Map<String, List<Double>> highestPeaks(Map<String, List<Double>> series, StringBuilder page) {
+    if (series.size() <= MAX_CHART_SERIES) {
+      return series;
+    }
+    List<String> names = new ArrayList<>(series.keySet());
+    Map<String, Double> peak = new HashMap<>();
+    series.forEach((k, v) -> peak.put(k, v.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
+    List<String> chosen = names.stream()
+        .sorted(Comparator.comparingDouble((String k) -> peak.get(k)).reversed())
+        .limit(MAX_CHART_SERIES).toList();
+    Set<String> keep = new HashSet<>(chosen);
+    Map<String, List<Double>> out = new LinkedHashMap<>();
+    names.stream().filter(keep::contains).forEach(k -> out.put(k, series.get(k)));
+    page.append(String.format(Locale.ROOT,
+        "<p>%d of %d tenants, those with the highest peaks (report.json has every series)</p>%n", out.size(), series.size()));
+    return out;
   }
 
   static String esc(String s) {
