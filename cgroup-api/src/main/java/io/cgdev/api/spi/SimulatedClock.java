@@ -9,6 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * A device clock for simulated devices and tests: it starts at 0 and moves only when told to. Read
  * from any thread; like every {@link DeviceClock} it never goes backwards, so moving it back is
  * refused. Drivers that simulate time (and test fakes) extend it under names of their own.
+ *
+ * <p>Experimental: it serves simulation only (the simulator and the testkit), so it may change with
+ * them; a driver of real hardware uses {@link DeviceClock#SYSTEM}. It stays in this package because
+ * the DRM model and the testkit, which require nothing but the api, extend it.
  */
 @Stability(Stability.Status.EXPERIMENTAL)
 public class SimulatedClock implements DeviceClock {

@@ -34,8 +34,11 @@ public interface TimeSharing {
 
   /**
    * The earliest device time, in nanoseconds, at which a throttled group gets quota again; {@code
-   * Long.MAX_VALUE} when none is throttled. Lets a simulated device skip idle time.
+   * Long.MAX_VALUE} when none is throttled. For simulated devices, which jump over idle time instead
+   * of waiting for it; a device on the real clock does not need it. Experimental, as everything that
+   * only simulation needs ({@link SimulatedClock}): its shape may change with the simulator.
    */
+  @Stability(Stability.Status.EXPERIMENTAL)
   long nextUnthrottle();
 
   /** A scheduling entity. Not shared between engines' threads without the driver's own ordering. */

@@ -10,7 +10,10 @@ import io.cgdev.api.spi.EngineMask;
 import io.cgdev.api.spi.StateKey;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +23,21 @@ import org.slf4j.LoggerFactory;
  * effective masks, and serves {@link EngineMask} to the driver.
  *
  * <p><b>Publication.</b> Every change (a file write, a cgroup appearing or going) recomputes the
- * effective masks of the whole tree from scratch with {@link MaskPropagation} into fresh arrays,
- * then publishes them with one volatile write of a new {@link Snapshot}, then tells the listeners.
- * A reader loads the snapshot once per call, so whatever it sees for a cgroup is exactly that
- * cgroup's mask in one published generation; it can never combine a child's new mask with a
- * parent's old one, because both live in the same immutable object.
+ * effective masks it can reach with {@link MaskPropagation} into a {@link Publication}, then
+ * publishes them with one volatile write of a new {@link Snapshot}, then tells the listeners. A
+ * snapshot shares what did not change with the one before ({@link SlotTable}), so publishing costs
+ * what changed, not the size of the tree. A reader loads the snapshot once per call, so whatever it
+ * sees for a cgroup is exactly that cgroup's mask in one published generation; it can never combine
+ * a child's new mask with a parent's old one, because both live in the same immutable object.
+ *
+ * <p><b>What a change reaches.</b> A new cgroup is a member with empty sets: it inherits its
+ * parent's view and changes nobody else's (one slot). A member's write that leaves its exclusive
+ * request alone, or whose siblings request no partition, changes its own subtree only. Anything else
+ * (a partition requested or given up, an exclusive request among partition siblings, a partition
+ * removed) decides the parent's level anew and recomputes the children whose view that changed (all
+ * of them when the parent's own engines changed). Subtrees are recomputed top down and skip children
+ * whose view did not change. So building a flat tree of n cgroups costs O(n log n), where
+ * recomputing every mask on every mkdir and rmdir cost O(n²).
  *
  * <p>Structural calls ({@link #createState}, {@link CpusetState#offline}, writes, {@link #unbind})
  * run under the core's hierarchy lock. {@link EngineMask} queries run on any thread without a lock;
@@ -35,17 +48,20 @@ final class CpusetBinding implements DeviceBinding<CpusetState>, EngineMask {
   static final int MAX_RESOURCES = Long.SIZE;
 
   private static final Logger LOG = LoggerFactory.getLogger(CpusetBinding.class);
-  private static final Snapshot UNBOUND = new Snapshot(-1, new Effective[0], new CpusetState[0]);
+  private static final Snapshot UNBOUND = new Snapshot(-1, SlotTable.empty(), 0);
 
   private final CpusetController controller;
   private final StateKey<CpusetState> key;
   private final DeviceSpec spec;
   private final long allEngines;
   private final long allRegions;
-  /** States by slot, {@code null} for a free slot; hierarchy lock only. */
-  private final List<CpusetState> slots = new ArrayList<>();
+  /** Slots of removed states, lowest first, for reuse; hierarchy lock only. */
+  private final PriorityQueue<Integer> freeSlots = new PriorityQueue<>();
+  /** Per engine: how many published views are valid isolated partitions holding it; hierarchy lock only. */
+  private final int[] isolatedUse = new int[Long.SIZE];
   private final CopyOnWriteArrayList<Subscription> listeners = new CopyOnWriteArrayList<>();
-  private CpusetState root;
+  private int slotCount;
+  private long created;
   private volatile Snapshot snapshot = Snapshot.EMPTY;
 
   CpusetBinding(CpusetController controller, BindContext<CpusetState> context) {
@@ -105,86 +121,118 @@ final class CpusetBinding implements DeviceBinding<CpusetState>, EngineMask {
 
   @Override
   public CpusetState createState(CgroupHandle cgroup, CpusetState parent) {
-    int slot = slots.indexOf(null);
-    if (slot < 0) {
-      slot = slots.size();
-      slots.add(null);
+    Integer free = freeSlots.poll();
+    int slot = free != null ? free : slotCount++;
+    CpusetState state = new CpusetState(this, cgroup, parent, slot, created++);
+    if (parent != null) {
+      parent.addChild(state);
     }
-    CpusetState state = new CpusetState(this, cgroup, parent, slot);
-    slots.set(slot, state);
-    if (parent == null) {
-      root = state;
-    } else {
-      parent.children().add(state);
+    if (snapshot == UNBOUND) {
+      return state;
     }
     // a new cgroup is a member with empty sets: it changes nobody else's masks, and no client can
     // run in it yet, so there is nobody to tell
-    rebuild(false);
+    Publication p = new Publication(snapshot, isolatedUse);
+    Effective input = parent == null
+        ? MaskPropagation.rootInput(allEngines, allRegions)
+        : MaskPropagation.childView(state.config(), parent.current(), null);
+    MaskPropagation.update(state, input, p::put);
+    publish(p, false);
     return state;
   }
 
   /** Takes a removed cgroup's state out of the tree; a partition gives its engines back. */
   void remove(CpusetState state) {
     Snapshot s = snapshot;
-    if (s == UNBOUND || slots.get(state.slot()) != state) {
+    if (s == UNBOUND || state.current() == null) {
       return;
     }
     state.retire(s.of(state));
-    slots.set(state.slot(), null);
-    if (state.parent() == null) {
-      root = null;
-    } else {
-      state.parent().children().remove(state);
+    Publication p = new Publication(s, isolatedUse);
+    drop(state, p);
+    CpusetState parent = state.parent();
+    if (parent != null) {
+      CpusetConfig config = state.config();
+      parent.removeChild(state);
+      if (config.partition() != Partition.MEMBER
+          || (config.userExclusive() != 0 && !parent.partitionChildren().isEmpty())) {
+        relevel(parent, null, p);
+      }
     }
-    rebuild(true);
+    publish(p, true);
+  }
+
+  /** Drops a state and whatever is still below it (the core offlines children first). */
+  private void drop(CpusetState top, Publication p) {
+    java.util.ArrayDeque<CpusetState> todo = new java.util.ArrayDeque<>();
+    todo.push(top);
+    while (!todo.isEmpty()) {
+      CpusetState s = todo.pop();
+      s.children().forEach(todo::push);
+      p.drop(s);
+      freeSlots.add(s.slot());
+    }
   }
 
   /** Applies a new configuration to one state, republishes and notifies. Hierarchy lock. */
   void configure(CpusetState state, CpusetConfig config) {
+    CpusetConfig before = state.config();
     state.config(config);
-    rebuild(true);
-  }
-
-  /** States by slot (with {@code null} gaps); hierarchy lock only. */
-  List<CpusetState> states() {
-    return slots;
-  }
-
-  private void rebuild(boolean notify) {
-    Snapshot old = snapshot;
-    if (old == UNBOUND) {
+    CpusetState parent = state.parent();
+    if (parent != null) {
+      parent.childConfigured(state, before, config);
+    }
+    if (snapshot == UNBOUND || state.current() == null) {
       return;
     }
-    int n = slots.size();
-    Effective[] effective = new Effective[n];
-    CpusetState[] owners = new CpusetState[n];
-    if (root != null) {
-      MaskPropagation.compute(
-          root,
-          allEngines,
-          allRegions,
-          (state, e) -> {
-            effective[state.slot()] = e;
-            owners[state.slot()] = state;
-          });
+    Publication p = new Publication(snapshot, isolatedUse);
+    if (parent == null) {
+      MaskPropagation.update(state, state.input(), p::put);
+    } else if (before.partition() == Partition.MEMBER && config.partition() == Partition.MEMBER
+        && (before.userExclusive() == config.userExclusive() || parent.partitionChildren().isEmpty())) {
+      // a member that stays one and cannot change a sibling's partition decision: its subtree only
+      MaskPropagation.update(state, MaskPropagation.childView(config, parent.current(), null), p::put);
+    } else {
+      relevel(parent, state, p);
     }
-    Snapshot next = new Snapshot(old.generation + 1, effective, owners);
-    snapshot = next;
-    if (notify && !listeners.isEmpty()) {
-      for (CpusetState st : owners) {
-        if (st != null && changed(old, next, st) && (st.isRoot() || !changed(old, next, st.parent()))) {
-          tell(st.cgroup());
-        }
+    publish(p, true);
+  }
+
+  /**
+   * Decides {@code parent}'s level anew and recomputes the children whose view changed: all of them
+   * if the parent's own view changed, else those that request a partition; {@code changed} (a child
+   * whose configuration changed, or null) always.
+   */
+  private void relevel(CpusetState parent, CpusetState changed, Publication p) {
+    Map<CpusetState, MaskPropagation.Decision> decisions = new IdentityHashMap<>();
+    Effective own = MaskPropagation.decide(parent, parent.input(), decisions);
+    boolean ownChanged = !own.equals(parent.current());
+    if (ownChanged) {
+      p.put(parent, parent.input(), own);
+    }
+    List<CpusetState> candidates = new ArrayList<>(ownChanged ? parent.children() : parent.partitionChildren());
+    for (CpusetState c : candidates) {
+      if (c == changed) {
+        continue;
       }
+      Effective input = MaskPropagation.childView(c.config(), own, decisions.get(c));
+      if (!input.equals(c.input())) {
+        MaskPropagation.update(c, input, p::put);
+      }
+    }
+    if (changed != null) {
+      MaskPropagation.update(changed, MaskPropagation.childView(changed.config(), own, decisions.get(changed)), p::put);
     }
   }
 
-  private static boolean changed(Snapshot old, Snapshot next, CpusetState st) {
-    Effective before = old.of(st);
-    Effective after = next.of(st);
-    return before != null
-        && after != null
-        && (before.cpus() != after.cpus() || before.mems() != after.mems());
+  private void publish(Publication p, boolean notify) {
+    Snapshot next = p.publish(snapshot.generation + 1);
+    snapshot = next;
+    if (notify && !listeners.isEmpty()) {
+      for (CpusetState st : p.topmostChanged()) {
+        tell(st.cgroup());
+      }
+    }
   }
 
   private void tell(CgroupHandle cgroup) {

@@ -4,8 +4,10 @@ import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceState;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -45,8 +47,10 @@ final class MemoryState implements DeviceState {
   private final AtomicLongArray eventsLocal;
   private final AtomicLongArray stats;
   private final List<WeakReference<PeakWatch>> peakWatchers = new ArrayList<>();
-  // changed under the hierarchy lock (create, free), read by reclaim passes on any thread
-  private final List<MemoryState> children = new CopyOnWriteArrayList<>();
+  // changed under the hierarchy lock (create, free), read by reclaim passes on any thread; a
+  // concurrent set, so that adding and removing a child costs O(1) however many siblings it has
+  // (a copy-on-write list made building a flat tree quadratic); readers need no order
+  private final Set<MemoryState> children = ConcurrentHashMap.newKeySet();
 
   MemoryState(MemoryBinding binding, CgroupHandle cgroup, MemoryState parent, long[] capacities) {
     this.binding = binding;
@@ -72,7 +76,7 @@ final class MemoryState implements DeviceState {
   }
 
   /** The children's states, dying ones included until they are freed. */
-  List<MemoryState> children() {
+  Collection<MemoryState> children() {
     return children;
   }
 

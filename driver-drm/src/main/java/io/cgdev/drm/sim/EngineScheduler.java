@@ -234,7 +234,6 @@ public final class EngineScheduler {
     e.stop();
     ArrayDeque<Batch> q = s.queues.get(b.engineClass);
     if (b.remaining <= 0) {
-      q.remove(b);
       b.finish();
     } else {
       q.addFirst(b);

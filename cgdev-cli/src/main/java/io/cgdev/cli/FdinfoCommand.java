@@ -1,0 +1,46 @@
+package io.cgdev.cli;
+
+import io.cgdev.cli.world.World;
+import io.cgdev.sim.ScenarioRunner;
+import io.cgdev.sim.scenario.Scenario;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cgdev fdinfo}: the DRM clients' usage stats after a scenario. */
+@Command(
+    name = "fdinfo",
+    mixinStandardHelpOptions = true,
+    description = "Run a scenario (the demo unless --scenario) and print each DRM client's fdinfo at the end "
+        + "(drm-engine-<class>, drm-total-<region>, ...).")
+final class FdinfoCommand implements Callable<Integer> {
+  @Mixin WorldOptions world;
+  @Mixin Runs runs;
+  @Option(names = "--scenario", paramLabel = "FILE", description = "the scenario to run (default: the demo)")
+  Path scenarioFile;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    runs.noProgress = true;
+    Scenario scenario = runs.adjust(WorldOptions.scenario(scenarioFile));
+    try (World w = world.boot()) {
+      ScenarioRunner runner = runs.runner(w, scenario);
+      runner.run();
+      runner.release();
+      PrintWriter out = spec.commandLine().getOut();
+      for (Map.Entry<String, String> e : runner.fdinfo().entrySet()) {
+        out.println("# " + e.getKey());
+        out.print(e.getValue());
+        out.println();
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.cgdev.cli;
+
+import io.cgdev.cli.shell.InteractiveShell;
+import io.cgdev.cli.shell.Shell;
+import io.cgdev.cli.world.World;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cgdev shell}: the interactive shell, or script mode from a file or stdin. */
+@Command(
+    name = "shell",
+    mixinStandardHelpOptions = true,
+    description = {
+      "An interactive shell over the cgroup file view (ls, cat, echo VALUE > FILE, mkdir, rmdir, tree, cd, pwd, help, exit),",
+      "with history and completion. Reads commands from --script FILE, or from stdin when it is not a terminal.",
+      "Boots the default world (the i915 model registered); --scenario FILE also builds that scenario's tree.",
+      "Exit code of a script: 1 if any command failed, else 0 (or the code given to 'exit')."
+    })
+final class ShellCommand implements Callable<Integer> {
+  @Mixin WorldOptions world;
+
+  @Option(names = "--script", paramLabel = "FILE", description = "run the commands in FILE ('-' for stdin) and exit")
+  Path script;
+
+  @Mixin ScenarioTreeOption scenarioTree;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    try (World w = scenarioTree.boot(world)) {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      Shell shell = new Shell(w.fs(), out, err);
+      if (script != null && !script.toString().equals("-")) {
+        try (BufferedReader in = Files.newBufferedReader(script, StandardCharsets.UTF_8)) {
+          return shell.runScript(in);
+        }
+      }
+      if (script == null && InteractiveShell.isTerminal()) {
+        return InteractiveShell.run(shell);
+      }
+      return shell.runScript(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.cgdev.cli;
+
+import io.cgdev.cli.tree.TreeWalker;
+import io.cgdev.cli.world.World;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code cgdev tree}: the file view as a tree, as text or JSON. */
+@Command(
+    name = "tree",
+    mixinStandardHelpOptions = true,
+    description = "Print the cgroup tree with the per-device folders and file values (of the default world, "
+        + "or of a scenario's tree with --scenario).")
+final class TreeCommand implements Callable<Integer> {
+  @Mixin WorldOptions world;
+
+  @Parameters(arity = "0..1", paramLabel = "PATH", description = "where to start (default /)")
+  String path = "/";
+
+  @Option(names = "--json", description = "print JSON: {path, files: {name: content}, dirs: {name: ...}}")
+  boolean json;
+
+  @Option(names = {"-a", "--all"}, description = "include the cgroup.* core files")
+  boolean all;
+
+  @Mixin ScenarioTreeOption scenarioTree;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    try (World w = scenarioTree.boot(world)) {
+      TreeWalker walker = new TreeWalker(w.fs()).coreFiles(all);
+      if (json) {
+        spec.commandLine().getOut().println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter()
+            .writeValueAsString(walker.json(path)));
+      } else {
+        spec.commandLine().getOut().print(walker.render(path));
+      }
+      spec.commandLine().getOut().flush();
+      return ExitCodes.OK;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.cgdev.cli;
+
+import io.cgdev.cli.world.World;
+import io.cgdev.sim.scenario.Scenario;
+import io.cgdev.sim.scenario.ScenarioParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options every subcommand that boots a hierarchy shares (a picocli mixin). */
+final class WorldOptions {
+  @Option(names = "--plugins", paramLabel = "DIR", description = "load third-party plugin jars from DIR (repeatable)")
+  List<Path> pluginFolders = new ArrayList<>();
+
+  @Option(names = "--with-samples", description = "also load the example plugins (gem controller, rdma driver)")
+  boolean withSamples;
+
+  @Option(names = "--option", paramLabel = "KEY=VALUE", description = "a boot option for drivers, e.g. i915.descriptor=FILE")
+  Map<String, String> options = new LinkedHashMap<>();
+
+  /** Boots a world with these options. */
+  World boot() {
+    List<Path> folders = new ArrayList<>(pluginFolders);
+    try {
+      if (withSamples) {
+        folders.addAll(SamplePlugins.folders());
+      }
+      return World.boot(new World.Options(folders, options));
+    } catch (RuntimeException e) {
+      if (e instanceof io.cgdev.api.CgroupException) {
+        throw new BootException(e.toString(), e);
+      }
+      if (e instanceof IllegalArgumentException || e instanceof java.lang.module.FindException
+          || e instanceof java.lang.module.ResolutionException || e instanceof IllegalStateException) {
+        throw new BootException(e.getMessage(), e);
+      }
+      throw e;
+    }
+  }
+
+  /** Marks the demo with the sample plugins' sections. */
+  static final Path DEMO_WITH_SAMPLES = Path.of("<demo-with-samples>");
+
+  /** Reads a scenario file, or the built-in demo when {@code file} is null. */
+  static Scenario scenario(Path file) {
+    if (file == DEMO_WITH_SAMPLES) {
+      return ScenarioParser.parseResource(SamplePlugins.DEMO_WITH_SAMPLES_SCENARIO);
+    }
+    if (file == null) {
+      return ScenarioParser.parseResource(SamplePlugins.DEMO_SCENARIO);
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new io.cgdev.sim.scenario.ScenarioException(file.toString(), 0, "", "no such file");
+    }
+    return ScenarioParser.parse(file);
+  }
+}

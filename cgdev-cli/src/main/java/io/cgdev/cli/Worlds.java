@@ -1,0 +1,59 @@
+package io.cgdev.cli;
+
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.FsEntry;
+import io.cgdev.cli.world.World;
+import io.cgdev.sim.scenario.Scenario;
+import io.cgdev.sim.scenario.ScenarioException;
+import io.cgdev.sim.scenario.TreeBuilder;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** What several subcommands do with a booted world. */
+final class Worlds {
+  private Worlds() {}
+
+  /** Builds a scenario's cgroup tree (no workloads). */
+  static void buildTree(World w, Scenario scenario) {
+    new TreeBuilder(w.fs(), w.cgroups().controllers(), device(w, scenario)).build(scenario);
+  }
+
+  /**
+   * The device a scenario refers to by default: its {@code device:} field, else the first device
+   * folder found at the root.
+   */
+  static String device(World w, Scenario scenario) {
+    Set<String> devices = devices(w);
+    if (scenario.device() != null) {
+      if (!devices.contains(scenario.device())) {
+        throw new ScenarioException(scenario.source(), 1, "device",
+            "no device '" + scenario.device() + "' registered (present: " + String.join(", ", devices) + ")");
+      }
+      return scenario.device();
+    }
+    if (devices.isEmpty()) {
+      throw new ScenarioException(scenario.source(), 1, "device", "no device is registered: is a driver (i915) on the module path?");
+    }
+    return devices.iterator().next();
+  }
+
+  /** The names of the devices that appear under any {@code <controller>.devices} folder of the root. */
+  static Set<String> devices(World w) {
+    Set<String> names = new java.util.LinkedHashSet<>(w.cgroups().devices());
+    for (FsEntry e : w.fs().list("/")) {
+      if (e.isDirectory() && e.name().endsWith(".devices")) {
+        try {
+          w.fs().list("/" + e.name()).forEach(d -> names.add(d.name()));
+        } catch (CgroupException ignored) {
+          // a folder that vanished between list and list: nothing to add
+        }
+      }
+    }
+    return names;
+  }
+
+  /** A JSON snapshot of the whole hierarchy, as the core makes it. */
+  static String snapshot(World w) {
+    return w.cgroups().snapshotJson();
+  }
+}

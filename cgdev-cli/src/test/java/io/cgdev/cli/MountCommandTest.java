@@ -1,0 +1,273 @@
+package io.cgdev.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cgdev mount} end to end: the tool runs in a child JVM (as the launcher runs it), bash and
+ * coreutils use the mount, SIGTERM unmounts, SIGKILL leaves a stale mount that the next
+ * {@code cgdev mount} reports with its own exit code. Skipped with the reason when FUSE is missing
+ * (a failure under {@code CGDEV_REQUIRE_FUSE=1}), as cgroup-fuse's tests are.
+ */
+class MountCommandTest {
+  private static final String SKIP_VARIABLE = "CGDEV_SKIP_FUSE";
+  /** Upper bound of every wait (a failure, never a measurement). */
+  private static final long WAIT_SECONDS = 15;
+  private static final String SCENARIO = """
+      name: live-test
+      tenants:
+        - name: work
+          cpu: { weight: 100 }
+          workloads:
+            - name: crunch
+              engine: compute
+              batch: 1ms
+              load: 1
+              memory: { size: 64M, count: 2, placement: [lmem0] }
+      """;
+
+  @TempDir Path temp;
+  private Path dir;
+  private Process daemon;
+  private Path daemonErr;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    requireFuse();
+    dir = Files.createDirectory(temp.resolve("cg")).toRealPath();
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    if (daemon != null && daemon.isAlive()) {
+      daemon.destroyForcibly().waitFor(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+    if (dir != null && isMountPoint(dir)) {
+      bash("fusermount3 -u -z " + dir);
+    }
+  }
+
+  @Test
+  void servesTheLiveTreeMovesCountersTakesWritesAndUnmountsOnSigterm() throws Exception {
+    Path scenario = Files.writeString(temp.resolve("live.yaml"), SCENARIO);
+    startDaemon("mount", dir.toString(), "--scenario", scenario.toString());
+
+    String device = dir + "/work/cpu.devices/i915.0";
+    long first = usageUsec(bash("cat " + device + "/cpu.stat"));
+    Result moved = waitFor("cat " + device + "/cpu.stat", r -> usageUsec(r) > first);
+    assertThat(usageUsec(moved)).as("cpu.stat usage_usec grows in live mode").isGreaterThan(first);
+    waitFor("cat " + dir + "/work/memory.devices/i915.0/memory.current", r -> r.out().contains("lmem0 134217728"));
+    assertThat(bash("cat " + dir + "/work/cgroup.procs").out().strip()).as("the workload's task").matches("\\d+");
+
+    String max = dir + "/work/memory.devices/i915.0/memory.max";
+    Result write = bash("echo 'lmem0 1G' > " + max + " && cat " + max);
+    assertThat(write.exit()).as(write.err()).isZero();
+    assertThat(write.out()).contains("lmem0 1073741824");
+    Result refused = bash("echo 'lmem0 12X' > " + max);
+    assertThat(refused.exit()).isNotZero();
+    assertThat(refused.err()).contains("Invalid argument");
+
+    daemon.destroy(); // SIGTERM
+    assertThat(daemon.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).as("cgdev mount exits after SIGTERM").isTrue();
+    assertThat(daemon.exitValue()).as("128 + SIGTERM, after the shutdown hooks ran").isEqualTo(143);
+    assertThat(isMountPoint(dir)).as("no mount left behind").isFalse();
+    assertThat(Files.readString(daemonErr)).contains("live: the workloads run in real time", "unmounted " + dir);
+  }
+
+  @Test
+  void aStaleMountIsReportedWithTheCommandThatClearsItAndItsOwnExitCode() throws Exception {
+    startDaemon("mount", dir.toString(), "--no-live");
+    daemon.destroyForcibly(); // SIGKILL: no hook runs, the mount goes stale
+    assertThat(daemon.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    assertThat(bash("ls " + dir).err()).contains("Transport endpoint is not connected");
+
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new String[] {"mount", dir.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
+    assertThat(code).isEqualTo(ExitCodes.STALE_MOUNT);
+    assertThat(err.toString()).contains("stale FUSE mount at " + dir, "clear it with: fusermount3 -u " + dir);
+
+    assertThat(bash("fusermount3 -u " + dir).exit()).isZero();
+    assertThat(isMountPoint(dir)).isFalse();
+  }
+
+  @Test
+  void aMissingMountPointIsAMountErrorNamingTheFix() {
+    StringWriter err = new StringWriter();
+    Path missing = dir.resolve("missing");
+    int code = Main.run(new String[] {"mount", missing.toString()}, new PrintWriter(new StringWriter(), true),
+        new PrintWriter(err, true));
+    assertThat(code).isEqualTo(ExitCodes.MOUNT);
+    assertThat(err.toString()).contains("does not exist", "mkdir -p " + missing);
+  }
+
+  @Test
+  void liveAndNoLiveTogetherAreAUsageError() {
+    StringWriter err = new StringWriter();
+    int code = Main.run(new String[] {"mount", dir.toString(), "--live", "--no-live"},
+        new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--live and --no-live");
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** Runs {@code cgdev ARGS} in a child JVM on this test's module path and waits for its mount. */
+  private void startDaemon(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=io.cgdev.fuse", "-XX:TieredStopAtLevel=1",
+        "-p", modulePath(), "-m", "io.cgdev.cli/io.cgdev.cli.Main"));
+    command.addAll(List.of(args));
+    daemonErr = temp.resolve("daemon.err");
+    daemon = new ProcessBuilder(command).redirectError(daemonErr.toFile()).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+      try {
+        return out.readLine();
+      } catch (IOException e) {
+        return "read failed: " + e;
+      }
+    });
+    String first;
+    try {
+      first = line.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      first = null;
+    }
+    if (first == null || !first.startsWith("cgdev: mounted at " + dir)) {
+      daemon.destroyForcibly().waitFor(WAIT_SECONDS, TimeUnit.SECONDS);
+      fail("cgdev mount did not report its mount (stdout: " + first + "; stderr: " + Files.readString(daemonErr) + ")");
+    }
+    assertThat(isMountPoint(dir)).isTrue();
+  }
+
+  /**
+   * The tool's modules as surefire put them on this JVM's module path: the main classes and their
+   * dependencies, without the test framework (which the child does not need).
+   */
+  private static String modulePath() {
+    List<String> entries = new ArrayList<>();
+    for (String property : List.of("jdk.module.path", "java.class.path")) {
+      for (String entry : System.getProperty(property, "").split(File.pathSeparator)) {
+        String name = Path.of(entry).getFileName() == null ? "" : Path.of(entry).getFileName().toString();
+        boolean testOnly = name.isEmpty() || name.equals("test-classes") || name.startsWith("junit-")
+            || name.startsWith("assertj-") || name.startsWith("opentest4j") || name.startsWith("apiguardian")
+            || name.startsWith("surefire") || name.startsWith("common-") || name.startsWith("byte-buddy")
+            || name.startsWith("mockito") || name.startsWith("objenesis");
+        if (!testOnly && !entries.contains(entry)) {
+          entries.add(entry);
+        }
+      }
+    }
+    return String.join(File.pathSeparator, entries);
+  }
+
+  private record Result(int exit, String out, String err) {}
+
+  private static Result bash(String script) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("bash", "-c", script).start();
+    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+    if (!p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("bash -c '" + script + "' did not finish");
+    }
+    return new Result(p.exitValue(), out.join(), err.join());
+  }
+
+  private static String read(java.io.InputStream in) {
+    try (in) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** Runs {@code script} until its result passes {@code done}, or fails after {@link #WAIT_SECONDS}. */
+  private static Result waitFor(String script, Predicate<Result> done) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    Result r = bash(script);
+    while (!done.test(r)) {
+      if (System.nanoTime() > deadline) {
+        fail("waited " + WAIT_SECONDS + " s for '" + script + "'; last result: " + r);
+      }
+      Thread.sleep(50);
+      r = bash(script);
+    }
+    return r;
+  }
+
+  private static long usageUsec(Result cpuStat) {
+    assertThat(cpuStat.exit()).as(cpuStat.err()).isZero();
+    for (String line : cpuStat.out().split("\n")) {
+      String[] kv = line.split(" ");
+      if (kv.length == 2 && kv[0].equals("usage_usec")) {
+        return Long.parseLong(kv[1]);
+      }
+    }
+    throw new AssertionError("no usage_usec in cpu.stat: " + cpuStat.out());
+  }
+
+  /** Whether {@code dir} is a mount point now, per {@code /proc/self/mountinfo} (field 5). */
+  private static boolean isMountPoint(Path dir) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
+      String[] fields = line.split(" ");
+      if (fields.length > 4 && fields[4].equals(dir.toString())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Skips (with the reason: what to install) when FUSE is missing or {@code CGDEV_SKIP_FUSE=1};
+   * fails instead when {@code CGDEV_REQUIRE_FUSE=1} (set by {@code .ci/run}), as cgroup-fuse's tests do.
+   */
+  private static void requireFuse() {
+    String reason = io.cgdev.fuse.CgroupMount.unavailableReason().orElse(null);
+    if (reason == null && !onPath("fusermount3")) {
+      reason = "fusermount3 is not on the PATH (install it: apt-get install fuse3)";
+    }
+    if ("1".equals(System.getenv(SKIP_VARIABLE))) {
+      Assumptions.abort(SKIP_VARIABLE + "=1");
+    }
+    if (reason == null) {
+      return;
+    }
+    if ("1".equals(System.getenv("CGDEV_REQUIRE_FUSE"))) {
+      fail(reason + " — and CGDEV_REQUIRE_FUSE=1 asks for the FUSE tests to run");
+    }
+    Assumptions.abort("FUSE tests skipped: " + reason);
+  }
+
+  private static boolean onPath(String program) {
+    for (String folder : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, program))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,81 @@
+package io.cgdev.sim;
+
+import io.cgdev.sim.scenario.Scenario.Tenant;
+import io.cgdev.sim.scenario.Scenario.Workload;
+
+/**
+ * The memory side of one stream of a workload, whatever hands out its buffers ({@code B}): fill up
+ * to the working set, one buffer per step (after a refusal, wait {@link #RETRY_NANOS}), then churn
+ * at the workload's rate, oldest buffer freed first. {@link DrmStream} adds device time; {@link
+ * PluginStream} runs on plugin devices. Each stream counts its own events (allocations, frees,
+ * submissions). Driven by {@link Workloads} on one thread.
+ *
+ * @param <B> what identifies a buffer
+ */
+abstract class BufferStream<B> {
+  /** After a refused allocation a workload waits this long before it tries to fill up again. */
+  static final long RETRY_NANOS = 50_000_000L;
+
+  final Workload w;
+  final Tenant tenant;
+  final TenantStats stats;
+  final BufferRing<B> buffers = new BufferRing<>();
+  long events;
+  private double allocCredit;
+  private long backoff;
+
+  BufferStream(Workload w, Tenant tenant, TenantStats stats) {
+    this.w = w;
+    this.tenant = tenant;
+    this.stats = stats;
+  }
+
+  /** Adds one buffer at the end of {@link #buffers}; false (counted as failed) when refused. */
+  abstract boolean allocate();
+
+  /** Lets go of one buffer already taken out of {@link #buffers}. */
+  abstract void free(B buffer);
+
+  /** Steps the stream while its workload is active at {@code now}, stops it once past its end. */
+  final void advance(long now, long tick) {
+    if (w.activeAt(now)) {
+      step(tick);
+    } else if (now >= w.stopNanos()) {
+      stop();
+    }
+  }
+
+  /** The demand for the {@code tick} nanoseconds that passed: here, memory. */
+  void step(long tick) {
+    if (w.bufferBytes() <= 0) {
+      return;
+    }
+    backoff -= tick;
+    if (buffers.size() < w.buffers()) {
+      if (backoff <= 0 && !allocate()) {
+        backoff = RETRY_NANOS;
+      }
+    } else if (w.allocPerSecond() > 0) {
+      allocCredit += w.allocPerSecond() * tick / 1e9;
+      while (allocCredit >= 1) {
+        allocCredit -= 1;
+        freeOldest();
+        allocate();
+      }
+    }
+  }
+
+  /** The workload's process ends its work: buffers are freed (queued batches still drain). */
+  final void stop() {
+    while (!buffers.isEmpty()) {
+      freeOldest();
+    }
+  }
+
+  private void freeOldest() {
+    B oldest = buffers.pollFirst();
+    if (oldest != null) {
+      free(oldest);
+    }
+  }
+}

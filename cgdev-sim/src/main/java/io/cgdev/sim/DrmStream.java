@@ -1,0 +1,96 @@
+package io.cgdev.sim;
+
+import io.cgdev.api.CgroupException;
+import io.cgdev.drm.DrmDevice;
+import io.cgdev.drm.DrmFile;
+import io.cgdev.drm.GemObject;
+import io.cgdev.sim.scenario.Scenario.Tenant;
+import io.cgdev.sim.scenario.Scenario.Workload;
+
+/**
+ * One DRM client of a workload: its file (opened by the workload's task), its GEM buffers and its
+ * demand for device time. Open-loop demand of {@code duty} engines with a bounded queue: each step
+ * it may queue {@code duty × tick} more work, in batches of the workload's size, but never more than
+ * about two steps' worth is outstanding (a blocked client waits, it does not pile up work). A batch
+ * uses the stream's buffers in turn, so they stay active.
+ */
+final class DrmStream extends BufferStream<Integer> {
+  private static final int[] NO_BUFFERS = new int[0];
+
+  final DrmDevice dev;
+  final DrmFile file;
+  private final double duty;
+  private final String[] placements;
+  private double allowance;
+  private long submitted;
+  private int nextBuffer;
+
+  DrmStream(Workload w, Tenant tenant, TenantStats stats, DrmDevice dev, DrmFile file, double duty) {
+    super(w, tenant, stats);
+    this.dev = dev;
+    this.file = file;
+    this.duty = duty;
+    this.placements = w.placements().toArray(String[]::new);
+  }
+
+  @Override
+  void step(long tick) {
+    super.step(tick);
+    if (w.engineClass() == null || duty <= 0) {
+      return;
+    }
+    long batch = w.batchNanos();
+    long backlog = submitted - file.runtime(w.engineClass());
+    allowance += duty * tick;
+    long cap = (long) (2 * duty * tick) + 2 * batch;
+    while (allowance >= batch && backlog < cap) {
+      dev.submit(file, w.engineClass(), batch, buffers.isEmpty() ? NO_BUFFERS : new int[] {nextBuffer()});
+      submitted += batch;
+      backlog += batch;
+      allowance -= batch;
+      events++;
+    }
+    if (backlog >= cap) {
+      allowance = Math.min(allowance, batch);
+    }
+  }
+
+  private int nextBuffer() {
+    return buffers.get(nextBuffer++ % buffers.size());
+  }
+
+  @Override
+  boolean allocate() {
+    events++;
+    try {
+      buffers.addLast(file.createGem(w.bufferBytes(), placements));
+      stats.allocations++;
+      return true;
+    } catch (CgroupException e) {
+      stats.failed++;
+      return false;
+    }
+  }
+
+  @Override
+  void free(Integer handle) {
+    events++;
+    GemObject o = file.object(handle);
+    stats.evictions += o.evictions();
+    file.closeHandle(handle);
+  }
+
+  /** Evictions of the buffers still held (added to the tenant's count once, at the end of a run). */
+  long liveEvictions() {
+    long n = 0;
+    for (int i = 0; i < buffers.size(); i++) {
+      n += file.object(buffers.get(i)).evictions();
+    }
+    return n;
+  }
+
+  /** Whether this stream submits work of {@code engineClass} to {@code device}. */
+  boolean submitsTo(DrmDevice device, String engineClass) {
+    return dev == device && engineClass.equals(w.engineClass());
+  }
+}

@@ -1,0 +1,158 @@
+package io.cgdev.sim;
+
+import io.cgdev.sim.report.Report;
+import io.cgdev.sim.scenario.Scenario.Tenant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The time series of a run: at each sample, every leaf's share of the device time used since the
+ * sample before ({@code cpu.stat usage_usec}) and every tenant's {@code memory.current}. Only tenants
+ * with a workload in their subtree are read: the others hold no task, so their usage and memory stay
+ * 0 and their series are filled without a file read. The sampling interval is widened, with a note,
+ * so that samples × series stays within {@link #MAX_POINTS}: what a run keeps for its charts does
+ * not grow with the product of tenants and samples. Simulating thread only.
+ */
+final class Sampler {
+  /** At most about this many values over all series (samples × (leaves + tenants)). */
+  static final long MAX_POINTS = 1_000_000;
+
+  private final TenantFiles files;
+  private final List<Tenant> tenants;
+  private final Map<Tenant, Integer> index = new IdentityHashMap<>();
+  private final int[] leaves;
+  private final boolean[] active;
+  private final long[] startUsage;
+  private final long[] lastUsage;
+  private final long[] delta;
+  private final long every;
+  private final int capacity;
+  private final List<Long> times = new ArrayList<>();
+  private final double[][] share;
+  private final long[][] memory;
+  private long next;
+
+  /**
+   * @param tenants every tenant, parents first
+   * @param durationNanos the simulated time of the run
+   * @param tickNanos the simulation step (a sample is taken at the end of a step)
+   * @param requested the number of samples the scenario asks for
+   */
+  Sampler(TenantFiles files, List<Tenant> tenants, long durationNanos, long tickNanos, int requested) {
+    this.files = files;
+    this.tenants = List.copyOf(tenants);
+    this.active = new boolean[this.tenants.size()];
+    List<Integer> leafIndices = new ArrayList<>();
+    for (int i = 0; i < this.tenants.size(); i++) {
+      Tenant t = this.tenants.get(i);
+      index.put(t, i);
+      active[i] = hasWorkloads(t);
+      if (t.children().isEmpty()) {
+        leafIndices.add(i);
+      }
+    }
+    this.leaves = leafIndices.stream().mapToInt(Integer::intValue).toArray();
+    long series = Math.max(1, (long) this.tenants.size() + leaves.length);
+    long samples = Math.max(2, Math.min(requested, MAX_POINTS / series));
+    this.every = Math.max(tickNanos, durationNanos / samples);
+    // a sample at the end of the step that reaches each multiple of `every`, and one at the end
+    this.capacity = (int) Math.min(Integer.MAX_VALUE - 8, durationNanos / every + 2);
+    this.next = every;
+    this.startUsage = new long[this.tenants.size()];
+    this.lastUsage = new long[this.tenants.size()];
+    this.delta = new long[this.tenants.size()];
+    this.share = new double[leaves.length][];
+    this.memory = new long[this.tenants.size()][];
+  }
+
+  private static boolean hasWorkloads(Tenant t) {
+    if (!t.workloads().isEmpty()) {
+      return true;
+    }
+    for (Tenant c : t.children()) {
+      if (hasWorkloads(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The simulated time between samples. */
+  long interval() {
+    return every;
+  }
+
+  /** Reads every tenant's usage at the start, before any workload runs. */
+  void start() {
+    for (int i = 0; i < tenants.size(); i++) {
+      long u = active[i] ? files.usageUsec(tenants.get(i).path()) : 0;
+      startUsage[i] = u;
+      lastUsage[i] = u;
+    }
+  }
+
+  /** A tenant's usage at {@link #start}. */
+  long startUsage(Tenant t) {
+    return startUsage[index.get(t)];
+  }
+
+  /** After a step that ended at {@code now}: takes a sample if one is due ({@code last}: the run's end). */
+  boolean maybeSample(long now, boolean last) {
+    if (now < next && !last) {
+      return false;
+    }
+    next += every;
+    sample(now);
+    return true;
+  }
+
+  private void sample(long now) {
+    int k = times.size();
+    if (k >= capacity) {
+      return;
+    }
+    times.add(now);
+    long total = 0;
+    for (int i : leaves) {
+      if (active[i]) {
+        long u = files.usageUsec(tenants.get(i).path());
+        delta[i] = u - lastUsage[i];
+        lastUsage[i] = u;
+        total += delta[i];
+      }
+    }
+    for (int l = 0; l < leaves.length; l++) {
+      int i = leaves[l];
+      if (share[l] == null) {
+        share[l] = new double[capacity];
+      }
+      share[l][k] = !active[i] || total == 0 ? 0.0 : delta[i] / (double) total;
+    }
+    for (int i = 0; i < tenants.size(); i++) {
+      if (memory[i] == null) {
+        memory[i] = new long[capacity];
+      }
+      memory[i][k] = active[i] ? files.readLong(tenants.get(i).path(), "memory", "current", 0) : 0;
+    }
+  }
+
+  /** The samples taken, for the report. */
+  Report.Series series() {
+    int n = times.size();
+    Map<String, List<Double>> shares = new LinkedHashMap<>();
+    for (int l = 0; l < leaves.length; l++) {
+      double[] s = share[l] == null ? new double[0] : share[l];
+      shares.put(tenants.get(leaves[l]).path(), Arrays.stream(s, 0, n).boxed().toList());
+    }
+    Map<String, List<Long>> memories = new LinkedHashMap<>();
+    for (int i = 0; i < tenants.size(); i++) {
+      long[] m = memory[i] == null ? new long[0] : memory[i];
+      memories.put(tenants.get(i).path(), Arrays.stream(m, 0, n).boxed().toList());
+    }
+    return new Report.Series(times, shares, memories);
+  }
+}

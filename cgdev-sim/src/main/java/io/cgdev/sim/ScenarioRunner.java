@@ -1,0 +1,303 @@
+package io.cgdev.sim;
+
+import io.cgdev.api.ByteSize;
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.CgroupFs;
+import io.cgdev.api.IdList;
+import io.cgdev.api.Tasks;
+import io.cgdev.drm.DrmDevice;
+import io.cgdev.sim.report.Report;
+import io.cgdev.sim.report.Report.TenantReport;
+import io.cgdev.sim.scenario.Durations;
+import io.cgdev.sim.scenario.Scenario;
+import io.cgdev.sim.scenario.Scenario.Tenant;
+import io.cgdev.sim.scenario.ScenarioException;
+import io.cgdev.sim.scenario.TreeBuilder;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Runs a scenario on a booted hierarchy, in simulated time: builds its cgroup tree through the file
+ * view, starts its {@link Workloads} (one task and DRM client per stream), then, tick by tick, lets
+ * each workload submit batches (its {@code load} in engines' worth of demand) and allocate or free
+ * GEM buffers, advances the device, and samples the tenants' files ({@code memory.current}, {@code cpu.stat})
+ * for the report. One engine for {@code cgdev demo} and {@code cgdev run}.
+ *
+ * <p>Single-threaded: call {@link #run} once, on one thread.
+ */
+public final class ScenarioRunner {
+  /** The controllers whose files of the scenario's device the report shows in its own columns. */
+  private static final Set<String> BUILT_IN = Set.of("memory", "cpu", "cpuset");
+  /** A keyed file whose every value is 0, e.g. {@code max 0; oom 0}: nothing to show. */
+  private static final Pattern ALL_ZERO = Pattern.compile("([a-z_]+ 0(; )?)+");
+  private final CgroupFs fs;
+  private final Set<String> controllers;
+  private final Map<String, DrmDevice> devices;
+  private final Scenario scenario;
+  private final String device;
+  private final Progress progress;
+  private final String region;
+  private final List<String> notes = new ArrayList<>();
+  private final Workloads workloads;
+  private final Map<String, PluginDevices.Allocator> pluginDevices;
+  private final Map<String, String> fdinfo = new LinkedHashMap<>();
+  private final TenantFiles files;
+  private final List<String> sortedControllers;
+  private long events;
+
+  /**
+   * @param tasks the process table the workloads' tasks start in
+   * @param devices the DRM devices by name (workloads run on them)
+   * @param device the scenario's default device
+   */
+  public ScenarioRunner(CgroupFs fs, Tasks tasks, Set<String> controllers, Map<String, DrmDevice> devices, Scenario scenario,
+      String device, Progress progress) {
+    this(fs, tasks, controllers, devices, Map.of(), scenario, device, progress);
+  }
+
+  /**
+   * @param tasks the process table the workloads' tasks start in
+   * @param devices the DRM devices by name (workloads run on them)
+   * @param pluginDevices devices of plugin drivers that run memory workloads ({@link PluginDevices})
+   * @param device the scenario's default device
+   */
+  public ScenarioRunner(CgroupFs fs, Tasks tasks, Set<String> controllers, Map<String, DrmDevice> devices,
+      Map<String, PluginDevices.Allocator> pluginDevices, Scenario scenario, String device, Progress progress) {
+    this.pluginDevices = Map.copyOf(pluginDevices);
+    this.fs = fs;
+    this.controllers = Set.copyOf(controllers);
+    this.devices = Map.copyOf(devices);
+    this.scenario = scenario;
+    this.device = device;
+    this.progress = progress;
+    this.region = reportRegion(scenario, devices.get(device));
+    this.workloads = new Workloads(scenario, tasks, devices, pluginDevices, device);
+    this.files = new TenantFiles(fs, device, region);
+    this.sortedControllers = this.controllers.stream().sorted().toList();
+  }
+
+  /**
+   * The region the report is about: the scenario's {@code region}, else the device's first local
+   * region ({@code lmem0}: the scarce one, where limits and eviction bite), else its first region.
+   */
+  private static String reportRegion(Scenario scenario, DrmDevice dev) {
+    if (scenario.region() != null) {
+      if (dev != null && dev.regions().stream().noneMatch(r -> r.name().equals(scenario.region()))) {
+        throw new ScenarioException(scenario.source(), 1, "region", "no region '" + scenario.region() + "' on "
+            + dev.name() + " (regions: " + String.join(", ", dev.regions().stream().map(r -> r.name()).toList()) + ")");
+      }
+      return scenario.region();
+    }
+    if (dev == null || dev.regions().isEmpty()) {
+      return "";
+    }
+    return dev.regions().stream().map(r -> r.name()).filter(n -> n.startsWith("lmem")).findFirst()
+        .orElse(dev.regions().get(0).name());
+  }
+
+  /** The region the report's memory figures are about. */
+  public String region() {
+    return region;
+  }
+
+  /** Each client's fdinfo at the end of {@link #run}, by task; empty before. */
+  public Map<String, String> fdinfo() {
+    return java.util.Collections.unmodifiableMap(fdinfo);
+  }
+
+  /** Adds a line to the report's notes. */
+  public ScenarioRunner note(String line) {
+    notes.add(line);
+    return this;
+  }
+
+  /**
+   * Builds the tree, runs the workloads for the scenario's duration and reports.
+   *
+   * @throws ScenarioException when the tree or a workload refers to something the hierarchy refuses
+   */
+  public Report run() {
+    new TreeBuilder(fs, controllers, device).build(scenario);
+    List<Tenant> all = scenario.allTenants();
+    workloads.start();
+    long duration = scenario.durationNanos();
+    long tick = scenario.tickNanos();
+    List<Tenant> leaves = all.stream().filter(t -> t.children().isEmpty()).toList();
+    Sampler sampler = new Sampler(files, all, duration, tick, scenario.samples());
+    if (sampler.interval() > Math.max(tick, duration / scenario.samples())) {
+      notes.add("samples every " + Durations.format(sampler.interval()) + " instead of " + scenario.samples()
+          + " over the run: the charts keep at most " + Sampler.MAX_POINTS + " values for " + all.size() + " tenants");
+    }
+    sampler.start();
+
+    List<DrmDevice> used = workloads.devices();
+    long startWall = System.nanoTime();
+    for (long now = 0; now < duration; ) {
+      long step = Math.min(tick, duration - now);
+      workloads.step(now, step);
+      for (DrmDevice d : used) {
+        d.runFor(step);
+      }
+      now += step;
+      events++;
+      if (sampler.maybeSample(now, now == duration)) {
+        events++;
+        progress.update(now / (double) duration, Durations.format(now) + " of " + Durations.format(duration));
+      }
+    }
+    long wall = System.nanoTime() - startWall;
+    progress.finish();
+
+    Map<String, Double> expected = expectedShares(leaves);
+    long totalUsage = 0;
+    for (Tenant t : leaves) {
+      totalUsage += files.usageUsec(t.path()) - sampler.startUsage(t);
+    }
+    workloads.countLiveEvictions();
+    List<TenantReport> reports = new ArrayList<>();
+    for (Tenant t : all) {
+      reports.add(tenantReport(t, totalUsage, sampler.startUsage(t), expected));
+    }
+    Report report = new Report(scenario.name(), scenario.description(), device, region, duration, wall, events + workloads.events(), reports,
+        sampler.series(), notes);
+    fdinfo.putAll(workloads.fdinfo());
+    return report;
+  }
+
+  /**
+   * Lets go of the workloads' buffers and clients (after the caller has looked at the final state),
+   * so the device can unplug cleanly at shutdown. Idempotent.
+   */
+  public void release() {
+    workloads.release();
+  }
+
+  private TenantReport tenantReport(Tenant t, long totalUsage, long startUsage, Map<String, Double> expected) {
+    String p = t.path();
+    Map<String, Long> events = new LinkedHashMap<>();
+    try {
+      RegionValues.keyed(files.read(p, "memory", "events"), region).forEach((k, v) -> events.put(k, Long.parseLong(v)));
+    } catch (CgroupException | NumberFormatException e) {
+      // no memory controller for this device: no events to show
+    }
+    TenantStats s = sum(t);
+    long usage = files.usageUsec(p);
+    double share = totalUsage == 0 ? 0 : (usage - startUsage) / (double) totalUsage;
+    return new TenantReport(p, t.children().isEmpty(),
+        files.readLong(p, "memory", "current", 0),
+        files.readLong(p, "memory", "peak", 0),
+        files.readLong(p, "memory", "max", ByteSize.MAX),
+        events, s.evictions, s.failed, s.allocations, usage, share,
+        expected.getOrDefault(p, 0.0), extra(p));
+  }
+
+  /**
+   * Figures of other controllers and other devices: third-party ones on the scenario's device,
+   * everything on plugin devices, keyed {@code <device>/<file>}; defaults are left out.
+   */
+  private Map<String, String> extra(String p) {
+    Map<String, String> extra = new LinkedHashMap<>();
+    List<String> others = new ArrayList<>(pluginDevices.keySet());
+    others.add(0, device);
+    for (String dev : others) {
+      for (String c : sortedControllers) {
+        if (dev.equals(device) && BUILT_IN.contains(c)) {
+          continue;
+        }
+        for (String f : List.of("current", "max", "events")) {
+          String path = (p.equals("/") ? "" : p) + "/" + c + ".devices/" + dev + "/" + c + "." + f;
+          try {
+            String v = fs.read(path).strip().replace("\n", "; ");
+            // defaults say nothing: show what is set or used
+            if (!v.isEmpty() && !v.equals("0") && !v.equals("max") && !ALL_ZERO.matcher(v).matches()) {
+              extra.put(dev + "/" + c + "." + f, v);
+            }
+          } catch (CgroupException e) {
+            // the controller does not govern this device, or the file is not on this cgroup
+          }
+        }
+      }
+    }
+    return extra;
+  }
+
+  private TenantStats sum(Tenant t) {
+    TenantStats total = new TenantStats();
+    total.add(workloads.stats(t.path()));
+    for (Tenant c : t.children()) {
+      total.add(sum(c));
+    }
+    return total;
+  }
+
+  /**
+   * The share of device time each leaf's weights imply: every engine's time is split among the
+   * leaves that have work of its class and may use it (cpuset), level by level by {@code
+   * cpu.weight}; a leaf's expected share is its average over the engines that had any taker.
+   */
+  private Map<String, Double> expectedShares(List<Tenant> leaves) {
+    DrmDevice dev = devices.get(device);
+    Map<String, Double> sum = new HashMap<>();
+    if (dev == null) {
+      return sum;
+    }
+    int busyEngines = 0;
+    for (int e = 0; e < dev.engines().size(); e++) {
+      String cls = dev.engines().get(e).engineClass();
+      List<String> takers = new ArrayList<>();
+      for (Tenant t : leaves) {
+        boolean wants = workloads.wants(t, dev, cls);
+        if (wants && allowedEngines(t.path()).get(e)) {
+          takers.add(t.path());
+        }
+      }
+      if (takers.isEmpty()) {
+        continue;
+      }
+      busyEngines++;
+      split("/", 1.0, takers, sum);
+    }
+    final int n = busyEngines;
+    sum.replaceAll((k, v) -> n == 0 ? 0 : v / n);
+    return sum;
+  }
+
+  /**
+   * Splits {@code amount} of {@code path} among its children that lead to a taker, by weight.
+   * {@code takers} are all at or below {@code path}; each level groups them by child once, so a
+   * split costs the takers times the depth.
+   */
+  private void split(String path, double amount, List<String> takers, Map<String, Double> into) {
+    if (takers.size() == 1 && takers.get(0).equals(path)) {
+      into.merge(path, amount, Double::sum);
+      return;
+    }
+    String prefix = path.equals("/") ? "/" : path + "/";
+    Map<String, List<String>> byChild = new LinkedHashMap<>();
+    for (String t : takers) {
+      int end = t.indexOf('/', prefix.length());
+      String child = end < 0 ? t : t.substring(0, end);
+      byChild.computeIfAbsent(child, c -> new ArrayList<>()).add(t);
+    }
+    Map<String, Long> weights = new LinkedHashMap<>();
+    byChild.keySet().forEach(child -> weights.put(child, files.readLong(child, "cpu", "weight", 100)));
+    long total = weights.values().stream().mapToLong(Long::longValue).sum();
+    weights.forEach((child, w) -> split(child, amount * w / total, byChild.get(child), into));
+  }
+
+  private BitSet allowedEngines(String path) {
+    try {
+      return IdList.parse(files.read(path, "cpuset", "cpus.effective"));
+    } catch (CgroupException e) {
+      BitSet all = new BitSet();
+      all.set(0, 1024);
+      return all;
+    }
+  }
+}

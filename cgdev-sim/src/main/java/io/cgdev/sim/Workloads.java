@@ -1,0 +1,211 @@
+package io.cgdev.sim;
+
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.CgroupPath;
+import io.cgdev.api.Task;
+import io.cgdev.api.Tasks;
+import io.cgdev.drm.DrmDevice;
+import io.cgdev.sim.scenario.Scenario;
+import io.cgdev.sim.scenario.Scenario.Tenant;
+import io.cgdev.sim.scenario.Scenario.Workload;
+import io.cgdev.sim.scenario.ScenarioException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The workloads of a scenario, whatever the clock: {@link #start} spawns one task and opens one DRM
+ * client per stream ({@link DrmStream}; several for {@code load > 1}; a {@link PluginStream} on a
+ * plugin device), and each {@link #step} lets every stream top up its device memory and submit
+ * batches for the time that passed. {@link ScenarioRunner} steps them
+ * in simulated time; {@link LiveWorkloads} in real time while a FUSE mount serves the tree.
+ *
+ * <p>Not thread-safe: {@link #start}, {@link #step} and {@link #release} are called by one thread at
+ * a time (the runner's, or the live thread, which must have stopped before {@link #release}).
+ */
+public final class Workloads {
+  private final Scenario scenario;
+  private final Tasks worldTasks;
+  private final Map<String, DrmDevice> devices;
+  private final Map<String, PluginDevices.Allocator> pluginDevices;
+  private final String device;
+  private final List<DrmStream> streams = new ArrayList<>();
+  private final List<PluginStream> pluginStreams = new ArrayList<>();
+  private final Map<String, TenantStats> stats = new LinkedHashMap<>();
+  private final Map<Tenant, List<DrmStream>> streamsOf = new java.util.IdentityHashMap<>();
+  private int tasks;
+
+  /**
+   * @param tasks the process table the workloads' tasks start in
+   * @param devices the DRM devices by name (workloads run on them)
+   * @param pluginDevices devices of plugin drivers that run memory workloads ({@link PluginDevices})
+   * @param device the scenario's default device
+   */
+  public Workloads(Scenario scenario, Tasks tasks, Map<String, DrmDevice> devices,
+      Map<String, PluginDevices.Allocator> pluginDevices, String device) {
+    this.scenario = scenario;
+    this.worldTasks = tasks;
+    this.devices = Map.copyOf(devices);
+    this.pluginDevices = Map.copyOf(pluginDevices);
+    this.device = device;
+    for (Tenant t : scenario.allTenants()) {
+      stats.put(t.path(), new TenantStats());
+    }
+  }
+
+  /**
+   * Spawns the workloads' tasks in their tenants (which must exist) and opens their DRM clients.
+   * Called once.
+   *
+   * @throws ScenarioException when a workload refers to a device, engine class or region that is
+   *     not there, or its task cannot start in its tenant
+   */
+  public void start() {
+    for (Tenant t : scenario.allTenants()) {
+      for (Workload w : t.workloads()) {
+        start(t, w);
+      }
+    }
+  }
+
+  /**
+   * One step of every workload: those active at scenario time {@code now} (nanoseconds since the
+   * start) top up their memory and queue work for the {@code tick} nanoseconds that passed; those
+   * past their {@code stop} free their buffers. Running the queued work is the devices' business.
+   */
+  public void step(long now, long tick) {
+    for (DrmStream s : streams) {
+      s.advance(now, tick);
+    }
+    for (PluginStream s : pluginStreams) {
+      s.advance(now, tick);
+    }
+  }
+
+  /** The DRM devices the workloads run on (the scenario's device when none runs on a DRM device). */
+  public List<DrmDevice> devices() {
+    List<DrmDevice> used = new ArrayList<>();
+    for (DrmStream s : streams) {
+      if (!used.contains(s.dev)) {
+        used.add(s.dev);
+      }
+    }
+    if (used.isEmpty() && devices.containsKey(device)) {
+      used.add(devices.get(device));
+    }
+    return used;
+  }
+
+  /** How many tasks {@link #start} spawned. */
+  public int taskCount() {
+    return tasks;
+  }
+
+  /**
+   * Lets go of the workloads' buffers and clients (after the caller has looked at the final state),
+   * so the device can unplug cleanly at shutdown. Idempotent.
+   */
+  public void release() {
+    for (DrmStream s : streams) {
+      s.file.close();
+    }
+    for (PluginStream s : pluginStreams) {
+      s.stop();
+    }
+  }
+
+  /** Allocations, frees and submissions made so far. */
+  long events() {
+    long n = 0;
+    for (DrmStream s : streams) {
+      n += s.events;
+    }
+    for (PluginStream s : pluginStreams) {
+      n += s.events;
+    }
+    return n;
+  }
+
+  TenantStats stats(String tenantPath) {
+    return stats.get(tenantPath);
+  }
+
+  /** Whether a stream of tenant {@code t} submits work of engine class {@code cls} to {@code dev}. */
+  boolean wants(Tenant t, DrmDevice dev, String cls) {
+    for (DrmStream s : streamsOf.getOrDefault(t, List.of())) {
+      if (s.submitsTo(dev, cls)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Adds the evictions of the buffers still held to the tenants' counts (once, at the end of a run). */
+  void countLiveEvictions() {
+    for (DrmStream s : streams) {
+      s.stats.evictions += s.liveEvictions();
+    }
+  }
+
+  /** Each client's fdinfo now, keyed by task name, pid and tenant. */
+  Map<String, String> fdinfo() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (DrmStream s : streams) {
+      out.put(s.file.task().name() + " (pid " + s.file.task().pid() + ", " + s.tenant.path() + ")", s.file.fdinfo());
+    }
+    return out;
+  }
+
+  private void start(Tenant t, Workload w) {
+    String devName = w.device() == null ? device : w.device();
+    DrmDevice dev = devices.get(devName);
+    if (dev == null && pluginDevices.containsKey(devName)) {
+      if (w.engineClass() != null) {
+        throw new ScenarioException(scenario.source(), w.at().line(), w.at().field() + ".engine",
+            devName + " runs memory workloads only (it is not a DRM device)");
+      }
+      pluginStreams.add(new PluginStream(w, t, stats.get(t.path()), pluginDevices.get(devName), spawn(t, w, w.name())));
+      return;
+    }
+    if (dev == null) {
+      throw new ScenarioException(scenario.source(), w.at().line(), w.at().field() + ".device",
+          "no device '" + devName + "' to run on (present: " + String.join(", ", devices.keySet())
+              + (pluginDevices.isEmpty() ? "" : ", " + String.join(", ", pluginDevices.keySet())) + ")");
+    }
+    if (w.engineClass() != null && !dev.engineClasses().contains(w.engineClass())) {
+      throw new ScenarioException(scenario.source(), w.at().line(), w.at().field() + ".engine",
+          "unknown engine class '" + w.engineClass() + "' on " + devName + " (classes: "
+              + String.join(", ", new java.util.LinkedHashSet<>(dev.engineClasses())) + ")");
+    }
+    for (String p : w.placements()) {
+      if (dev.regions().stream().noneMatch(r -> r.name().equals(p))) {
+        throw new ScenarioException(scenario.source(), w.at().line(), w.at().field() + ".memory.placement",
+            "unknown region '" + p + "' on " + devName);
+      }
+    }
+    int n = Math.max(1, (int) Math.ceil(w.load()));
+    for (int i = 0; i < n; i++) {
+      String name = n == 1 ? w.name() : w.name() + "-" + i;
+      Task task = spawn(t, w, name);
+      // the working set is split over the streams so `count` stays the workload's total
+      Workload part = n == 1 ? w : new Workload(name, w.device(), w.engineClass(), w.batchNanos(), w.load(),
+          w.bufferBytes(), w.buffers() / n + (i < w.buffers() % n ? 1 : 0), w.allocPerSecond() / n, w.placements(),
+          w.startNanos(), w.stopNanos(), w.at());
+      DrmStream stream = new DrmStream(part, t, stats.get(t.path()), dev, dev.open(task), w.load() / n);
+      streams.add(stream);
+      streamsOf.computeIfAbsent(t, k -> new ArrayList<>()).add(stream);
+    }
+  }
+
+  private Task spawn(Tenant t, Workload w, String name) {
+    try {
+      Task task = worldTasks.spawn(name, CgroupPath.parse(t.path()));
+      tasks++;
+      return task;
+    } catch (CgroupException e) {
+      throw new ScenarioException(scenario.source(), w.at().line(), w.at().field(),
+          "cannot start a task in " + t.path() + ": " + e.errno().name() + ": " + e.getMessage());
+    }
+  }
+}

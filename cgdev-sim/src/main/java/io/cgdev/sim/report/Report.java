@@ -1,0 +1,106 @@
+package io.cgdev.sim.report;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of a scenario run: per-tenant figures at the end and time series for the charts.
+ * Immutable; made by the scenario runner, written by {@link ReportWriter}.
+ *
+ * @param scenario the scenario's name
+ * @param description its description
+ * @param device the device the figures are about
+ * @param region the memory region the memory figures are about, e.g. {@code lmem0}
+ * @param durationNanos simulated time run
+ * @param wallNanos wall-clock time the simulation took
+ * @param events simulation events processed (batches submitted, buffers allocated and freed, samples)
+ * @param tenants one entry per cgroup of the scenario, parents first
+ * @param series the samples over time
+ * @param notes free-form lines about the run (e.g. plugins loaded)
+ */
+public record Report(
+    String scenario,
+    String description,
+    String device,
+    String region,
+    long durationNanos,
+    long wallNanos,
+    long events,
+    List<TenantReport> tenants,
+    Series series,
+    List<String> notes) {
+
+  public Report {
+    tenants = List.copyOf(tenants);
+    notes = List.copyOf(notes);
+  }
+
+  /** Simulation throughput: events per wall-clock second. */
+  public double eventsPerSecond() {
+    return wallNanos == 0 ? 0 : events * 1e9 / wallNanos;
+  }
+
+  /** The sum of the device-time shares of the leaf tenants (about 1 when the device was busy). */
+  public double leafShareSum() {
+    return tenants.stream().filter(TenantReport::leaf).mapToDouble(TenantReport::share).sum();
+  }
+
+  /**
+   * One cgroup's figures at the end of the run.
+   *
+   * @param path the cgroup
+   * @param leaf true if it has no child cgroups in the scenario
+   * @param memoryCurrent {@code memory.current} on the device, bytes
+   * @param memoryPeak {@code memory.peak}, bytes
+   * @param memoryMax {@code memory.max}, bytes ({@link io.cgdev.api.ByteSize#MAX} for max)
+   * @param memoryEvents {@code memory.events}: low, high, max, oom, oom_kill
+   * @param evictions buffers of this cgroup's workloads evicted from their preferred region
+   * @param failedAllocations buffer allocations refused
+   * @param allocations buffer allocations that succeeded
+   * @param usageUsec device time used ({@code cpu.stat usage_usec})
+   * @param share its part of all device time used by the scenario's leaves (0..1)
+   * @param expectedShare the part its weights imply, among the leaves that had work for the same
+   *     engines (0..1); masks and caps move the real share away from it on purpose
+   * @param extra further per-device figures from other controllers (e.g. {@code gem.current})
+   */
+  public record TenantReport(
+      String path,
+      boolean leaf,
+      long memoryCurrent,
+      long memoryPeak,
+      long memoryMax,
+      Map<String, Long> memoryEvents,
+      long evictions,
+      long failedAllocations,
+      long allocations,
+      long usageUsec,
+      double share,
+      double expectedShare,
+      Map<String, String> extra) {
+    public TenantReport {
+      memoryEvents = Map.copyOf(memoryEvents);
+      extra = Map.copyOf(extra);
+    }
+  }
+
+  /**
+   * Samples over simulated time.
+   *
+   * @param timesNanos the sample times
+   * @param share per leaf tenant, its share of the device time used in each interval
+   * @param memory per tenant, {@code memory.current} at each sample, bytes
+   */
+  public record Series(List<Long> timesNanos, Map<String, List<Double>> share, Map<String, List<Long>> memory) {
+    public Series {
+      timesNanos = List.copyOf(timesNanos);
+      share = copy(share);
+      memory = copy(memory);
+    }
+
+    private static <T> Map<String, List<T>> copy(Map<String, List<T>> m) {
+      var out = new java.util.LinkedHashMap<String, List<T>>();
+      m.forEach((k, v) -> out.put(k, List.copyOf(v)));
+      return java.util.Collections.unmodifiableMap(out);
+    }
+  }
+}

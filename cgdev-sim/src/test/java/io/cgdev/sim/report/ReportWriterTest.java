@@ -1,0 +1,81 @@
+package io.cgdev.sim.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cgdev.api.ByteSize;
+import io.cgdev.sim.report.Report.TenantReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The report writer: JSON structure, the HTML page with its SVG charts, the text table. */
+class ReportWriterTest {
+  static Report sample() {
+    List<TenantReport> tenants = List.of(
+        new TenantReport("/a", true, 1 << 20, 2 << 20, ByteSize.MAX, Map.of("low", 1L, "max", 0L), 3, 1, 10, 600, 0.6, 0.5,
+            Map.of()),
+        new TenantReport("/b<x>", true, 0, 4096, 1 << 30, Map.of(), 0, 0, 2, 400, 0.4, 0.5, Map.of("gem.current", "3")));
+    Report.Series series = new Report.Series(List.of(1_000_000L, 2_000_000L),
+        Map.of("/a", List.of(0.5, 0.7), "/b<x>", List.of(0.5, 0.3)),
+        Map.of("/a", List.of(1L << 20, 1L << 20), "/b<x>", List.of(0L, 0L)));
+    return new Report("s", "a test", "i915.0", "lmem0", 2_000_000L, 5_000_000L, 1000, tenants, series, List.of("note"));
+  }
+
+  @Test
+  void jsonHasTheDocumentedStructure() {
+    JsonNode root = JsonMapper.builder().build().readTree(ReportWriter.json(sample()));
+    assertThat(root.get("scenario").asString()).isEqualTo("s");
+    assertThat(root.get("device").asString()).isEqualTo("i915.0");
+    assertThat(root.get("region").asString()).isEqualTo("lmem0");
+    assertThat(root.get("eventsPerSecond").asLong()).isEqualTo(200_000);
+    JsonNode a = root.get("tenants").get(0);
+    assertThat(a.get("path").asString()).isEqualTo("/a");
+    assertThat(a.get("memory").get("current").asLong()).isEqualTo(1 << 20);
+    assertThat(a.get("memory").get("max").asString()).isEqualTo("max");
+    assertThat(a.get("memory").get("events").get("low").asLong()).isEqualTo(1);
+    assertThat(a.get("deviceTime").get("share").asDouble()).isEqualTo(0.6);
+    assertThat(a.get("failedAllocations").asLong()).isEqualTo(1);
+    JsonNode b = root.get("tenants").get(1);
+    assertThat(b.get("memory").get("max").asLong()).isEqualTo(1 << 30);
+    assertThat(b.get("extra").get("gem.current").asString()).isEqualTo("3");
+    assertThat(root.get("series").get("timesNanos")).hasSize(2);
+    assertThat(root.get("series").get("share").get("/a")).hasSize(2);
+    assertThat(root.get("series").get("memory").get("/a").get(0).asLong()).isEqualTo(1 << 20);
+  }
+
+  @Test
+  void htmlIsSelfContainedWithTwoSvgChartsAndEscapesNames() {
+    String html = ReportWriter.html(sample());
+    assertThat(html).startsWith("<!DOCTYPE html>");
+    assertThat(html).contains("<svg id=\"share\"", "<svg id=\"memory\"");
+    assertThat(html.split("<polyline", -1)).hasSize(5); // two series in each of two charts
+    assertThat(html).doesNotContain("<script").doesNotContain("/b<x>").contains("/b&lt;x&gt;");
+    assertThat(html).contains("60.0%", "note");
+  }
+
+  @Test
+  void tableHasAHeaderAndARowPerTenant() {
+    String table = ReportWriter.table(sample());
+    List<String> lines = table.lines().toList();
+    assertThat(lines).hasSize(6);
+    assertThat(lines.get(0)).startsWith("cgroup").contains("time share");
+    assertThat(lines.get(1)).startsWith("/a").contains("1M", "2M", "max", "1/0/0/0", "60.0%", "50.0%");
+    assertThat(lines.get(2)).startsWith("/b<x>").contains("1G");
+    // the extra figures follow, one per line
+    assertThat(lines.get(4)).isEqualTo("other controllers and devices:");
+    assertThat(lines.get(5)).matches("\\s+/b<x>\\s+gem\\.current\\s+3");
+  }
+
+  @Test
+  void writesBothFiles(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("nested/out");
+    ReportWriter.writeFiles(sample(), out);
+    assertThat(Files.readString(out.resolve("report.json"))).contains("\"scenario\"");
+    assertThat(Files.readString(out.resolve("report.html"))).contains("<svg");
+  }
+}
