@@ -9,13 +9,13 @@ import io.cgdev.api.OpenOptions;
 import io.cgdev.api.spi.CgroupFile;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceState;
-import io.cgdev.core.internal.hierarchy.Binding;
 import io.cgdev.core.internal.hierarchy.Cgroup;
 import io.cgdev.core.internal.hierarchy.ControllerEntry;
 import io.cgdev.core.internal.hierarchy.ControllerTable;
 import io.cgdev.core.internal.hierarchy.CoreFiles;
 import io.cgdev.core.internal.hierarchy.Hierarchy;
 import io.cgdev.core.internal.hierarchy.Registration;
+import io.cgdev.core.internal.hierarchy.StateSlot;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -124,7 +124,7 @@ public final class FileView implements CgroupFs {
       case Node.CgroupDir d -> cgroupChild(c, name);
       case Node.ControllerDevicesDir d -> {
         Registration r = hierarchy.registrations().get(name);
-        yield r != null && r.binding(d.controller()) != null ? new Node.DeviceDir(c, d.controller(), r) : null;
+        yield r != null && r.slot(d.controller()) != null ? new Node.DeviceDir(c, d.controller(), r) : null;
       }
       case Node.DevicesDir d -> {
         Registration r = hierarchy.registrations().get(name);
@@ -179,13 +179,13 @@ public final class FileView implements CgroupFs {
     if (!c.shows(e)) {
       return null;
     }
-    Binding<?> b = d.registration().binding(e);
-    return b == null ? null : deviceFile(c, name, b, generation);
+    StateSlot<?> slot = d.registration().slot(e);
+    return slot == null ? null : deviceFile(c, name, slot, generation);
   }
 
-  private <S extends DeviceState> Node deviceFile(Cgroup c, String name, Binding<S> b, long generation) {
-    CgroupFile<S> f = b.controller().deviceFiles().get(name);
-    return f != null && f.appearsOn(c.isRoot()) ? new Node.DeviceFile<>(c, name, b, f, generation) : null;
+  private <S extends DeviceState> Node deviceFile(Cgroup c, String name, StateSlot<S> slot, long generation) {
+    CgroupFile<S> f = slot.controller().deviceFiles().get(name);
+    return f != null && f.appearsOn(c.isRoot()) ? new Node.DeviceFile<>(c, name, slot, f, generation) : null;
   }
 
   // ---------------------------------------------------------------- listing
@@ -224,7 +224,7 @@ public final class FileView implements CgroupFs {
       }
       case Node.ControllerDevicesDir d -> {
         for (Registration r : hierarchy.registrations().values()) {
-          if (r.binding(d.controller()) != null) {
+          if (r.slot(d.controller()) != null) {
             out.add(new FsEntry(r.name(), FsEntry.Kind.DIRECTORY, 0755));
           }
         }
@@ -238,9 +238,9 @@ public final class FileView implements CgroupFs {
       }
       case Node.DeviceDir d -> {
         long mask = c.visibleMask();
-        for (Binding<?> b : d.registration().bindings()) {
-          if ((d.controller() == null || d.controller() == b.controller()) && (mask & b.controller().bit()) != 0) {
-            for (Map.Entry<String, ? extends CgroupFile<?>> f : b.controller().deviceFiles().entrySet()) {
+        for (StateSlot<?> slot : d.registration().slots()) {
+          if ((d.controller() == null || d.controller() == slot.controller()) && (mask & slot.controller().bit()) != 0) {
+            for (Map.Entry<String, ? extends CgroupFile<?>> f : slot.controller().deviceFiles().entrySet()) {
               if (f.getValue().appearsOn(c.isRoot())) {
                 out.add(new FsEntry(f.getKey(), FsEntry.Kind.FILE, f.getValue().mode()));
               }

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  *
  * <p>Fields written under the hierarchy lock and read without it are volatile or published
  * snapshots: the children map is concurrent, the task list an immutable array replaced on change, and
- * device states live in an array indexed by a binding's slot whose elements are written with
+ * device states live in an array indexed by {@link StateSlot#index()} whose elements are written with
  * release and read with acquire semantics, so {@link #state} is one volatile read, one bounds check
  * and one acquire load.
  *
@@ -111,13 +111,14 @@ public final class Cgroup implements CgroupHandle {
 
   @Override
   public <S extends DeviceState> S state(StateKey<S> key) {
-    if (!(key instanceof Binding<S> binding) || !binding.live()) {
+    if (!(key instanceof StateSlot<S> slot) || !slot.live()) {
       throw CgroupException.of(Errno.ENODEV, "no state for %s in %s: the device was unregistered", key, path);
     }
-    S s = binding.stateIn(this);
+    @SuppressWarnings("unchecked") // a slot only holds states made by its own binding's createState
+    S s = (S) stateAt(slot.index());
     if (s == null) {
       throw CgroupException.of(Errno.ENODEV, "no state for device %s in %s: the cgroup was removed",
-          binding.registration().name(), path);
+          slot.registration().name(), path);
     }
     return s;
   }
@@ -194,7 +195,10 @@ public final class Cgroup implements CgroupHandle {
     return c != null && !c.isEmpty();
   }
 
-  /** This cgroup and its live descendants, parents before children; under the lock. */
+  /**
+   * This cgroup and its live descendants in path order: each cgroup before its children, siblings
+   * by name, each followed by its own subtree (the kernel's pre-order walk). Under the lock.
+   */
   List<Cgroup> subtree() {
     List<Cgroup> out = new ArrayList<>(nrDescendants + 1);
     Deque<Cgroup> stack = new ArrayDeque<>();
@@ -202,8 +206,11 @@ public final class Cgroup implements CgroupHandle {
     while (!stack.isEmpty()) {
       Cgroup c = stack.pop();
       out.add(c);
-      for (Cgroup child : c.children()) {
-        stack.push(child);
+      ConcurrentSkipListMap<String, Cgroup> m = c.children;
+      if (m != null) {
+        for (Cgroup child : m.descendingMap().values()) { // pushed last first, so popped by name
+          stack.push(child);
+        }
       }
     }
     return out;

@@ -5,11 +5,11 @@ import io.cgdev.api.CgroupFs;
 import io.cgdev.api.FsEntry;
 import io.cgdev.api.spi.EngineSpec;
 import io.cgdev.api.spi.RegionSpec;
-import io.cgdev.core.internal.hierarchy.Binding;
 import io.cgdev.core.internal.hierarchy.Cgroup;
 import io.cgdev.core.internal.hierarchy.Hierarchy;
 import io.cgdev.core.internal.hierarchy.ModelTask;
 import io.cgdev.core.internal.hierarchy.Registration;
+import io.cgdev.core.internal.hierarchy.StateSlot;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -49,7 +49,7 @@ public final class SnapshotWriter {
         d.put("name", r.name());
         d.put("driver", r.spec().driver());
         ArrayNode bound = d.putArray("controllers");
-        for (Binding<?> b : r.bindings()) {
+        for (StateSlot<?> b : r.slots()) {
           bound.add(b.controller().name());
         }
         ArrayNode regions = d.putArray("regions");
