@@ -68,49 +68,20 @@ public final class FileView implements CgroupFs {
 
   // ---------------------------------------------------------------- resolution
 
-  /** Splits an absolute path into names. @throws CgroupException {@code EINVAL}, {@code ENOENT} */
-  static List<String> names(String path) {
-    if (path == null || path.isEmpty() || path.charAt(0) != '/') {
-      throw CgroupException.of(Errno.EINVAL, "invalid path '%s': must be absolute", path);
-    }
-    List<String> out = new ArrayList<>();
-    int i = 1;
-    int n = path.length();
-    while (i < n) {
-      int j = path.indexOf('/', i);
-      if (j < 0) {
-        j = n;
-      }
-      if (j > i) {
-        String name = path.substring(i, j);
-        if (name.equals(".") || name.equals("..")) {
-          throw CgroupException.of(Errno.ENOENT, "path '%s': '.' and '..' are not supported", path);
-        }
-        out.add(name);
-      }
-      i = j + 1;
-    }
-    return out;
-  }
-
-  static String normalise(List<String> names) {
-    return names.isEmpty() ? "/" : "/" + String.join("/", names);
-  }
-
   /** Resolves a path. @throws CgroupException {@code ENOENT}, {@code ENOTDIR}, {@code EINVAL} */
   Node resolve(String path) {
-    return resolve(path, names(path));
+    return resolve(path, PathNames.names(path));
   }
 
   private Node resolve(String path, List<String> names) {
     Node node = new Node.CgroupDir(hierarchy.root());
     for (int i = 0; i < names.size(); i++) {
       if (!(node instanceof Node.Dir dir)) {
-        throw CgroupException.of(Errno.ENOTDIR, "%s: %s is not a folder", path, normalise(names.subList(0, i)));
+        throw CgroupException.of(Errno.ENOTDIR, "%s: %s is not a folder", path, PathNames.normalise(names.subList(0, i)));
       }
       Node next = child(dir, names.get(i));
       if (next == null) {
-        throw CgroupException.of(Errno.ENOENT, "%s: no entry %s", path, normalise(names.subList(0, i + 1)));
+        throw CgroupException.of(Errno.ENOENT, "%s: no entry %s", path, PathNames.normalise(names.subList(0, i + 1)));
       }
       node = next;
     }
@@ -271,7 +242,7 @@ public final class FileView implements CgroupFs {
 
   @Override
   public OpenFile open(String path, OpenOptions options) {
-    List<String> names = names(path);
+    List<String> names = PathNames.names(path);
     Node n = resolve(path, names);
     if (!(n instanceof Node.File file)) {
       throw CgroupException.of(Errno.EISDIR, "cannot open %s: it is a folder", path);
@@ -288,11 +259,11 @@ public final class FileView implements CgroupFs {
 
   @Override
   public void mkdir(String path) {
-    List<String> names = names(path);
+    List<String> names = PathNames.names(path);
     if (names.isEmpty()) {
       throw new CgroupException(Errno.EEXIST, "cannot create /: the root exists");
     }
-    String parentPath = normalise(names.subList(0, names.size() - 1));
+    String parentPath = PathNames.normalise(names.subList(0, names.size() - 1));
     String name = names.getLast();
     hierarchy.locked(() -> {
       Node parent = resolve(parentPath);
