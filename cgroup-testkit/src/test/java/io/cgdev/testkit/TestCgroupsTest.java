@@ -37,12 +37,12 @@ class TestCgroupsTest {
     cgroups.mkdir("/a");
     cgroups.mkdir("/a/b");
     TestBinding<State> dev = bindDev0();
-    assertThat(rec.log).containsExactly(
+    assertThat(rec.log).as("parents first: the core's pre-order walk").containsExactly(
         "bind dev0",
         "create / parent -", "online /",
+        "create /c parent /", "online /c",
         "create /a parent /", "online /a",
-        "create /a/b parent /a", "online /a/b",
-        "create /c parent /", "online /c");
+        "create /a/b parent /a", "online /a/b");
     rec.log.clear();
     CgroupHandle d = cgroups.mkdir(cgroups.cgroup("/a/b"), "d");
     assertThat(rec.log).containsExactly("create /a/b/d parent /a/b", "online /a/b/d");

@@ -195,10 +195,7 @@ public final class Cgroup implements CgroupHandle {
     return c != null && !c.isEmpty();
   }
 
-  /**
-   * This cgroup and its live descendants in path order: each cgroup before its children, siblings
-   * by name, each followed by its own subtree (the kernel's pre-order walk). Under the lock.
-   */
+  /** This cgroup and its live descendants, parents before children; under the lock. */
   List<Cgroup> subtree() {
     List<Cgroup> out = new ArrayList<>(nrDescendants + 1);
     Deque<Cgroup> stack = new ArrayDeque<>();
@@ -206,11 +203,8 @@ public final class Cgroup implements CgroupHandle {
     while (!stack.isEmpty()) {
       Cgroup c = stack.pop();
       out.add(c);
-      ConcurrentSkipListMap<String, Cgroup> m = c.children;
-      if (m != null) {
-        for (Cgroup child : m.descendingMap().values()) { // pushed last first, so popped by name
-          stack.push(child);
-        }
+      for (Cgroup child : c.children()) {
+        stack.push(child);
       }
     }
     return out;
