@@ -52,8 +52,8 @@ final class Worlds {
     return names;
   }
 
-  /** A JSON snapshot of the whole hierarchy, as the core makes it. */
+  /** A JSON snapshot of the whole hierarchy, as the core takes it. */
   static String snapshot(World w) {
-    return w.cgroups().snapshotJson();
+    return SnapshotJson.render(w.cgroups().snapshot());
   }
 }

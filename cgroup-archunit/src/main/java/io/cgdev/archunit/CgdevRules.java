@@ -8,6 +8,7 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.properties.CanBeAnnotated;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.CompositeArchRule;
+import com.tngtech.archunit.library.dependencies.SliceRule;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 
 /**
@@ -59,10 +60,33 @@ public final class CgdevRules {
         .as("core internals are used by the core only");
   }
 
-  /** No cycles between the top-level packages under {@code io.cgdev}, nor inside them. */
-  public static ArchRule noPackageCycles() {
+  /**
+   * No dependency cycle between any two packages under {@code io.cgdev} (each package is a slice of
+   * its own). A {@link SliceRule}, so that a caller may {@code ignoreDependency} a known cycle.
+   */
+  public static SliceRule noPackageCycles() {
     return SlicesRuleDefinition.slices().matching("io.cgdev.(**)").should().beFreeOfCycles()
         .as("no package cycles in io.cgdev");
+  }
+
+  /**
+   * No dependency circle among the classes of {@code packages} spans more than {@code maxClasses}
+   * classes: each class that, directly or through others, names a class that names it back is in a
+   * circle with it. A nested class counts as its top-level class. With {@code maxClasses} 2, two
+   * classes that belong together (a cgroup and its task) may name each other; a hub that everything
+   * uses and that uses everything back may not.
+   *
+   * @param packages e.g. {@code com.acme.gpu..}
+   * @param maxClasses the largest circle allowed, at least 1 (1: no circle at all)
+   */
+  public static ArchRule classCyclesAtMost(String packages, int maxClasses) {
+    if (maxClasses < 1) {
+      throw new IllegalArgumentException("maxClasses must be at least 1: " + maxClasses);
+    }
+    return classes()
+        .that().resideInAPackage(packages)
+        .should(new ClassCycles(maxClasses))
+        .as("no dependency circle among the classes of " + packages + " spans more than " + maxClasses + " classes");
   }
 
   /**

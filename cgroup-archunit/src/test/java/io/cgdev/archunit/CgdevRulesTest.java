@@ -30,6 +30,19 @@ class CgdevRulesTest {
   }
 
   @Test
+  void classCycleRuleFlagsACircleOfThreeButNotAPair() {
+    JavaClasses cycles = importOf(fixtures.cycles.Hub.class, fixtures.cycles.Part.class, fixtures.cycles.Helper.class,
+        fixtures.cycles.Pair.class, fixtures.cycles.Member.class, fixtures.cycles.Member.Back.class);
+    EvaluationResult two = CgdevRules.classCyclesAtMost("fixtures.cycles..", 2).evaluate(cycles);
+    assertThat(two.getFailureReport().getDetails()).singleElement().asString()
+        .contains("circle of 3 classes").contains("Helper").contains("Hub").contains("Part");
+    EvaluationResult one = CgdevRules.classCyclesAtMost("fixtures.cycles..", 1).evaluate(cycles);
+    assertThat(one.getFailureReport().getDetails()).as("the pair, its nested class folded in, and the three")
+        .hasSize(2).anySatisfy(d -> assertThat(d).contains("circle of 2 classes: [fixtures.cycles.Member, fixtures.cycles.Pair]"));
+    assertThat(CgdevRules.classCyclesAtMost("fixtures.cycles..", 3).evaluate(cycles).hasViolation()).isFalse();
+  }
+
+  @Test
   void pluginRuleAcceptsAPluginThatUsesOnlyTheApi() {
     JavaClasses good = importOf(fixtures.goodplugin.UsesApi.class);
     assertThat(CgdevRules.plugin("fixtures.goodplugin..").evaluate(good).hasViolation()).isFalse();

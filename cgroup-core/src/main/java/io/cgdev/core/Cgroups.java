@@ -18,7 +18,8 @@ import io.cgdev.core.internal.hierarchy.ControllerEntry;
 import io.cgdev.core.internal.hierarchy.CoreFiles;
 import io.cgdev.core.internal.hierarchy.Hierarchy;
 import io.cgdev.core.internal.hierarchy.TaskTable;
-import io.cgdev.core.internal.snapshot.SnapshotWriter;
+import io.cgdev.core.internal.snapshot.SnapshotTaker;
+import io.cgdev.core.snapshot.Snapshot;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -172,11 +173,12 @@ public final class Cgroups implements AutoCloseable {
   }
 
   /**
-   * A JSON picture of the hierarchy (controllers, devices, tasks, and the cgroup tree with each
-   * cgroup's tasks and every readable file's content), in a deterministic order.
+   * A picture of the hierarchy taken now, under the hierarchy lock: controllers, devices, tasks, and
+   * the cgroup tree with each cgroup's tasks and every readable file's content, in a fixed order.
+   * A value; render it as you need (the {@code cgdev snapshot} command prints it as JSON).
    */
-  public String snapshotJson() {
-    return new SnapshotWriter(hierarchy, fs, layout.name()).write();
+  public Snapshot snapshot() {
+    return new SnapshotTaker(hierarchy, fs, layout.name()).take();
   }
 
   /** Problems found at boot (and at close) that did not stop it, in the order found. */

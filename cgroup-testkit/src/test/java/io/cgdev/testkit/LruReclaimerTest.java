@@ -91,10 +91,10 @@ class LruReclaimerTest {
     };
   }
 
-  private final FakeCgroups cgroups = new FakeCgroups();
-  private final FakeCgroup a = cgroups.mkdir("/a");
-  private final FakeCgroup b = cgroups.mkdir("/b");
-  private final FakeCgroup a1 = cgroups.mkdir("/a/a1");
+  private final TestCgroups cgroups = new TestCgroups();
+  private final CgroupHandle a = cgroups.mkdir("/a");
+  private final CgroupHandle b = cgroups.mkdir("/b");
+  private final CgroupHandle a1 = cgroups.mkdir("/a/a1");
   private final FlatCharging charging = new FlatCharging();
   private final LruReclaimer lru = new LruReclaimer();
 

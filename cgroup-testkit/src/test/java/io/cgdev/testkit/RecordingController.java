@@ -31,8 +31,6 @@ final class RecordingController implements Controller<RecordingController.State>
   private final String name;
   /** Path whose canAttach is refused with ENOSPC, or null. */
   volatile String refuseAttachTo;
-  /** A hook that throws, to check the kit reports it: "offline" or "free", or null. */
-  volatile String throwIn;
 
   RecordingController() {
     this("rec");
@@ -161,17 +159,11 @@ final class RecordingController implements Controller<RecordingController.State>
     @Override
     public void offline() {
       log.add("offline " + cgroup);
-      if ("offline".equals(throwIn)) {
-        throw new IllegalStateException("offline broke");
-      }
     }
 
     @Override
     public void free() {
       log.add("free " + cgroup);
-      if ("free".equals(throwIn)) {
-        throw new IllegalStateException("free broke");
-      }
     }
 
     @Override

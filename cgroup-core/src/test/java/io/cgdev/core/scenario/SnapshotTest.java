@@ -3,12 +3,12 @@ package io.cgdev.core.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cgdev.api.CgroupPath;
+import io.cgdev.api.spi.RegionSpec;
 import io.cgdev.core.Cgroups;
+import io.cgdev.core.snapshot.Snapshot;
 import io.cgdev.core.testing.DemoController;
 import io.cgdev.core.testing.Devices;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 class SnapshotTest {
   private static Cgroups boot() {
@@ -25,22 +25,36 @@ class SnapshotTest {
   @Test
   void holdsTreeTasksDevicesAndFileContentsInAStableOrder() {
     try (Cgroups one = boot(); Cgroups two = boot()) {
-      String json = one.snapshotJson();
-      assertThat(json).isEqualTo(two.snapshotJson());
-      JsonNode root = JsonMapper.builder().build().readTree(json);
-      assertThat(root.get("controllers").get(0).asString()).isEqualTo("demo");
-      assertThat(root.get("devices").get(0).get("name").asString()).isEqualTo("gpu0");
-      assertThat(root.get("tasks").get(0).get("cgroup").asString()).isEqualTo("/a");
-      JsonNode tree = root.get("root");
-      assertThat(tree.get("path").asString()).isEqualTo("/");
-      assertThat(tree.get("files").get("cgroup.stat").asString()).isEqualTo("nr_descendants 2\nnr_dying_descendants 0\n");
-      assertThat(tree.get("files").get("demo.devices/gpu0/demo.capacity").asString()).isEqualTo("100\n");
-      JsonNode a = tree.get("children").get(0);
-      assertThat(a.get("path").asString()).isEqualTo("/a");
-      assertThat(tree.get("children").get(1).get("path").asString()).isEqualTo("/b");
-      assertThat(a.get("tasks").get(0).get("name").asString()).isEqualTo("worker");
-      assertThat(a.get("files").get("demo.devices/gpu0/demo.value").asString()).isEqualTo("7\n");
-      assertThat(a.get("files").get("cgroup.events").asString()).isEqualTo("populated 1\nfrozen 0\n");
+      Snapshot s = one.snapshot();
+      assertThat(s).as("equal hierarchies give equal snapshots").isEqualTo(two.snapshot());
+      assertThat(s.layout()).isEqualTo("PER_CONTROLLER");
+      assertThat(s.controllers()).containsExactly("demo");
+      Snapshot.Device gpu = s.devices().getFirst();
+      assertThat(gpu.name()).isEqualTo("gpu0");
+      assertThat(gpu.controllers()).containsExactly("demo");
+      assertThat(gpu.regions()).containsExactly(new RegionSpec("lmem0", 1 << 20));
+      assertThat(s.tasks()).containsExactly(new Snapshot.Task(1, "worker", CgroupPath.parse("/a")));
+      Snapshot.Cgroup root = s.root();
+      assertThat(root.path()).isEqualTo(CgroupPath.root());
+      assertThat(root.file("cgroup.stat")).isEqualTo("nr_descendants 2\nnr_dying_descendants 0\n");
+      assertThat(root.file("demo.devices/gpu0/demo.capacity")).isEqualTo("100\n");
+      assertThat(root.files().firstEntry().getKey()).as("files in walk order").isEqualTo("cgroup.controllers");
+      assertThat(root.children()).extracting(c -> c.path().toString()).containsExactly("/a", "/b");
+      Snapshot.Cgroup a = root.child("a");
+      assertThat(a.tasks()).extracting(Snapshot.Task::name).containsExactly("worker");
+      assertThat(a.file("demo.devices/gpu0/demo.value")).isEqualTo("7\n");
+      assertThat(a.file("cgroup.events")).isEqualTo("populated 1\nfrozen 0\n");
+      assertThat(root.child("nope")).isNull();
+    }
+  }
+
+  @Test
+  void isAValue() {
+    try (Cgroups cg = boot()) {
+      Snapshot s = cg.snapshot();
+      cg.fs().write("/a/demo.devices/gpu0/demo.value", "8");
+      assertThat(s.root().child("a").file("demo.devices/gpu0/demo.value")).as("taken at one moment").isEqualTo("7\n");
+      assertThat(cg.snapshot()).isNotEqualTo(s);
     }
   }
 }

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
 import io.cgdev.api.spi.CgroupFile;
+import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.FileFlag;
 import io.cgdev.api.spi.TimeSharing;
-import io.cgdev.testkit.FakeCgroup;
-import io.cgdev.testkit.FakeCgroups;
 import io.cgdev.testkit.FakeClock;
-import io.cgdev.testkit.FakeRegistration;
+import io.cgdev.testkit.TestBinding;
+import io.cgdev.testkit.TestCgroups;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,9 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The file table: names, flags, defaults, formats and errnos. */
 class CpuFilesTest {
   private final FakeClock clock = new FakeClock();
-  private final FakeCgroups cgroups = new FakeCgroups();
-  private final FakeRegistration<CpuState> gpu = cgroups.bind(new CpuController(), TestDevices.gpu0(clock, "rcs0", "bcs0"));
-  private final FakeCgroup a = cgroups.mkdir(cgroups.root(), "a");
+  private final TestCgroups cgroups = new TestCgroups();
+  private final TestBinding<CpuState> gpu = cgroups.bind(new CpuController(), TestDevices.gpu0(clock, "rcs0", "bcs0"));
+  private final CgroupHandle a = cgroups.mkdir(cgroups.root(), "a");
 
   private static void assertErrno(Runnable r, Errno errno, String inMessage) {
     assertThatThrownBy(r::run)
@@ -124,11 +124,11 @@ class CpuFilesTest {
 
   @Test
   void statCountsUsagePerEngineAndUpTheTree() {
-    FakeCgroup a1 = cgroups.mkdir(a, "a1");
+    CgroupHandle a1 = cgroups.mkdir(a, "a1");
     var c = gpu.capability(TimeSharing.class).orElseThrow().open(a1, "c");
     c.ran(0, 3_000_000);
     c.ran(1, 2_000_999);
-    for (FakeCgroup cg : List.of(a1, a, cgroups.root())) {
+    for (CgroupHandle cg : List.of(a1, a, cgroups.root())) {
       assertThat(gpu.readKey(cg, "cpu.stat", "usage_usec.rcs0")).isEqualTo(3000);
       assertThat(gpu.readKey(cg, "cpu.stat", "usage_usec.bcs0")).isEqualTo(2000);
       assertThat(gpu.readKey(cg, "cpu.stat", "usage_usec")).isEqualTo(5000);

@@ -2,12 +2,12 @@ package io.cgdev.controller.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cgdev.api.spi.TimeSharing;
+import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.TimeSharing.Client;
-import io.cgdev.testkit.FakeCgroup;
-import io.cgdev.testkit.FakeCgroups;
+import io.cgdev.api.spi.TimeSharing;
 import io.cgdev.testkit.FakeClock;
-import io.cgdev.testkit.FakeRegistration;
+import io.cgdev.testkit.TestBinding;
+import io.cgdev.testkit.TestCgroups;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +31,13 @@ class CpuSchedStressTest {
   @Test
   void enginesAndClientChurnKeepTheInvariants() throws Exception {
     FakeClock clock = new FakeClock();
-    FakeCgroups cgroups = new FakeCgroups();
-    FakeRegistration<CpuState> gpu = cgroups.bind(new CpuController(), TestDevices.gpu0(clock, "rcs0", "bcs0"));
+    TestCgroups cgroups = new TestCgroups();
+    TestBinding<CpuState> gpu = cgroups.bind(new CpuController(), TestDevices.gpu0(clock, "rcs0", "bcs0"));
     CpuBinding binding = (CpuBinding) gpu.binding();
     TimeSharing ts = gpu.capability(TimeSharing.class).orElseThrow();
-    FakeCgroup a = cgroups.mkdir(cgroups.root(), "a");
-    FakeCgroup b = cgroups.mkdir(cgroups.root(), "b");
-    FakeCgroup[] groups = {a, b, cgroups.mkdir(a, "a1"), cgroups.mkdir(a, "a2"), cgroups.mkdir(b, "b1")};
+    CgroupHandle a = cgroups.mkdir(cgroups.root(), "a");
+    CgroupHandle b = cgroups.mkdir(cgroups.root(), "b");
+    CgroupHandle[] groups = {a, b, cgroups.mkdir(a, "a1"), cgroups.mkdir(a, "a2"), cgroups.mkdir(b, "b1")};
     gpu.write(b, "cpu.max", "20000 50000");
     gpu.write(groups[4], "cpu.max", "5000 10000");
     ReentrantLock lock = binding.lock();
@@ -148,9 +148,9 @@ class CpuSchedStressTest {
       for (Client c : everOpened) {
         assertThat(c.runtime(e)).isEqualTo(perClient.get(c).get(e));
       }
-      for (FakeCgroup cg : cgroups.cgroups()) {
+      for (CgroupHandle cg : cgroups.cgroups()) {
         long below = 0;
-        for (FakeCgroup child : cgroups.cgroups()) {
+        for (CgroupHandle child : cgroups.cgroups()) {
           if (child.parent() == cg) {
             below += gpu.state(child).usage.get(e);
           }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
-import io.cgdev.testkit.FakeCgroup;
-import io.cgdev.testkit.FakeCgroups;
+import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.testkit.FakeClock;
-import io.cgdev.testkit.FakeRegistration;
+import io.cgdev.testkit.TestBinding;
+import io.cgdev.testkit.TestCgroups;
 import java.util.Random;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
@@ -106,9 +106,9 @@ class CpuWeightTest {
     long seed = 31L * info.getCurrentRepetition();
     Random r = new Random(seed);
     long load = CpuWeight.loadOfWeight(1 + r.nextInt(10_000));
-    FakeCgroups cgroups = new FakeCgroups();
-    FakeRegistration<CpuState> gpu = cgroups.bind(new CpuController(), TestDevices.gpu0(new FakeClock(), "rcs0"));
-    FakeCgroup cg = cgroups.mkdir(cgroups.root(), "g");
+    TestCgroups cgroups = new TestCgroups();
+    TestBinding<CpuState> gpu = cgroups.bind(new CpuController(), TestDevices.gpu0(new FakeClock(), "rcs0"));
+    CgroupHandle cg = cgroups.mkdir(cgroups.root(), "g");
     gpu.state(cg).load = load;
     SchedEntity e = gpu.state(cg).entities[0];
     long total = 0;

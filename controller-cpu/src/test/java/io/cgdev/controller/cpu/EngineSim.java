@@ -2,7 +2,7 @@ package io.cgdev.controller.cpu;
 
 import io.cgdev.api.spi.TimeSharing;
 import io.cgdev.testkit.FakeClock;
-import io.cgdev.testkit.FakeRegistration;
+import io.cgdev.testkit.TestBinding;
 import java.util.Random;
 
 /**
@@ -20,7 +20,7 @@ final class EngineSim {
   long decisions;
 
   /** Slices drawn uniformly from [minSlice, maxSlice] with a seeded generator. */
-  EngineSim(FakeClock clock, FakeRegistration<CpuState> gpu, long minSlice, long maxSlice, long seed) {
+  EngineSim(FakeClock clock, TestBinding<CpuState> gpu, long minSlice, long maxSlice, long seed) {
     this(clock, gpu.capability(TimeSharing.class).orElseThrow(), gpu.spec().engines().size(), minSlice, maxSlice, seed);
   }
 

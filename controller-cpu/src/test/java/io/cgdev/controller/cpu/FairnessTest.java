@@ -3,12 +3,12 @@ package io.cgdev.controller.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.cgdev.api.spi.TimeSharing;
+import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.TimeSharing.Client;
-import io.cgdev.testkit.FakeCgroup;
-import io.cgdev.testkit.FakeCgroups;
+import io.cgdev.api.spi.TimeSharing;
 import io.cgdev.testkit.FakeClock;
-import io.cgdev.testkit.FakeRegistration;
+import io.cgdev.testkit.TestBinding;
+import io.cgdev.testkit.TestCgroups;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,11 +21,11 @@ class FairnessTest {
   private static final long SECOND = 1_000 * MS;
 
   private final FakeClock clock = new FakeClock();
-  private final FakeCgroups cgroups = new FakeCgroups();
-  private final FakeRegistration<CpuState> gpu = cgroups.bind(new CpuController(), TestDevices.gpu0(clock, "rcs0", "bcs0"));
+  private final TestCgroups cgroups = new TestCgroups();
+  private final TestBinding<CpuState> gpu = cgroups.bind(new CpuController(), TestDevices.gpu0(clock, "rcs0", "bcs0"));
   private final TimeSharing ts = gpu.capability(TimeSharing.class).orElseThrow();
 
-  private Client runnableClient(FakeCgroup cg, String label, int... engines) {
+  private Client runnableClient(CgroupHandle cg, String label, int... engines) {
     Client c = ts.open(cg, label);
     for (int e : engines) {
       c.setRunnable(e, true);
@@ -33,8 +33,8 @@ class FairnessTest {
     return c;
   }
 
-  private FakeCgroup group(FakeCgroup parent, String name, int weight) {
-    FakeCgroup cg = cgroups.mkdir(parent, name);
+  private CgroupHandle group(CgroupHandle parent, String name, int weight) {
+    CgroupHandle cg = cgroups.mkdir(parent, name);
     gpu.write(cg, "cpu.weight", Integer.toString(weight));
     return cg;
   }
@@ -75,8 +75,8 @@ class FairnessTest {
 
   @Test
   void niceWeightsFollowTheKernelTable() {
-    FakeCgroup a = cgroups.mkdir(cgroups.root(), "a");
-    FakeCgroup b = cgroups.mkdir(cgroups.root(), "b");
+    CgroupHandle a = cgroups.mkdir(cgroups.root(), "a");
+    CgroupHandle b = cgroups.mkdir(cgroups.root(), "b");
     gpu.write(a, "cpu.weight.nice", "0");
     gpu.write(b, "cpu.weight.nice", "5");
     Client ca = runnableClient(a, "a", 0);
@@ -88,10 +88,10 @@ class FairnessTest {
 
   @Test
   void nestedGroupsCompose() {
-    FakeCgroup a = group(cgroups.root(), "a", 100);
+    CgroupHandle a = group(cgroups.root(), "a", 100);
     Client a1 = runnableClient(group(a, "a1", 100), "a1", 0);
     Client a2 = runnableClient(group(a, "a2", 300), "a2", 0);
-    FakeCgroup b = group(cgroups.root(), "b", 100);
+    CgroupHandle b = group(cgroups.root(), "b", 100);
     // b holds three clients: the group's weight, not its client count, sets its share
     Client[] bs = {runnableClient(b, "b1", 0), runnableClient(b, "b2", 0), runnableClient(b, "b3", 0)};
     sim(4).run(10 * SECOND);
@@ -119,7 +119,7 @@ class FairnessTest {
 
   @Test
   void cpuMaxHoldsAGroupAtHalfWhenAlone() {
-    FakeCgroup a = group(cgroups.root(), "a", 100);
+    CgroupHandle a = group(cgroups.root(), "a", 100);
     gpu.write(a, "cpu.max", "50000 100000");
     Client c = runnableClient(a, "a", 0);
     sim(6).run(10 * SECOND);
@@ -133,7 +133,7 @@ class FairnessTest {
 
   @Test
   void cpuMaxHoldsAGroupAtHalfWhileCompeting() {
-    FakeCgroup a = group(cgroups.root(), "a", 1000);
+    CgroupHandle a = group(cgroups.root(), "a", 1000);
     gpu.write(a, "cpu.max", "50000 100000");
     Client ca = runnableClient(a, "a", 0);
     Client cb = runnableClient(group(cgroups.root(), "b", 100), "b", 0);
@@ -144,7 +144,7 @@ class FairnessTest {
 
   @Test
   void cpuMaxOfAParentThrottlesItsSubtree() {
-    FakeCgroup a = group(cgroups.root(), "a", 100);
+    CgroupHandle a = group(cgroups.root(), "a", 100);
     gpu.write(a, "cpu.max", "30000 100000");
     Client a1 = runnableClient(group(a, "a1", 100), "a1", 0);
     Client a2 = runnableClient(group(a, "a2", 100), "a2", 0);
@@ -156,7 +156,7 @@ class FairnessTest {
 
   @Test
   void cpuMaxCountsTimeOnAllEngines() {
-    FakeCgroup a = group(cgroups.root(), "a", 100);
+    CgroupHandle a = group(cgroups.root(), "a", 100);
     gpu.write(a, "cpu.max", "50000 100000");
     Client c = runnableClient(a, "a", 0, 1);
     sim(9).run(10 * SECOND);
@@ -168,7 +168,7 @@ class FairnessTest {
 
   @Test
   void burstCarriesUnusedQuotaOver() {
-    FakeCgroup a = group(cgroups.root(), "a", 100);
+    CgroupHandle a = group(cgroups.root(), "a", 100);
     gpu.write(a, "cpu.max", "20000 100000");
     gpu.write(a, "cpu.max.burst", "20000");
     Client c = ts.open(a, "a");
@@ -202,7 +202,7 @@ class FairnessTest {
 
   @Test
   void aClientThatSleepsAndWakesRepeatedlyGainsNothing() {
-    FakeCgroup g = cgroups.mkdir(cgroups.root(), "g");
+    CgroupHandle g = cgroups.mkdir(cgroups.root(), "g");
     Client steady = runnableClient(g, "steady", 0);
     Client flaky = runnableClient(g, "flaky", 0);
     EngineSim s = sim(14);

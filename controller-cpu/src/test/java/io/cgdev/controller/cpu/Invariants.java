@@ -2,17 +2,17 @@ package io.cgdev.controller.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cgdev.testkit.FakeCgroup;
-import io.cgdev.testkit.FakeCgroups;
-import io.cgdev.testkit.FakeRegistration;
+import io.cgdev.api.spi.CgroupHandle;
+import io.cgdev.testkit.TestBinding;
+import io.cgdev.testkit.TestCgroups;
 
 /** Structural checks of the run queues; call while holding the binding's lock. */
 final class Invariants {
   private Invariants() {}
 
   /** Every queue is a valid heap; a group is queued exactly when it is active and not throttled. */
-  static void checkQueues(FakeCgroups cgroups, FakeRegistration<CpuState> gpu) {
-    for (FakeCgroup cg : cgroups.cgroups()) {
+  static void checkQueues(TestCgroups cgroups, TestBinding<CpuState> gpu) {
+    for (CgroupHandle cg : cgroups.cgroups()) {
       CpuState s = gpu.state(cg);
       for (GroupEntity ge : s.entities) {
         RunQueue q = ge.queue;

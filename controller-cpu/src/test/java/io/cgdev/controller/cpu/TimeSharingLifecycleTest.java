@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
-import io.cgdev.api.spi.TimeSharing;
+import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.TimeSharing.Client;
-import io.cgdev.testkit.FakeCgroup;
-import io.cgdev.testkit.FakeCgroups;
+import io.cgdev.api.spi.TimeSharing;
 import io.cgdev.testkit.FakeClock;
-import io.cgdev.testkit.FakeRegistration;
+import io.cgdev.testkit.TestBinding;
+import io.cgdev.testkit.TestCgroups;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.RepeatedTest;
@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /** Clients, errors, unbinding, and the pick rules. */
 class TimeSharingLifecycleTest {
   private final FakeClock clock = new FakeClock();
-  private final FakeCgroups cgroups = new FakeCgroups();
-  private final FakeRegistration<CpuState> gpu = cgroups.bind(new CpuController(), TestDevices.gpu0(clock, "rcs0", "bcs0"));
+  private final TestCgroups cgroups = new TestCgroups();
+  private final TestBinding<CpuState> gpu = cgroups.bind(new CpuController(), TestDevices.gpu0(clock, "rcs0", "bcs0"));
   private final TimeSharing ts = gpu.capability(TimeSharing.class).orElseThrow();
 
   private static Consumer<CgroupException> errno(Errno errno) {
@@ -37,7 +37,7 @@ class TimeSharingLifecycleTest {
 
   @Test
   void onlyRunnableClientsOnThatEngineArePicked() {
-    FakeCgroup a = cgroups.mkdir(cgroups.root(), "a");
+    CgroupHandle a = cgroups.mkdir(cgroups.root(), "a");
     Client c = ts.open(a, "c");
     c.setRunnable(1, true);
     assertThat(ts.pickNext(0)).isNull();
@@ -67,7 +67,7 @@ class TimeSharingLifecycleTest {
 
   @Test
   void aThrottledGroupReturnsAtThePeriodBoundary() {
-    FakeCgroup a = cgroups.mkdir(cgroups.root(), "a");
+    CgroupHandle a = cgroups.mkdir(cgroups.root(), "a");
     gpu.write(a, "cpu.max", "10000 100000");
     Client c = ts.open(a, "c");
     c.setRunnable(0, true);
@@ -90,7 +90,7 @@ class TimeSharingLifecycleTest {
 
   @Test
   void liftingTheLimitUnthrottlesAtOnce() {
-    FakeCgroup a = cgroups.mkdir(cgroups.root(), "a");
+    CgroupHandle a = cgroups.mkdir(cgroups.root(), "a");
     gpu.write(a, "cpu.max", "10000 100000");
     Client c = ts.open(a, "c");
     c.setRunnable(0, true);
@@ -104,7 +104,7 @@ class TimeSharingLifecycleTest {
 
   @Test
   void checkReleasedNamesOpenClientsAndUnbindMakesCallsFailWithEnodev() {
-    FakeCgroup a = cgroups.mkdir(cgroups.root(), "a");
+    CgroupHandle a = cgroups.mkdir(cgroups.root(), "a");
     Client c1 = ts.open(a, "drm-client-1");
     Client c2 = ts.open(cgroups.root(), "drm-client-2");
     assertThat(gpu.state(a).drained()).isFalse();
@@ -134,7 +134,7 @@ class TimeSharingLifecycleTest {
 
   @Test
   void aDeviceWithoutEnginesCannotBind() {
-    assertThatThrownBy(() -> new FakeCgroups().bind(new CpuController(), TestDevices.gpu0(clock))).isInstanceOfSatisfying(CgroupException.class, errno(Errno.EINVAL))
+    assertThatThrownBy(() -> new TestCgroups().bind(new CpuController(), TestDevices.gpu0(clock))).isInstanceOfSatisfying(CgroupException.class, errno(Errno.EINVAL))
         .hasMessageContaining("no engines");
   }
 
@@ -143,10 +143,10 @@ class TimeSharingLifecycleTest {
   void randomOperationsKeepTheInvariants(RepetitionInfo info) {
     long seed = 9001L * info.getCurrentRepetition();
     Random r = new Random(seed);
-    FakeCgroup a = cgroups.mkdir(cgroups.root(), "a");
-    FakeCgroup b = cgroups.mkdir(cgroups.root(), "b");
-    FakeCgroup a1 = cgroups.mkdir(a, "a1");
-    FakeCgroup[] groups = {cgroups.root(), a, b, a1, cgroups.mkdir(a1, "x"), cgroups.mkdir(b, "y")};
+    CgroupHandle a = cgroups.mkdir(cgroups.root(), "a");
+    CgroupHandle b = cgroups.mkdir(cgroups.root(), "b");
+    CgroupHandle a1 = cgroups.mkdir(a, "a1");
+    CgroupHandle[] groups = {cgroups.root(), a, b, a1, cgroups.mkdir(a1, "x"), cgroups.mkdir(b, "y")};
     gpu.write(a, "cpu.max", "20000 100000");
     gpu.write(groups[4], "cpu.max", "5000 10000");
     Client[] clients = new Client[12];

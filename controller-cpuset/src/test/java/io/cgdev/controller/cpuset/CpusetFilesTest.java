@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
-import io.cgdev.testkit.FakeCgroups;
-import io.cgdev.testkit.FakeRegistration;
+import io.cgdev.testkit.TestBinding;
+import io.cgdev.testkit.TestCgroups;
 import org.junit.jupiter.api.Test;
 
 class CpusetFilesTest {
-  private final FakeCgroups cgroups = new FakeCgroups();
-  private final FakeRegistration<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(4, 2));
+  private final TestCgroups cgroups = new TestCgroups();
+  private final TestBinding<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(4, 2));
 
   @Test
   void rootShowsEverythingAndHasNoLimits() {

@@ -2,10 +2,10 @@ package io.cgdev.controller.cpuset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.EngineMask;
-import io.cgdev.testkit.FakeCgroup;
-import io.cgdev.testkit.FakeCgroups;
-import io.cgdev.testkit.FakeRegistration;
+import io.cgdev.testkit.TestBinding;
+import io.cgdev.testkit.TestCgroups;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
@@ -34,14 +34,14 @@ class EngineMaskStressTest {
   @Test
   void readersOnlyEverSeePublishedConsistentMasks() throws Exception {
     long seed = System.nanoTime();
-    FakeCgroups cgroups = new FakeCgroups();
-    FakeRegistration<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(ENGINES, 2));
+    TestCgroups cgroups = new TestCgroups();
+    TestBinding<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(ENGINES, 2));
     for (String p : PATHS) {
       if (!p.equals("/")) {
         cgroups.mkdir(p);
       }
     }
-    List<FakeCgroup> cgs = new ArrayList<>();
+    List<CgroupHandle> cgs = new ArrayList<>();
     for (String p : PATHS) {
       cgs.add(cgroups.cgroup(p));
     }
@@ -71,7 +71,7 @@ class EngineMaskStressTest {
         start.await();
         while (!done.get()) {
           for (int i = 0; i < cgs.size(); i++) {
-            FakeCgroup cg = cgs.get(i);
+            CgroupHandle cg = cgs.get(i);
             BitSet b = mask.engines(cg);
             long m = b.isEmpty() ? 0 : b.toLongArray()[0];
             if ((m & ~TestDevices.binding(gpu).allEngines()) != 0) {
@@ -141,7 +141,7 @@ class EngineMaskStressTest {
         .isGreaterThan(cgs.size());
   }
 
-  private static void record(FakeRegistration<CpusetState> gpu, List<FakeCgroup> cgs, List<Set<Long>> published) {
+  private static void record(TestBinding<CpusetState> gpu, List<CgroupHandle> cgs, List<Set<Long>> published) {
     Snapshot s = TestDevices.binding(gpu).snapshot();
     for (int i = 0; i < cgs.size(); i++) {
       published.get(i).add(s.of(gpu.state(cgs.get(i))).cpus());
@@ -149,9 +149,9 @@ class EngineMaskStressTest {
   }
 
   /** Parent/child relations hold inside any one published generation. */
-  private static void checkOneGeneration(FakeRegistration<CpusetState> gpu, List<FakeCgroup> cgs) {
+  private static void checkOneGeneration(TestBinding<CpusetState> gpu, List<CgroupHandle> cgs) {
     Snapshot s = TestDevices.binding(gpu).snapshot();
-    for (FakeCgroup cg : cgs) {
+    for (CgroupHandle cg : cgs) {
       if (cg.parent() == null) {
         continue;
       }

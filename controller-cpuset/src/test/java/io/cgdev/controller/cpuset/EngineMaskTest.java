@@ -11,9 +11,8 @@ import io.cgdev.api.spi.DeviceSpec;
 import io.cgdev.api.spi.EngineMask;
 import io.cgdev.api.spi.EngineSpec;
 import io.cgdev.api.spi.RegionSpec;
-import io.cgdev.testkit.FakeCgroup;
-import io.cgdev.testkit.FakeCgroups;
-import io.cgdev.testkit.FakeRegistration;
+import io.cgdev.testkit.TestBinding;
+import io.cgdev.testkit.TestCgroups;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -21,15 +20,15 @@ import org.junit.jupiter.api.Test;
 
 class EngineMaskTest {
   /** Starts a task in the root and moves it to {@code path}, through the controller's attach hooks. */
-  private static void moveNewTask(FakeCgroups cgroups, String path) {
+  private static void moveNewTask(TestCgroups cgroups, String path) {
     cgroups.migrate(cgroups.spawn("t", cgroups.root()), cgroups.cgroup(path));
   }
 
   @Test
   void queriesMatchTheFiles() {
-    FakeCgroups cgroups = new FakeCgroups();
-    FakeRegistration<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(6, 3));
-    FakeCgroup a = cgroups.mkdir("/a");
+    TestCgroups cgroups = new TestCgroups();
+    TestBinding<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(6, 3));
+    CgroupHandle a = cgroups.mkdir("/a");
     gpu.write("/a", "cpus", "1,3-4");
     gpu.write("/a", "mems", "2");
     EngineMask m = TestDevices.mask(gpu);
@@ -48,12 +47,12 @@ class EngineMaskTest {
 
   @Test
   void listenersHearTheTopmostChangedCgroupOnly() throws Exception {
-    FakeCgroups cgroups = new FakeCgroups();
-    FakeRegistration<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(4, 1));
-    FakeCgroup a = cgroups.mkdir("/a");
+    TestCgroups cgroups = new TestCgroups();
+    TestBinding<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(4, 1));
+    CgroupHandle a = cgroups.mkdir("/a");
     cgroups.mkdir("/a/b");
     cgroups.mkdir("/a/b/c");
-    FakeCgroup d = cgroups.mkdir("/d");
+    CgroupHandle d = cgroups.mkdir("/d");
     List<CgroupHandle> heard = new ArrayList<>();
     AutoCloseable sub = TestDevices.mask(gpu).onChange(heard::add);
     gpu.write("/a", "cpus", "0-1");
@@ -77,8 +76,8 @@ class EngineMaskTest {
 
   @Test
   void aFailingListenerDoesNotFailTheWrite() {
-    FakeCgroups cgroups = new FakeCgroups();
-    FakeRegistration<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(2, 1));
+    TestCgroups cgroups = new TestCgroups();
+    TestBinding<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(2, 1));
     cgroups.mkdir("/a");
     List<CgroupHandle> heard = new ArrayList<>();
     TestDevices.mask(gpu).onChange(cg -> {
@@ -93,8 +92,8 @@ class EngineMaskTest {
   @Test
   void attachIsRefusedWhereNoEngineIsLeft() {
     // the kernel's "Distribute all cpus to child partition" case
-    FakeCgroups cgroups = new FakeCgroups();
-    FakeRegistration<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(4, 1));
+    TestCgroups cgroups = new TestCgroups();
+    TestBinding<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(4, 1));
     cgroups.mkdir("/test");
     gpu.write("/test", "cpus", "2-3");
     gpu.write("/test", "cpus.partition", "root");
@@ -119,8 +118,8 @@ class EngineMaskTest {
 
   @Test
   void aDeviceWithoutEnginesNeverRefusesAttach() {
-    FakeCgroups cgroups = new FakeCgroups();
-    FakeRegistration<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(0, 2));
+    TestCgroups cgroups = new TestCgroups();
+    TestBinding<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(0, 2));
     cgroups.mkdir("/a");
     assertThat(gpu.read("/a", "cpus.effective")).isEqualTo("\n");
     moveNewTask(cgroups, "/a");
@@ -129,12 +128,12 @@ class EngineMaskTest {
 
   @Test
   void bindRejectsWhatOneLongCannotHoldAndEmptyDevices() {
-    assertThat(errnoOf(() -> new FakeCgroups().bind(new CpusetController(), TestDevices.gpu0(65, 1)))).isEqualTo(Errno.EINVAL);
-    assertThat(errnoOf(() -> new FakeCgroups().bind(new CpusetController(), TestDevices.gpu0(1, 65)))).isEqualTo(Errno.EINVAL);
-    assertThat(errnoOf(() -> new FakeCgroups().bind(new CpusetController(), TestDevices.gpu0(0, 0)))).isEqualTo(Errno.EINVAL);
-    FakeCgroups cgroups = new FakeCgroups();
-    FakeRegistration<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(64, 64));
-    FakeCgroup a = cgroups.mkdir("/a");
+    assertThat(errnoOf(() -> new TestCgroups().bind(new CpusetController(), TestDevices.gpu0(65, 1)))).isEqualTo(Errno.EINVAL);
+    assertThat(errnoOf(() -> new TestCgroups().bind(new CpusetController(), TestDevices.gpu0(1, 65)))).isEqualTo(Errno.EINVAL);
+    assertThat(errnoOf(() -> new TestCgroups().bind(new CpusetController(), TestDevices.gpu0(0, 0)))).isEqualTo(Errno.EINVAL);
+    TestCgroups cgroups = new TestCgroups();
+    TestBinding<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(64, 64));
+    CgroupHandle a = cgroups.mkdir("/a");
     assertThat(gpu.read("/", "cpus.effective")).isEqualTo("0-63\n");
     gpu.write("/a", "cpus", "63");
     assertThat(TestDevices.mask(gpu).allowsEngine(a, 63)).isTrue();
@@ -144,9 +143,9 @@ class EngineMaskTest {
 
   @Test
   void afterUnbindEveryCapabilityCallIsEnodev() {
-    FakeCgroups cgroups = new FakeCgroups();
-    FakeRegistration<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(2, 1));
-    FakeCgroup a = cgroups.mkdir("/a");
+    TestCgroups cgroups = new TestCgroups();
+    TestBinding<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(2, 1));
+    CgroupHandle a = cgroups.mkdir("/a");
     EngineMask m = TestDevices.mask(gpu);
     gpu.unregister();
     assertThat(errnoOf(() -> m.engines(a))).isEqualTo(Errno.ENODEV);
@@ -160,13 +159,13 @@ class EngineMaskTest {
 
   @Test
   void aRemovedCgroupKeepsItsLastMasksEvenWhenItsSlotIsReused() {
-    FakeCgroups cgroups = new FakeCgroups();
-    FakeRegistration<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(4, 1));
-    FakeCgroup a = cgroups.mkdir("/a");
+    TestCgroups cgroups = new TestCgroups();
+    TestBinding<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(4, 1));
+    CgroupHandle a = cgroups.mkdir("/a");
     gpu.write("/a", "cpus", "0");
     CpusetState stateOfA = gpu.state(a);
     cgroups.rmdir("/a");
-    FakeCgroup b = cgroups.mkdir("/b");
+    CgroupHandle b = cgroups.mkdir("/b");
     gpu.write("/b", "cpus", "3");
     assertThat(gpu.state(b).slot()).isEqualTo(stateOfA.slot());
     assertThat(stateOfA.effective().cpus()).isEqualTo(0b1);
@@ -183,8 +182,8 @@ class EngineMaskTest {
             .region(new RegionSpec("smem", 1 << 30))
             .region(new RegionSpec("lmem0", 1 << 30))
             .build();
-    FakeCgroups cgroups = new FakeCgroups();
-    FakeRegistration<CpusetState> gpu = cgroups.bind(new CpusetController(), spec);
+    TestCgroups cgroups = new TestCgroups();
+    TestBinding<CpusetState> gpu = cgroups.bind(new CpusetController(), spec);
     assertThat(gpu.read("/", "cpus.names")).isEqualTo("0 rcs0\n1 bcs0\n");
     assertThat(gpu.read("/", "mems.names")).isEqualTo("0 smem\n1 lmem0\n");
   }

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.IdList;
-import io.cgdev.testkit.FakeCgroups;
-import io.cgdev.testkit.FakeRegistration;
+import io.cgdev.testkit.TestBinding;
+import io.cgdev.testkit.TestCgroups;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 
 /**
  * Random trees up to depth 8 with random writes (cpus, mems, exclusive, partition), cgroups created
@@ -34,8 +34,8 @@ class MaskPropagationPropertyTest {
 
   private void run(long seed) {
     Random rnd = new Random(seed);
-    FakeCgroups cgroups = new FakeCgroups();
-    FakeRegistration<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(ENGINES, REGIONS));
+    TestCgroups cgroups = new TestCgroups();
+    TestBinding<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(ENGINES, REGIONS));
     ReferenceModel ref = new ReferenceModel(ENGINES, REGIONS);
     List<ReferenceModel.Node> nodes = new ArrayList<>();
     nodes.add(ref.root);
@@ -105,7 +105,7 @@ class MaskPropagationPropertyTest {
   }
 
   private static ReferenceModel.Node mkdir(
-      FakeRegistration<CpusetState> gpu, ReferenceModel ref, List<ReferenceModel.Node> nodes, ReferenceModel.Node parent, String name) {
+      TestBinding<CpusetState> gpu, ReferenceModel ref, List<ReferenceModel.Node> nodes, ReferenceModel.Node parent, String name) {
     String path = (parent.parent == null ? "" : parent.path) + "/" + name;
     gpu.cgroups().mkdir(path);
     ReferenceModel.Node n = ref.add(path, parent);
@@ -140,7 +140,7 @@ class MaskPropagationPropertyTest {
     return IdList.format(b) + "\n";
   }
 
-  private static void check(FakeRegistration<CpusetState> gpu, ReferenceModel ref, List<ReferenceModel.Node> nodes, String what) {
+  private static void check(TestBinding<CpusetState> gpu, ReferenceModel ref, List<ReferenceModel.Node> nodes, String what) {
     Snapshot snap = TestDevices.binding(gpu).snapshot();
     for (ReferenceModel.Node n : nodes) {
       String as = what + " -> " + n.path;

@@ -3,8 +3,8 @@ package io.cgdev.controller.cpuset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cgdev.api.CgroupException;
-import io.cgdev.testkit.FakeCgroups;
-import io.cgdev.testkit.FakeRegistration;
+import io.cgdev.testkit.TestBinding;
+import io.cgdev.testkit.TestCgroups;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,8 +103,8 @@ class PartitionMatrixTest {
   void transition(String row) {
     String[] col = row.trim().split("\\s+");
     List<String> cols = new ArrayList<>(List.of(col));
-    FakeCgroups cgroups = new FakeCgroups();
-    FakeRegistration<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(8, 1));
+    TestCgroups cgroups = new TestCgroups();
+    TestBinding<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(8, 1));
     cgroups.mkdir("/test");
     gpu.write("/test", "cpus", "0-6");
     gpu.write("/test", "cpus.partition", "root");
@@ -177,7 +177,7 @@ class PartitionMatrixTest {
   }
 
   /** Applies one column's commands; returns how many failed (setup columns must not fail). */
-  private static int apply(FakeRegistration<CpusetState> gpu, String dir, String column, boolean setup) {
+  private static int apply(TestBinding<CpusetState> gpu, String dir, String column, boolean setup) {
     if (column.equals(".")) {
       return 0;
     }

@@ -1,10 +1,10 @@
 package io.cgdev.controller.cpuset;
 
 import io.cgdev.api.spi.DeviceSpec;
-import io.cgdev.api.spi.EngineSpec;
 import io.cgdev.api.spi.EngineMask;
+import io.cgdev.api.spi.EngineSpec;
 import io.cgdev.api.spi.RegionSpec;
-import io.cgdev.testkit.FakeRegistration;
+import io.cgdev.testkit.TestBinding;
 
 /** The device the unit tests bind to the cpuset controller. */
 final class TestDevices {
@@ -23,12 +23,12 @@ final class TestDevices {
   }
 
   /** The binding the controller made, for its package-private views (snapshot, all engines). */
-  static CpusetBinding binding(FakeRegistration<CpusetState> gpu) {
+  static CpusetBinding binding(TestBinding<CpusetState> gpu) {
     return (CpusetBinding) gpu.binding();
   }
 
   /** The capability drivers use, looked up as a driver would. */
-  static EngineMask mask(FakeRegistration<CpusetState> gpu) {
+  static EngineMask mask(TestBinding<CpusetState> gpu) {
     return gpu.capability(EngineMask.class).orElseThrow();
   }
 }

@@ -1,22 +1,22 @@
 package io.cgdev.controller.memory;
 
 import io.cgdev.api.spi.CgroupFile;
+import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceSpec;
 import io.cgdev.api.spi.MemoryCharging;
 import io.cgdev.api.spi.RegionSpec;
-import io.cgdev.testkit.FakeCgroup;
-import io.cgdev.testkit.FakeCgroups;
 import io.cgdev.testkit.FakeFileHandle;
-import io.cgdev.testkit.FakeRegistration;
 import io.cgdev.testkit.LruReclaimer;
+import io.cgdev.testkit.TestBinding;
+import io.cgdev.testkit.TestCgroups;
 
 /** One device bound to the memory controller in a testkit tree, with an evicting fake driver. */
 final class Fixture {
   static final long M = 1L << 20;
 
-  final FakeCgroups cgroups = new FakeCgroups();
+  final TestCgroups cgroups = new TestCgroups();
   final LruReclaimer lru = new LruReclaimer();
-  final FakeRegistration<MemoryState> dev;
+  final TestBinding<MemoryState> dev;
   final MemoryController controller = new MemoryController();
   final MemoryBinding binding;
   final MemoryCharging charging;
@@ -36,11 +36,11 @@ final class Fixture {
     return new Fixture(new RegionSpec("lmem0", capacity));
   }
 
-  FakeCgroup mkdir(String path) {
+  CgroupHandle mkdir(String path) {
     return cgroups.mkdir(path);
   }
 
-  FakeCgroup cg(String path) {
+  CgroupHandle cg(String path) {
     return cgroups.cgroup(path);
   }
 

@@ -9,13 +9,13 @@ import io.cgdev.api.OpenOptions;
 import io.cgdev.api.spi.CgroupFile;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceState;
-import io.cgdev.core.internal.hierarchy.Binding;
 import io.cgdev.core.internal.hierarchy.Cgroup;
 import io.cgdev.core.internal.hierarchy.ControllerEntry;
 import io.cgdev.core.internal.hierarchy.ControllerTable;
 import io.cgdev.core.internal.hierarchy.CoreFiles;
 import io.cgdev.core.internal.hierarchy.Hierarchy;
 import io.cgdev.core.internal.hierarchy.Registration;
+import io.cgdev.core.internal.hierarchy.StateSlot;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -68,49 +68,20 @@ public final class FileView implements CgroupFs {
 
   // ---------------------------------------------------------------- resolution
 
-  /** Splits an absolute path into names. @throws CgroupException {@code EINVAL}, {@code ENOENT} */
-  static List<String> names(String path) {
-    if (path == null || path.isEmpty() || path.charAt(0) != '/') {
-      throw CgroupException.of(Errno.EINVAL, "invalid path '%s': must be absolute", path);
-    }
-    List<String> out = new ArrayList<>();
-    int i = 1;
-    int n = path.length();
-    while (i < n) {
-      int j = path.indexOf('/', i);
-      if (j < 0) {
-        j = n;
-      }
-      if (j > i) {
-        String name = path.substring(i, j);
-        if (name.equals(".") || name.equals("..")) {
-          throw CgroupException.of(Errno.ENOENT, "path '%s': '.' and '..' are not supported", path);
-        }
-        out.add(name);
-      }
-      i = j + 1;
-    }
-    return out;
-  }
-
-  static String normalise(List<String> names) {
-    return names.isEmpty() ? "/" : "/" + String.join("/", names);
-  }
-
   /** Resolves a path. @throws CgroupException {@code ENOENT}, {@code ENOTDIR}, {@code EINVAL} */
   Node resolve(String path) {
-    return resolve(path, names(path));
+    return resolve(path, PathNames.names(path));
   }
 
   private Node resolve(String path, List<String> names) {
     Node node = new Node.CgroupDir(hierarchy.root());
     for (int i = 0; i < names.size(); i++) {
       if (!(node instanceof Node.Dir dir)) {
-        throw CgroupException.of(Errno.ENOTDIR, "%s: %s is not a folder", path, normalise(names.subList(0, i)));
+        throw CgroupException.of(Errno.ENOTDIR, "%s: %s is not a folder", path, PathNames.normalise(names.subList(0, i)));
       }
       Node next = child(dir, names.get(i));
       if (next == null) {
-        throw CgroupException.of(Errno.ENOENT, "%s: no entry %s", path, normalise(names.subList(0, i + 1)));
+        throw CgroupException.of(Errno.ENOENT, "%s: no entry %s", path, PathNames.normalise(names.subList(0, i + 1)));
       }
       node = next;
     }
@@ -124,7 +95,7 @@ public final class FileView implements CgroupFs {
       case Node.CgroupDir d -> cgroupChild(c, name);
       case Node.ControllerDevicesDir d -> {
         Registration r = hierarchy.registrations().get(name);
-        yield r != null && r.binding(d.controller()) != null ? new Node.DeviceDir(c, d.controller(), r) : null;
+        yield r != null && r.slot(d.controller()) != null ? new Node.DeviceDir(c, d.controller(), r) : null;
       }
       case Node.DevicesDir d -> {
         Registration r = hierarchy.registrations().get(name);
@@ -179,13 +150,13 @@ public final class FileView implements CgroupFs {
     if (!c.shows(e)) {
       return null;
     }
-    Binding<?> b = d.registration().binding(e);
-    return b == null ? null : deviceFile(c, name, b, generation);
+    StateSlot<?> slot = d.registration().slot(e);
+    return slot == null ? null : deviceFile(c, name, slot, generation);
   }
 
-  private <S extends DeviceState> Node deviceFile(Cgroup c, String name, Binding<S> b, long generation) {
-    CgroupFile<S> f = b.controller().deviceFiles().get(name);
-    return f != null && f.appearsOn(c.isRoot()) ? new Node.DeviceFile<>(c, name, b, f, generation) : null;
+  private <S extends DeviceState> Node deviceFile(Cgroup c, String name, StateSlot<S> slot, long generation) {
+    CgroupFile<S> f = slot.controller().deviceFiles().get(name);
+    return f != null && f.appearsOn(c.isRoot()) ? new Node.DeviceFile<>(c, name, slot, f, generation) : null;
   }
 
   // ---------------------------------------------------------------- listing
@@ -224,7 +195,7 @@ public final class FileView implements CgroupFs {
       }
       case Node.ControllerDevicesDir d -> {
         for (Registration r : hierarchy.registrations().values()) {
-          if (r.binding(d.controller()) != null) {
+          if (r.slot(d.controller()) != null) {
             out.add(new FsEntry(r.name(), FsEntry.Kind.DIRECTORY, 0755));
           }
         }
@@ -238,9 +209,9 @@ public final class FileView implements CgroupFs {
       }
       case Node.DeviceDir d -> {
         long mask = c.visibleMask();
-        for (Binding<?> b : d.registration().bindings()) {
-          if ((d.controller() == null || d.controller() == b.controller()) && (mask & b.controller().bit()) != 0) {
-            for (Map.Entry<String, ? extends CgroupFile<?>> f : b.controller().deviceFiles().entrySet()) {
+        for (StateSlot<?> slot : d.registration().slots()) {
+          if ((d.controller() == null || d.controller() == slot.controller()) && (mask & slot.controller().bit()) != 0) {
+            for (Map.Entry<String, ? extends CgroupFile<?>> f : slot.controller().deviceFiles().entrySet()) {
               if (f.getValue().appearsOn(c.isRoot())) {
                 out.add(new FsEntry(f.getKey(), FsEntry.Kind.FILE, f.getValue().mode()));
               }
@@ -271,7 +242,7 @@ public final class FileView implements CgroupFs {
 
   @Override
   public OpenFile open(String path, OpenOptions options) {
-    List<String> names = names(path);
+    List<String> names = PathNames.names(path);
     Node n = resolve(path, names);
     if (!(n instanceof Node.File file)) {
       throw CgroupException.of(Errno.EISDIR, "cannot open %s: it is a folder", path);
@@ -288,11 +259,11 @@ public final class FileView implements CgroupFs {
 
   @Override
   public void mkdir(String path) {
-    List<String> names = names(path);
+    List<String> names = PathNames.names(path);
     if (names.isEmpty()) {
       throw new CgroupException(Errno.EEXIST, "cannot create /: the root exists");
     }
-    String parentPath = normalise(names.subList(0, names.size() - 1));
+    String parentPath = PathNames.normalise(names.subList(0, names.size() - 1));
     String name = names.getLast();
     hierarchy.locked(() -> {
       Node parent = resolve(parentPath);

@@ -5,10 +5,10 @@ import io.cgdev.api.spi.CgroupFile;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceState;
 import io.cgdev.api.spi.FileHandle;
-import io.cgdev.core.internal.hierarchy.Binding;
 import io.cgdev.core.internal.hierarchy.Cgroup;
 import io.cgdev.core.internal.hierarchy.ControllerEntry;
 import io.cgdev.core.internal.hierarchy.Registration;
+import io.cgdev.core.internal.hierarchy.StateSlot;
 
 /**
  * What a path of the file view names. Folders: a cgroup, a {@code <ctrl>.devices} folder, the {@code
@@ -142,21 +142,21 @@ sealed interface Node {
   }
 
   /** A controller's file for one device, resolved under {@code generation}. */
-  record DeviceFile<S extends DeviceState>(Cgroup cgroup, String name, Binding<S> binding, CgroupFile<S> declaration,
+  record DeviceFile<S extends DeviceState>(Cgroup cgroup, String name, StateSlot<S> slot, CgroupFile<S> declaration,
       long generation) implements File {
     @Override
     public boolean present() {
-      return binding.live() && binding.registration().registered() && stillShown(cgroup, binding.controller(), generation);
+      return slot.live() && slot.registration().registered() && stillShown(cgroup, slot.controller(), generation);
     }
 
     @Override
     public String read(FileHandle handle) {
-      return declaration.read(cgroup.state(binding), handle);
+      return declaration.read(cgroup.state(slot), handle);
     }
 
     @Override
     public void write(String value, FileHandle handle) {
-      declaration.write(cgroup.state(binding), value, handle);
+      declaration.write(cgroup.state(slot), value, handle);
     }
   }
 

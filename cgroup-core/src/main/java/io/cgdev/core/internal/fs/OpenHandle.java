@@ -34,7 +34,7 @@ final class OpenHandle implements OpenFile, FileHandle {
   @Override
   public String path() {
     if (path == null) {
-      path = FileView.normalise(names);
+      path = PathNames.normalise(names);
     }
     return path;
   }

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  *
  * <p>Fields written under the hierarchy lock and read without it are volatile or published
  * snapshots: the children map is concurrent, the task list an immutable array replaced on change, and
- * device states live in an array indexed by a binding's slot whose elements are written with
+ * device states live in an array indexed by {@link StateSlot#index()} whose elements are written with
  * release and read with acquire semantics, so {@link #state} is one volatile read, one bounds check
  * and one acquire load.
  *
@@ -111,13 +111,14 @@ public final class Cgroup implements CgroupHandle {
 
   @Override
   public <S extends DeviceState> S state(StateKey<S> key) {
-    if (!(key instanceof Binding<S> binding) || !binding.live()) {
+    if (!(key instanceof StateSlot<S> slot) || !slot.live()) {
       throw CgroupException.of(Errno.ENODEV, "no state for %s in %s: the device was unregistered", key, path);
     }
-    S s = binding.stateIn(this);
+    @SuppressWarnings("unchecked") // a slot only holds states made by its own binding's createState
+    S s = (S) stateAt(slot.index());
     if (s == null) {
       throw CgroupException.of(Errno.ENODEV, "no state for device %s in %s: the cgroup was removed",
-          binding.registration().name(), path);
+          slot.registration().name(), path);
     }
     return s;
   }

@@ -10,26 +10,27 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The registered devices and their per-cgroup states. A registration binds each controller it names
- * to a state slot (an index into every cgroup's state array), then creates and onlines a state in
- * every live cgroup, parents first; unregistering offlines and frees them children first (those of
- * dying cgroups too), then unbinds. A new cgroup gets a state for every binding.
+ * to a {@link StateSlot} (an index into every cgroup's state array), then creates and onlines a
+ * state in every live cgroup, parents first; unregistering offlines and frees them children first
+ * (those of dying cgroups too), then unbinds. A new cgroup gets a state for every slot.
  *
- * <p>{@link #all()} is an immutable snapshot read without a lock; every other method runs under the
- * hierarchy lock, and a failure leaves nothing behind.
+ * <p>It knows no hierarchy: each change is handed the tree it works on (the root, the dying
+ * cgroups) by {@link Hierarchy}, which orchestrates. {@link #all()} is an immutable snapshot read
+ * without a lock; every other method runs under the hierarchy lock, and a failure leaves nothing
+ * behind.
  */
 final class DeviceRegistry {
-  private final Hierarchy hierarchy;
-  private final DyingCgroups dying;
+  private final ControllerTable controllers;
   private final IdPool slots = new IdPool();
   private int slotCapacity;
   private volatile Map<String, Registration> registrations = Map.of();
 
-  DeviceRegistry(Hierarchy hierarchy, DyingCgroups dying) {
-    this.hierarchy = hierarchy;
-    this.dying = dying;
+  DeviceRegistry(ControllerTable controllers) {
+    this.controllers = controllers;
   }
 
   /** Registered devices by name (sorted); an immutable snapshot, lock-free. */
@@ -46,43 +47,47 @@ final class DeviceRegistry {
     return slots.inUse();
   }
 
-  /** See {@link Hierarchy#register}. */
-  Registration register(DeviceSpec spec) {
+  /**
+   * Registers a device in the tree below {@code root}; see {@link Hierarchy#register}.
+   *
+   * @param unregister what the registration's {@code unregister()} runs
+   */
+  Registration register(DeviceSpec spec, Cgroup root, Consumer<Registration> unregister) {
     if (registrations.containsKey(spec.name())) {
       throw CgroupException.of(Errno.EEXIST, "device %s is already registered", spec.name());
     }
-    ControllerTable controllers = hierarchy.controllers();
     for (String n : spec.controllers().stream().sorted().toList()) {
       if (controllers.get(n) == null) {
         throw CgroupException.of(Errno.ENOENT, "device %s names controller '%s', which is not present (present: %s)",
             spec.name(), n, controllers.names());
       }
     }
-    Registration reg = new Registration(hierarchy, spec);
-    List<Binding<?>> bound = new ArrayList<>();
+    Registration reg = new Registration(spec, unregister);
+    List<StateSlot<?>> bound = new ArrayList<>();
     try {
       for (ControllerEntry<?> e : controllers) {
         if (spec.controllers().contains(e.name())) {
-          bound.add(bind(e, reg));
+          bound.add(bind(e, reg, root));
         }
       }
     } catch (RuntimeException e) {
       unbind(bound);
       throw e;
     }
-    reg.bindings(bound);
-    growSlots(slots.highWater());
-    for (Binding<?> b : bound) {
-      b.live(true);
+    reg.slots(bound);
+    List<Cgroup> parentsFirst = root.subtree();
+    growSlots(slots.highWater(), parentsFirst);
+    for (StateSlot<?> s : bound) {
+      s.live(true);
     }
     try {
-      for (Cgroup c : hierarchy.root().subtree()) {
-        for (Binding<?> b : bound) {
-          b.createIn(c);
+      for (Cgroup c : parentsFirst) {
+        for (StateSlot<?> s : bound) {
+          createIn(s, c);
         }
       }
     } catch (RuntimeException e) {
-      teardown(reg);
+      teardown(reg, root, List.of());
       throw e;
     }
     reg.registered(true);
@@ -90,55 +95,67 @@ final class DeviceRegistry {
     return reg;
   }
 
-  /** See {@link Hierarchy#unregister}. */
-  void unregister(Registration reg) {
+  /**
+   * Unregisters a device: every binding's {@code checkReleased} first (a refusal changes nothing),
+   * then the teardown over the live tree below {@code root} and the dying cgroups; see {@link
+   * Hierarchy#unregister}.
+   *
+   * @param dyingChildrenFirst the removed cgroups that still hold states, children first
+   */
+  void unregister(Registration reg, Cgroup root, List<Cgroup> dyingChildrenFirst) {
     if (!reg.registered() || registrations.get(reg.name()) != reg) {
       throw CgroupException.of(Errno.ENODEV, "device %s is not registered", reg.name());
     }
-    for (Binding<?> b : reg.bindings()) {
-      b.device().checkReleased();
+    for (StateSlot<?> s : reg.slots()) {
+      s.binding().checkReleased();
     }
     reg.registered(false);
     publish(reg.name(), null);
-    teardown(reg);
+    teardown(reg, root, dyingChildrenFirst);
   }
 
-  /** Creates and onlines the states of a new cgroup, one per binding; on a failure frees those made. */
+  /**
+   * Creates and onlines the states of a new cgroup, one per slot, devices by name; if one fails,
+   * offlines and then frees those made, last first, and rethrows.
+   */
   void createStates(Cgroup c) {
-    List<Binding<?>> created = new ArrayList<>();
+    List<StateSlot<?>> created = new ArrayList<>();
     try {
       for (Registration r : registrations.values()) {
-        for (Binding<?> b : r.bindings()) {
-          b.createIn(c);
-          created.add(b);
+        for (StateSlot<?> s : r.slots()) {
+          createIn(s, c);
+          created.add(s);
         }
       }
     } catch (RuntimeException e) {
-      for (Binding<?> b : created.reversed()) {
-        b.offlineIn(c);
-        b.freeIn(c);
+      List<StateSlot<?>> lastFirst = created.reversed();
+      for (StateSlot<?> s : lastFirst) {
+        offlineIn(s, c);
+      }
+      for (StateSlot<?> s : lastFirst) {
+        freeIn(s, c);
       }
       throw e;
     }
   }
 
-  private <S extends DeviceState> Binding<S> bind(ControllerEntry<S> e, Registration reg) {
-    int slot = slots.allocate();
-    Binding<S> b = new Binding<>(hierarchy, e, reg, slot);
+  private <S extends DeviceState> StateSlot<S> bind(ControllerEntry<S> e, Registration reg, Cgroup root) {
+    int index = slots.allocate();
+    StateSlot<S> s = new StateSlot<>(e, reg, root, index);
     try {
-      DeviceBinding<S> d = e.controller().bind(b);
-      if (d == null) {
+      DeviceBinding<S> b = e.controller().bind(s);
+      if (b == null) {
         throw CgroupException.of(Errno.EINVAL, "controller %s returned no binding for device %s", e, reg.name());
       }
-      b.device(d);
-      return b;
+      s.binding(b);
+      return s;
     } catch (RuntimeException ex) {
-      slots.release(slot);
+      slots.release(index);
       throw ex;
     }
   }
 
-  private void growSlots(int needed) {
+  private void growSlots(int needed, List<Cgroup> live) {
     if (needed <= slotCapacity) {
       return;
     }
@@ -147,36 +164,69 @@ final class DeviceRegistry {
       cap *= 2;
     }
     slotCapacity = cap;
-    for (Cgroup c : hierarchy.root().subtree()) {
+    for (Cgroup c : live) {
       c.ensureCapacity(cap);
     }
   }
 
-  /** Offlines (live cgroups) and frees (live and dying cgroups) the registration's states, children first, then unbinds. */
-  private void teardown(Registration reg) {
-    List<Binding<?>> bindings = reg.bindings().reversed();
-    List<Cgroup> live = hierarchy.root().subtree().reversed();
+  /**
+   * Offlines the registration's states in the live cgroups, children first; frees them in the dying
+   * cgroups and then the live ones, children first; then unbinds.
+   */
+  private void teardown(Registration reg, Cgroup root, List<Cgroup> dyingChildrenFirst) {
+    List<StateSlot<?>> lastFirst = reg.slots().reversed();
+    List<Cgroup> live = root.subtree().reversed();
     for (Cgroup c : live) {
-      for (Binding<?> b : bindings) {
-        b.offlineIn(c);
+      for (StateSlot<?> s : lastFirst) {
+        offlineIn(s, c);
       }
     }
-    List<Cgroup> all = dying.childrenFirst();
+    List<Cgroup> all = new ArrayList<>(dyingChildrenFirst);
     all.addAll(live);
     for (Cgroup c : all) {
-      for (Binding<?> b : bindings) {
-        b.freeIn(c);
+      for (StateSlot<?> s : lastFirst) {
+        freeIn(s, c);
       }
     }
-    unbind(reg.bindings());
+    unbind(reg.slots());
   }
 
-  /** Unbinds the bindings, last first, and gives their slots back. */
-  private void unbind(List<Binding<?>> bindings) {
-    for (Binding<?> b : bindings.reversed()) {
-      b.live(false);
-      Hooks.quietly(() -> b.device().unbind(), "unbind", b);
-      slots.release(b.slot());
+  /** Unbinds, last first, and gives the slots back. */
+  private void unbind(List<StateSlot<?>> bound) {
+    for (StateSlot<?> s : bound.reversed()) {
+      s.live(false);
+      Hooks.quietly(() -> s.binding().unbind(), "unbind", s);
+      slots.release(s.index());
+    }
+  }
+
+  /** Creates and onlines a slot's state in one cgroup whose parent already has one. */
+  private static <S extends DeviceState> void createIn(StateSlot<S> slot, Cgroup cgroup) {
+    Cgroup parent = cgroup.parent();
+    @SuppressWarnings("unchecked") // the slot holds states made by this binding only
+    S parentState = parent == null ? null : (S) parent.stateAt(slot.index());
+    S s = slot.binding().createState(cgroup, parentState);
+    if (s == null) {
+      throw new IllegalStateException("controller " + slot.controller() + " created a null state for " + cgroup);
+    }
+    cgroup.setState(slot.index(), s);
+    s.online();
+  }
+
+  /** Offlines a slot's state in a cgroup, if it has one. */
+  private static void offlineIn(StateSlot<?> slot, Cgroup cgroup) {
+    DeviceState s = cgroup.stateAt(slot.index());
+    if (s != null) {
+      Hooks.quietly(s::offline, "offline", s);
+    }
+  }
+
+  /** Clears and frees a slot's state in a cgroup, if it has one. */
+  private static void freeIn(StateSlot<?> slot, Cgroup cgroup) {
+    DeviceState s = cgroup.stateAt(slot.index());
+    if (s != null) {
+      cgroup.setState(slot.index(), null);
+      Hooks.quietly(s::free, "free", s);
     }
   }
 

@@ -20,10 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cgroup tree and the door to every change of it (the kernel's cgroup_root plus cgroup_mutex).
- * Each public change takes the one hierarchy lock ({@link #locked}) and hands the work to the class
- * that knows it: {@link DeviceRegistry} (devices and their states), {@link TaskMembership} (tasks and
- * migration), {@link SubtreeControl} ({@code cgroup.subtree_control}), {@link DyingCgroups}
- * (removed cgroups that still hold charges). Reads ({@link #lookup}, the getters, {@link Cgroup}'s
+ * Each public change takes the one hierarchy lock ({@link #locked}) and orchestrates the classes
+ * that know the work: {@link DeviceRegistry} (devices and their states), {@link TaskMembership}
+ * (tasks and migration), {@link SubtreeControl} ({@code cgroup.subtree_control}), {@link
+ * DyingCgroups} (removed cgroups that still hold charges). They hold no reference back: each is
+ * handed the tree it works on and returns what changed, and this class does what follows (updating
+ * {@code populated}, reaping dying cgroups). Reads ({@link #lookup}, the getters, {@link Cgroup}'s
  * fields) take no lock.
  *
  * <p>Controller hooks ({@code bind}, {@code createState}, {@code canAttach}, ...) are called with the
@@ -39,8 +41,8 @@ public final class Hierarchy {
   private final IdPool ids = new IdPool();
   private final Cgroup root;
   private final DyingCgroups dying = new DyingCgroups(ids);
-  private final DeviceRegistry devices = new DeviceRegistry(this, dying);
-  private final TaskMembership tasks = new TaskMembership(this);
+  private final DeviceRegistry devices;
+  private final TaskMembership tasks;
   private final SubtreeControl subtreeControl;
   private final List<Consumer<CgroupPath>> listeners = new CopyOnWriteArrayList<>();
   private final List<Cgroup> pendingEvents = new ArrayList<>();
@@ -54,6 +56,8 @@ public final class Hierarchy {
    */
   public Hierarchy(List<ControllerEntry<?>> controllers, Set<String> reservedNames) {
     this.controllers = new ControllerTable(controllers);
+    this.devices = new DeviceRegistry(this.controllers);
+    this.tasks = new TaskMembership(this.controllers);
     this.subtreeControl = new SubtreeControl(this.controllers);
     this.reservedNames = Set.copyOf(reservedNames);
     this.root = Cgroup.root(ids.allocate(), this.controllers.all());
@@ -121,7 +125,7 @@ public final class Hierarchy {
   }
 
   /** Recomputes {@code populated} from {@code c} up, queueing an event for each change; under the lock. */
-  void updatePopulated(Cgroup c) {
+  private void updatePopulated(Cgroup c) {
     for (Cgroup x = c; x != null; x = x.parent()) {
       boolean now = x.tasks().length > 0 || x.populatedChildren() > 0;
       if (now == x.populated()) {
@@ -191,7 +195,7 @@ public final class Hierarchy {
     return locked(ids::inUse);
   }
 
-  /** How many state slots are in use (one per live binding). */
+  /** How many state slots are in use (one per live controller-registration pair). */
   public int slotsInUse() {
     return locked(devices::slotsInUse);
   }
@@ -320,12 +324,16 @@ public final class Hierarchy {
    */
   public ModelTask spawn(String name, Cgroup c) {
     Objects.requireNonNull(name, "name");
-    return locked(() -> tasks.spawn(name, c));
+    return locked(() -> {
+      ModelTask t = tasks.spawn(name, c);
+      updatePopulated(c);
+      return t;
+    });
   }
 
   /** Ends a task. @throws CgroupException {@code ESRCH} if no such task lives */
   public void exit(int pid) {
-    locked(() -> tasks.exit(pid));
+    locked(() -> updatePopulated(tasks.exit(pid)));
   }
 
   /**
@@ -337,7 +345,13 @@ public final class Hierarchy {
    *     {@code EBUSY} for the no-internal-process rule, or a controller's refusal
    */
   public void migrate(int pid, Cgroup to) {
-    locked(() -> tasks.migrate(pid, to));
+    locked(() -> {
+      Cgroup from = tasks.migrate(pid, to);
+      if (from != null) {
+        updatePopulated(from);
+        updatePopulated(to);
+      }
+    });
   }
 
   // ---------------------------------------------------------------- devices
@@ -351,19 +365,20 @@ public final class Hierarchy {
    */
   public Registration register(DeviceSpec spec) {
     Objects.requireNonNull(spec, "spec");
-    return locked(() -> devices.register(spec));
+    return locked(() -> devices.register(spec, root, this::unregister));
   }
 
   /**
    * Unregisters a device: every binding's {@code checkReleased} first (a refusal changes nothing),
-   * then states are offlined and freed children first (dying cgroups' too), the bindings unbound and
-   * their slots released. Dying cgroups that only this device's states kept are freed.
+   * then states are offlined in live cgroups children first, freed in dying cgroups and then live
+   * ones, children first, the bindings unbound and their slots released. Dying cgroups that only
+   * this device's states kept are freed.
    *
    * @throws CgroupException {@code ENODEV} if already unregistered, {@code EBUSY} from a binding
    */
   public void unregister(Registration reg) {
     locked(() -> {
-      devices.unregister(reg);
+      devices.unregister(reg, root, dying.childrenFirst());
       dying.reap();
     });
   }

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * cannot leave the hierarchy half changed. Called under the hierarchy lock.
  */
 final class Hooks {
-  private static final Logger LOG = LoggerFactory.getLogger(Hierarchy.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Hooks.class);
 
   private Hooks() {}
 

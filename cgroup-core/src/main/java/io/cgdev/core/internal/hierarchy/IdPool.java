@@ -4,7 +4,7 @@ import java.util.BitSet;
 
 /**
  * Dense non-negative int ids, the lowest free one first, reused after release (the kernel's
- * cgroup idr and the per-binding state slots). Not thread-safe: used under the hierarchy lock.
+ * cgroup idr and the state slots, one per binding). Not thread-safe: used under the hierarchy lock.
  */
 public final class IdPool {
   private final BitSet used = new BitSet();

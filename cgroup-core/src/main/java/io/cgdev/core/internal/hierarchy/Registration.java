@@ -6,20 +6,23 @@ import io.cgdev.api.spi.DeviceRegistration;
 import io.cgdev.api.spi.DeviceSpec;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
- * A registered device: its spec and one {@link Binding} per controller it named, in controller
- * order. Thread-safe: the bindings list is fixed before the registration is published.
+ * A registered device: its spec and one {@link StateSlot} per controller it named, in controller
+ * order. {@link #unregister()} goes through the door the hierarchy gave it at registration.
+ * Thread-safe: the slot list is fixed before the registration is published.
  */
 public final class Registration implements DeviceRegistration {
-  private final Hierarchy hierarchy;
   private final DeviceSpec spec;
-  private List<Binding<?>> bindings = List.of();
+  private final Consumer<Registration> unregister;
+  private List<StateSlot<?>> slots = List.of();
   private volatile boolean registered;
 
-  Registration(Hierarchy hierarchy, DeviceSpec spec) {
-    this.hierarchy = hierarchy;
+  /** @param unregister what {@link #unregister()} runs: the hierarchy's unregister, under its lock */
+  Registration(DeviceSpec spec, Consumer<Registration> unregister) {
     this.spec = spec;
+    this.unregister = unregister;
   }
 
   @Override
@@ -41,20 +44,20 @@ public final class Registration implements DeviceRegistration {
     registered = on;
   }
 
-  /** The bindings, in controller index order. */
-  public List<Binding<?>> bindings() {
-    return bindings;
+  /** The slots, one per controller bound, in controller index order. */
+  public List<StateSlot<?>> slots() {
+    return slots;
   }
 
-  void bindings(List<Binding<?>> b) {
-    bindings = List.copyOf(b);
+  void slots(List<StateSlot<?>> s) {
+    slots = List.copyOf(s);
   }
 
-  /** The binding to a controller, or {@code null} if this device is not bound to it. */
-  public Binding<?> binding(ControllerEntry<?> controller) {
-    for (Binding<?> b : bindings) {
-      if (b.controller() == controller) {
-        return b;
+  /** The slot of a controller, or {@code null} if this device is not bound to it. */
+  public StateSlot<?> slot(ControllerEntry<?> controller) {
+    for (StateSlot<?> s : slots) {
+      if (s.controller() == controller) {
+        return s;
       }
     }
     return null;
@@ -62,8 +65,8 @@ public final class Registration implements DeviceRegistration {
 
   /** True if a controller in the mask governs this device. */
   public boolean boundToAny(long controllerMask) {
-    for (Binding<?> b : bindings) {
-      if ((controllerMask & b.controller().bit()) != 0) {
+    for (StateSlot<?> s : slots) {
+      if ((controllerMask & s.controller().bit()) != 0) {
         return true;
       }
     }
@@ -75,8 +78,8 @@ public final class Registration implements DeviceRegistration {
     if (!registered) {
       throw CgroupException.of(Errno.ENODEV, "device %s is unregistered", spec.name());
     }
-    for (Binding<?> b : bindings) {
-      Optional<T> c = b.device().capability(type);
+    for (StateSlot<?> s : slots) {
+      Optional<T> c = s.binding().capability(type);
       if (c.isPresent()) {
         return c;
       }
@@ -86,7 +89,7 @@ public final class Registration implements DeviceRegistration {
 
   @Override
   public void unregister() {
-    hierarchy.unregister(this);
+    unregister.accept(this);
   }
 
   @Override

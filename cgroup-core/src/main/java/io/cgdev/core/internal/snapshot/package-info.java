@@ -1,2 +1,2 @@
-/** The JSON snapshot of a hierarchy (Jackson 3): cgroups, tasks, devices and file contents. */
+/** Taking the {@link io.cgdev.core.snapshot.Snapshot} of a hierarchy: cgroups, tasks, devices and file contents. */
 package io.cgdev.core.internal.snapshot;

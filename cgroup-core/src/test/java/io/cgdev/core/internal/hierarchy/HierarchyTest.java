@@ -76,19 +76,19 @@ class HierarchyTest {
   void stateLookupIsByKeyAndFailsWithEnodevAfterUnregister() {
     Cgroup a = h.mkdir(h.root(), "a");
     Registration r = h.register(Devices.spec("d0", "demo", "zeta"));
-    assertThat(r.bindings()).extracting(b -> b.controller().name()).containsExactly("demo", "zeta");
-    Binding<?> b = r.bindings().getFirst();
+    assertThat(r.slots()).extracting(s -> s.controller().name()).containsExactly("demo", "zeta");
+    StateSlot<?> b = r.slots().getFirst();
     assertThat(a.state(b)).isInstanceOf(DemoController.State.class);
     assertThat(((DemoController.State) a.state(b)).parent).isSameAs(h.root().state(b));
     assertThat(h.slotsInUse()).isEqualTo(2);
     r.unregister();
     assertThat(h.slotsInUse()).isZero();
     assertErrno(Errno.ENODEV, () -> a.state(b));
-    // a new binding may reuse the slot; the old key still fails
+    // a new registration may reuse the slot's index; the old key still fails
     Registration r2 = h.register(Devices.spec("d1", "demo"));
-    assertThat(r2.bindings().getFirst().slot()).isEqualTo(b.slot());
+    assertThat(r2.slots().getFirst().index()).isEqualTo(b.index());
     assertErrno(Errno.ENODEV, () -> a.state(b));
-    assertThat(a.state(r2.bindings().getFirst())).isNotNull();
+    assertThat(a.state(r2.slots().getFirst())).isNotNull();
   }
 
   @Test

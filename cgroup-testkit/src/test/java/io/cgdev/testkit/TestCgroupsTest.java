@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
+import io.cgdev.api.Task;
+import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceSpec;
 import io.cgdev.api.spi.RegionSpec;
 import io.cgdev.testkit.RecordingController.Holding;
@@ -13,49 +15,55 @@ import io.cgdev.testkit.RecordingController.State;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The order and errnos of the kit's hierarchy, checked against a controller that logs every hook. */
-class FakeCgroupsTest {
-  private final FakeCgroups cgroups = new FakeCgroups();
+/**
+ * The kit's surface over the core: lookups, errnos, files by name, the tree's controllers; and, with
+ * a controller that logs every hook, that the calls plugins get are the core's, in the core's order.
+ */
+class TestCgroupsTest {
   private final RecordingController rec = new RecordingController();
+  private final TestCgroups cgroups = new TestCgroups(rec);
 
   private static DeviceSpec spec(String name, String... controllers) {
     return DeviceSpec.builder(name, "fake").controllers(controllers).region(new RegionSpec("r0", 1 << 20)).build();
   }
 
-  private FakeRegistration<State> bindDev0() {
+  private TestBinding<State> bindDev0() {
     return cgroups.bind(rec, spec("dev0", "rec"));
   }
 
   @Test
   void bindCreatesAndOnlinesStatesParentsFirstAndMkdirAddsOne() {
+    cgroups.mkdir("/c");
     cgroups.mkdir("/a");
     cgroups.mkdir("/a/b");
-    cgroups.mkdir("/c");
-    FakeRegistration<State> dev = bindDev0();
-    assertThat(rec.log).containsExactly(
+    TestBinding<State> dev = bindDev0();
+    assertThat(rec.log).as("parents first: the core's pre-order walk").containsExactly(
         "bind dev0",
         "create / parent -", "online /",
+        "create /c parent /", "online /c",
         "create /a parent /", "online /a",
-        "create /a/b parent /a", "online /a/b",
-        "create /c parent /", "online /c");
+        "create /a/b parent /a", "online /a/b");
     rec.log.clear();
-    FakeCgroup d = cgroups.mkdir(cgroups.cgroup("/a/b"), "d");
+    CgroupHandle d = cgroups.mkdir(cgroups.cgroup("/a/b"), "d");
     assertThat(rec.log).containsExactly("create /a/b/d parent /a/b", "online /a/b/d");
     assertThat(dev.state(d).parent).isSameAs(dev.state("/a/b"));
     assertThat(d.state(dev.key())).isSameAs(dev.state(d));
     assertThat(d.level()).isEqualTo(3);
     assertThat(d.parent()).isSameAs(cgroups.cgroup("/a/b"));
     assertThat(d.isDescendantOf(cgroups.cgroup("/a"))).isTrue();
-    assertThat(cgroups.cgroups()).extracting(FakeCgroup::toString).containsExactly("/", "/a", "/a/b", "/c", "/a/b/d");
+    assertThat(cgroups.cgroups()).extracting(CgroupHandle::toString).containsExactly("/", "/a", "/a/b", "/a/b/d", "/c");
+    assertThat(cgroups.devices()).containsExactly("dev0");
     assertThat(dev.registered()).isTrue();
-    assertThat(dev.context().registration()).isSameAs(dev);
+    assertThat(dev.controller()).isSameAs(rec);
+    assertThat(dev.context().registration()).isSameAs(dev.registration());
     assertThat(dev.context().root()).isSameAs(cgroups.root());
-    assertThat(dev.key().registration()).isSameAs(dev);
+    assertThat(dev.key().registration()).isSameAs(dev.registration());
   }
 
   @Test
   void mkdirAndRmdirErrnos() {
     assertThat(errnoOf(() -> cgroups.mkdir("/x/y"))).isEqualTo(Errno.ENOENT);
+    assertThat(errnoOf(() -> cgroups.mkdir("/"))).isEqualTo(Errno.EEXIST);
     cgroups.mkdir("/a");
     assertThat(errnoOf(() -> cgroups.mkdir("/a"))).isEqualTo(Errno.EEXIST);
     assertThat(errnoOf(() -> cgroups.mkdir("/a/cgroup.procs"))).isEqualTo(Errno.EINVAL);
@@ -63,65 +71,65 @@ class FakeCgroupsTest {
     assertThat(cgroups.mkdirs("/a/b")).isSameAs(cgroups.cgroup("/a/b"));
     assertThat(errnoOf(() -> cgroups.rmdir("/"))).isEqualTo(Errno.EBUSY);
     assertThat(errnoOf(() -> cgroups.rmdir("/a/b"))).isEqualTo(Errno.EBUSY);
-    FakeCgroup c = cgroups.cgroup("/a/b/c");
-    FakeTask t = cgroups.spawn("t", c);
+    CgroupHandle c = cgroups.cgroup("/a/b/c");
+    Task t = cgroups.spawn("t", c);
     assertThatThrownBy(() -> cgroups.rmdir(c)).hasMessageContaining("1 task");
     cgroups.exit(t);
     assertThat(t.alive()).isFalse();
+    assertThat(errnoOf(() -> cgroups.exit(t))).isEqualTo(Errno.ESRCH);
     cgroups.rmdir(c);
     assertThat(c.online()).isFalse();
     assertThat(errnoOf(() -> cgroups.rmdir(c))).isEqualTo(Errno.ENOENT);
+    assertThat(errnoOf(() -> cgroups.rmdir("/a/b/c"))).isEqualTo(Errno.ENOENT);
     assertThat(errnoOf(() -> cgroups.cgroup("/a/b/c"))).isEqualTo(Errno.ENOENT);
     assertThat(errnoOf(() -> cgroups.mkdir(c, "under"))).isEqualTo(Errno.ENOENT);
-    assertThatThrownBy(() -> new FakeCgroups().rmdir(cgroups.cgroup("/a/b"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new TestCgroups().rmdir(cgroups.cgroup("/a/b"))).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void rmdirOfflinesAndFreesADrainedCgroupAtOnceAndReusesItsId() {
-    FakeRegistration<State> dev = bindDev0();
-    FakeCgroup a = cgroups.mkdir("/a");
-    FakeCgroup b = cgroups.mkdir("/b");
+    TestBinding<State> dev = bindDev0();
+    CgroupHandle a = cgroups.mkdir("/a");
+    CgroupHandle b = cgroups.mkdir("/b");
     assertThat(List.of(a.id(), b.id())).containsExactly(1, 2);
     State stateOfA = dev.state(a);
     rec.log.clear();
     cgroups.rmdir(a);
     assertThat(rec.log).containsExactly("offline /a", "free /a");
     assertThat(errnoOf(() -> a.state(dev.key()))).isEqualTo(Errno.ENODEV);
-    assertThat(cgroups.dying()).isEmpty();
-    FakeCgroup c = cgroups.mkdir("/c");
+    assertThat(cgroups.reap()).isZero();
+    CgroupHandle c = cgroups.mkdir("/c");
     assertThat(c.id()).as("the lowest free id").isEqualTo(1);
     assertThat(dev.state(c)).isNotSameAs(stateOfA);
   }
 
   @Test
   void aCgroupWithUndrainedStatesDiesUntilReaped() {
-    FakeRegistration<State> dev = bindDev0();
+    TestBinding<State> dev = bindDev0();
     Holding holding = dev.capability(Holding.class).orElseThrow();
-    FakeCgroup a = cgroups.mkdir("/a");
-    FakeCgroup b = cgroups.mkdir("/a/b");
+    CgroupHandle a = cgroups.mkdir("/a");
+    CgroupHandle b = cgroups.mkdir("/a/b");
     holding.hold(b, 5);
     rec.log.clear();
     cgroups.rmdir(b);
     cgroups.rmdir(a);
     assertThat(rec.log).containsExactly("offline /a/b", "offline /a");
-    assertThat(cgroups.dying()).containsExactly(b, a);
     assertThat(dev.state(b).held).as("a dying cgroup's state still answers").isEqualTo(5);
     assertThat(cgroups.reap()).isEqualTo(2);
-    FakeCgroup again = cgroups.mkdir("/a");
+    CgroupHandle again = cgroups.mkdir("/a");
     assertThat(again.id()).as("ids of dying cgroups stay taken").isEqualTo(3);
     holding.release(b, 5);
     rec.log.clear();
     assertThat(cgroups.reap()).isZero();
     assertThat(rec.log).containsExactly("free /a/b", "free /a");
-    assertThat(cgroups.dying()).isEmpty();
   }
 
   @Test
   void unregisterRefusedWhileHeldThenTearsDownChildrenFirst() {
-    FakeRegistration<State> dev = bindDev0();
-    FakeCgroup a = cgroups.mkdir("/a");
+    TestBinding<State> dev = bindDev0();
+    CgroupHandle a = cgroups.mkdir("/a");
     cgroups.mkdir("/a/b");
-    FakeCgroup gone = cgroups.mkdir("/gone");
+    CgroupHandle gone = cgroups.mkdir("/gone");
     Holding holding = dev.capability(Holding.class).orElseThrow();
     holding.hold(gone, 1);
     cgroups.rmdir(gone);
@@ -134,52 +142,74 @@ class FakeCgroupsTest {
     holding.release(gone, 1);
     dev.unregister();
     assertThat(rec.log).containsExactly(
+        "free /gone", // drained, so reaped as the call begins
         "offline /a/b", "offline /a", "offline /",
-        "free /a/b", "free /gone", "free /a", "free /", // dying cgroups too, children first
+        "free /a/b", "free /a", "free /",
         "unbind dev0");
     assertThat(dev.registered()).isFalse();
-    assertThat(cgroups.registrations()).isEmpty();
+    assertThat(cgroups.devices()).isEmpty();
     assertThat(errnoOf(() -> a.state(dev.key()))).isEqualTo(Errno.ENODEV);
     assertThat(errnoOf(() -> dev.capability(Holding.class))).isEqualTo(Errno.ENODEV);
     assertThat(errnoOf(() -> dev.read(a, "value"))).isEqualTo(Errno.ENOENT);
     assertThat(errnoOf(dev::unregister)).isEqualTo(Errno.ENODEV);
-    // the slot is free again: a new binding gets states in every cgroup
-    FakeRegistration<State> next = bindDev0();
+    // the slot is free again: a new registration gets states in every cgroup
+    TestBinding<State> next = bindDev0();
     assertThat(next.state(a)).isNotNull();
   }
 
   @Test
-  void bindRefusalChangesNothingAndSpecMustNameTheController() {
+  void bindRefusalChangesNothingAndTheSpecMustFitTheTree() {
     DeviceSpec noRegion = DeviceSpec.builder("dev0", "fake").controllers("rec").build();
     assertThat(errnoOf(() -> cgroups.bind(rec, noRegion))).isEqualTo(Errno.EINVAL);
-    assertThat(cgroups.registrations()).isEmpty();
+    assertThat(cgroups.devices()).isEmpty();
     assertThatThrownBy(() -> cgroups.bind(rec, spec("dev0", "other"))).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("rec");
+    assertThatThrownBy(() -> cgroups.bind(rec, spec("dev0", "rec", "other"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("new TestCgroups(");
+    assertThatThrownBy(() -> cgroups.bind(new RecordingController(), spec("dev0", "rec")))
+        .as("another instance of a controller of the tree").isInstanceOf(IllegalArgumentException.class);
     bindDev0();
     assertThat(errnoOf(this::bindDev0)).isEqualTo(Errno.EEXIST);
   }
 
   @Test
+  void withoutControllersGivenTheFirstBindChoosesTheTreesController() {
+    TestCgroups lazy = new TestCgroups();
+    RecordingController first = new RecordingController();
+    lazy.bind(first, spec("dev0", "rec"));
+    assertThat(first.log).startsWith("bind dev0");
+    RecordingController other = new RecordingController("other");
+    assertThatThrownBy(() -> lazy.bind(other, spec("dev1", "other"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("new TestCgroups(");
+    TestCgroups empty = new TestCgroups();
+    empty.mkdir("/a");
+    assertThatThrownBy(() -> empty.bind(first, spec("dev0", "rec"))).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void aDeviceBoundToTwoControllersSharesCapabilitiesAndUnregistersAsOne() {
     RecordingController other = new RecordingController("other");
-    DeviceSpec spec = spec("dev0", "rec", "other");
-    FakeRegistration<State> first = cgroups.bind(rec, spec);
-    FakeRegistration<State> second = cgroups.bind(other, spec);
+    TestCgroups two = new TestCgroups(rec, other);
+    TestBinding<State> first = two.bind(rec, spec("dev0", "rec", "other"));
+    TestBinding<State> second = first.of(other);
+    assertThat(other.log).containsExactly("bind dev0", "create / parent -", "online /");
     assertThat(second.key()).isNotEqualTo(first.key());
-    FakeCgroup a = cgroups.mkdir("/a");
+    CgroupHandle a = two.mkdir("/a");
     assertThat(first.state(a)).isNotSameAs(second.state(a));
-    assertThat(first.capability(Holding.class)).containsSame((Holding) first.binding());
+    assertThat(first.capability(Holding.class)).as("the first controller by name that offers it")
+        .containsSame((Holding) second.binding());
     assertThat(first.capability(String.class)).isEmpty();
     second.unregister();
     assertThat(first.registered()).isFalse();
     assertThat(rec.log).endsWith("unbind dev0");
     assertThat(other.log).endsWith("unbind dev0");
+    assertThatThrownBy(() -> bindDev0().of(other)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
-  void filesByDeclaredOrShownNameWithTheCoresChecks() {
-    FakeRegistration<State> dev = bindDev0();
-    FakeCgroup a = cgroups.mkdir("/a");
+  void filesByDeclaredOrShownNameWithTheFileViewsChecks() {
+    TestBinding<State> dev = bindDev0();
+    CgroupHandle a = cgroups.mkdir("/a");
     dev.write(a, "rec.value", " 42\n");
     assertThat(dev.read("/a", "value")).isEqualTo("42\n");
     assertThat(dev.readKey(a, "rec.stat", "value")).isEqualTo(42);
@@ -194,7 +224,7 @@ class FakeCgroupsTest {
     assertThat(errnoOf(() -> dev.write(a, "short", "123456789"))).isEqualTo(Errno.E2BIG);
     dev.write(a, "short", "12345678");
     assertThat(dev.state(a).value).isEqualTo(8);
-    assertThatThrownBy(() -> dev.file("nope")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("value");
+    assertThatThrownBy(() -> dev.file("nope")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rec.value");
     assertThat(dev.readHost(a, "rec.host")).isEqualTo("host of /a\n");
     dev.writeHost(a, "host", "hello \n");
     assertThat(rec.log).contains("host /a hello");
@@ -214,62 +244,45 @@ class FakeCgroupsTest {
   }
 
   @Test
-  void migrationRunsTheTwoPhasesAndCancelsOnRefusal() {
+  void migrationAsksEveryControllerByNameAndCancelsOnRefusal() {
     RecordingController other = new RecordingController("other");
-    DeviceSpec spec = spec("dev0", "rec", "other");
-    cgroups.bind(rec, spec);
-    cgroups.bind(other, spec);
-    FakeCgroup a = cgroups.mkdir("/a");
-    FakeCgroup b = cgroups.mkdir("/b");
-    FakeTask t = cgroups.spawn("worker", a);
+    TestCgroups two = new TestCgroups(rec, other);
+    two.bind(rec, spec("dev0", "rec"));
+    CgroupHandle a = two.mkdir("/a");
+    CgroupHandle b = two.mkdir("/b");
+    Task t = two.spawn("worker", a);
     assertThat(t.pid()).isEqualTo(1);
     rec.log.clear();
     other.log.clear();
-    other.refuseAttachTo = "/b";
-    assertThat(errnoOf(() -> cgroups.migrate(t, b))).isEqualTo(Errno.ENOSPC);
-    assertThat(rec.log).containsExactly("rec canAttach 1 /a -> /b", "rec cancelAttach /b");
-    assertThat(other.log).containsExactly("other canAttach 1 /a -> /b");
+    rec.refuseAttachTo = "/b";
+    assertThat(errnoOf(() -> two.migrate(t, b))).isEqualTo(Errno.ENOSPC);
+    assertThat(other.log).as("asked first by name, although no device is bound to it")
+        .containsExactly("other canAttach 1 /a -> /b", "other cancelAttach /b");
+    assertThat(rec.log).containsExactly("rec canAttach 1 /a -> /b");
     assertThat(t.cgroup().toString()).isEqualTo("/a");
-    other.refuseAttachTo = null;
+    rec.refuseAttachTo = null;
     rec.log.clear();
-    cgroups.migrate(t, b);
+    other.log.clear();
+    two.migrate(t, b);
+    assertThat(other.log).containsExactly("other canAttach 1 /a -> /b", "other attach /b");
     assertThat(rec.log).containsExactly("rec canAttach 1 /a -> /b", "rec attach /b");
     assertThat(t.cgroup().toString()).isEqualTo("/b");
     rec.log.clear();
-    cgroups.migrate(t, b);
+    two.migrate(t, b);
     assertThat(rec.log).as("moving into its own cgroup runs no hook").isEmpty();
-    cgroups.exit(t);
-    assertThat(errnoOf(() -> cgroups.migrate(t, a))).isEqualTo(Errno.ESRCH);
-  }
-
-  @Test
-  void keysOfAnotherTreeAreATestBug() {
-    FakeRegistration<State> dev = bindDev0();
-    FakeCgroups elsewhere = new FakeCgroups();
-    FakeRegistration<State> there = elsewhere.bind(new RecordingController(), spec("dev0", "rec"));
-    assertThat(dev.key()).isNotEqualTo(there.key());
-    assertThatThrownBy(() -> cgroups.root().state(there.key())).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> cgroups.root().state(() -> dev)).isInstanceOf(IllegalArgumentException.class);
-  }
-
-  @Test
-  void aHookThatThrowsIsReportedAfterTeardownCompletes() {
-    FakeRegistration<State> dev = bindDev0();
-    cgroups.mkdir("/a");
-    rec.throwIn = "offline";
-    assertThatThrownBy(() -> cgroups.rmdir("/a")).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("offline of State[/a] threw");
-    assertThat(rec.log).endsWith("free /a");
-    assertThatThrownBy(dev::unregister).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("unregister dev0");
-    assertThat(rec.log).endsWith("unbind dev0");
-    assertThat(dev.registered()).isFalse();
+    two.exit(t);
+    assertThat(errnoOf(() -> two.migrate(t, a))).isEqualTo(Errno.ESRCH);
   }
 
   @Test
   void lockedRunsUnderTheHierarchyLock() {
     assertThat(cgroups.holdsLock()).isFalse();
     assertThat(cgroups.locked(cgroups::holdsLock)).isTrue();
+    boolean[] held = new boolean[1];
+    cgroups.locked(() -> {
+      held[0] = cgroups.holdsLock();
+    });
+    assertThat(held[0]).isTrue();
   }
 
   @Test

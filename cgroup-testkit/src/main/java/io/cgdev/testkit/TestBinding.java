@@ -15,120 +15,101 @@ import io.cgdev.api.spi.DeviceSpec;
 import io.cgdev.api.spi.DeviceState;
 import io.cgdev.api.spi.FileHandle;
 import io.cgdev.api.spi.StateKey;
+import io.cgdev.core.internal.hierarchy.Registration;
+import io.cgdev.core.internal.hierarchy.StateSlot;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
- * One controller bound to one device in a {@link FakeCgroups} (made by {@link FakeCgroups#bind}):
- * the {@link BindContext} and {@link StateKey} the controller was given, the {@link DeviceBinding} it
- * returned, and the device's interface files in any cgroup. It is also the {@link DeviceRegistration}
- * the driver side sees.
+ * One controller bound to one registered device of a {@link TestCgroups} (made by {@link
+ * TestCgroups#bind}): both halves of the pair, the core's ({@link #key()}, {@link #context()}) and
+ * the plugin's ({@link #binding()}), the {@link #registration()} the driver side holds, and the
+ * controller's files of that device in any cgroup.
  *
  * <p>Files are found by their declared name ({@code weight}) or by the name the file view shows
  * ({@code cpu.weight}). Reads run without the hierarchy lock, as the core runs them; writes run under
- * it, after the core's checks: a value longer than the file's {@link CgroupFile#maxWriteBytes()} is
- * {@code E2BIG}, the value is stripped of surrounding whitespace, and a file absent from that cgroup
- * ({@code ONLY_ON_ROOT}/{@code NOT_ON_ROOT}, a removed cgroup, an unregistered device) is {@code
- * ENOENT}.
+ * it, after the file view's checks: a value longer than the file's {@link CgroupFile#maxWriteBytes()}
+ * is {@code E2BIG}, the value is stripped of surrounding whitespace, and a file absent from that
+ * cgroup ({@code ONLY_ON_ROOT}/{@code NOT_ON_ROOT}, a removed cgroup, an unregistered device) is
+ * {@code ENOENT}.
  *
  * <p>Thread-safe.
  *
  * @param <S> the controller's state type
  */
 @Stability(Stability.Status.EXPERIMENTAL)
-public final class FakeRegistration<S extends DeviceState> implements DeviceRegistration {
-  private final FakeCgroups owner;
+public final class TestBinding<S extends DeviceState> {
+  private final TestCgroups owner;
+  private final Registration registration;
   private final Controller<S> controller;
-  private final DeviceSpec spec;
-  private final FakeKey<S> key;
-  private final BindContext<S> context;
-  private final Map<String, CgroupFile<S>> files = new LinkedHashMap<>();
-  private final Map<String, CgroupFile<CgroupHandle>> hostFiles = new LinkedHashMap<>();
-  private volatile DeviceBinding<S> binding;
-  private volatile boolean registered;
-  private volatile boolean live;
+  private final StateSlot<S> slot;
 
-  FakeRegistration(FakeCgroups owner, Controller<S> controller, DeviceSpec spec, int slot) {
+  TestBinding(TestCgroups owner, Registration registration, Controller<S> controller) {
     this.owner = owner;
+    this.registration = registration;
     this.controller = controller;
-    this.spec = spec;
-    this.key = new FakeKey<>(this, slot);
-    this.context = new Context();
-    for (CgroupFile<S> f : controller.deviceFiles()) {
-      if (files.put(f.name(), f) != null) {
-        throw new IllegalStateException("controller " + controller.name() + " declares device file " + f.name() + " twice");
-      }
-    }
-    for (CgroupFile<CgroupHandle> f : controller.hostFiles()) {
-      if (hostFiles.put(f.name(), f) != null) {
-        throw new IllegalStateException("controller " + controller.name() + " declares host file " + f.name() + " twice");
-      }
-    }
-  }
-
-  // ---- DeviceRegistration: the driver's side ----
-
-  @Override
-  public DeviceSpec spec() {
-    return spec;
-  }
-
-  /** True from the end of {@link FakeCgroups#bind} until {@link #unregister}. */
-  @Override
-  public boolean registered() {
-    return registered;
+    this.slot = TestCgroups.slot(owner.hierarchy(), registration, controller);
   }
 
   /**
-   * The capability of this binding, else of another controller bound to the same device in the same
-   * {@link FakeCgroups}, in bind order.
+   * The binding of another controller to the same device.
+   *
+   * @throws IllegalArgumentException if the device is not bound to it
+   */
+  public <T extends DeviceState> TestBinding<T> of(Controller<T> other) {
+    return new TestBinding<>(owner, registration, other);
+  }
+
+  // ---- the driver's side ----
+
+  /** The registration the driver holds: capabilities, unregister. */
+  public DeviceRegistration registration() {
+    return registration;
+  }
+
+  public DeviceSpec spec() {
+    return registration.spec();
+  }
+
+  /** The device name. */
+  public String name() {
+    return registration.name();
+  }
+
+  /** True from {@link TestCgroups#bind} until the device is unregistered. */
+  public boolean registered() {
+    return registration.registered();
+  }
+
+  /**
+   * A capability of the device, offered by any controller bound to it, as {@code
+   * registration().capability(type)}.
    *
    * @throws CgroupException {@code ENODEV} after unregistration
    */
-  @Override
   public <T> Optional<T> capability(Class<T> type) {
-    if (!registered) {
-      throw CgroupException.of(Errno.ENODEV, "device %s is not registered", name());
-    }
-    Optional<T> own = binding.capability(type);
-    if (own.isPresent()) {
-      return own;
-    }
-    for (FakeRegistration<?> other : owner.device(name())) {
-      if (other != this) {
-        Optional<T> c = other.binding().capability(type);
-        if (c.isPresent()) {
-          return c;
-        }
-      }
-    }
-    return Optional.empty();
+    return registration.capability(type);
   }
 
   /**
-   * Unregisters the whole device (every controller bound to it in this {@link FakeCgroups}), as
-   * {@link FakeCgroups#unregister} does: {@code checkReleased} of every binding first (a refusal
-   * changes nothing); then states offlined children first, freed children first (dying cgroups too),
-   * and the bindings unbound.
+   * Unregisters the device, as {@code registration().unregister()}: {@code checkReleased} of every
+   * binding first (a refusal changes nothing); then states offlined in live cgroups children first,
+   * freed in dying cgroups and then live ones, and every binding unbound.
    *
    * @throws CgroupException {@code EBUSY} from a binding's {@code checkReleased}; {@code ENODEV} if
    *     already unregistered
-   * @throws IllegalStateException if a state hook or {@code unbind} threw, which the SPI forbids
-   *     (teardown still completes)
    */
-  @Override
   public void unregister() {
-    owner.unregister(this);
+    registration.unregister();
   }
 
   // ---- the controller's side ----
 
-  /** The tree this device is bound in. */
-  public FakeCgroups cgroups() {
+  /** The tree this device is registered in. */
+  public TestCgroups cgroups() {
     return owner;
   }
 
@@ -139,17 +120,17 @@ public final class FakeRegistration<S extends DeviceState> implements DeviceRegi
 
   /** What the controller's {@link Controller#bind} returned. */
   public DeviceBinding<S> binding() {
-    return binding;
+    return slot.binding();
   }
 
   /** What {@link Controller#bind} was given; valid until the binding is unbound. */
   public BindContext<S> context() {
-    return context;
+    return slot;
   }
 
   /** The key that finds this binding's state in any cgroup of the tree, O(1). */
   public StateKey<S> key() {
-    return key;
+    return slot;
   }
 
   /**
@@ -158,7 +139,7 @@ public final class FakeRegistration<S extends DeviceState> implements DeviceRegi
    * @throws CgroupException {@code ENODEV} after unbinding, or for a removed cgroup already freed
    */
   public S state(CgroupHandle cgroup) {
-    return cgroup.state(key);
+    return cgroup.state(slot);
   }
 
   /** This binding's state in the live cgroup at {@code path}; {@code ENOENT} if there is none. */
@@ -172,12 +153,12 @@ public final class FakeRegistration<S extends DeviceState> implements DeviceRegi
    * @throws IllegalArgumentException if the controller declares no such file
    */
   public CgroupFile<S> file(String name) {
-    return find(files, name, "device");
+    return find(slot.controller().deviceFiles(), name, "device");
   }
 
   /** A host file of the controller, by declared or shown name; see {@link #file}. */
   public CgroupFile<CgroupHandle> hostFile(String name) {
-    return find(hostFiles, name, "host");
+    return find(slot.controller().hostFiles(), name, "host");
   }
 
   /** Reads a device file of a cgroup through a fresh handle. See the class comment for errnos. */
@@ -264,63 +245,18 @@ public final class FakeRegistration<S extends DeviceState> implements DeviceRegi
 
   @Override
   public String toString() {
-    return "FakeRegistration[" + key + (registered ? "" : ", unregistered") + "]";
-  }
-
-  // ---- package-private: driven by FakeCgroups under the hierarchy lock ----
-
-  FakeCgroups owner() {
-    return owner;
-  }
-
-  FakeKey<S> fakeKey() {
-    return key;
-  }
-
-  boolean live() {
-    return live;
-  }
-
-  void live(boolean on) {
-    live = on;
-  }
-
-  void registered(boolean on) {
-    registered = on;
-  }
-
-  void binding(DeviceBinding<S> b) {
-    binding = b;
-  }
-
-  /** Creates and onlines the state of a cgroup whose parent already has one. */
-  void createIn(FakeCgroup cgroup) {
-    FakeCgroup parent = cgroup.parent();
-    @SuppressWarnings("unchecked") // the slot holds states made by this binding only
-    S parentState = parent == null ? null : (S) parent.stateAt(key.slot());
-    S s = binding.createState(cgroup, parentState);
-    if (s == null) {
-      throw new IllegalStateException("controller " + controller.name() + " created a null state for " + cgroup);
-    }
-    cgroup.setState(key.slot(), s);
-    s.online();
-  }
-
-  DeviceState stateIn(FakeCgroup cgroup) {
-    return cgroup.stateAt(key.slot());
+    return "TestBinding[" + slot + (registered() ? "" : ", unregistered") + "]";
   }
 
   // ---- helpers ----
 
-  private <T> CgroupFile<T> find(Map<String, CgroupFile<T>> table, String name, String what) {
-    CgroupFile<T> f = table.get(name);
+  /** A file of a table keyed by shown name ({@code <controller>.<file>}), found by either name. */
+  private <T> CgroupFile<T> find(Map<String, CgroupFile<T>> byShownName, String name, String what) {
     String prefix = controller.name() + ".";
-    if (f == null && name.startsWith(prefix)) {
-      f = table.get(name.substring(prefix.length()));
-    }
+    CgroupFile<T> f = byShownName.get(name.startsWith(prefix) ? name : prefix + name);
     if (f == null) {
       throw new IllegalArgumentException("controller " + controller.name() + " declares no " + what + " file " + name
-          + "; it has " + List.copyOf(table.keySet()));
+          + "; it has " + List.copyOf(byShownName.keySet()));
     }
     return f;
   }
@@ -331,6 +267,7 @@ public final class FakeRegistration<S extends DeviceState> implements DeviceRegi
   }
 
   private void checkPresent(String declared, boolean appears, CgroupHandle cgroup) {
+    boolean registered = registered();
     if (!registered || !cgroup.online() || !appears) {
       throw CgroupException.of(Errno.ENOENT, "no file %s%s", shown(declared, cgroup),
           !registered ? ": the device is not registered" : !cgroup.online() ? ": the cgroup was removed" : "");
@@ -344,23 +281,5 @@ public final class FakeRegistration<S extends DeviceState> implements DeviceRegi
           shown(declared, cgroup), bytes, max);
     }
     return value.strip();
-  }
-
-  /** The context handed to {@link Controller#bind}. */
-  private final class Context implements BindContext<S> {
-    @Override
-    public DeviceRegistration registration() {
-      return FakeRegistration.this;
-    }
-
-    @Override
-    public StateKey<S> key() {
-      return key;
-    }
-
-    @Override
-    public CgroupHandle root() {
-      return owner.root();
-    }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
+import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceSpec;
 import io.cgdev.api.spi.RegionSpec;
 import io.cgdev.testkit.RecordingController.State;
@@ -19,28 +20,28 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One thread makes and removes cgroups and binds and unregisters a second device while two readers
- * walk {@link FakeCgroups#cgroups()} and look states up without a lock. Checks: a lookup returns
+ * walk {@link TestCgroups#cgroups()} and look states up without a lock. Checks: a lookup returns
  * the state made for that very cgroup or fails with {@code ENODEV}, never anything else; a listed
  * cgroup's parent is listed before it or was removed; at the end every state was freed once.
  */
-class FakeCgroupsStressTest {
+class TestCgroupsStressTest {
   private static final int ROUNDS = 20_000;
 
   @Test
   void lockFreeLookupsSeeTheirOwnStateOrEnodev() throws Exception {
     long seed = System.nanoTime();
-    FakeCgroups cgroups = new FakeCgroups();
     RecordingController rec = new RecordingController();
     RecordingController other = new RecordingController("other");
-    FakeRegistration<State> dev = cgroups.bind(rec, spec("dev0", "rec"));
+    TestCgroups cgroups = new TestCgroups(rec, other);
+    TestBinding<State> dev = cgroups.bind(rec, spec("dev0", "rec"));
     AtomicBoolean done = new AtomicBoolean();
     AtomicLong lookups = new AtomicLong();
     List<Throwable> failures = new CopyOnWriteArrayList<>();
     Runnable reader = () -> {
       try {
         while (!done.get()) {
-          Set<FakeCgroup> before = Collections.newSetFromMap(new IdentityHashMap<>());
-          for (FakeCgroup c : cgroups.cgroups()) {
+          Set<CgroupHandle> before = Collections.newSetFromMap(new IdentityHashMap<>());
+          for (CgroupHandle c : cgroups.cgroups()) {
             if (c.parent() != null && c.parent().online() && !before.contains(c.parent())) {
               throw new AssertionError(c + " listed before its live parent");
             }
@@ -67,11 +68,11 @@ class FakeCgroupsStressTest {
     r1.start();
     r2.start();
     Random rnd = new Random(seed);
-    FakeRegistration<State> second = null;
+    TestBinding<State> second = null;
     try {
       for (int i = 0; i < ROUNDS && failures.isEmpty(); i++) {
-        List<FakeCgroup> all = cgroups.cgroups();
-        FakeCgroup pick = all.get(rnd.nextInt(all.size()));
+        List<CgroupHandle> all = cgroups.cgroups();
+        CgroupHandle pick = all.get(rnd.nextInt(all.size()));
         switch (rnd.nextInt(6)) {
           case 0, 1, 2 -> {
             if (pick.level() < 4 && all.size() < 64) {
