@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.IdList;
 import io.cgdev.api.spi.CgroupHandle;
-import io.cgdev.testkit.FakeCgroups;
-import io.cgdev.testkit.FakeRegistration;
+import io.cgdev.testkit.TestCgroups;
+import io.cgdev.testkit.TestBinding;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
@@ -45,8 +45,8 @@ class IncrementalPublicationTest {
 
   private void run(long seed) {
     Random rnd = new Random(seed);
-    FakeCgroups cgroups = new FakeCgroups();
-    FakeRegistration<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(ENGINES, REGIONS));
+    TestCgroups cgroups = new TestCgroups();
+    TestBinding<CpusetState> gpu = cgroups.bind(new CpusetController(), TestDevices.gpu0(ENGINES, REGIONS));
     ReferenceModel ref = new ReferenceModel(ENGINES, REGIONS);
     List<ReferenceModel.Node> nodes = new ArrayList<>();
     nodes.add(ref.root);
@@ -121,7 +121,7 @@ class IncrementalPublicationTest {
   }
 
   private static void mkdir(
-      FakeRegistration<CpusetState> gpu, ReferenceModel ref, List<ReferenceModel.Node> nodes, ReferenceModel.Node parent, String name) {
+      TestBinding<CpusetState> gpu, ReferenceModel ref, List<ReferenceModel.Node> nodes, ReferenceModel.Node parent, String name) {
     String path = (parent.parent == null ? "" : parent.path) + "/" + name;
     gpu.cgroups().mkdir(path);
     nodes.add(ref.add(path, parent));
@@ -132,7 +132,7 @@ class IncrementalPublicationTest {
    * files against the (slow) reference model.
    */
   private static void check(
-      FakeRegistration<CpusetState> gpu, ReferenceModel ref, List<ReferenceModel.Node> nodes, String what, boolean againstReference) {
+      TestBinding<CpusetState> gpu, ReferenceModel ref, List<ReferenceModel.Node> nodes, String what, boolean againstReference) {
     Snapshot snap = TestDevices.binding(gpu).snapshot();
     Map<CpusetState, Effective> full = fullRecomputation(gpu);
     assertThat(full).as(what + ": every cgroup in the tree").hasSize(nodes.size());
@@ -159,7 +159,7 @@ class IncrementalPublicationTest {
     assertThat(gpu.read("/", "cpus.isolated")).as(what + ": cpus.isolated").isEqualTo(list(isolated));
   }
 
-  private static Map<CpusetState, Effective> fullRecomputation(FakeRegistration<CpusetState> gpu) {
+  private static Map<CpusetState, Effective> fullRecomputation(TestBinding<CpusetState> gpu) {
     CpusetBinding binding = TestDevices.binding(gpu);
     Map<CpusetState, Effective> full = new IdentityHashMap<>();
     MaskPropagation.visit(gpu.state("/"), MaskPropagation.rootInput(binding.allEngines(), binding.allRegions()),
@@ -168,7 +168,7 @@ class IncrementalPublicationTest {
   }
 
   /** Each cgroup's effective engines and regions by path, as a full recomputation has them. */
-  private static Map<String, long[]> views(FakeRegistration<CpusetState> gpu) {
+  private static Map<String, long[]> views(TestBinding<CpusetState> gpu) {
     Map<String, long[]> out = new LinkedHashMap<>();
     fullRecomputation(gpu).forEach((state, view) -> out.put(state.path(), new long[] {view.cpus(), view.mems()}));
     return out;

@@ -14,10 +14,9 @@ import io.cgdev.api.spi.DeviceSpec;
 import io.cgdev.api.spi.DriverContext;
 import io.cgdev.api.spi.MemoryCharging;
 import io.cgdev.api.spi.RegionSpec;
-import io.cgdev.testkit.FakeCgroup;
-import io.cgdev.testkit.FakeCgroups;
-import io.cgdev.testkit.FakeRegistration;
-import io.cgdev.testkit.FakeTask;
+import io.cgdev.testkit.TestBinding;
+import io.cgdev.testkit.TestCgroups;
+
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
@@ -39,12 +38,13 @@ class ChargeLifetimeTest {
 
   @Test
   void aChargeReturnsItsPoolAndUnchargingThroughItEmptiesADyingCgroupWhichIsThenFreed() {
-    FakeCgroup a = f.mkdir("/a");
+    CgroupHandle a = f.mkdir("/a");
     MemoryCharging.Pool pool = f.charging.charge(a, 0, 3 * M);
     assertThat(pool.cgroup()).isSameAs(a);
     assertThat(f.charging.charge(a, 0, M)).as("one pool per cgroup and region").isSameAs(pool);
     f.cgroups.rmdir(a);
-    assertThat(f.cgroups.dying()).containsExactly(a);
+    assertThat(f.cgroups.reap()).as("/a is dying").isEqualTo(1);
+    assertThat(a.online()).isFalse();
     f.charging.uncharge(pool, 4 * M);
     assertThat(f.cgroups.reap()).isZero();
     assertThat(f.charging.usage(f.cg("/"), 0)).isZero();
@@ -52,7 +52,7 @@ class ChargeLifetimeTest {
 
   @Test
   void aRemovedCgroupIsRefusedWithEnoentAndNothingIsCharged() {
-    FakeCgroup a = f.mkdir("/a");
+    CgroupHandle a = f.mkdir("/a");
     MemoryCharging.Pool pool = f.charging.charge(a, 0, M);
     f.cgroups.rmdir(a); // dying: still holds the charge
     assertThat(errno(() -> f.charging.charge(a, 0, PAGE))).isEqualTo(Errno.ENOENT);
@@ -66,7 +66,7 @@ class ChargeLifetimeTest {
 
   @Test
   void badPoolsAndSizesAreRefusedWithEinval() {
-    FakeCgroup a = f.mkdir("/a");
+    CgroupHandle a = f.mkdir("/a");
     MemoryCharging.Pool pool = f.charging.charge(a, 0, M);
     Fixture other = Fixture.oneRegion(100 * M);
     assertThat(errno(() -> other.charging.uncharge(pool, M))).isEqualTo(Errno.EINVAL);
@@ -92,12 +92,12 @@ class ChargeLifetimeTest {
 
   @Test
   void aChargeThatLandsAfterItsCgroupWasRemovedAndFreedIsTakenBackWithEnoent() {
-    FakeCgroups cgroups = new FakeCgroups();
+    TestCgroups cgroups = new TestCgroups();
     RemovingReclaimer reclaimer = new RemovingReclaimer();
-    FakeRegistration<MemoryState> dev = cgroups.bind(new MemoryController(), DeviceSpec.builder("dev0", "fake")
+    TestBinding<MemoryState> dev = cgroups.bind(new MemoryController(), DeviceSpec.builder("dev0", "fake")
         .controllers("memory").reclaimer(reclaimer).region(new RegionSpec("lmem0", 100 * M)).build());
     MemoryCharging charging = dev.capability(MemoryCharging.class).orElseThrow();
-    FakeCgroup a = cgroups.mkdir("/a");
+    CgroupHandle a = cgroups.mkdir("/a");
     dev.write("/a", "max", "1M");
     MemoryCharging.Pool held = charging.charge(a, 0, M);
     // the next charge hits max and reclaims; the "driver" frees its 1M and the cgroup goes away (the
@@ -109,15 +109,15 @@ class ChargeLifetimeTest {
     assertThatThrownBy(() -> charging.charge(a, 0, PAGE))
         .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT))
         .hasMessageContaining("the cgroup was removed");
-    assertThat(cgroups.dying()).as("nothing keeps it").isEmpty();
+    assertThat(cgroups.reap()).as("nothing keeps it").isZero();
     assertThat(charging.usage(cgroups.root(), 0)).as("nothing leaked into the root").isZero();
   }
 
   @Test
   void aTaskChargeRereadsTheCgroupWhenTheOneItReadWasRemovedMeanwhile() {
-    FakeCgroup a = f.mkdir("/a");
-    FakeCgroup b = f.mkdir("/b");
-    FakeTask task = f.cgroups.spawn("app", a);
+    CgroupHandle a = f.mkdir("/a");
+    CgroupHandle b = f.mkdir("/b");
+    Task task = f.cgroups.spawn("app", a);
     // the first read is stale: right after it the task moves to /b and /a is removed, before the
     // charge lands
     AtomicInteger reads = new AtomicInteger();
@@ -133,7 +133,7 @@ class ChargeLifetimeTest {
     assertThat(reads).hasValue(2);
     assertThat(pool.cgroup()).isSameAs(b);
     assertThat(f.charging.usage(b, 0)).isEqualTo(M);
-    assertThat(f.cgroups.dying()).isEmpty();
+    assertThat(f.cgroups.reap()).isZero();
   }
 
   /** A driver context that only answers {@link DriverContext#cgroupOf}. */
