@@ -16,12 +16,11 @@ import io.cgdev.core.internal.hierarchy.ControllerTable;
 import io.cgdev.core.internal.hierarchy.CoreFiles;
 import io.cgdev.core.internal.hierarchy.Hierarchy;
 import io.cgdev.core.internal.hierarchy.Registration;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The {@link CgroupFs} of a hierarchy. Path resolution, listing and reads take no lock; writes,
@@ -35,6 +34,8 @@ import java.util.Set;
  */
 public final class FileView implements CgroupFs {
   private static final Comparator<FsEntry> BY_NAME = Comparator.comparing(FsEntry::name);
+  /** The kernel's PATH_MAX: a path with its NUL must fit. */
+  private static final int PATH_MAX = 4096;
 
   private final Hierarchy hierarchy;
   private final ControllerTable controllers;
@@ -48,30 +49,22 @@ public final class FileView implements CgroupFs {
     this.perDevice = perDevice;
   }
 
-  /**
-   * The names a cgroup may not take because an entry of that name is or may be in every cgroup
-   * folder: core files, controller files, {@code <ctrl>.devices} folders, and {@code devices} in the
-   * per-device layout.
-   */
-  public static Set<String> reservedNames(List<ControllerEntry<?>> controllers, boolean perDevice) {
-    Set<String> reserved = new HashSet<>(CoreFiles.NAMES);
-    for (ControllerEntry<?> e : controllers) {
-      reserved.addAll(e.hostFiles().keySet());
-      reserved.addAll(e.deviceFiles().keySet());
-      reserved.add(e.name() + ".devices");
-    }
-    if (perDevice) {
-      reserved.add("devices");
-    }
-    return reserved;
-  }
-
   // ---------------------------------------------------------------- resolution
 
-  /** Splits an absolute path into names. @throws CgroupException {@code EINVAL}, {@code ENOENT} */
+  /**
+   * Splits an absolute path into names.
+   *
+   * @throws CgroupException {@code EINVAL} for a relative path, {@code ENAMETOOLONG} for one of
+   *     {@code PATH_MAX} (4096) bytes or more, as the kernel's getname says, {@code ENOENT} for a
+   *     {@code .} or {@code ..} component
+   */
   static List<String> names(String path) {
     if (path == null || path.isEmpty() || path.charAt(0) != '/') {
       throw CgroupException.of(Errno.EINVAL, "invalid path '%s': must be absolute", path);
+    }
+    if (path.length() >= PATH_MAX / 3 && path.getBytes(StandardCharsets.UTF_8).length >= PATH_MAX) {
+      throw CgroupException.of(Errno.ENAMETOOLONG, "path of %d bytes starting '%.40s': a path has fewer than %d",
+          path.getBytes(StandardCharsets.UTF_8).length, path, PATH_MAX);
     }
     List<String> out = new ArrayList<>();
     int i = 1;
@@ -298,7 +291,7 @@ public final class FileView implements CgroupFs {
       Node parent = resolve(parentPath);
       switch (parent) {
         case Node.File f -> throw CgroupException.of(Errno.ENOTDIR, "cannot create %s: %s is a file", path, parentPath);
-        // every entry a cgroup folder may hold is a child or a reserved name: the hierarchy says EEXIST
+        // every entry a cgroup folder holds is a child or one of its FolderEntries: the hierarchy says EEXIST
         case Node.CgroupDir d -> hierarchy.mkdir(d.cgroup(), name);
         case Node.Dir d -> {
           if (child(d, name) != null) {
