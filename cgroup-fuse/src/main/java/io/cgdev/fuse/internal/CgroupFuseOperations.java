@@ -4,6 +4,7 @@ import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupFs;
 import io.cgdev.api.Errno;
 import io.cgdev.api.FsEntry;
+import io.cgdev.api.Numbers;
 import io.cgdev.api.OpenOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -120,7 +121,7 @@ public final class CgroupFuseOperations implements FuseOperations {
       int mode = ownership.modeOf(path, entry);
       if (entry.isDirectory()) {
         stat.setMode(Stat.S_IFDIR | mode);
-        stat.setNLink((short) 2);
+        stat.setNLink((short) (2 + subfolders(path))); // as kernfs: 2 + sub-folders
         stat.setSize(0);
       } else {
         stat.setMode(Stat.S_IFREG | mode);
@@ -187,7 +188,9 @@ public final class CgroupFuseOperations implements FuseOperations {
       }
       byte[] bytes = new byte[(int) size];
       buf.get(bytes);
-      String value = new String(bytes, StandardCharsets.UTF_8);
+      // byte for byte (ISO-8859-1): the kernel parses bytes, so 0xA0 is white space and a lone
+      // invalid UTF-8 byte stays what it is rather than becoming U+FFFD (KernelText)
+      String value = new String(bytes, StandardCharsets.ISO_8859_1);
       if (isProcsFile(path)) {
         checkMigration(callers.current(), Ownership.parent(path), value);
       }
@@ -319,8 +322,8 @@ public final class CgroupFuseOperations implements FuseOperations {
     }
     int pid;
     try {
-      pid = Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
+      pid = Numbers.parsePid(value); // exactly as the file view will read it (0x.., +.., octal)
+    } catch (CgroupException e) {
       return;
     }
     if (pid <= 0) {
@@ -337,6 +340,16 @@ public final class CgroupFuseOperations implements FuseOperations {
           "uid %d may not move pid %d from %s to %s: no write access to %s", caller.uid(), pid,
           source.get(), destination, procs);
     }
+  }
+
+  private int subfolders(String path) {
+    int n = 0;
+    for (FsEntry e : fs.list(path)) {
+      if (e.isDirectory()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** The cgroup whose {@code cgroup.procs} lists {@code pid}, searched depth first. */
