@@ -3,6 +3,7 @@ package io.cgdev.samples.scenario;
 import io.cgdev.api.ByteSize;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupPath;
+import io.cgdev.api.KernelText;
 import io.cgdev.samples.scenario.Node.ListNode;
 import io.cgdev.samples.scenario.Node.MapNode;
 import io.cgdev.samples.scenario.Node.Scalar;
@@ -340,6 +341,9 @@ public final class ScenarioParser {
     String t = text(n).strip();
     long v;
     try {
+      if (!KernelText.isDigits(t.startsWith("-") ? t.substring(1) : t)) {
+        throw new NumberFormatException(); // Long.parseLong would take any Unicode digit
+      }
       v = Long.parseLong(t);
     } catch (NumberFormatException e) {
       throw error(n, "invalid number '" + t + "': expected an integer");
