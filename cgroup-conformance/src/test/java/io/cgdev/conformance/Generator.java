@@ -83,10 +83,13 @@ final class Generator {
       return handleStep();
     }
     if (k < 22) {
+      if (random.nextInt(30) == 0) {
+        return new Step.Mkdir(file(file(someCgroup(), pick(CORE_FILES)), "x")); // below a file: ENOTDIR
+      }
       return new Step.Mkdir(child(pick(random.nextInt(8) == 0 && !removed.isEmpty() ? removed : live)));
     }
     if (k < 32) {
-      return new Step.Rmdir(someCgroup());
+      return new Step.Rmdir(random.nextInt(30) == 0 ? file(someCgroup(), pick(CORE_FILES)) : someCgroup());
     }
     if (k < 42) {
       return new Step.Write(file(someCgroup(), "cgroup.subtree_control"), subtreeValue());
@@ -99,6 +102,9 @@ final class Generator {
       return new Step.Write(file(someCgroup(), "cgroup.procs"), procsValue());
     }
     if (k < 63) {
+      if (random.nextInt(6) == 0) {
+        return new Step.Write(someCgroup(), Value.Bytes.of("max")); // a folder: EISDIR at open
+      }
       String file = pick(List.of("cgroup.controllers", "cgroup.events", "cgroup.stat"));
       return new Step.Write(file(someCgroup(), file), random.nextBoolean() ? Value.Bytes.of("1") : numberValue());
     }
@@ -107,13 +113,18 @@ final class Generator {
       return new Step.Write(file(someCgroup(), file), bigValue(file.equals("cgroup.procs")));
     }
     if (k < 80) {
-      return new Step.Read(file(someCgroup(), random.nextInt(20) == 0 ? "cgroup.nope" : pick(CORE_FILES)));
+      int odd = random.nextInt(20);
+      return new Step.Read(odd == 0 ? file(someCgroup(), "cgroup.nope")
+          : odd == 1 ? someCgroup() // a folder: EISDIR at read
+          : odd == 2 ? file(file(someCgroup(), pick(CORE_FILES)), "x") // below a file: ENOTDIR
+          : file(someCgroup(), pick(CORE_FILES)));
     }
     if (k < 93) {
       String cgroup = someCgroup();
       int what = random.nextInt(10);
       String entry = what < 3 ? cgroup
           : what < 5 && !mirrorFiles.isEmpty() ? file(cgroup, pick(mirrorFiles))
+          : what == 5 ? file(file(cgroup, pick(CORE_FILES)), "x")
           : file(cgroup, pick(CORE_FILES));
       return new Step.Stat(entry);
     }

@@ -22,10 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  * (issue 12 item 1) they can crash the mount.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(180)
+@Timeout(value = 180, unit = java.util.concurrent.TimeUnit.SECONDS)
 class HostConformanceTest {
   static final long FIXED_SEED = 20261205L;
-  static final int SEQUENCES = 200;
+  /** Sequences per seed; {@code -Dcgdev.conformance.sequences=N} runs longer campaigns by hand. */
+  static final int SEQUENCES = Integer.getInteger("cgdev.conformance.sequences", 200);
   static final int LENGTH = 50;
   private static final Path OUT = Path.of("target", "conformance");
 
@@ -77,13 +78,15 @@ class HostConformanceTest {
         List.of(new Step.Mkdir("cgroup.foo"), new Step.Mkdir("devices"), new Step.Mkdir("x.devices"), new Step.Mkdir("memory.max"),
             new Step.Mkdir("n".repeat(300)), new Step.Mkdir("cgroup.procs"), new Step.ListDir("")),
         // enabling a controller whose file a grandchild cgroup's name takes: EEXIST, nothing changes
-        List.of(new Step.Write("cgroup.subtree_control", bytes("+hugetlb")), new Step.Mkdir("a"), new Step.Mkdir("a/b"),
-            new Step.Mkdir("a/b/" + mirror), new Step.Write("a/cgroup.subtree_control", bytes("+hugetlb")),
-            new Step.Read("a/cgroup.subtree_control"), new Step.ListDir("a/b")),
-        // a controller's files vanish from a child at once when the parent disables it
-        List.of(new Step.Mkdir("a"), new Step.Write("cgroup.subtree_control", bytes("+hugetlb")), new Step.Stat("a/" + mirror),
+        concat(processesTo("p"), List.of(new Step.Write("cgroup.subtree_control", bytes("+hugetlb")), new Step.Mkdir("a"),
+            new Step.Mkdir("a/b"), new Step.Mkdir("a/b/" + mirror), new Step.Write("a/cgroup.subtree_control", bytes("+hugetlb")),
+            new Step.Read("a/cgroup.subtree_control"), new Step.ListDir("a/b"), new Step.Stat("a/b/" + mirror))),
+        // a controller's files vanish from a child at once when the parent disables it, and a
+        // child's link count follows (the processes leave the base first: it may not enable with them)
+        concat(processesTo("p"), List.of(new Step.Mkdir("a"), new Step.Stat("a"), new Step.Stat("a/" + mirror),
+            new Step.Write("cgroup.subtree_control", bytes("+hugetlb")), new Step.Stat("a/" + mirror), new Step.Stat("a"),
             new Step.Write("cgroup.subtree_control", bytes("-hugetlb")), new Step.Stat("a/" + mirror), new Step.ListDir("a"),
-            new Step.Write("cgroup.subtree_control", bytes("+hugetlb")), new Step.Stat("a/" + mirror)),
+            new Step.Stat("a"), new Step.Write("cgroup.subtree_control", bytes("+hugetlb")), new Step.Stat("a/" + mirror))),
         // INT_MAX is "max"; kstrtoint's forms
         List.of(new Step.Write("cgroup.max.depth", bytes("2147483647")), new Step.Read("cgroup.max.depth"),
             new Step.Write("cgroup.max.descendants", bytes("0x10")), new Step.Read("cgroup.max.descendants"),
@@ -98,6 +101,21 @@ class HostConformanceTest {
       assertThat(d).as("%s%n%s", sequence, d == null ? "" : ReplayScript.of("regression", harness.runner.replayWithOutcomes(sequence),
           Harness.PROCESSES)).isNull();
     }
+  }
+
+  /** Steps moving every process out of the base into a new child {@code name}. */
+  private static List<Step> processesTo(String name) {
+    List<Step> out = new java.util.ArrayList<>(List.of(new Step.Mkdir(name)));
+    for (int i = 0; i < Harness.PROCESSES; i++) {
+      out.add(new Step.Write(name + "/cgroup.procs", new Value.Pid(i, Value.Form.DECIMAL)));
+    }
+    return out;
+  }
+
+  private static List<Step> concat(List<Step> a, List<Step> b) {
+    List<Step> out = new java.util.ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   private static Value bytes(String text) {
