@@ -106,11 +106,7 @@ final class HostSide extends Side implements AutoCloseable {
       }
       Files.delete(probe);
       side = new HostSide(root, controller, log, channel, lock, enable, files);
-      for (int i = 0; i < processes; i++) {
-        Process p = new ProcessBuilder("sleep", "3600").redirectErrorStream(true).start();
-        side.helpers.add(p);
-        side.addProcess((int) p.pid());
-      }
+      side.startHelpers(processes);
       return side;
     } catch (IOException | RuntimeException e) {
       if (side != null) {
@@ -119,6 +115,32 @@ final class HostSide extends Side implements AutoCloseable {
         channel.close();
       }
       throw e;
+    }
+  }
+
+  /**
+   * Starts the helper processes in a cgroup of this run's own, which they enter themselves before
+   * they become {@code sleep}: so a run killed at any point leaves them where the next run finds
+   * and kills them ({@link #removeLeftovers}), never in a cgroup it did not create.
+   */
+  private void startHelpers(int processes) throws IOException {
+    String holding = nextBaseName();
+    Path dir = root.resolve(holding);
+    Files.createDirectory(dir);
+    current = holding;
+    base(dir.toString());
+    for (int i = 0; i < processes; i++) {
+      Process p = new ProcessBuilder("sh", "-c", "echo $$ > \"$0\" && exec sleep 3600", dir.resolve("cgroup.procs").toString())
+          .redirectErrorStream(true).start();
+      helpers.add(p);
+      addProcess((int) p.pid());
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (HostCgroup2.read(dir.resolve("cgroup.procs")).lines().count() < processes) {
+      if (System.nanoTime() > deadline) {
+        throw new IOException("the helper processes did not enter " + dir);
+      }
+      sleep();
     }
   }
 

@@ -58,8 +58,15 @@ class KilledRunCleanupTest {
     victim.destroyForcibly(); // SIGKILL
     assertThat(victim.waitFor(20, TimeUnit.SECONDS)).isTrue();
 
+    List<Long> helpers = java.util.Arrays.stream(line.substring(line.indexOf("helpers") + 7).trim().split(" "))
+        .map(Long::parseLong).toList();
     try (Harness next = Harness.openOrSkip(temp, UnaryOperator.identity(), System.out)) {
       assertThat(ownedBy(root[0], pid)).as("cgroups of the killed run (seed %d)", seed).isEmpty();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (helpers.stream().anyMatch(KilledRunCleanupTest::alive) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(helpers).as("helper processes of the killed run (seed %d)", seed).noneMatch(KilledRunCleanupTest::alive);
       assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain("/" + CgdevSide.MOUNT_PREFIX + "-victim");
       assertThat(next.runner.replay(List.of(new Step.Mkdir("a"), new Step.Rmdir("a")))).isNull();
     }
@@ -67,6 +74,10 @@ class KilledRunCleanupTest {
     assertThat(ownedBy(root[0], -1)).as("cgroups of any run (seed %d)", seed).isEmpty();
     assertThat(HostCgroup2.read(root[0].resolve("cgroup.subtree_control"))).isEqualTo(controlBefore);
     assertThat(Files.exists(Path.of(HostSide.RESTORE_FILE))).isFalse();
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
   /** The run's cgroups under the host's root: of JVM {@code pid}, or of any run for -1. */
@@ -84,7 +95,11 @@ class KilledRunCleanupTest {
     public static void main(String[] args) throws Exception {
       Path dir = Files.createDirectories(Path.of(args[0], CgdevSide.MOUNT_PREFIX + "-victim"));
       try (Harness h = Harness.openOrSkip(dir, UnaryOperator.identity(), System.out)) {
-        System.out.println("victim: running");
+        StringBuilder pids = new StringBuilder();
+        for (int i = 0; i < h.host.processes(); i++) {
+          pids.append(' ').append(h.host.pid(i));
+        }
+        System.out.println("victim: running, helpers" + pids);
         System.out.flush();
         for (long seed = Long.parseLong(args[1]); ; seed++) {
           h.campaign(seed, 1_000, 50, false, dir.resolve("out"));
