@@ -69,6 +69,8 @@ final class Libc {
       ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
   private static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
       ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+  private static final MethodHandle LSEEK = downcall("lseek", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+      ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
   private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
   private static final MethodHandle MKDIR = downcall("mkdir", FunctionDescriptor.of(ValueLayout.JAVA_INT,
       ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
@@ -153,6 +155,16 @@ final class Libc {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment state = a.allocate(CAPTURE);
       return result((int) CLOSE.invokeExact(state, fd), state);
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** lseek(fd, offset, SEEK_SET). */
+  static Result rewind(int fd) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment state = a.allocate(CAPTURE);
+      return result((long) LSEEK.invokeExact(state, fd, 0L, 0), state);
     } catch (Throwable e) {
       throw new IllegalStateException(e);
     }

@@ -99,7 +99,8 @@ final class Runner {
     steps++;
     String kernel = step.run(k);
     String mount = step.run(c);
-    boolean settles = step instanceof Step.Read r && r.path().endsWith("cgroup.stat");
+    boolean settles = step instanceof Step.Read r && r.path().endsWith("cgroup.stat")
+        || step instanceof Step.ReadFd fd && fd.path(k) != null && fd.path(k).endsWith("cgroup.stat");
     long deadline = System.nanoTime() + SETTLE_MILLIS * 1_000_000L;
     while (!kernel.equals(mount) && settles && System.nanoTime() < deadline) {
       sleep();

@@ -22,6 +22,7 @@ sealed interface Step {
   final class Session {
     final Side side;
     private final Map<Integer, Integer> fds = new HashMap<>();
+    private final Map<Integer, String> paths = new HashMap<>();
 
     Session(Side side) {
       this.side = side;
@@ -33,6 +34,7 @@ sealed interface Step {
         Libc.close(fd);
       }
       fds.clear();
+      paths.clear();
     }
   }
 
@@ -164,6 +166,7 @@ sealed interface Step {
         }
       }
       Integer old = s.fds.put(slot, (int) fd.value());
+      s.paths.put(slot, path);
       if (old != null) {
         Libc.close(old);
       }
@@ -176,21 +179,30 @@ sealed interface Step {
     }
   }
 
-  /** pread-like: read from the start through an open descriptor (lseek is not needed: seq files restart at 0). */
+  /** Reads an open descriptor from its start (lseek to 0 first, then read to the end). */
   record ReadFd(int slot) implements Step {
+    /** The file this slot holds open now, for the runner's retries; null if none. */
+    String path(Session s) {
+      return s.paths.get(slot);
+    }
+
     @Override
     public String run(Session s) {
       Integer fd = s.fds.get(slot);
       if (fd == null) {
         return "no descriptor";
       }
+      Libc.Result seek = Libc.rewind(fd);
+      if (!seek.ok()) {
+        return "lseek:" + seek.error();
+      }
       Object r = Libc.readAll(fd);
-      return r instanceof Libc.Result e ? e.error() : "ok " + Shell.escape(new String((byte[]) r, StandardCharsets.ISO_8859_1));
+      return r instanceof Libc.Result e ? e.error() : "ok " + project(s.side, s.paths.get(slot), (byte[]) r);
     }
 
     @Override
     public String shell() {
-      return "cat <&" + (3 + slot);
+      return "cat <&" + (3 + slot) + "   # (the harness rewinds first; bash cannot: a second cat shows nothing)";
     }
   }
 
@@ -233,6 +245,7 @@ sealed interface Step {
     @Override
     public String run(Session s) {
       Integer fd = s.fds.remove(slot);
+      s.paths.remove(slot);
       if (fd == null) {
         return "no descriptor";
       }
