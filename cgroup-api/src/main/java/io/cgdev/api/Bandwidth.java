@@ -41,8 +41,8 @@ public record Bandwidth(long quotaUsec, long periodUsec) {
    * @throws CgroupException {@code EINVAL} for anything else, naming the value
    */
   public static Bandwidth parse(String text, Bandwidth current) {
-    String[] parts = text == null ? new String[0] : text.strip().split("\\s+");
-    if (parts.length < 1 || parts.length > 2 || parts[0].isEmpty()) {
+    String[] parts = KernelText.fields(text);
+    if (parts.length < 1 || parts.length > 2) {
       throw CgroupException.of(Errno.EINVAL, "invalid cpu.max '%s': expected '$MAX [$PERIOD]'", text);
     }
     long quota = parts[0].equals("max") ? UNLIMITED : Numbers.parseLong(parts[0], "cpu.max quota");

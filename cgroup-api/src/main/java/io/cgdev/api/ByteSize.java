@@ -4,7 +4,8 @@ package io.cgdev.api;
  * The byte-size format of memory files: a decimal number with an optional binary suffix {@code K M G
  * T P E} (either case; 1K = 1024), or {@code max}. {@link #MAX} ({@code Long.MAX_VALUE}) stands for
  * {@code max}; a number too large for a long is clamped to it, as the kernel's page-counter parser
- * does.
+ * does. Digits, suffixes and the surrounding white space are ASCII (and the kernel's white space,
+ * {@link KernelText}) only.
  */
 @Stability(Stability.Status.STABLE)
 public final class ByteSize {
@@ -22,7 +23,7 @@ public final class ByteSize {
    *     or trailing text, naming the value
    */
   public static long parse(String text) {
-    String s = text == null ? "" : text.strip();
+    String s = KernelText.strip(text);
     if (s.equals("max")) {
       return MAX;
     }
@@ -36,7 +37,8 @@ public final class ByteSize {
     }
     int shift = 0;
     if (i < n) {
-      int k = SUFFIXES.indexOf(Character.toUpperCase(s.charAt(i)));
+      char c = s.charAt(i);
+      int k = SUFFIXES.indexOf(c >= 'a' && c <= 'z' ? (char) (c - ('a' - 'A')) : c);
       if (k < 0 || i + 1 != n) {
         throw invalid(text, "expected an optional suffix K, M, G, T, P or E after the number");
       }

@@ -10,7 +10,10 @@ import java.util.List;
  * <p>Every method is thread-safe. Every failure is a {@link CgroupException} with the errno a kernel
  * cgroupfs would return ({@code ENOENT} for a missing path, {@code ENOTDIR}/{@code EISDIR} for the
  * wrong kind, {@code EACCES} for a write to a read-only file, {@code EINVAL}/{@code ERANGE} for a bad
- * value, {@code E2BIG} for a write over 4096 bytes, ...); a failed operation changes nothing.
+ * value, {@code E2BIG} for a write over 4096 bytes, ...); a failed operation changes nothing. A
+ * write is one write(2): an empty one changes nothing and succeeds, the file sees the value up to
+ * its first NUL and without the kernel's surrounding white space ({@link KernelText}), and each
+ * character of a value in {@code \u0000..\u00ff} stands for one byte.
  */
 @Stability(Stability.Status.STABLE)
 public interface CgroupFs {
@@ -57,9 +60,11 @@ public interface CgroupFs {
   /**
    * Creates a cgroup.
    *
-   * @throws CgroupException {@code EEXIST}, {@code ENOENT} (missing parent), {@code EINVAL} (bad or
-   *     reserved name), {@code EAGAIN} (an ancestor's {@code cgroup.max.depth} or {@code
-   *     cgroup.max.descendants} would be passed), {@code EPERM} (not a cgroup folder)
+   * @throws CgroupException {@code EEXIST} (an entry of that name is in the folder), {@code ENOENT}
+   *     (missing parent), {@code EINVAL} (a name with a newline, {@code .}/{@code ..}), {@code
+   *     ENAMETOOLONG} (a path of 4096 bytes or more), {@code EAGAIN} (an ancestor's {@code
+   *     cgroup.max.depth} or {@code cgroup.max.descendants} would be passed), {@code EPERM} (not a
+   *     cgroup folder)
    */
   void mkdir(String path);
 

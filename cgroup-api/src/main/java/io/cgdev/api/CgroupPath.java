@@ -8,16 +8,21 @@ import java.util.List;
 /**
  * The absolute path of a cgroup, e.g. {@code /tenant-a/job-1}; the root is {@code /}.
  *
- * <p>{@link #parse} normalises repeated and trailing slashes and rejects, with {@link Errno#EINVAL},
- * what can never name a cgroup: a relative path, {@code .} or {@code ..} segments, a name longer than
- * 255 bytes (UTF-8), a name with a newline, and names reserved for interface entries: names starting
- * with {@code cgroup.}, names ending in {@code .devices} and the name {@code devices}. Whether a
- * cgroup exists is not this class's business.
+ * <p>{@link #parse} normalises repeated and trailing slashes and rejects what can never name a
+ * cgroup, as the kernel's cgroupfs does: with {@link Errno#EINVAL} a relative path, {@code .} or
+ * {@code ..} segments, a name with a newline or a NUL; with {@link Errno#ENAMETOOLONG} a name longer
+ * than {@link #MAX_NAME_BYTES}. Any other name is a valid cgroup name — also {@code cgroup.foo},
+ * {@code devices} or {@code memory.max}: kernfs reserves no names, a name is refused only while an
+ * entry of that name is in the folder ({@code EEXIST}, the file view's business, as is whether a
+ * cgroup exists).
  */
 @Stability(Stability.Status.STABLE)
 public final class CgroupPath implements Comparable<CgroupPath> {
-  /** The most bytes a single cgroup name may have, as for any Linux file name. */
-  public static final int MAX_NAME_BYTES = 255;
+  /**
+   * The most bytes (UTF-8) a cgroup name may have. kernfs has no limit of its own; a name must fit
+   * in a path of {@code PATH_MAX} (4096) bytes with its NUL, so no longer name reaches the kernel.
+   */
+  public static final int MAX_NAME_BYTES = 4095;
 
   private static final CgroupPath ROOT = new CgroupPath(new String[0]);
 
@@ -35,7 +40,8 @@ public final class CgroupPath implements Comparable<CgroupPath> {
   /**
    * Parses an absolute path.
    *
-   * @throws CgroupException {@code EINVAL} naming the path and the offending segment
+   * @throws CgroupException {@code EINVAL} or {@code ENAMETOOLONG} naming the path and the offending
+   *     segment
    */
   public static CgroupPath parse(String path) {
     if (path == null || path.isEmpty() || path.charAt(0) != '/') {
@@ -55,7 +61,7 @@ public final class CgroupPath implements Comparable<CgroupPath> {
   /**
    * Checks that {@code name} may name a cgroup.
    *
-   * @throws CgroupException {@code EINVAL} naming the offending name
+   * @throws CgroupException {@code EINVAL} or {@code ENAMETOOLONG} naming the offending name
    */
   public static void checkName(String name) {
     checkName(name, name);
@@ -65,6 +71,10 @@ public final class CgroupPath implements Comparable<CgroupPath> {
     String problem = problemWith(name);
     if (problem != null) {
       throw CgroupException.of(Errno.EINVAL, "invalid cgroup name '%s' in '%s': %s", name, context, problem);
+    }
+    if (name.length() > MAX_NAME_BYTES / 3 && name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+      throw CgroupException.of(Errno.ENAMETOOLONG, "cgroup name of %d bytes in '%.40s...': longer than %d bytes",
+          name.getBytes(StandardCharsets.UTF_8).length, context, MAX_NAME_BYTES);
     }
   }
 
@@ -76,16 +86,8 @@ public final class CgroupPath implements Comparable<CgroupPath> {
       return "'.' and '..' are not cgroup names";
     }
     if (name.indexOf('/') >= 0 || name.indexOf('\n') >= 0 || name.indexOf('\0') >= 0) {
+      // the kernel refuses '\n' so that /proc/<pid>/cgroup stays parseable; '/' and NUL end a name
       return "names may not contain '/', NUL or a newline";
-    }
-    if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-      return "longer than " + MAX_NAME_BYTES + " bytes";
-    }
-    if (name.startsWith("cgroup.")) {
-      return "the prefix 'cgroup.' is reserved for interface files";
-    }
-    if (name.equals("devices") || name.endsWith(".devices")) {
-      return "'devices' and '*.devices' are reserved for per-device folders";
     }
     return null;
   }

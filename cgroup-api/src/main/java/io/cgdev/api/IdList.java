@@ -5,7 +5,8 @@ import java.util.BitSet;
 /**
  * The list format of {@code cpuset.cpus}: comma-separated numbers and ranges, e.g. {@code 0-3,7}.
  * Parsing accepts any order and overlap; formatting is canonical (ascending, runs of two or more
- * written {@code a-b}); the empty list is the empty string.
+ * written {@code a-b}); the empty list is the empty string. Ids are ASCII digits; white space is the
+ * kernel's ({@link KernelText}).
  */
 @Stability(Stability.Status.STABLE)
 public final class IdList {
@@ -22,15 +23,15 @@ public final class IdList {
    */
   public static BitSet parse(String text) {
     BitSet ids = new BitSet();
-    String s = text == null ? "" : text.strip();
+    String s = KernelText.strip(text);
     if (s.isEmpty()) {
       return ids;
     }
     for (String item : s.split(",", -1)) {
-      String t = item.strip();
+      String t = KernelText.strip(item);
       int dash = t.indexOf('-');
-      int from = parseId((dash < 0 ? t : t.substring(0, dash)).strip(), text);
-      int to = dash < 0 ? from : parseId(t.substring(dash + 1).strip(), text);
+      int from = parseId(KernelText.strip(dash < 0 ? t : t.substring(0, dash)), text);
+      int to = dash < 0 ? from : parseId(KernelText.strip(t.substring(dash + 1)), text);
       if (to < from) {
         throw CgroupException.of(Errno.EINVAL, "invalid list '%s': range %s is reversed", text, t);
       }
@@ -40,7 +41,7 @@ public final class IdList {
   }
 
   private static int parseId(String t, String text) {
-    if (t.isEmpty() || !t.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (!KernelText.isDigits(t)) {
       throw CgroupException.of(Errno.EINVAL, "invalid list '%s': expected numbers and ranges like 0-3,7", text);
     }
     if (t.length() > 6 || Integer.parseInt(t) > MAX_ID) {

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * The keyed formats: flat keyed ({@code key value} a line, e.g. {@code memory.events}) and nested
  * keyed ({@code key sub=value sub=value} a line, e.g. per-region values). Builders produce file
- * content; parsers take keyed writes, all or nothing.
+ * content; parsers take keyed writes, all or nothing. Fields are separated by the kernel's white
+ * space ({@link KernelText}), lines by newlines.
  */
 @Stability(Stability.Status.STABLE)
 public final class Keyed {
@@ -29,11 +30,11 @@ public final class Keyed {
    */
   public static Map<String, String> parseFlat(String text) {
     Map<String, String> map = new LinkedHashMap<>();
-    for (String line : text.strip().split("\n")) {
-      if (line.isBlank()) {
+    for (String line : KernelText.strip(text).split("\n")) {
+      String[] f = KernelText.fields(line);
+      if (f.length == 0) {
         continue;
       }
-      String[] f = line.strip().split("\\s+");
       if (f.length != 2) {
         throw CgroupException.of(Errno.EINVAL, "invalid keyed line '%s': expected 'key value'", line);
       }
@@ -52,8 +53,8 @@ public final class Keyed {
    *     sub-key
    */
   public static Map.Entry<String, Map<String, String>> parseNestedLine(String line) {
-    String[] f = line == null ? new String[0] : line.strip().split("\\s+");
-    if (f.length == 0 || f[0].isEmpty() || f[0].contains("=")) {
+    String[] f = KernelText.fields(line);
+    if (f.length == 0 || f[0].contains("=")) {
       throw CgroupException.of(Errno.EINVAL, "invalid nested keyed line '%s': expected 'key sub=value ...'", line);
     }
     Map<String, String> subs = new LinkedHashMap<>();

@@ -1,8 +1,12 @@
 package io.cgdev.api;
 
 /**
- * Plain integer values of interface files: bounded numbers (weights, nice values) and {@code
- * max}-or-count values ({@code cgroup.max.depth}).
+ * Plain integer values of interface files: bounded numbers (weights, nice values), {@code
+ * max}-or-count values, and the kernel's own integer parser ({@code kstrtoint} with base 0), which
+ * the core files ({@code cgroup.procs}, {@code cgroup.max.*}) use exactly.
+ *
+ * <p>Only ASCII digits are digits and only the kernel's white space ({@link KernelText}) is
+ * stripped: {@code ٥٠٠} is not 500 but {@code EINVAL}, as it is to the kernel.
  */
 @Stability(Stability.Status.STABLE)
 public final class Numbers {
@@ -18,41 +22,43 @@ public final class Numbers {
   public static long parseInRange(String text, long min, long max, String what) {
     long v = parseSaturated(text, what);
     if (v < min || v > max) {
-      throw CgroupException.of(Errno.ERANGE, "%s '%s' out of range %d..%d", what, text.strip(), min, max);
+      throw CgroupException.of(Errno.ERANGE, "%s '%s' out of range %d..%d", what, KernelText.strip(text), min, max);
     }
     return v;
   }
 
   /**
-   * Parses {@code max} (returned as {@code Long.MAX_VALUE}) or a non-negative integer.
+   * Parses {@code max} (returned as {@code Long.MAX_VALUE}) or a non-negative decimal integer.
    *
    * @throws CgroupException {@code EINVAL} if neither, {@code ERANGE} if negative or too large for
    *     a long
    */
   public static long parseMaxOrCount(String text, String what) {
-    if (text != null && text.strip().equals("max")) {
+    String s = KernelText.strip(text);
+    if (s.equals("max")) {
       return Long.MAX_VALUE;
     }
     long v = parseSaturated(text, what);
     if (v < 0) {
-      throw CgroupException.of(Errno.ERANGE, "%s '%s' must not be negative", what, text.strip());
+      throw CgroupException.of(Errno.ERANGE, "%s '%s' must not be negative", what, s);
     }
-    if (v == Long.MAX_VALUE && !text.strip().equals(Long.toString(Long.MAX_VALUE))) {
-      throw CgroupException.of(Errno.ERANGE, "%s '%s' is too large", what, text.strip());
+    if (v == Long.MAX_VALUE && !s.equals(Long.toString(Long.MAX_VALUE))) {
+      throw CgroupException.of(Errno.ERANGE, "%s '%s' is too large", what, s);
     }
     return v;
   }
 
   /** As {@link #parseLong}, but an integer too large for a long saturates to its bound (the caller's range check says ERANGE). */
   private static long parseSaturated(String text, String what) {
+    String s = KernelText.strip(text);
+    boolean negative = s.startsWith("-");
+    if (!KernelText.isDigits(negative ? s.substring(1) : s)) {
+      throw notAnInteger(what, s);
+    }
     try {
-      return parseLong(text, what);
-    } catch (CgroupException e) {
-      String s = text == null ? "" : text.strip();
-      if (s.matches("-?[0-9]+")) { // well formed, so it did not fit
-        return s.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
-      }
-      throw e;
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) { // well formed, so it did not fit
+      return negative ? Long.MIN_VALUE : Long.MAX_VALUE;
     }
   }
 
@@ -62,19 +68,115 @@ public final class Numbers {
   }
 
   /**
-   * Parses a decimal integer with an optional sign.
+   * Parses a decimal integer: an optional {@code -} and ASCII digits, surrounded by optional kernel
+   * white space.
    *
    * @throws CgroupException {@code EINVAL} if it is not one, or does not fit a long
    */
   public static long parseLong(String text, String what) {
-    String s = text == null ? "" : text.strip();
+    String s = KernelText.strip(text);
+    boolean negative = s.startsWith("-");
+    if (!KernelText.isDigits(negative ? s.substring(1) : s)) {
+      throw notAnInteger(what, s);
+    }
     try {
-      if (s.isEmpty() || s.charAt(0) == '+' || !s.chars().skip(s.charAt(0) == '-' ? 1 : 0).allMatch(Character::isDigit)) {
-        throw new NumberFormatException();
-      }
       return Long.parseLong(s);
     } catch (NumberFormatException e) {
-      throw CgroupException.of(Errno.EINVAL, "invalid %s '%s': expected an integer", what, s);
+      throw notAnInteger(what, s);
     }
+  }
+
+  private static CgroupException notAnInteger(String what, String s) {
+    return CgroupException.of(Errno.EINVAL, "invalid %s '%s': expected an integer", what, s);
+  }
+
+  /**
+   * The kernel's {@code kstrtoint(text, 0, &v)}, exactly: an optional {@code +} or {@code -}, then
+   * a number whose base its prefix gives ({@code 0x}/{@code 0X} hexadecimal, a leading {@code 0}
+   * octal, else decimal), then at most one newline. Nothing is stripped ({@code strstrip} first if
+   * the file does).
+   *
+   * @throws CgroupException {@code ERANGE} if the number does not fit an int, else {@code EINVAL}
+   *     if the text is not such a number
+   */
+  public static int parseKernelInt(String text, String what) {
+    String s = text == null ? "" : text;
+    boolean negative = s.startsWith("-");
+    // kstrtoll skips one '-' and then takes no '+'; kstrtoull skips one '+'
+    long magnitude = parseKernelUnsigned(negative ? s.substring(1) : s.startsWith("+") ? s.substring(1) : s, text, what);
+    long v = negative ? -magnitude : magnitude;
+    if (magnitude < 0 || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw CgroupException.of(Errno.ERANGE, "%s '%s' does not fit an int", what, text);
+    }
+    return (int) v;
+  }
+
+  /**
+   * The kernel's {@code _kstrtoull} with base 0, on the text after any sign. Returns a negative
+   * value for a number above {@code Long.MAX_VALUE} (which no caller accepts).
+   */
+  private static long parseKernelUnsigned(String s, String text, String what) {
+    int base = 10;
+    int i = 0;
+    if (s.startsWith("0")) {
+      if (s.length() > 2 && (s.charAt(1) | 0x20) == 'x' && hexDigit(s.charAt(2)) >= 0) {
+        base = 16;
+        i = 2;
+      } else {
+        base = 8;
+      }
+    }
+    long value = 0;
+    boolean overflow = false;
+    int digits = 0;
+    for (; i < s.length(); i++, digits++) {
+      int d = hexDigit(s.charAt(i));
+      if (d < 0 || d >= base) {
+        break;
+      }
+      if (!overflow && Long.compareUnsigned(value, Long.divideUnsigned(-1L - d, base)) > 0) {
+        overflow = true; // as the kernel, keep consuming digits: overflow wins over trailing text
+      }
+      value = value * base + d;
+    }
+    if (overflow) {
+      throw CgroupException.of(Errno.ERANGE, "%s '%s' is too large", what, text);
+    }
+    if (digits == 0) {
+      throw CgroupException.of(Errno.EINVAL, "invalid %s '%s': expected an integer", what, text);
+    }
+    if (i < s.length() && s.charAt(i) == '\n') {
+      i++;
+    }
+    if (i != s.length()) {
+      throw CgroupException.of(Errno.EINVAL, "invalid %s '%s': text after the number", what, text);
+    }
+    return value < 0 ? -1 : value;
+  }
+
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    char lc = (char) (c | 0x20);
+    return c < 0x80 && lc >= 'a' && lc <= 'f' ? lc - 'a' + 10 : -1;
+  }
+
+  /**
+   * A pid written to {@code cgroup.procs}, as the kernel reads it: {@code kstrtoint(strstrip(text),
+   * 0)}, and a negative pid is invalid. {@code 0} stands for the writer itself.
+   *
+   * @throws CgroupException {@code EINVAL} for anything but a non-negative int (also one too large)
+   */
+  public static int parsePid(String text) {
+    try {
+      int pid = parseKernelInt(KernelText.strip(text), "pid");
+      if (pid >= 0) {
+        return pid;
+      }
+    } catch (CgroupException e) {
+      // the kernel answers EINVAL whatever kstrtoint said
+    }
+    throw CgroupException.of(Errno.EINVAL, "invalid pid '%s': expected a process id", text);
   }
 }

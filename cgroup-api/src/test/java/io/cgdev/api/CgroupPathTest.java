@@ -31,26 +31,32 @@ class CgroupPathTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "a", "", "/a/../b", "/./a", "/a/..", "/cgroup.procs", "/a/memory.devices", "/devices", "/a/x.devices",
-        "/a\nb"
-      })
+  @ValueSource(strings = {"a", "", "/a/../b", "/./a", "/a/..", "/a\nb", "/a\u0000b"})
   void rejectsWithEinval(String path) {
     assertThatThrownBy(() -> CgroupPath.parse(path))
         .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
   }
 
+  /** kernfs reserves no names: the host kernel makes cgroups with all of these (only existing entries are EEXIST). */
+  @ParameterizedTest
+  @ValueSource(strings = {"/cgroup.procs", "/a/cgroup.foo", "/a/memory.devices", "/devices", "/a/x.devices", "/memory.max",
+      "/ a", "/a\tb", "/\u00a0"})
+  void acceptsNamesTheKernelAccepts(String path) {
+    assertThat(CgroupPath.parse(path).toString()).isEqualTo(path);
+  }
+
   @Test
-  void limitsNamesTo255Bytes() {
-    String ok = "x".repeat(255);
+  void namesMayBeLongerThan255BytesUpToPathMax() {
+    String long256 = "x".repeat(256);
+    assertThat(CgroupPath.parse("/" + long256).name()).isEqualTo(long256);
+    String ok = "x".repeat(CgroupPath.MAX_NAME_BYTES);
     assertThat(CgroupPath.parse("/" + ok).name()).isEqualTo(ok);
-    assertThatThrownBy(() -> CgroupPath.parse("/" + "x".repeat(256)))
-        .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL))
-        .hasMessageContaining("255 bytes");
-    // 128 two-byte characters are 256 bytes
-    assertThatThrownBy(() -> CgroupPath.parse("/" + "é".repeat(128)))
-        .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
+    assertThatThrownBy(() -> CgroupPath.parse("/" + ok + "x"))
+        .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENAMETOOLONG))
+        .hasMessageContaining("4095 bytes");
+    // 2048 two-byte characters are 4096 bytes
+    assertThatThrownBy(() -> CgroupPath.parse("/" + "é".repeat(2048)))
+        .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENAMETOOLONG));
   }
 
   @Test

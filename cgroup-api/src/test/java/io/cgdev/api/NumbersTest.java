@@ -7,6 +7,7 @@ import java.util.Random;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class NumbersTest {
@@ -25,7 +26,7 @@ class NumbersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "abc", "1.0", "+1", "1e3", "--1", "1-1", "-"})
+  @ValueSource(strings = {"", "abc", "1.0", "+1", "1e3", "--1", "1-1", "-", "\u0665\u0660\u0660", "\uff15", "5\u2003", "\u30005"})
   void notANumberIsEinval(String text) {
     assertThatThrownBy(() -> Numbers.parseInRange(text, 1, 10000, "cpu.weight"))
         .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
@@ -52,5 +53,68 @@ class NumbersTest {
       long v = r.nextLong();
       assertThat(Numbers.parseLong(Long.toString(v), "n")).as("seed %d", seed).isEqualTo(v);
     }
+  }
+
+  /** kstrtoint(s, 0): what the kernel's own parser says for these, by lib/kstrtox.c. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "5|5", "+5|5", "-5|-5", "-0|0", "0|0", "010|8", "0x10|16", "0X1f|31", "0x7fffffff|2147483647", "2147483647|2147483647",
+    "-2147483648|-2147483648", "017777777777|2147483647"})
+  void kernelIntForms(String text, int expected) {
+    assertThat(Numbers.parseKernelInt(text, "n")).isEqualTo(expected);
+    assertThat(Numbers.parseKernelInt(text + "\n", "n")).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", " 5", "5 ", "5\n\n", "08", "0x", "0xg", "+-5", "-+5", "--5", "++5", "5a", "x5", "0x 5", "\u0665", "\uff15", "5\u0000"})
+  void kernelIntRefusesWithEinval(String text) {
+    assertThatThrownBy(() -> Numbers.parseKernelInt(text, "n"))
+        .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
+  }
+
+  /** Overflow is ERANGE, and wins over trailing text (the kernel keeps consuming digits). */
+  @ParameterizedTest
+  @ValueSource(strings = {"2147483648", "-2147483649", "0x80000000", "99999999999999999999", "99999999999999999999x",
+      "-99999999999999999999", "18446744073709551616", "0xffffffffffffffffff"})
+  void kernelIntOverflowIsErange(String text) {
+    assertThatThrownBy(() -> Numbers.parseKernelInt(text, "n"))
+        .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ERANGE));
+  }
+
+  /** parseKernelInt against a model of kstrtoint written with regular expressions and BigInteger. */
+  @RepeatedTest(5)
+  void kernelIntMatchesAModel() {
+    long seed = Seeds.seed();
+    Random r = Seeds.random(seed);
+    String alphabet = "0123456789abcdefxX+-\n g";
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      for (int n = r.nextInt(r.nextBoolean() ? 6 : 24); n > 0; n--) {
+        sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+      }
+      String text = sb.toString();
+      String expected = KstrtointModel.parse(text);
+      String actual;
+      try {
+        actual = Integer.toString(Numbers.parseKernelInt(text, "n"));
+      } catch (CgroupException e) {
+        actual = e.errno().name();
+      }
+      assertThat(actual).as("seed %d: '%s'", seed, text).isEqualTo(expected);
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"0|0", "' 42 '|42", "+7|7", "0x10|16", "010|8", "-0|0"})
+  void pidsAsTheKernelReadsThem(String text, int pid) {
+    assertThat(Numbers.parsePid(text)).isEqualTo(pid);
+    assertThat(Numbers.parsePid(text + "\n")).isEqualTo(pid);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", " ", "-1", "-0x1", "2147483648", "99999999999999999999", "1 2", "1\n2", "abc", "\u17e1", "\u0665"})
+  void badPidsAreEinval(String text) {
+    assertThatThrownBy(() -> Numbers.parsePid(text))
+        .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
   }
 }

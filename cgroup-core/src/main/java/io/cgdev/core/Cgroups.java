@@ -276,7 +276,7 @@ public final class Cgroups implements AutoCloseable {
       Plugins plugins = new Plugins(discover, classLoader, diags);
       List<ControllerEntry<?>> entries = plugins.controllers(controllers);
       boolean perDevice = layout == Layout.PER_DEVICE;
-      Hierarchy hierarchy = new Hierarchy(entries, FileView.reservedNames(entries, perDevice));
+      Hierarchy hierarchy = new Hierarchy(entries, perDevice);
       FileView fs = new FileView(hierarchy, new CoreFiles(hierarchy), perDevice);
       CoreContext context = new CoreContext(hierarchy, options);
       List<DriverProvider> probed = DriverHost.probe(plugins.drivers(drivers), context, diags);

@@ -83,7 +83,7 @@ class MountShellTest extends FakeMountFixture {
   void mkdirAndRmdirMakeAndRemoveCgroups() {
     assertThat(sh("mkdir -p a/b && ls -d a/b && ls a | grep -c '^b$'").outLine()).endsWith("1");
     assertThat(sh("mkdir a").err()).contains("File exists");
-    assertThat(sh("mkdir cgroup.x").err()).contains("Invalid argument");
+    assertThat(sh("mkdir \"$(printf 'x\\ny')\"").err()).contains("Invalid argument"); // a newline, as the kernel refuses
     assertThat(sh("mkdir missing/child").err()).contains("No such file or directory");
     assertThat(sh("rmdir a").err()).contains("Device or resource busy");
     fs.spawn(4242, "/a/b");

@@ -20,7 +20,7 @@ class CpusetControllerConformanceTest extends ControllerConformance {
     return List.of(
         accepted("cpuset.cpus", "1,0", "0-1\n"), // canonical: ascending, runs as a-b
         accepted("cpuset.cpus", "1", "1\n"),
-        accepted("cpuset.cpus", "", "\n"), // empty: as the parent
+        accepted("cpuset.cpus", "\n", "\n"), // empty (echo > cpuset.cpus): as the parent
         refused("cpuset.cpus", "1-0", Errno.EINVAL), // a reversed range
         refused("cpuset.cpus", "0,,1", Errno.EINVAL),
         accepted("cpuset.mems", "0", "0\n"),

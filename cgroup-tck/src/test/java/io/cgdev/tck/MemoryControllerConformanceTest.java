@@ -30,7 +30,7 @@ class MemoryControllerConformanceTest extends ControllerConformance {
         refused("memory.max", "1.5G", Errno.EINVAL),
         refused("memory.max", "12Q", Errno.EINVAL),
         refused("memory.max", "1M 2M", Errno.EINVAL),
-        refused("memory.max", "", Errno.EINVAL),
+        refused("memory.max", " ", Errno.EINVAL), // blank; an empty write (0 bytes) changes nothing
         accepted("memory.high", "64M", "67108864\n"),
         accepted("memory.low", "4K", "4096\n"),
         accepted("memory.min", "mem0 8K", "8192\n"), // the keyed form names the region

@@ -3,6 +3,7 @@ package io.cgdev.testkit;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupFs;
 import io.cgdev.api.Errno;
+import io.cgdev.api.KernelText;
 import io.cgdev.api.Keyed;
 import io.cgdev.api.Stability;
 import io.cgdev.api.spi.BindContext;
@@ -280,6 +281,6 @@ public final class TestBinding<S extends DeviceState> {
       throw CgroupException.of(Errno.E2BIG, "cannot write %s: %d bytes is more than the %d a write may carry",
           shown(declared, cgroup), bytes, max);
     }
-    return value.strip();
+    return KernelText.strip(KernelText.untilNul(value)); // as the core's file view hands values to writers
   }
 }

@@ -299,7 +299,7 @@ public final class TestCgroups {
         }
         entries.add(ControllerEntry.of(c, entries.size()));
       }
-      hierarchy = new Hierarchy(entries, Set.of());
+      hierarchy = new Hierarchy(entries, false);
     }
     return hierarchy;
   }

@@ -62,7 +62,7 @@ class ShellTest {
     "cd /cgroup.procs                        | ENOTDIR",
     "echo 1 > /cgroup.procs                  | EACCES",
     "echo 12X > /memory.devices/gpu0/memory.max | EINVAL",
-    "mkdir /cgroup.x                         | EINVAL",
+    "mkdir /cgroup.procs                     | EEXIST",
     "mkdir / /                               | EEXIST",
     "mkdir /no/such                          | ENOENT",
     "rmdir /memory.devices/gpu0              | EPERM",

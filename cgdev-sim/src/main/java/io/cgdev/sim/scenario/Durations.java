@@ -1,5 +1,6 @@
 package io.cgdev.sim.scenario;
 
+import io.cgdev.api.KernelText;
 import java.math.BigDecimal;
 
 /** Durations in scenario files: a number and a unit, {@code ns us ms s m}, e.g. {@code 2.5ms}. */
@@ -15,7 +16,7 @@ public final class Durations {
   public static long parse(String text) {
     String t = text.strip();
     int i = 0;
-    while (i < t.length() && ((t.charAt(i) >= '0' && t.charAt(i) <= '9') || t.charAt(i) == '.')) {
+    while (i < t.length() && (KernelText.isDigit(t.charAt(i)) || t.charAt(i) == '.')) { // ASCII digits only
       i++;
     }
     String unit = t.substring(i).strip();

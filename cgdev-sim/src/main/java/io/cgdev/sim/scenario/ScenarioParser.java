@@ -3,6 +3,7 @@ package io.cgdev.sim.scenario;
 import io.cgdev.api.ByteSize;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupPath;
+import io.cgdev.api.KernelText;
 import io.cgdev.sim.scenario.Node.ListNode;
 import io.cgdev.sim.scenario.Node.MapNode;
 import io.cgdev.sim.scenario.Node.Scalar;
@@ -321,6 +322,9 @@ public final class ScenarioParser {
     String t = text(n).strip();
     long v;
     try {
+      if (!KernelText.isDigits(t.startsWith("-") ? t.substring(1) : t)) {
+        throw new NumberFormatException(); // Long.parseLong would take any Unicode digit
+      }
       v = Long.parseLong(t);
     } catch (NumberFormatException e) {
       throw error(n, "invalid number '" + t + "': expected an integer");

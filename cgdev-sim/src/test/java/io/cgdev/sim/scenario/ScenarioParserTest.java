@@ -9,6 +9,7 @@ import io.cgdev.sim.scenario.Scenario.Write;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The scenario parser: the model it builds, and errors that name file, line and field. */
 class ScenarioParserTest {
@@ -96,7 +97,7 @@ class ScenarioParserTest {
     "empty tenants          | tenants: []                                                   | s.yaml:1: tenants: must list at least one tenant",
     "tenants not a list     | tenants: 3                                                    | s.yaml:1: tenants: expected a list, got a value",
     "tenant without name    | tenants:\\n  - cpu: {weight: 1}                               | s.yaml:2: tenants[0].name: missing",
-    "bad tenant name        | tenants:\\n  - name: cgroup.x                                 | s.yaml:2: tenants[0].name: invalid cgroup name",
+    "bad tenant name        | tenants:\\n  - name: ..                                       | s.yaml:2: tenants[0].name: invalid cgroup name",
     "duplicate tenant       | tenants:\\n  - name: a\\n  - name: a                          | s.yaml:3: tenants[1].name: tenant name 'a' used twice",
     "bad duration           | duration: 10\\ntenants: [{name: a}]                           | s.yaml:1: duration: invalid duration '10'",
     "tick over duration     | duration: 1ms\\ntick: 2ms\\ntenants: [{name: a}]              | s.yaml:2: tick: tick 2000000 ns is longer",
@@ -139,5 +140,12 @@ class ScenarioParserTest {
   @CsvSource({"1ns,1", "2us,2000", "1.5ms,1500000", "3s,3000000000", "1m,60000000000"})
   void durationsParse(String text, long nanos) {
     assertThat(Durations.parse(text)).isEqualTo(nanos);
+  }
+
+  /** Digits are ASCII: Character.isDigit and BigDecimal would take ١٠ for 10 (issue 12). */
+  @ParameterizedTest
+  @ValueSource(strings = {"\u0661\u0660ms", "\uff11s", "1\u0660ms"})
+  void durationsTakeOnlyAsciiDigits(String text) {
+    assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(text);
   }
 }

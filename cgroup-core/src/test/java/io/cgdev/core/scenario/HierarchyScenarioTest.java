@@ -17,12 +17,13 @@ class HierarchyScenarioTest extends DemoHierarchy {
   @Test
   void rootShowsCoreFilesAndEveryController() {
     assertThat(names(fs.list("/"))).containsExactly(
-        "cgroup.controllers", "cgroup.events", "cgroup.max.depth", "cgroup.max.descendants", "cgroup.procs",
+        "cgroup.controllers", "cgroup.max.depth", "cgroup.max.descendants", "cgroup.procs",
         "cgroup.stat", "cgroup.subtree_control", "demo.devices", "demo.info", "zeta.devices", "zeta.info");
     assertThat(fs.read("/cgroup.controllers")).isEqualTo("demo zeta\n");
-    assertThat(fs.read("/cgroup.subtree_control")).isEqualTo("\n");
-    assertThat(fs.read("/cgroup.events")).isEqualTo("populated 0\nfrozen 0\n");
-    assertThat(fs.read("/cgroup.stat")).isEqualTo("nr_descendants 0\nnr_dying_descendants 0\n");
+    assertThat(fs.read("/cgroup.subtree_control")).isEmpty();
+    assertErrno(Errno.ENOENT, () -> fs.read("/cgroup.events")); // CFTYPE_NOT_ON_ROOT, as in the kernel
+    assertThat(fs.read("/cgroup.stat")).isEqualTo("nr_descendants 0\nnr_subsys_demo 1\nnr_subsys_zeta 1\n"
+        + "nr_dying_descendants 0\nnr_dying_subsys_demo 0\nnr_dying_subsys_zeta 0\n");
     assertThat(fs.read("/cgroup.max.depth")).isEqualTo("max\n");
     assertThat(fs.stat("/cgroup.procs").mode()).isEqualTo(0644);
     assertThat(fs.stat("/cgroup.stat").mode()).isEqualTo(0444);
@@ -35,7 +36,7 @@ class HierarchyScenarioTest extends DemoHierarchy {
   void mkdirShowsControllerFilesOnlyWhereTheParentEnablesThem() {
     fs.mkdir("/a");
     assertThat(names(fs.list("/a"))).doesNotContain("demo.info", "demo.devices");
-    assertThat(fs.read("/a/cgroup.controllers")).isEqualTo("\n");
+    assertThat(fs.read("/a/cgroup.controllers")).isEmpty();
     fs.write("/cgroup.subtree_control", "+demo");
     assertThat(fs.read("/cgroup.subtree_control")).isEqualTo("demo\n");
     assertThat(names(fs.list("/a"))).contains("demo.info", "demo.devices").doesNotContain("zeta.info");
@@ -52,12 +53,19 @@ class HierarchyScenarioTest extends DemoHierarchy {
     assertErrno(Errno.EEXIST, () -> fs.mkdir("/a"));
     assertErrno(Errno.EEXIST, () -> fs.mkdir("/"));
     assertErrno(Errno.EEXIST, () -> fs.mkdir("/a/cgroup.procs"));
+    assertErrno(Errno.EEXIST, () -> fs.mkdir("/demo.info"));
+    assertErrno(Errno.EEXIST, () -> fs.mkdir("/demo.devices"));
+    fs.write("/cgroup.subtree_control", "+demo");
     assertErrno(Errno.EEXIST, () -> fs.mkdir("/a/demo.info"));
-    assertErrno(Errno.EEXIST, () -> fs.mkdir("/a/demo.value"));
     assertErrno(Errno.EEXIST, () -> fs.mkdir("/a/demo.devices"));
-    assertErrno(Errno.EINVAL, () -> fs.mkdir("/a/cgroup.foo"));
-    assertErrno(Errno.EINVAL, () -> fs.mkdir("/a/x.devices"));
-    assertErrno(Errno.EINVAL, () -> fs.mkdir("/a/" + "n".repeat(256)));
+    assertErrno(Errno.EINVAL, () -> fs.mkdir("/a/b\nc"));
+    assertErrno(Errno.ENAMETOOLONG, () -> fs.mkdir("/a/" + "n".repeat(4096)));
+    // kernfs reserves no names: what is not there may be taken
+    for (String name : new String[] {"demo.value", "cgroup.foo", "x.devices", "zeta.devices", "zeta.info", "devices", "n".repeat(300)}) {
+      fs.mkdir("/a/" + name);
+      assertThat(fs.stat("/a/" + name).isDirectory()).as(name).isTrue();
+      fs.rmdir("/a/" + name);
+    }
     assertErrno(Errno.ENOENT, () -> fs.mkdir("/missing/b"));
     assertErrno(Errno.ENOTDIR, () -> fs.mkdir("/a/cgroup.procs/b"));
     assertErrno(Errno.EPERM, () -> fs.mkdir("/demo.devices/x"));
@@ -80,7 +88,7 @@ class HierarchyScenarioTest extends DemoHierarchy {
     fs.rmdir("/a/b");
     fs.rmdir("/a");
     assertThat(names(fs.list("/"))).doesNotContain("a");
-    assertThat(fs.read("/cgroup.stat")).isEqualTo("nr_descendants 0\nnr_dying_descendants 0\n");
+    assertThat(fs.read("/cgroup.stat")).startsWith("nr_descendants 0\n").contains("nr_dying_descendants 0\n");
     fs.mkdir("/a");
   }
 
@@ -108,7 +116,7 @@ class HierarchyScenarioTest extends DemoHierarchy {
     assertErrno(Errno.EINVAL, () -> fs.write("/cgroup.subtree_control", "+nope"));
     assertErrno(Errno.EINVAL, () -> fs.write("/cgroup.subtree_control", "demo"));
     assertErrno(Errno.EINVAL, () -> fs.write("/cgroup.subtree_control", "+demo +nope"));
-    assertThat(fs.read("/cgroup.subtree_control")).isEqualTo("\n");
+    assertThat(fs.read("/cgroup.subtree_control")).isEmpty();
     assertErrno(Errno.ENOENT, () -> fs.write("/a/cgroup.subtree_control", "+demo"));
     fs.write("/cgroup.subtree_control", "+demo +zeta -zeta");
     assertThat(fs.read("/cgroup.subtree_control")).isEqualTo("demo\n");

@@ -108,8 +108,9 @@ class RegistrationScenarioTest extends DemoHierarchy {
     charging.charge(b, 3);
     fs.rmdir("/a/b");
     assertThat(b.online()).isFalse();
-    assertThat(fs.read("/a/cgroup.stat")).isEqualTo("nr_descendants 0\nnr_dying_descendants 1\n");
-    assertThat(fs.read("/cgroup.stat")).isEqualTo("nr_descendants 1\nnr_dying_descendants 1\n");
+    // b's demo state holds charges: b is dying, and counts as a dying demo "css"
+    assertThat(fs.read("/a/cgroup.stat")).isEqualTo("nr_descendants 0\nnr_subsys_demo 0\nnr_subsys_zeta 0\nnr_dying_descendants 1\nnr_dying_subsys_demo 1\nnr_dying_subsys_zeta 0\n");
+    assertThat(fs.read("/cgroup.stat")).isEqualTo("nr_descendants 1\nnr_subsys_demo 1\nnr_subsys_zeta 1\nnr_dying_descendants 1\nnr_dying_subsys_demo 1\nnr_dying_subsys_zeta 0\n");
     assertThat(names(fs.list("/a"))).doesNotContain("b");
     fs.mkdir("/a/b");
     CgroupHandle b2 = cg.context().cgroup(CgroupPath.parse("/a/b"));
@@ -118,10 +119,11 @@ class RegistrationScenarioTest extends DemoHierarchy {
     fs.rmdir("/a/b");
     // the parent may go while a child is dying; it dies too
     fs.rmdir("/a");
-    assertThat(fs.read("/cgroup.stat")).isEqualTo("nr_descendants 0\nnr_dying_descendants 2\n");
+    // a dies with its dying child; its demo "css" is pinned by b's, as a kernel css pins its parent
+    assertThat(fs.read("/cgroup.stat")).isEqualTo("nr_descendants 0\nnr_subsys_demo 1\nnr_subsys_zeta 1\nnr_dying_descendants 2\nnr_dying_subsys_demo 2\nnr_dying_subsys_zeta 0\n");
     assertErrno(Errno.EBUSY, reg::unregister);
     charging.uncharge(b, 3);
-    assertThat(fs.read("/cgroup.stat")).isEqualTo("nr_descendants 0\nnr_dying_descendants 0\n");
+    assertThat(fs.read("/cgroup.stat")).isEqualTo("nr_descendants 0\nnr_subsys_demo 1\nnr_subsys_zeta 1\nnr_dying_descendants 0\nnr_dying_subsys_demo 0\nnr_dying_subsys_zeta 0\n");
     assertThat(demo.states).filteredOn(s -> !s.cgroup.isRoot()).allSatisfy(s -> assertThat(s.freed).isEqualTo(1));
     assertThat(demo.states).filteredOn(s -> s.cgroup.isRoot()).allSatisfy(s -> assertThat(s.freed).isZero());
     assertErrno(Errno.ENODEV, () -> charging.charge(b, 1));
@@ -137,12 +139,12 @@ class RegistrationScenarioTest extends DemoHierarchy {
     CgroupHandle a = cg.context().cgroup(CgroupPath.parse("/a"));
     zc.charge(a, 1);
     fs.rmdir("/a");
-    assertThat(fs.read("/cgroup.stat")).endsWith("nr_dying_descendants 1\n");
+    assertThat(fs.read("/cgroup.stat")).endsWith("nr_dying_descendants 1\nnr_dying_subsys_demo 0\nnr_dying_subsys_zeta 1\n");
     reg.unregister();
     assertThat(demo.states).allSatisfy(s -> assertThat(s.freed).isEqualTo(1));
-    assertThat(fs.read("/cgroup.stat")).endsWith("nr_dying_descendants 1\n");
+    assertThat(fs.read("/cgroup.stat")).endsWith("nr_dying_descendants 1\nnr_dying_subsys_demo 0\nnr_dying_subsys_zeta 1\n");
     zc.uncharge(a, 1);
-    assertThat(fs.read("/cgroup.stat")).endsWith("nr_dying_descendants 0\n");
+    assertThat(fs.read("/cgroup.stat")).endsWith("nr_dying_descendants 0\nnr_dying_subsys_demo 0\nnr_dying_subsys_zeta 0\n");
   }
 
   @Test

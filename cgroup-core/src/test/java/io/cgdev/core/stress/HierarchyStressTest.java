@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * Readers list and read files and look states up without a lock while a writer thread makes and
  * removes cgroups and registers and unregisters devices. Readers may only see ENOENT (the entry went
  * away before the open) or ENODEV (it went away after); what they read must be whole: a device file
- * reads a number, cgroup.stat two well-formed lines, and a listing never shows a half-made device.
+ * reads a number, cgroup.stat four well-formed lines, and a listing never shows a half-made device.
  */
 class HierarchyStressTest {
   private static final Set<Errno> ALLOWED = Set.of(Errno.ENOENT, Errno.ENODEV);
@@ -116,7 +116,8 @@ class HierarchyStressTest {
             assertThat(v).matches("\\d+\n");
           }
         }
-        case 1 -> assertThat(fs.read(group + "/cgroup.stat")).matches("nr_descendants \\d+\nnr_dying_descendants \\d+\n");
+        case 1 -> assertThat(fs.read(group + "/cgroup.stat"))
+            .matches("nr_descendants \\d+\nnr_subsys_demo \\d+\nnr_dying_descendants \\d+\nnr_dying_subsys_demo \\d+\n");
         case 2 -> assertThat(fs.list(group)).extracting(FsEntry::name).contains("cgroup.procs", "demo.devices");
         default -> {
           CgroupHandle h = cg.context().cgroup(CgroupPath.parse(group));

@@ -4,6 +4,7 @@ import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupFs;
 import io.cgdev.api.Errno;
 import io.cgdev.api.FsEntry;
+import io.cgdev.api.Numbers;
 import io.cgdev.api.OpenOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -271,7 +272,9 @@ public final class CgroupFuseOperations implements FuseFileSystem {
     }
     byte[] bytes = new byte[size];
     data.get(bytes);
-    String value = new String(bytes, StandardCharsets.UTF_8);
+    // byte for byte (ISO-8859-1): the kernel parses bytes, so 0xA0 is white space and a lone
+    // invalid UTF-8 byte stays what it is rather than becoming U+FFFD (KernelText)
+    String value = new String(bytes, StandardCharsets.ISO_8859_1);
     String path = handle.node().path();
     if (!handle.refusesWrites() && isProcsFile(path)) {
       checkMigration(callers.current(), Ownership.parent(path), value);
@@ -356,8 +359,8 @@ public final class CgroupFuseOperations implements FuseFileSystem {
     }
     int pid;
     try {
-      pid = Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
+      pid = Numbers.parsePid(value); // exactly as the file view will read it (0x.., +.., octal)
+    } catch (CgroupException e) {
       return;
     }
     if (pid <= 0) {

@@ -33,7 +33,7 @@ final class FuseUpcalls {
   private static final Logger LOG = LoggerFactory.getLogger(FuseUpcalls.class);
   static final int EIO = 5;
   /** Attributes and entries may be cached by the kernel this long, as libfuse's path API does by default. */
-  static final double TIMEOUT_SECONDS = 1.0;
+  static final double TIMEOUT_SECONDS = 0.0;
 
   private static final ValueLayout P = ValueLayout.ADDRESS;
   private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;

@@ -3,6 +3,7 @@ package io.cgdev.controller.memory;
 import io.cgdev.api.ByteSize;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
+import io.cgdev.api.KernelText;
 import io.cgdev.api.Keyed;
 import io.cgdev.api.spi.BindContext;
 import io.cgdev.api.spi.CgroupFile;
@@ -108,14 +109,15 @@ public final class MemoryController implements Controller<MemoryState> {
   private void writeKeyed(CgroupHandle cgroup, MemoryFiles.Limit limit, String value, FileHandle handle) {
     Map<MemoryBinding, StringBuilder> perDevice = new LinkedHashMap<>();
     String file = "memory.region." + limit.name().toLowerCase(java.util.Locale.ROOT);
-    for (String line : value.strip().split("\n")) {
-      if (line.isBlank()) {
+    for (String line : KernelText.strip(value).split("\n")) {
+      String[] f = KernelText.fields(line); // the kernel's white space only
+      if (f.length == 0) {
         continue;
       }
-      String[] f = line.strip().split("\\s+");
       int slash = f[0].lastIndexOf('/');
       if (f.length != 2 || slash <= 0) {
-        throw CgroupException.of(Errno.EINVAL, "%s: invalid line '%s': expected '<device>/<region> <bytes>|max'", file, line.strip());
+        throw CgroupException.of(Errno.EINVAL, "%s: invalid line '%s': expected '<device>/<region> <bytes>|max'", file,
+            KernelText.strip(line));
       }
       String device = f[0].substring(0, slash);
       MemoryBinding b = bindings.stream().filter(x -> x.deviceName().equals(device)).findFirst()

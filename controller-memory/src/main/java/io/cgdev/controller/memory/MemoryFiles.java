@@ -3,6 +3,7 @@ package io.cgdev.controller.memory;
 import io.cgdev.api.ByteSize;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
+import io.cgdev.api.KernelText;
 import io.cgdev.api.Keyed;
 import io.cgdev.api.spi.CgroupFile;
 import io.cgdev.api.spi.FileFlag;
@@ -109,20 +110,21 @@ final class MemoryFiles {
   static long[] parseLimits(MemoryBinding b, Limit limit, String value) {
     long[] out = new long[b.regionCount()];
     java.util.Arrays.fill(out, UNCHANGED);
-    String text = value == null ? "" : value.strip();
+    // the kernel's white space only (KernelText): a Unicode space is not a separator
+    String text = KernelText.strip(value);
     String[] lines = text.split("\n");
-    if (b.regionCount() == 1 && lines.length == 1 && text.split("\\s+").length == 1) {
+    if (b.regionCount() == 1 && lines.length == 1 && KernelText.fields(text).length == 1) {
       out[0] = pageAligned(b, 0, parseSize(b, limit, text));
       return out;
     }
     for (String line : lines) {
-      if (line.isBlank()) {
+      String[] f = KernelText.fields(line);
+      if (f.length == 0) {
         continue;
       }
-      String[] f = line.strip().split("\\s+");
       if (f.length != 2) {
         throw CgroupException.of(Errno.EINVAL, "%s of %s: invalid line '%s': expected '<region> <bytes>|max'%s",
-            limit.file(), b.deviceName(), line.strip(), b.regionCount() > 1 ? " (the device has several regions)" : "");
+            limit.file(), b.deviceName(), KernelText.strip(line), b.regionCount() > 1 ? " (the device has several regions)" : "");
       }
       int r = regionIndex(b, f[0], limit.file());
       if (out[r] != UNCHANGED) {

@@ -96,11 +96,24 @@ class MemoryFilesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "-1", "1.5M", "12Q", "abc", "lmem0", "smem 1M", "1M 2M", "lmem0 1M\nlmem0 2M"})
+  @ValueSource(strings = {"", "-1", "1.5M", "12Q", "abc", "lmem0", "smem 1M", "1M 2M", "lmem0 1M\nlmem0 2M",
+      "\u0666\u0664M", "\uff16\uff14M", "64M\u3000", "\u200364M", "64\u2003M"})
   void badValuesAreEinvalAndChangeNothing(String value) {
     f.write("/a", "max", "64M");
     assertThat(errno(() -> f.write("/a", "max", value))).isEqualTo(Errno.EINVAL);
     assertThat(f.read("/a", "max")).isEqualTo(64 * M + "\n");
+  }
+
+  /** The kernel's white space (byte 0xA0 included) separates and pads; no other space does (issue 12). */
+  @Test
+  void onlyTheKernelsWhiteSpaceSeparates() {
+    f.write("/a", "max", "\u00a0\t64M\u00a0\n");
+    assertThat(f.read("/a", "max")).isEqualTo(64 * M + "\n");
+    two.write("/a", "max", "lmem0\u00a0\t1M\nsmem\u000b2M");
+    assertThat(two.read("/a", "max")).isEqualTo("lmem0 " + M + "\nsmem " + 2 * M + "\n");
+    for (String bad : List.of("lmem0\u20031M", "lmem0 1M\nsmem\u30002M", "lmem0 \u0661M")) {
+      assertThat(errno(() -> two.write("/a", "max", bad))).as(bad).isEqualTo(Errno.EINVAL);
+    }
   }
 
   @Test

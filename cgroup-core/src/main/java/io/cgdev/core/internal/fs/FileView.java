@@ -18,10 +18,8 @@ import io.cgdev.core.internal.hierarchy.Registration;
 import io.cgdev.core.internal.hierarchy.StateSlot;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The {@link CgroupFs} of a hierarchy. Path resolution, listing and reads take no lock; writes,
@@ -46,24 +44,6 @@ public final class FileView implements CgroupFs {
     this.controllers = hierarchy.controllers();
     this.core = core;
     this.perDevice = perDevice;
-  }
-
-  /**
-   * The names a cgroup may not take because an entry of that name is or may be in every cgroup
-   * folder: core files, controller files, {@code <ctrl>.devices} folders, and {@code devices} in the
-   * per-device layout.
-   */
-  public static Set<String> reservedNames(List<ControllerEntry<?>> controllers, boolean perDevice) {
-    Set<String> reserved = new HashSet<>(CoreFiles.NAMES);
-    for (ControllerEntry<?> e : controllers) {
-      reserved.addAll(e.hostFiles().keySet());
-      reserved.addAll(e.deviceFiles().keySet());
-      reserved.add(e.name() + ".devices");
-    }
-    if (perDevice) {
-      reserved.add("devices");
-    }
-    return reserved;
   }
 
   // ---------------------------------------------------------------- resolution
@@ -269,7 +249,7 @@ public final class FileView implements CgroupFs {
       Node parent = resolve(parentPath);
       switch (parent) {
         case Node.File f -> throw CgroupException.of(Errno.ENOTDIR, "cannot create %s: %s is a file", path, parentPath);
-        // every entry a cgroup folder may hold is a child or a reserved name: the hierarchy says EEXIST
+        // every entry a cgroup folder holds is a child or one of its FolderEntries: the hierarchy says EEXIST
         case Node.CgroupDir d -> hierarchy.mkdir(d.cgroup(), name);
         case Node.Dir d -> {
           if (child(d, name) != null) {

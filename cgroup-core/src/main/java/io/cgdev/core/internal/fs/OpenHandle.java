@@ -2,6 +2,7 @@ package io.cgdev.core.internal.fs;
 
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
+import io.cgdev.api.KernelText;
 import io.cgdev.api.OpenFile;
 import io.cgdev.api.OpenOptions;
 import io.cgdev.api.spi.FileHandle;
@@ -50,6 +51,11 @@ final class OpenHandle implements OpenFile, FileHandle {
     return file.read(this);
   }
 
+  /**
+   * Writes as kernfs and the kernel's cgroup files take a write(2): more than the file's maximum is
+   * {@code E2BIG}; an empty write changes nothing and succeeds; the handler sees the value up to its
+   * first NUL (a C string) without the kernel's surrounding white space ({@code strstrip}).
+   */
   @Override
   public void write(String value) {
     if (closed || !options.write()) {
@@ -59,17 +65,33 @@ final class OpenHandle implements OpenFile, FileHandle {
       throw CgroupException.of(Errno.EINVAL, "cannot write null to %s", path());
     }
     int max = file.declaration().maxWriteBytes();
-    if (value.length() > max || (value.length() * 3 > max && value.getBytes(StandardCharsets.UTF_8).length > max)) {
+    if (value.length() * 3L > max && byteLength(value) > max) {
       throw CgroupException.of(Errno.E2BIG, "cannot write %s: %d bytes is more than the %d a write may carry",
-          path(), value.getBytes(StandardCharsets.UTF_8).length, max);
+          path(), byteLength(value), max);
     }
-    String stripped = value.strip();
+    if (value.isEmpty()) {
+      return;
+    }
+    String stripped = KernelText.strip(KernelText.untilNul(value));
     hierarchy.locked(() -> {
       if (!file.present()) {
         throw gone();
       }
       file.write(stripped, this);
     });
+  }
+
+  /**
+   * The bytes {@code value} stands for: one a character if all lie in {@code \u0000..\u00ff} (a
+   * write's bytes as the FUSE mount hands them over), else its UTF-8 encoding.
+   */
+  static int byteLength(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      if (value.charAt(i) > 0xff) {
+        return value.getBytes(StandardCharsets.UTF_8).length;
+      }
+    }
+    return value.length();
   }
 
   private CgroupException gone() {

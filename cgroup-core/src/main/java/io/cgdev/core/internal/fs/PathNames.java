@@ -2,6 +2,7 @@ package io.cgdev.core.internal.fs;
 
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,17 +11,25 @@ import java.util.List;
  * repeated or trailing slashes are dropped) and a list of names is written back as a path.
  */
 final class PathNames {
+  /** The kernel's PATH_MAX: a path with its NUL must fit. */
+  static final int PATH_MAX = 4096;
+
   private PathNames() {}
 
   /**
    * Splits an absolute path into names.
    *
-   * @throws CgroupException {@code EINVAL} for a path that is not absolute, {@code ENOENT} for a
-   *     {@code .} or {@code ..} name
+   * @throws CgroupException {@code EINVAL} for a path that is not absolute, {@code ENAMETOOLONG} for
+   *     one of {@code PATH_MAX} (4096) bytes or more, as the kernel's getname says, {@code ENOENT} for
+   *     a {@code .} or {@code ..} name
    */
   static List<String> names(String path) {
     if (path == null || path.isEmpty() || path.charAt(0) != '/') {
       throw CgroupException.of(Errno.EINVAL, "invalid path '%s': must be absolute", path);
+    }
+    if (path.length() >= PATH_MAX / 3 && path.getBytes(StandardCharsets.UTF_8).length >= PATH_MAX) {
+      throw CgroupException.of(Errno.ENAMETOOLONG, "path of %d bytes starting '%.40s': a path has fewer than %d",
+          path.getBytes(StandardCharsets.UTF_8).length, path, PATH_MAX);
     }
     List<String> out = new ArrayList<>();
     int i = 1;

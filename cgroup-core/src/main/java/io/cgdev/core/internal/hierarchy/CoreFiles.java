@@ -5,8 +5,13 @@ import io.cgdev.api.Errno;
 import io.cgdev.api.Keyed;
 import io.cgdev.api.Numbers;
 import io.cgdev.api.spi.CgroupFile;
+import io.cgdev.api.spi.DeviceState;
+import io.cgdev.api.spi.FileFlag;
 import io.cgdev.api.spi.FileHandle;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -20,9 +25,12 @@ public final class CoreFiles {
   /** The prefix of core file names. */
   public static final String PREFIX = "cgroup.";
 
-  /** The full names of the core files, known before any hierarchy exists (they are reserved names). */
+  /** The full names of the core files, known before any hierarchy exists. */
   public static final Set<String> NAMES = Set.of("cgroup.procs", "cgroup.controllers", "cgroup.subtree_control",
       "cgroup.events", "cgroup.max.depth", "cgroup.max.descendants", "cgroup.stat");
+
+  /** The core files the root has not, as in the kernel ({@code CFTYPE_NOT_ON_ROOT}). */
+  public static final Set<String> NOT_ON_ROOT = Set.of("cgroup.events");
 
   private final Hierarchy hierarchy;
   private final Map<String, CgroupFile<Cgroup>> files;
@@ -35,7 +43,8 @@ public final class CoreFiles {
     add(m, CgroupFile.readOnly("controllers", (c, h) -> line(controllers.names(c.visibleMask()))));
     add(m, CgroupFile.readWrite("subtree_control", (c, h) -> line(controllers.names(c.subtreeControl())),
         (c, v, h) -> hierarchy.writeSubtreeControl(c, v)));
-    add(m, CgroupFile.readOnly("events", (c, h) -> Keyed.flat().put("populated", c.populated() ? 1 : 0).put("frozen", 0).toString()));
+    add(m, CgroupFile.readOnly("events", (c, h) -> Keyed.flat().put("populated", c.populated() ? 1 : 0).put("frozen", 0).toString(),
+        FileFlag.NOT_ON_ROOT));
     add(m, CgroupFile.readWrite("max.depth", (c, h) -> Numbers.formatMaxOrCount(c.maxDepth()) + "\n",
         (c, v, h) -> hierarchy.maxDepth(c, parseLimit(v, "cgroup.max.depth"))));
     add(m, CgroupFile.readWrite("max.descendants", (c, h) -> Numbers.formatMaxOrCount(c.maxDescendants()) + "\n",
@@ -43,6 +52,11 @@ public final class CoreFiles {
     add(m, CgroupFile.readOnly("stat", this::readStat));
     if (!m.keySet().equals(NAMES)) {
       throw new IllegalStateException("NAMES is out of date: " + m.keySet());
+    }
+    for (String name : NAMES) {
+      if (m.get(name).appearsOn(true) == NOT_ON_ROOT.contains(name)) {
+        throw new IllegalStateException("NOT_ON_ROOT is out of date: " + name);
+      }
     }
     this.files = Collections.unmodifiableMap(m);
   }
@@ -56,17 +70,26 @@ public final class CoreFiles {
     return files;
   }
 
-  private static String line(Iterable<String> names) {
-    return String.join(" ", names) + "\n";
+  /** Controller names on one line; nothing at all, not even the newline, for none (the kernel's cgroup_print_ss_mask). */
+  private static String line(List<String> names) {
+    return names.isEmpty() ? "" : String.join(" ", names) + "\n";
   }
 
-  /** {@code max} or a count that fits an int, like the kernel's limits. */
+  /**
+   * {@code cgroup.max.depth} and {@code cgroup.max.descendants} as the kernel reads them: {@code max},
+   * or {@code kstrtoint(value, 0)} (so {@code +5}, {@code 010} and {@code 0x10} are numbers); a
+   * negative number is {@code ERANGE}; {@code INT_MAX}, the kernel's own "no limit", is {@code max}
+   * ({@code Long.MAX_VALUE}) and reads back as {@code max}.
+   */
   static long parseLimit(String value, String what) {
-    long v = Numbers.parseMaxOrCount(value, what);
-    if (v != Long.MAX_VALUE && v > Integer.MAX_VALUE) {
-      throw CgroupException.of(Errno.ERANGE, "%s '%s' out of range 0..%d", what, value, Integer.MAX_VALUE);
+    if (value.equals("max")) {
+      return Long.MAX_VALUE;
     }
-    return v;
+    int v = Numbers.parseKernelInt(value, what);
+    if (v < 0) {
+      throw CgroupException.of(Errno.ERANGE, "%s '%s' must not be negative", what, value);
+    }
+    return v == Integer.MAX_VALUE ? Long.MAX_VALUE : v;
   }
 
   private String readProcs(Cgroup c, FileHandle h) {
@@ -78,25 +101,88 @@ public final class CoreFiles {
     return sb.toString();
   }
 
+  /** A pid as the kernel reads it ({@link Numbers#parsePid}): {@code 0} is the writer, an unknown pid {@code ESRCH}. */
   private void writeProcs(Cgroup c, String value, FileHandle h) {
-    long pid = Numbers.parseLong(value, "pid");
-    if (pid < 0) {
-      throw CgroupException.of(Errno.EINVAL, "invalid pid '%s' written to %s/cgroup.procs", value, c);
-    }
+    int pid = Numbers.parsePid(value);
     if (pid == 0) {
       if (h.callerPid() == 0) {
         throw CgroupException.of(Errno.ESRCH, "writing 0 to %s/cgroup.procs moves the writer, but the opener is not a task", c);
       }
       pid = h.callerPid();
     }
-    if (pid > Integer.MAX_VALUE) {
-      throw CgroupException.of(Errno.ESRCH, "no task with pid %d", pid);
-    }
-    hierarchy.migrate((int) pid, c);
+    hierarchy.migrate(pid, c);
   }
 
+  /**
+   * The kernel's {@code cgroup.stat}: descendants, then per controller the live "css" count of the
+   * subtree ({@code nr_subsys_<ctrl>}: this cgroup and its live descendants that show the
+   * controller, 0 if this one does not), dying descendants, then per controller the dying ones
+   * ({@code nr_dying_subsys_<ctrl>}: removed descendants whose states of the controller still hold
+   * charges — what keeps a kernel css dying).
+   */
   private String readStat(Cgroup c, FileHandle h) {
     hierarchy.pollDying();
-    return Keyed.flat().put("nr_descendants", c.nrDescendants()).put("nr_dying_descendants", c.nrDyingDescendants()).toString();
+    ControllerTable controllers = hierarchy.controllers();
+    Keyed.Flat out = Keyed.flat().put("nr_descendants", c.nrDescendants());
+    for (ControllerEntry<?> e : controllers) {
+      out.put("nr_subsys_" + e.name(), c.shows(e) ? showing(c, e) : 0);
+    }
+    out.put("nr_dying_descendants", c.nrDyingDescendants());
+    List<Cgroup> dying = c.nrDyingDescendants() == 0 ? List.of() : below(c, hierarchy.dying());
+    for (ControllerEntry<?> e : controllers) {
+      out.put("nr_dying_subsys_" + e.name(), dying.isEmpty() ? 0 : holding(dying, e));
+    }
+    return out.toString();
+  }
+
+  /** {@code c} and its live descendants that show {@code e}; lock-free, weakly consistent. */
+  private static int showing(Cgroup c, ControllerEntry<?> e) {
+    int n = 1;
+    if ((c.subtreeControl() & e.bit()) != 0) {
+      for (Cgroup child : c.children()) {
+        n += showing(child, e);
+      }
+    }
+    return n;
+  }
+
+  private static List<Cgroup> below(Cgroup c, List<Cgroup> dying) {
+    List<Cgroup> out = new ArrayList<>();
+    for (Cgroup d : dying) {
+      for (Cgroup a = d.parent(); a != null; a = a.parent()) {
+        if (a == c) {
+          out.add(d);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * How many of the {@code dying} cgroups keep a "css" of {@code e} alive: those holding an
+   * undrained state of {@code e}, and their dying ancestors (a kernel css pins its parent's).
+   */
+  private int holding(List<Cgroup> dying, ControllerEntry<?> e) {
+    Set<Cgroup> held = new HashSet<>();
+    for (Cgroup d : dying) {
+      if (holds(d, e)) {
+        for (Cgroup a = d; a != null && !a.online() && dying.contains(a) && held.add(a); a = a.parent()) {
+          // walk up while the ancestors are dying ones of this subtree
+        }
+      }
+    }
+    return held.size();
+  }
+
+  private boolean holds(Cgroup d, ControllerEntry<?> e) {
+    for (Registration r : hierarchy.registrations().values()) {
+      StateSlot<?> slot = r.slot(e);
+      DeviceState s = slot == null ? null : d.stateAt(slot.index());
+      if (s != null && !Hooks.drained(s)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -19,6 +19,8 @@ final class DyingCgroups {
   private final IdPool ids;
   private final List<Cgroup> dying = new ArrayList<>();
   private volatile boolean any;
+  /** What {@link #snapshot} answers: a copy of {@link #dying}, replaced on every change. */
+  private volatile List<Cgroup> snapshot = List.of();
 
   /** @param ids where a freed cgroup's id goes back */
   DyingCgroups(IdPool ids) {
@@ -37,6 +39,7 @@ final class DyingCgroups {
     } else {
       dying.add(c);
       any = true;
+      snapshot = List.copyOf(dying);
       c.countDying(1);
     }
   }
@@ -56,6 +59,14 @@ final class DyingCgroups {
       }
     }
     any = !dying.isEmpty();
+    if (snapshot.size() != dying.size()) {
+      snapshot = List.copyOf(dying);
+    }
+  }
+
+  /** The dying cgroups now, in no order; lock-free (for {@code cgroup.stat}). */
+  List<Cgroup> snapshot() {
+    return snapshot;
   }
 
   /** The dying cgroups, children before parents (a copy). */

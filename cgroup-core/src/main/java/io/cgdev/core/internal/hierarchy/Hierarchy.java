@@ -10,7 +10,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -37,7 +36,7 @@ public final class Hierarchy {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final ControllerTable controllers;
-  private final Set<String> reservedNames;
+  private final FolderEntries entries;
   private final IdPool ids = new IdPool();
   private final Cgroup root;
   private final DyingCgroups dying = new DyingCgroups(ids);
@@ -51,15 +50,16 @@ public final class Hierarchy {
    * A hierarchy with only the root.
    *
    * @param controllers the controllers, their indices equal to their list positions
-   * @param reservedNames names a cgroup may not take because an entry of that name is or may be in
-   *     every cgroup folder (core files, controller files, per-device folders): {@code EEXIST}
+   * @param perDevice whether per-device files live under one {@code devices} folder per cgroup
+   *     (else under {@code <ctrl>.devices}): which entries a cgroup folder holds besides its
+   *     children ({@link FolderEntries})
    */
-  public Hierarchy(List<ControllerEntry<?>> controllers, Set<String> reservedNames) {
+  public Hierarchy(List<ControllerEntry<?>> controllers, boolean perDevice) {
     this.controllers = new ControllerTable(controllers);
     this.devices = new DeviceRegistry(this.controllers);
     this.tasks = new TaskMembership(this.controllers);
-    this.subtreeControl = new SubtreeControl(this.controllers);
-    this.reservedNames = Set.copyOf(reservedNames);
+    this.entries = new FolderEntries(this.controllers, perDevice);
+    this.subtreeControl = new SubtreeControl(this.controllers, entries);
     this.root = Cgroup.root(ids.allocate(), this.controllers.all());
   }
 
@@ -175,6 +175,11 @@ public final class Hierarchy {
     return devices.all();
   }
 
+  /** The removed cgroups that are still dying (hold charges); a lock-free snapshot. */
+  List<Cgroup> dying() {
+    return dying.snapshot();
+  }
+
   /** The live task with this pid, or {@code null}. */
   public ModelTask task(int pid) {
     return tasks.task(pid);
@@ -206,16 +211,16 @@ public final class Hierarchy {
    * Creates a child cgroup with a state for every registered device.
    *
    * @throws CgroupException {@code ENOENT} if the parent was removed, {@code EEXIST} if the name is
-   *     taken by a child or by an entry that is or may be in the folder, {@code EINVAL} for a name
-   *     {@link CgroupPath} refuses, {@code EAGAIN} past an ancestor's {@code cgroup.max.depth} or
-   *     {@code cgroup.max.descendants}
+   *     taken by a child or by another entry of the folder now ({@link FolderEntries}), {@code
+   *     EINVAL} or {@code ENAMETOOLONG} for a name {@link CgroupPath} refuses, {@code EAGAIN} past an
+   *     ancestor's {@code cgroup.max.depth} or {@code cgroup.max.descendants}
    */
   public Cgroup mkdir(Cgroup parent, String name) {
     return locked(() -> {
       if (!parent.online()) {
         throw CgroupException.of(Errno.ENOENT, "cannot create %s/%s: %s was removed", parent, name, parent);
       }
-      if (parent.child(name) != null || reservedNames.contains(name)) {
+      if (parent.child(name) != null || entries.present(parent, name)) {
         throw CgroupException.of(Errno.EEXIST, "cannot create %s: %s already has an entry named '%s'",
             parent.isRoot() ? "/" + name : parent + "/" + name, parent, name);
       }
@@ -298,7 +303,8 @@ public final class Hierarchy {
    *
    * @throws CgroupException {@code EINVAL} for a token that is not {@code +name}/{@code -name} of a
    *     known controller, {@code ENOENT} enabling a controller the cgroup may not use, {@code EBUSY}
-   *     enabling in a non-root cgroup with tasks or disabling one a child still enables
+   *     enabling in a non-root cgroup with tasks or disabling one a child still enables, {@code
+   *     EEXIST} enabling one that would add an entry a child already holds as a cgroup
    */
   public void writeSubtreeControl(Cgroup c, String value) {
     locked(() -> subtreeControl.write(c, value));

@@ -2,18 +2,22 @@ package io.cgdev.core.internal.hierarchy;
 
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
+import io.cgdev.api.KernelText;
 
 /**
- * {@code cgroup.subtree_control} writes (the kernel's cgroup_subtree_control_write): a
- * space-separated list of {@code +name} / {@code -name}, parsed completely (the last token for a
- * controller wins), checked against the cgroup v2 rules, then applied all or nothing. Runs under the
- * hierarchy lock.
+ * {@code cgroup.subtree_control} writes (the kernel's cgroup_subtree_control_write): a list of
+ * {@code +name} / {@code -name} separated by spaces — only the space: a tab or newline between two
+ * tokens makes one bad token, as {@code strsep(&buf, " ")} does — parsed completely (the last token
+ * for a controller wins), checked against the cgroup v2 rules, then applied all or nothing. Runs
+ * under the hierarchy lock.
  */
 final class SubtreeControl {
   private final ControllerTable controllers;
+  private final FolderEntries entries;
 
-  SubtreeControl(ControllerTable controllers) {
+  SubtreeControl(ControllerTable controllers, FolderEntries entries) {
     this.controllers = controllers;
+    this.entries = entries;
   }
 
   /** What a write asks for: the bits to set and the bits to clear (disjoint). */
@@ -30,6 +34,11 @@ final class SubtreeControl {
       throw CgroupException.of(Errno.EBUSY, "cannot enable controllers in %s: it has %d tasks (no internal processes)",
           c, c.tasks().length);
     }
+    String clash = change.enable() == 0 ? null : entries.clash(c, change.enable());
+    if (clash != null) {
+      throw CgroupException.of(Errno.EEXIST, "cannot enable %s in %s: the entry %s would appear, but a cgroup has that name",
+          String.join(" ", controllers.names(change.enable())), c, clash);
+    }
     c.subtreeControl((c.subtreeControl() | change.enable()) & ~change.disable());
   }
 
@@ -37,7 +46,7 @@ final class SubtreeControl {
   private Change parse(Cgroup c, String value) {
     long enable = 0;
     long disable = 0;
-    for (String tok : value.strip().split("\\s+")) {
+    for (String tok : KernelText.strip(value).split(" ")) {
       if (tok.isEmpty()) {
         continue;
       }

@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cgdev.core.testing.DemoController;
 import io.cgdev.core.testing.ZetaController;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Which controllers a cgroup shows, and the generation that makes old handles stale. */
 class CgroupVisibilityTest {
   private final ControllerEntry<?> demo = ControllerEntry.of(new DemoController(), 0);
   private final ControllerEntry<?> zeta = ControllerEntry.of(new ZetaController(), 1);
-  private final Hierarchy h = new Hierarchy(List.of(demo, zeta), Set.of());
+  private final Hierarchy h = new Hierarchy(List.of(demo, zeta), false);
 
   @Test
   void onlyADisableChangesTheGenerationAndOnlyForThatController() {

@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class HierarchyTest {
   private final DemoController demo = new DemoController();
   private final ZetaController zeta = new ZetaController();
-  private final Hierarchy h = new Hierarchy(List.of(ControllerEntry.of(demo, 0), ControllerEntry.of(zeta, 1)), Set.of("demo.info"));
+  private final Hierarchy h = new Hierarchy(List.of(ControllerEntry.of(demo, 0), ControllerEntry.of(zeta, 1)), false);
 
   @Test
   void rootIsIdZeroAndIdsAreReusedAfterFree() {
@@ -47,7 +46,12 @@ class HierarchyTest {
     Cgroup c = h.mkdir(a, "c");
     assertThat(c.id()).isEqualTo(2);
     assertThat(h.idsInUse()).isEqualTo(3);
+    // the root shows every controller: its entries are there; a shows none, so the names are free
     assertErrno(Errno.EEXIST, () -> h.mkdir(root, "demo.info"));
+    assertErrno(Errno.EEXIST, () -> h.mkdir(root, "demo.devices"));
+    assertErrno(Errno.EEXIST, () -> h.mkdir(root, "cgroup.procs"));
+    assertThat(h.mkdir(root, "cgroup.events").name()).isEqualTo("cgroup.events"); // not on the root, as in the kernel
+    assertThat(h.mkdir(a, "demo.info").name()).isEqualTo("demo.info");
     assertErrno(Errno.ENOENT, () -> h.mkdir(b, "x"));
     assertErrno(Errno.ENOENT, () -> h.rmdir(b));
   }
@@ -109,7 +113,7 @@ class HierarchyTest {
         };
       }
     };
-    Hierarchy h2 = new Hierarchy(List.of(ControllerEntry.of(failing, 0)), Set.of());
+    Hierarchy h2 = new Hierarchy(List.of(ControllerEntry.of(failing, 0)), false);
     h2.mkdir(h2.root(), "a");
     assertThatThrownBy(() -> h2.register(Devices.spec("d0", "demo"))).hasMessageContaining("boom");
     assertThat(h2.registrations()).isEmpty();
