@@ -152,10 +152,7 @@ public final class CgroupMount implements AutoCloseable {
     if (options.debug()) {
       args.add("-d");
     }
-    // no attribute or entry caching in the kernel: a cgroup folder changes without a VFS call on it
-    // (enabling a controller adds entries to the children), and kernfs answers every stat afresh
-    StringBuilder o = new StringBuilder("default_permissions,fsname=" + options.fsName() + ",subtype=cgdev"
-        + ",attr_timeout=0,entry_timeout=0,negative_timeout=0");
+    StringBuilder o = new StringBuilder("default_permissions,fsname=" + options.fsName() + ",subtype=cgdev");
     if (options.allowOther()) {
       o.append(",allow_other");
     }
