@@ -12,6 +12,7 @@ import io.cgdev.api.spi.DeviceState;
 import io.cgdev.core.internal.hierarchy.Cgroup;
 import io.cgdev.core.internal.hierarchy.ControllerEntry;
 import io.cgdev.core.internal.hierarchy.ControllerTable;
+import io.cgdev.core.internal.hierarchy.CoreFileNames;
 import io.cgdev.core.internal.hierarchy.CoreFiles;
 import io.cgdev.core.internal.hierarchy.Hierarchy;
 import io.cgdev.core.internal.hierarchy.Registration;
@@ -90,7 +91,7 @@ public final class FileView implements CgroupFs {
     if (child != null) {
       return new Node.CgroupDir(child);
     }
-    if (name.startsWith(CoreFiles.PREFIX)) {
+    if (name.startsWith(CoreFileNames.PREFIX)) {
       CgroupFile<Cgroup> f = core.files().get(name);
       return f != null && f.appearsOn(c.isRoot()) ? new Node.CoreFile(c, name, f) : null;
     }

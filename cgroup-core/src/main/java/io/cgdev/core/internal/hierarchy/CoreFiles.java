@@ -22,15 +22,6 @@ import java.util.Set;
  * without the lock; writers run under it (the file view takes it).
  */
 public final class CoreFiles {
-  /** The prefix of core file names. */
-  public static final String PREFIX = "cgroup.";
-
-  /** The full names of the core files, known before any hierarchy exists. */
-  public static final Set<String> NAMES = Set.of("cgroup.procs", "cgroup.controllers", "cgroup.subtree_control",
-      "cgroup.events", "cgroup.max.depth", "cgroup.max.descendants", "cgroup.stat");
-
-  /** The core files the root has not, as in the kernel ({@code CFTYPE_NOT_ON_ROOT}). */
-  public static final Set<String> NOT_ON_ROOT = Set.of("cgroup.events");
 
   private final Hierarchy hierarchy;
   private final Map<String, CgroupFile<Cgroup>> files;
@@ -50,11 +41,11 @@ public final class CoreFiles {
     add(m, CgroupFile.readWrite("max.descendants", (c, h) -> Numbers.formatMaxOrCount(c.maxDescendants()) + "\n",
         (c, v, h) -> hierarchy.maxDescendants(c, parseLimit(v, "cgroup.max.descendants"))));
     add(m, CgroupFile.readOnly("stat", this::readStat));
-    if (!m.keySet().equals(NAMES)) {
+    if (!m.keySet().equals(CoreFileNames.NAMES)) {
       throw new IllegalStateException("NAMES is out of date: " + m.keySet());
     }
-    for (String name : NAMES) {
-      if (m.get(name).appearsOn(true) == NOT_ON_ROOT.contains(name)) {
+    for (String name : CoreFileNames.NAMES) {
+      if (m.get(name).appearsOn(true) == CoreFileNames.NOT_ON_ROOT.contains(name)) {
         throw new IllegalStateException("NOT_ON_ROOT is out of date: " + name);
       }
     }
@@ -62,7 +53,7 @@ public final class CoreFiles {
   }
 
   private static void add(Map<String, CgroupFile<Cgroup>> m, CgroupFile<Cgroup> f) {
-    m.put(PREFIX + f.name(), f);
+    m.put(CoreFileNames.PREFIX + f.name(), f);
   }
 
   /** The files by full name, in the kernel's order. */

@@ -26,8 +26,8 @@ public final class FolderEntries {
 
   /** True if {@code c}'s folder holds an entry named {@code name} other than a child cgroup. */
   boolean present(Cgroup c, String name) {
-    if (name.startsWith(CoreFiles.PREFIX)) {
-      return CoreFiles.NAMES.contains(name) && (!c.isRoot() || !CoreFiles.NOT_ON_ROOT.contains(name));
+    if (name.startsWith(CoreFileNames.PREFIX)) {
+      return CoreFileNames.NAMES.contains(name) && (!c.isRoot() || !CoreFileNames.NOT_ON_ROOT.contains(name));
     }
     long mask = c.visibleMask();
     if (perDevice && name.equals("devices")) {

@@ -11,7 +11,7 @@ class CoreFilesTest {
   @Test
   void namesMatchTheFiles() {
     CoreFiles files = new CoreFiles(new Hierarchy(List.of(), false));
-    assertThat(files.files().keySet()).isEqualTo(CoreFiles.NAMES);
+    assertThat(files.files().keySet()).isEqualTo(CoreFileNames.NAMES);
     assertThat(files.files().get("cgroup.procs").mode()).isEqualTo(0644);
     assertThat(files.files().get("cgroup.events").mode()).isEqualTo(0444);
   }
