@@ -194,7 +194,10 @@ sealed interface Step {
       }
       Libc.Result seek = Libc.rewind(fd);
       if (!seek.ok()) {
-        return "lseek:" + seek.error();
+        // the first errno the client meets, whichever call met it: kernfs fails the lseek of a removed
+        // cgroup's file with ENODEV; through FUSE the VFS seeks by itself and the read fails instead
+        // (docs/ARCHITECTURE.md §7)
+        return seek.error();
       }
       Object r = Libc.readAll(fd);
       return r instanceof Libc.Result e ? e.error() : "ok " + project(s.side, s.paths.get(slot), (byte[]) r);
