@@ -13,6 +13,7 @@ import io.cgdev.fuse.MountOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -29,8 +30,12 @@ import java.util.function.UnaryOperator;
  */
 final class CgdevSide extends Side implements AutoCloseable {
   private static final String HIDDEN = HostCgroup2.CONTROLLER + ".devices";
-  /** Mount folders are named so; one still mounted while no run holds the lock was left by a killed run. */
+  /**
+   * Mount folders are named so, followed by {@code -<pid>-} of the JVM serving them; one still mounted
+   * while no run holds the lock was left by a killed run.
+   */
   static final String MOUNT_PREFIX = "cgdev-conformance-mount";
+  private static final Path FUSE_CONNECTIONS = Path.of("/sys/fs/fuse/connections");
 
   private final Cgroups cgroups;
   private final CgroupMount mount;
@@ -53,7 +58,7 @@ final class CgdevSide extends Side implements AutoCloseable {
       throws IOException {
     Cgroups cg = Cgroups.builder().discover(false).controller(new MemoryController()).controller(new CpuController())
         .controller(new CpusetController()).controller(new MirrorController(HostCgroup2.CONTROLLER, mirrorFiles)).build();
-    Path dir = Files.createTempDirectory(temp, MOUNT_PREFIX);
+    Path dir = Files.createTempDirectory(temp, MOUNT_PREFIX + "-" + ProcessHandle.current().pid() + "-");
     CgroupMount mount;
     try {
       cg.fs().write("/cgroup.subtree_control", "+" + HostCgroup2.CONTROLLER);
@@ -130,19 +135,95 @@ final class CgdevSide extends Side implements AutoCloseable {
    * answers ENOTCONN). Call with the host's lock held: then no live run owns such a mount.
    */
   static void removeStaleMounts(java.io.PrintStream log) {
+    abortOrphanedMounts(log);
+    for (StaleMount m : ourMounts(log)) {
+      log.println("conformance: unmounting " + m.dir() + ", left by an earlier run");
+      run(log, "fusermount3", "-u", "-z", m.dir());
+    }
+  }
+
+  /**
+   * Aborts the FUSE connection of every conformance mount whose serving JVM is dead or a zombie.
+   * Such a JVM was killed while one of its own threads waited on its own mount (the harness reads
+   * the mount from the JVM that serves it): that thread sleeps in the kernel until the connection is
+   * aborted, so the JVM never finishes dying, keeps the run lock and hangs whoever stats the mount.
+   * Aborting through fusectl (mounted here for the moment if it is not) ends the wait. Safe without
+   * the lock: it touches only mounts of dead JVMs.
+   */
+  static void abortOrphanedMounts(java.io.PrintStream log) {
+    List<StaleMount> orphans = ourMounts(log).stream().filter(m -> !alive(m.pid())).toList();
+    if (orphans.isEmpty()) {
+      return;
+    }
+    boolean mountedHere = false;
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
-        String[] f = line.split(" ");
-        if (f.length > 2 && f[2].startsWith("fuse") && f[1].contains("/" + MOUNT_PREFIX)) {
-          String dir = f[1].replace("\\040", " ");
-          log.println("conformance: unmounting " + dir + ", left by an earlier run");
-          new ProcessBuilder("fusermount3", "-u", "-z", dir).inheritIO().start().waitFor();
-        }
+      if (!Files.exists(FUSE_CONNECTIONS.resolve(Integer.toString(orphans.getFirst().connection())))) {
+        mountedHere = run(log, "mount", "-t", "fusectl", "none", FUSE_CONNECTIONS.toString());
+      }
+      for (StaleMount m : orphans) {
+        log.println("conformance: aborting the FUSE connection of " + m.dir() + " (its JVM " + m.pid() + " is gone)");
+        Files.writeString(FUSE_CONNECTIONS.resolve(m.connection() + "/abort"), "1");
       }
     } catch (IOException e) {
+      log.println("conformance: could not abort stale FUSE connections: " + e.getMessage());
+    } finally {
+      if (mountedHere) {
+        run(log, "umount", FUSE_CONNECTIONS.toString());
+      }
+    }
+  }
+
+  /** A conformance mount: its folder, the pid of the JVM that serves it, its FUSE connection number. */
+  private record StaleMount(String dir, long pid, int connection) {}
+
+  /** The conformance mounts in /proc/self/mountinfo (major 0, minor = the FUSE connection). */
+  private static List<StaleMount> ourMounts(java.io.PrintStream log) {
+    List<StaleMount> out = new java.util.ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+        // id parent major:minor root mountpoint options ... - fstype source superoptions
+        String[] f = line.split(" ");
+        int dash = java.util.Arrays.asList(f).indexOf("-");
+        if (f.length < 5 || dash < 0 || dash + 1 >= f.length || !f[dash + 1].startsWith("fuse")) {
+          continue;
+        }
+        String dir = f[4].replace("\\040", " ");
+        String name = Path.of(dir).getFileName().toString();
+        if (!name.startsWith(MOUNT_PREFIX + "-")) {
+          continue;
+        }
+        String[] parts = name.substring(MOUNT_PREFIX.length() + 1).split("-");
+        long pid = parts.length > 1 && parts[0].chars().allMatch(Character::isDigit) ? Long.parseLong(parts[0]) : -1;
+        out.add(new StaleMount(dir, pid, Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1))));
+      }
+    } catch (IOException | RuntimeException e) {
       log.println("conformance: could not check for stale mounts: " + e.getMessage());
+    }
+    return out;
+  }
+
+  /** True if {@code pid} runs and is not a zombie (-1, a mount of an older naming, counts as gone). */
+  private static boolean alive(long pid) {
+    if (pid < 0) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean run(java.io.PrintStream log, String... command) {
+    try {
+      return new ProcessBuilder(command).inheritIO().start().waitFor() == 0;
+    } catch (IOException e) {
+      log.println("conformance: " + command[0] + ": " + e.getMessage());
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -69,6 +69,7 @@ final class HostSide extends Side implements AutoCloseable {
    * first.
    */
   static HostSide open(Path root, String controller, int processes, PrintStream log) throws IOException, InterruptedException {
+    CgdevSide.abortOrphanedMounts(log); // a killed run's JVM may hold the lock until its mount is aborted
     FileChannel channel = FileChannel.open(Path.of(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock = null;
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
