@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Walks /work/shared/SEMANTICS.md section by section and checks each rule through the public file
+ * Walks the semantics reference (docs/SEMANTICS.md, first written as ../shared/SEMANTICS.md) section by section and checks each rule through the public file
  * view ({@link CgroupFs}) and {@link Tasks}, as a user of a cgroup v2 file system would. The world is
  * booted with discovery (memory, cpu, cpuset controllers) and an i915 with two tiles of 1 GiB local
  * memory: {@code i915.0} offers smem + lmem0 (several regions: keyed file shapes) and all engines,

@@ -198,7 +198,7 @@ public abstract class ControllerConformance {
     for (String f : FileRules.files(fs, folder("/"))) {
       FsEntry e = fs.stat(f);
       assertFalse(e.writable() && !filesAcceptingAnyValue().contains(e.name()),
-          f + " is writable in the root: limits and weights are NOT_ON_ROOT (SEMANTICS.md section 3)");
+          f + " is writable in the root: limits and weights are NOT_ON_ROOT (docs/SEMANTICS.md §3)");
     }
   }
 

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The file-format and errno rules every interface file obeys (docs/TCK.md, SEMANTICS.md section 1),
+ * The file-format and errno rules every interface file obeys (docs/TCK.md, docs/SEMANTICS.md §1),
  * as reusable checks over a folder of the file view.
  */
 public final class FileRules {
@@ -86,7 +86,7 @@ public final class FileRules {
 
   /**
    * Every readable and writable file ignores surrounding whitespace and one trailing newline in a
-   * write (SEMANTICS.md section 1): its own value written as {@code "  <value> \n"} is accepted and
+   * write (docs/SEMANTICS.md §1): its own value written as {@code "  <value> \n"} is accepted and
    * changes nothing.
    *
    * @return the number of files written
