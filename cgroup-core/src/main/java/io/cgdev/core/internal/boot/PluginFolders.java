@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  *       core's, and plugins are found by their {@code META-INF/services} files, as on the class path.
  * </ul>
  *
- * <p>A jar that cannot be read as a module, or a module whose {@code requires} cannot be resolved, is
+ * <p>Every {@code *.jar} of a folder is loaded, except {@code -sources}, {@code -javadoc} and {@code
+ * -tests} jars (so a Maven build folder can serve as a plugin folder). A jar that cannot be read as a module, or a module whose {@code requires} cannot be resolved, is
  * reported ({@code CGDEV-PLUGIN-BROKEN}, naming the jar) and left out; the rest of its folder loads.
  * A folder that does not exist stops the boot ({@code CGDEV-PLUGIN-FOLDER}): it is the caller's
  * mistake, not a plugin's. Runs once, on the booting thread.
@@ -86,10 +87,16 @@ final class PluginFolders {
       throw CgroupException.of(Errno.ENOENT, "CGDEV-PLUGIN-FOLDER: plugin folder %s does not exist or is not a folder", folder);
     }
     try (Stream<Path> s = Files.list(folder)) {
-      return s.filter(p -> p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p)).sorted().toList();
+      return s.filter(p -> isPluginJar(p.getFileName().toString()) && Files.isRegularFile(p)).sorted().toList();
     } catch (IOException e) {
       throw CgroupException.of(Errno.ENOENT, "CGDEV-PLUGIN-FOLDER: cannot list plugin folder %s: %s", folder, e);
     }
+  }
+
+  /** A jar, but not one of the sources, javadoc or test jars a build folder holds beside it. */
+  private static boolean isPluginJar(String name) {
+    return name.endsWith(".jar") && !name.endsWith("-sources.jar") && !name.endsWith("-javadoc.jar")
+        && !name.endsWith("-tests.jar");
   }
 
   /** The core is on the class path: the folder's jars as a class path of their own. */

@@ -77,7 +77,8 @@ public final class Diagnostics {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String s = t.getClass().getSimpleName() + ": " + t.getMessage();
+    String s = (t instanceof io.cgdev.api.CgroupException ce ? ce.errno().name() : t.getClass().getSimpleName()) + ": "
+        + t.getMessage();
     return root == t ? s : s + " (cause " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
   }
 }
