@@ -15,6 +15,9 @@ module io.cgdev.cli {
   requires io.cgdev.i915;
   requires io.cgdev.fuse;
   requires io.cgdev.sim;
+  // not used by the tool itself: it puts the plugin building blocks in the boot layer, so that plugins
+  // loaded with --plugins (and the samples) that use them find them there
+  requires io.cgdev.plugin.support;
   requires info.picocli;
   requires org.slf4j;
   requires tools.jackson.core;

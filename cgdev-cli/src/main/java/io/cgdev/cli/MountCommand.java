@@ -116,7 +116,9 @@ final class MountCommand implements Callable<Integer> {
       List<DrmDevice> devices = new ArrayList<>(Runs.drmDevices(w).values());
       if (scenario != null) {
         Worlds.buildTree(w, scenario);
-        workloads = new Workloads(scenario, w.tasks(), Runs.drmDevices(w), PluginDevices.of(w.plugins().drivers()),
+        PluginDevices.Found plugins = w.pluginDevices();
+        plugins.notes().forEach(n -> err.println("cgdev mount: " + n));
+        workloads = new Workloads(scenario, w.tasks(), Runs.drmDevices(w), plugins.devices(),
             Worlds.device(w, scenario));
         workloads.start();
         devices = workloads.devices();

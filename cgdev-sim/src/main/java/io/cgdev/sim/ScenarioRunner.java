@@ -45,7 +45,7 @@ public final class ScenarioRunner {
   private final String region;
   private final List<String> notes = new ArrayList<>();
   private final Workloads workloads;
-  private final Map<String, PluginDevices.Allocator> pluginDevices;
+  private final Map<String, PluginDevices.Device> pluginDevices;
   private final Map<String, String> fdinfo = new LinkedHashMap<>();
   private final TenantFiles files;
   private final List<String> sortedControllers;
@@ -68,7 +68,7 @@ public final class ScenarioRunner {
    * @param device the scenario's default device
    */
   public ScenarioRunner(CgroupFs fs, Tasks tasks, Set<String> controllers, Map<String, DrmDevice> devices,
-      Map<String, PluginDevices.Allocator> pluginDevices, Scenario scenario, String device, Progress progress) {
+      Map<String, PluginDevices.Device> pluginDevices, Scenario scenario, String device, Progress progress) {
     this.pluginDevices = Map.copyOf(pluginDevices);
     this.fs = fs;
     this.controllers = Set.copyOf(controllers);

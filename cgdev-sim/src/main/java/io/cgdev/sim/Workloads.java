@@ -28,7 +28,7 @@ public final class Workloads {
   private final Scenario scenario;
   private final Tasks worldTasks;
   private final Map<String, DrmDevice> devices;
-  private final Map<String, PluginDevices.Allocator> pluginDevices;
+  private final Map<String, PluginDevices.Device> pluginDevices;
   private final String device;
   private final List<DrmStream> streams = new ArrayList<>();
   private final List<PluginStream> pluginStreams = new ArrayList<>();
@@ -43,7 +43,7 @@ public final class Workloads {
    * @param device the scenario's default device
    */
   public Workloads(Scenario scenario, Tasks tasks, Map<String, DrmDevice> devices,
-      Map<String, PluginDevices.Allocator> pluginDevices, String device) {
+      Map<String, PluginDevices.Device> pluginDevices, String device) {
     this.scenario = scenario;
     this.worldTasks = tasks;
     this.devices = Map.copyOf(devices);
@@ -161,11 +161,19 @@ public final class Workloads {
     String devName = w.device() == null ? device : w.device();
     DrmDevice dev = devices.get(devName);
     if (dev == null && pluginDevices.containsKey(devName)) {
-      if (w.engineClass() != null) {
+      PluginDevices.Device pd = pluginDevices.get(devName);
+      if (w.engineClass() != null && !pd.engineClasses().contains(w.engineClass())) {
         throw new ScenarioException(scenario.source(), w.at().line(), w.at().field() + ".engine",
-            devName + " runs memory workloads only (it is not a DRM device)");
+            devName + " runs no work of engine class '" + w.engineClass() + "' (classes: "
+                + String.join(", ", new java.util.TreeSet<>(pd.engineClasses())) + ")");
       }
-      pluginStreams.add(new PluginStream(w, t, stats.get(t.path()), pluginDevices.get(devName), spawn(t, w, w.name())));
+      List<String> regions = pd.regions();
+      String region = w.placements().isEmpty() ? (regions.isEmpty() ? null : regions.getFirst()) : w.placements().getFirst();
+      if (region == null || !regions.contains(region)) {
+        throw new ScenarioException(scenario.source(), w.at().line(), w.at().field() + ".memory.placement",
+            "unknown region '" + region + "' on " + devName + " (regions: " + String.join(", ", regions) + ")");
+      }
+      pluginStreams.add(new PluginStream(w, t, stats.get(t.path()), pd, region, spawn(t, w, w.name())));
       return;
     }
     if (dev == null) {

@@ -48,6 +48,27 @@ public final class Numbers {
     return v;
   }
 
+  /**
+   * Parses {@code max} (returned as {@code Long.MAX_VALUE}) or a decimal integer within {@code [min,
+   * max]}: the shape of a limit such as {@code pids.max} or the sample {@code gem.max} when the
+   * number has bounds of its own.
+   *
+   * @param what what the number is, for the message, e.g. {@code gem.max}
+   * @throws CgroupException {@code EINVAL} if neither {@code max} nor an integer, {@code ERANGE} if
+   *     outside the bounds (also when too large for a long)
+   * @throws IllegalArgumentException if {@code min > max}
+   */
+  @Stability(value = Stability.Status.STABLE, since = "0.2")
+  public static long parseMaxOrInRange(String text, long min, long max, String what) {
+    if (min > max) {
+      throw new IllegalArgumentException("empty range " + min + ".." + max + " for " + what);
+    }
+    if (KernelText.strip(text).equals("max")) {
+      return Long.MAX_VALUE;
+    }
+    return parseInRange(text, min, max, what);
+  }
+
   /** As {@link #parseLong}, but an integer too large for a long saturates to its bound (the caller's range check says ERANGE). */
   private static long parseSaturated(String text, String what) {
     String s = KernelText.strip(text);

@@ -31,6 +31,8 @@ public final class CgdevRules {
   public static final String CONTROLLERS = "io.cgdev.controller..";
   /** The DRM core model, which GPU drivers may build on. */
   public static final String DRM = "io.cgdev.drm..";
+  /** The building blocks for plugins (cgroup-plugin-support), which any plugin may use. */
+  public static final String SUPPORT = "io.cgdev.plugin.support..";
 
   private static final String STABILITY = "io.cgdev.api.Stability";
 
@@ -91,9 +93,13 @@ public final class CgdevRules {
 
   /**
    * The plugin rule for a third-party controller or driver: its classes depend only on the JDK, the
-   * cgdev api, the DRM model (GPU drivers build on it), their own packages, and the extra packages
+   * cgdev api, the plugin building blocks, the DRM model (GPU drivers build on it), their own packages, and the extra packages
    * given (e.g. a logging API); they never touch the core or a controller's classes, and use no
    * type marked {@code @Stability(INTERNAL)}.
+   *
+   * <p>Check the plugin's main classes only: with JUnit, {@code @AnalyzeClasses(packages =
+   * "com.acme.gpu", importOptions = ImportOption.DoNotIncludeTests.class)}; the plugin's tests use
+   * the core and the kit, which the rule forbids to the plugin itself.
    *
    * @param pluginPackages the plugin's packages, e.g. {@code com.acme.gpu..}
    * @param allowedPackages further packages the plugin may use, e.g. {@code org.slf4j..}
@@ -108,16 +114,17 @@ public final class CgdevRules {
 
   /** The plugin depends on the JDK, the api, the DRM model, itself and the allowed packages only. */
   public static ArchRule pluginDependsOnlyOnApi(String pluginPackages, String... allowedPackages) {
-    String[] allowed = new String[allowedPackages.length + 4];
+    String[] allowed = new String[allowedPackages.length + 5];
     allowed[0] = "java..";
     allowed[1] = API;
     allowed[2] = DRM;
-    allowed[3] = pluginPackages;
-    System.arraycopy(allowedPackages, 0, allowed, 4, allowedPackages.length);
+    allowed[3] = SUPPORT;
+    allowed[4] = pluginPackages;
+    System.arraycopy(allowedPackages, 0, allowed, 5, allowedPackages.length);
     return classes()
         .that().resideInAPackage(pluginPackages)
         .should().onlyDependOnClassesThat().resideInAnyPackage(allowed)
-        .as(pluginPackages + " depends only on the JDK, io.cgdev.api, io.cgdev.drm and itself");
+        .as(pluginPackages + " depends only on the JDK, io.cgdev.api, io.cgdev.plugin.support, io.cgdev.drm and itself");
   }
 
   /** The plugin never touches the core. */

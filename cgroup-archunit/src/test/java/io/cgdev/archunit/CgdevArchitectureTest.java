@@ -112,6 +112,20 @@ class CgdevArchitectureTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"io.cgdev.sample.gem..", "io.cgdev.sample.rdma.."})
+  void theSamplesArePlugins(String pkg) {
+    CgdevRules.plugin(pkg).check(classes);
+  }
+
+  /** The building blocks are a library on the api: nothing of the core, the controllers or the drivers. */
+  @Test
+  void thePluginSupportNeedsTheApiOnly() {
+    classes().that().resideInAPackage(CgdevRules.SUPPORT)
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", CgdevRules.API, CgdevRules.SUPPORT)
+        .check(classes);
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"io.cgdev.drm..", "io.cgdev.i915.."})
   void driversArePlugins(String pkg) {
     CgdevRules.plugin(pkg, "org.slf4j..", "tools.jackson..").check(classes);

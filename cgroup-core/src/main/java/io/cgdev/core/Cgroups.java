@@ -10,16 +10,19 @@ import io.cgdev.api.spi.DeviceSpec;
 import io.cgdev.api.spi.DriverContext;
 import io.cgdev.api.spi.DriverProvider;
 import io.cgdev.core.internal.boot.CoreContext;
-import io.cgdev.core.internal.boot.Diagnostics;
 import io.cgdev.core.internal.boot.DriverHost;
 import io.cgdev.core.internal.boot.Plugins;
 import io.cgdev.core.internal.fs.FileView;
+import io.cgdev.core.internal.guard.Diagnostics;
+import io.cgdev.core.internal.guard.Plugin;
+import io.cgdev.core.internal.guard.PluginGuard;
 import io.cgdev.core.internal.hierarchy.ControllerEntry;
 import io.cgdev.core.internal.hierarchy.CoreFiles;
 import io.cgdev.core.internal.hierarchy.Hierarchy;
 import io.cgdev.core.internal.hierarchy.TaskTable;
 import io.cgdev.core.internal.snapshot.SnapshotTaker;
 import io.cgdev.core.snapshot.Snapshot;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +51,11 @@ import java.util.function.Consumer;
  * created; then each driver is probed on its own guard. Problems that do not stop the boot are
  * {@link #diagnostics()}; those that do are {@link CgroupException}s whose message starts with a
  * diagnostic code. Every code is explained in {@code docs/DIAGNOSTICS.md}.
+ *
+ * <p>Plugin code is guarded while the hierarchy runs too: a controller or driver that throws where
+ * the SPI does not allow it (a file reader, {@code createState}, an attach hook, ...) fails only the
+ * operation at hand, with {@code EIO}, leaves the hierarchy as it was, and is reported once as {@code
+ * CGDEV-PLUGIN-FAULT} in {@link #diagnostics()}, naming the plugin, its class, module and jar.
  *
  * <p>Thread-safe. Structural changes (through {@link #fs()}, {@link #tasks()}, {@link #register})
  * are serialised by one hierarchy lock; reads take none. Removing the root is {@code EBUSY}, as
@@ -88,6 +96,30 @@ public final class Cgroups implements AutoCloseable {
   /** The modelled process table. */
   public Tasks tasks() {
     return tasks;
+  }
+
+  /** A plugin in use: a controller or a probed driver, with its class and where it was loaded from. */
+  public record PluginInfo(String kind, String name, String className, String origin) {
+    @Override
+    public String toString() {
+      return kind + " " + name + " (" + className + ", " + origin + ")";
+    }
+  }
+
+  /** The controllers present and the drivers probed (not removed since), with their origins. */
+  public List<PluginInfo> plugins() {
+    List<PluginInfo> out = new ArrayList<>();
+    for (ControllerEntry<?> e : hierarchy.controllers()) {
+      out.add(info(e.plugin()));
+    }
+    for (DriverProvider d : drivers) {
+      out.add(info(Plugin.driver(DriverHost.safeName(d), d.getClass())));
+    }
+    return List.copyOf(out);
+  }
+
+  private static PluginInfo info(Plugin p) {
+    return new PluginInfo(p.kind(), p.name(), p.type().getName(), Plugin.origin(p.type()));
   }
 
   /** Names of the controllers present, in name order. */
@@ -181,7 +213,11 @@ public final class Cgroups implements AutoCloseable {
     return new SnapshotTaker(hierarchy, fs, layout.name()).take();
   }
 
-  /** Problems found at boot (and at close) that did not stop it, in the order found. */
+  /**
+   * Problems found at boot, while running (plugin faults, each reported once per plugin class and
+   * operation) and at close, that did not stop the hierarchy, in the order found; at most the first
+   * 1000.
+   */
   public List<Diagnostic> diagnostics() {
     return diagnostics.list(Diagnostic::new);
   }
@@ -222,6 +258,7 @@ public final class Cgroups implements AutoCloseable {
     private ClassLoader classLoader;
     private final List<Controller<?>> controllers = new ArrayList<>();
     private final List<DriverProvider> drivers = new ArrayList<>();
+    private final List<Path> pluginFolders = new ArrayList<>();
     private Layout layout = Layout.PER_CONTROLLER;
     private final Map<String, String> options = new LinkedHashMap<>();
 
@@ -236,6 +273,18 @@ public final class Cgroups implements AutoCloseable {
     /** Also scans this class loader (OSGi, tests), whether or not {@link #discover} is on. */
     public Builder classLoader(ClassLoader cl) {
       this.classLoader = Objects.requireNonNull(cl, "classLoader");
+      return this;
+    }
+
+    /**
+     * Also loads the plugin jars in {@code folder} and finds their controllers and drivers, as {@code
+     * cgdev --plugins} does: when the core runs in a named module, the folder becomes a module layer
+     * of its own (a child of the core's layer); on the class path, a class loader of its own. Each
+     * plugin is then guarded as a discovered one: a broken jar, module or plugin is skipped with a
+     * diagnostic. Repeatable; folders are loaded in the order given, each into its own layer.
+     */
+    public Builder pluginFolder(Path folder) {
+      pluginFolders.add(Objects.requireNonNull(folder, "folder"));
       return this;
     }
 
@@ -266,17 +315,19 @@ public final class Cgroups implements AutoCloseable {
     /**
      * Boots: collects and validates controllers, creates the root, probes drivers.
      *
-     * @throws CgroupException {@code EINVAL} for two controllers with one name ({@code
-     *     CGDEV-DUPLICATE-CONTROLLER}), a given controller with a bad name or file table ({@code
-     *     CGDEV-BAD-CONTROLLER-NAME}, {@code CGDEV-BAD-CONTROLLER-FILES}), more than 64 controllers
-     *     ({@code CGDEV-TOO-MANY-CONTROLLERS})
+     * @throws CgroupException {@code EINVAL} for a controller or driver given to this builder that
+     *     shares its name with another ({@code CGDEV-DUPLICATE-CONTROLLER}, {@code
+     *     CGDEV-DUPLICATE-DRIVER}), a given controller with a bad name or file table ({@code
+     *     CGDEV-BAD-CONTROLLER-NAME}, {@code CGDEV-BAD-CONTROLLER-FILES}, {@code CGDEV-PLUGIN-BROKEN}),
+     *     more than 64 controllers ({@code CGDEV-TOO-MANY-CONTROLLERS}); {@code ENOENT} for a plugin
+     *     folder that does not exist ({@code CGDEV-PLUGIN-FOLDER})
      */
     public Cgroups build() {
       Diagnostics diags = new Diagnostics();
-      Plugins plugins = new Plugins(discover, classLoader, diags);
+      Plugins plugins = new Plugins(discover, classLoader, pluginFolders, diags);
       List<ControllerEntry<?>> entries = plugins.controllers(controllers);
       boolean perDevice = layout == Layout.PER_DEVICE;
-      Hierarchy hierarchy = new Hierarchy(entries, perDevice);
+      Hierarchy hierarchy = new Hierarchy(entries, perDevice, new PluginGuard(diags));
       FileView fs = new FileView(hierarchy, new CoreFiles(hierarchy), perDevice);
       CoreContext context = new CoreContext(hierarchy, options);
       List<DriverProvider> probed = DriverHost.probe(plugins.drivers(drivers), context, diags);

@@ -36,7 +36,9 @@ import org.junit.jupiter.api.Test;
  * <p>Two optional hooks make the kit check more: {@link #writes()} lists documented write formats
  * with the value each reads back (or the errno it fails with), and {@link #charger} charges through
  * the controller's capability, which enables the unplug and dying-cgroup checks. Tests whose hook is
- * not given are reported as skipped (aborted assumptions), not as passed.
+ * not given are reported as skipped (aborted assumptions), not as passed. The discovery tests check
+ * that the core will find the controller at all: on the class path, on the module path, and (for a
+ * bundle) in OSGi ({@link Discovery}).
  *
  * <p>JUnit calls the tests on one thread; the class is not meant to be used otherwise.
  */
@@ -169,6 +171,26 @@ public abstract class ControllerConformance {
     } catch (UnsupportedOperationException e) {
       return Assumptions.abort("no charger for " + name + ": " + e.getMessage());
     }
+  }
+
+  @Test
+  void theProviderIsFoundByServiceLoaderOnTheClassPath() {
+    Discovery.onClassPath(controller().getClass(), Controller.class);
+  }
+
+  @Test
+  void theProviderIsFoundByServiceLoaderOnTheModulePath() {
+    Discovery.onModulePath(controller().getClass(), Controller.class);
+  }
+
+  @Test
+  void providesAndMetaInfServicesAgree() {
+    Discovery.providesAndServicesAgree(controller().getClass());
+  }
+
+  @Test
+  void theBundleManifestMatchesTheModule() {
+    Assumptions.assumeTrue(Discovery.bundleManifest(controller().getClass()), "the plugin's jar has no OSGi bundle manifest");
   }
 
   @Test

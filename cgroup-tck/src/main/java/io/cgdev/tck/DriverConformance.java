@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
  * discovery: only the driver and controllers given), enables every controller in the root, makes
  * {@code /tck-a} and {@code /tck-b}, and checks one rule of the charging policy
  * (docs/CHARGING_POLICY.md) or of the file view (docs/TCK.md) through the file view, as a user sees
- * it, on every {@link Meter} the driver names.
+ * it, on every {@link Meter} the driver names, in every region it names ({@link
+ * DriverUnderTest#regions()}). The discovery tests check that the core will find the driver at all:
+ * on the class path, on the module path, and (for a bundle) in OSGi ({@link Discovery}).
  *
  * <p>JUnit calls the tests on one thread; the class is not meant to be used otherwise.
  */
@@ -52,14 +54,13 @@ public abstract class DriverConformance {
   private DriverUnderTest dut;
   private DriverProvider provider;
   private List<Meter> meters;
+  private List<String> regions;
   private Cgroups cgroups;
   private CgroupFs fs;
 
   @BeforeEach
   final void boot() {
     dut = driverUnderTest();
-    meters = List.copyOf(dut.meters());
-    assertFalse(meters.isEmpty(), "DriverUnderTest.meters() names no meter");
     provider = dut.provider();
     Cgroups.Builder b = Cgroups.builder().discover(false).driver(provider);
     dut.controllers().forEach(b::controller);
@@ -69,6 +70,10 @@ public abstract class DriverConformance {
     cgroups = b.build();
     fs = cgroups.fs();
     assertTrue(cgroups.drivers().contains(provider), "the driver did not probe: " + cgroups.diagnostics());
+    regions = List.copyOf(dut.regions());
+    assertFalse(regions.isEmpty(), "DriverUnderTest.regions() names no region");
+    meters = List.copyOf(dut.meters());
+    assertFalse(meters.isEmpty(), "DriverUnderTest.meters() names no meter");
     fs.write("/cgroup.subtree_control", "+" + String.join(" +", cgroups.controllers()));
     fs.mkdir("/tck-a");
     fs.mkdir("/tck-b");
@@ -93,10 +98,10 @@ public abstract class DriverConformance {
     return out;
   }
 
-  /** Every meter's usage plus {@code allocations} allocations of the test size. */
-  private Map<Meter, Long> plus(Map<Meter, Long> base, int allocations) {
+  /** Every meter's usage plus {@code allocations} allocations of the test size in {@code region}. */
+  private Map<Meter, Long> plus(Map<Meter, Long> base, int allocations, String region) {
     Map<Meter, Long> out = new LinkedHashMap<>();
-    base.forEach((m, v) -> out.put(m, v + allocations * m.charge(dut.allocationSize())));
+    base.forEach((m, v) -> out.put(m, v + (m.appliesTo(region) ? allocations * m.charge(dut.allocationSize()) : 0)));
     return out;
   }
 
@@ -106,8 +111,12 @@ public abstract class DriverConformance {
     return out;
   }
 
-  private Map<Meter, Long> charged(int allocations) {
-    return plus(zero(), allocations);
+  private Map<Meter, Long> charged(int allocations, String region) {
+    return plus(zero(), allocations, region);
+  }
+
+  private DriverUnderTest.Buffer allocate(Task task, String region) {
+    return dut.allocate(task, region, dut.allocationSize());
   }
 
   private long nrDying() {
@@ -118,8 +127,37 @@ public abstract class DriverConformance {
     return cgroups.tasks().spawn("tck", CgroupPath.parse(cgroup));
   }
 
+  /** Makes {@code /tck-a} again if a region's check removed it. */
+  private void freshA() {
+    try {
+      fs.stat("/tck-a");
+    } catch (CgroupException e) {
+      fs.mkdir("/tck-a");
+    }
+  }
+
   private static void expectRefused(CgroupException e, String what) {
     assertTrue(e.errno() == Errno.ENOSPC || e.errno() == Errno.ENOMEM, what + " must fail with ENOSPC, got " + e);
+  }
+
+  @Test
+  void theProviderIsFoundByServiceLoaderOnTheClassPath() {
+    Discovery.onClassPath(provider.getClass(), DriverProvider.class);
+  }
+
+  @Test
+  void theProviderIsFoundByServiceLoaderOnTheModulePath() {
+    Discovery.onModulePath(provider.getClass(), DriverProvider.class);
+  }
+
+  @Test
+  void providesAndMetaInfServicesAgree() {
+    Discovery.providesAndServicesAgree(provider.getClass());
+  }
+
+  @Test
+  void theBundleManifestMatchesTheModule() {
+    Assumptions.assumeTrue(Discovery.bundleManifest(provider.getClass()), "the plugin's jar has no OSGi bundle manifest");
   }
 
   @Test
@@ -136,122 +174,138 @@ public abstract class DriverConformance {
 
   @Test
   void chargedAtCreateToTheCreatorsCgroupAndUnchargedAtFree() {
-    Map<Meter, Long> rootBefore = usage("/");
-    Task task = spawn("/tck-a");
-    DriverUnderTest.Buffer buffer = dut.allocate(task, dut.allocationSize());
-    assertEquals(charged(1), usage("/tck-a"), "the creator's cgroup after allocating " + dut.allocationSize() + " bytes");
-    assertEquals(zero(), usage("/tck-b"), "a sibling is not charged");
-    assertEquals(plus(rootBefore, 1), usage("/"), "the charge reaches the root");
-    buffer.free();
-    assertEquals(zero(), usage("/tck-a"), "the creator's cgroup after free");
-    assertEquals(rootBefore, usage("/"), "the root after free");
+    for (String region : regions) {
+      Map<Meter, Long> rootBefore = usage("/");
+      Task task = spawn("/tck-a");
+      DriverUnderTest.Buffer buffer = allocate(task, region);
+      assertEquals(charged(1, region), usage("/tck-a"), region + ": the creator's cgroup after allocating " + dut.allocationSize() + " bytes");
+      assertEquals(zero(), usage("/tck-b"), region + ": a sibling is not charged");
+      assertEquals(plus(rootBefore, 1, region), usage("/"), region + ": the charge reaches the root");
+      buffer.free();
+      assertEquals(zero(), usage("/tck-a"), region + ": the creator's cgroup after free");
+      assertEquals(rootBefore, usage("/"), region + ": the root after free");
+    }
   }
 
   @Test
   void eachAllocationIsChargedAndEachFreeReturnsExactlyItsShare() {
-    Task task = spawn("/tck-a");
-    List<DriverUnderTest.Buffer> buffers = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      buffers.add(dut.allocate(task, dut.allocationSize()));
-      assertEquals(charged(i), usage("/tck-a"), "after " + i + " allocations");
-    }
-    for (int i = 2; i >= 0; i--) {
-      buffers.remove(buffers.size() - 1).free();
-      assertEquals(charged(i), usage("/tck-a"), "after freeing down to " + i + " allocations");
+    for (String region : regions) {
+      Task task = spawn("/tck-a");
+      List<DriverUnderTest.Buffer> buffers = new ArrayList<>();
+      for (int i = 1; i <= 3; i++) {
+        buffers.add(allocate(task, region));
+        assertEquals(charged(i, region), usage("/tck-a"), region + ": after " + i + " allocations");
+      }
+      for (int i = 2; i >= 0; i--) {
+        buffers.remove(buffers.size() - 1).free();
+        assertEquals(charged(i, region), usage("/tck-a"), region + ": after freeing down to " + i + " allocations");
+      }
     }
   }
 
   @Test
   void theChargeStaysWithTheCgroupThatWasChargedWhenTheTaskMoves() {
-    Task task = spawn("/tck-a");
-    DriverUnderTest.Buffer buffer = dut.allocate(task, dut.allocationSize());
-    cgroups.tasks().move(task.pid(), CgroupPath.parse("/tck-b"));
-    assertEquals(charged(1), usage("/tck-a"), "an existing charge does not follow the task");
-    assertEquals(zero(), usage("/tck-b"));
-    DriverUnderTest.Buffer later = dut.allocate(task, dut.allocationSize());
-    assertEquals(charged(1), usage("/tck-b"), "an allocation after the move is charged to the new cgroup");
-    buffer.free();
-    assertEquals(zero(), usage("/tck-a"), "uncharged from the cgroup it was charged to");
-    later.free();
-    assertEquals(zero(), usage("/tck-b"));
+    for (String region : regions) {
+      Task task = spawn("/tck-a");
+      DriverUnderTest.Buffer buffer = allocate(task, region);
+      cgroups.tasks().move(task.pid(), CgroupPath.parse("/tck-b"));
+      assertEquals(charged(1, region), usage("/tck-a"), region + ": an existing charge does not follow the task");
+      assertEquals(zero(), usage("/tck-b"));
+      DriverUnderTest.Buffer later = allocate(task, region);
+      assertEquals(charged(1, region), usage("/tck-b"), region + ": an allocation after the move is charged to the new cgroup");
+      buffer.free();
+      assertEquals(zero(), usage("/tck-a"), region + ": uncharged from the cgroup it was charged to");
+      later.free();
+      assertEquals(zero(), usage("/tck-b"));
+      cgroups.tasks().exit(task.pid());
+    }
   }
 
   @Test
   void aRemovedCgroupKeepsItsChargeUntilFreedAndIsThenReleased() {
-    Map<Meter, Long> rootBefore = usage("/");
-    Task task = spawn("/tck-a");
-    DriverUnderTest.Buffer buffer = dut.allocate(task, dut.allocationSize());
-    cgroups.tasks().move(task.pid(), CgroupPath.parse("/tck-b"));
-    fs.rmdir("/tck-a");
-    assertEquals(1, nrDying(), "a removed cgroup still charged is dying (cgroup.stat of the root)");
-    assertEquals(plus(rootBefore, 1), usage("/"), "the charge of a dying cgroup is neither lost nor moved");
-    assertEquals(zero(), usage("/tck-b"), "nor given to the task's new cgroup");
-    buffer.free();
-    assertEquals(0, nrDying(), "the dying cgroup is released once its charge is returned");
-    assertEquals(rootBefore, usage("/"));
+    for (String region : regions) {
+      freshA();
+      Map<Meter, Long> rootBefore = usage("/");
+      Task task = spawn("/tck-a");
+      DriverUnderTest.Buffer buffer = allocate(task, region);
+      cgroups.tasks().move(task.pid(), CgroupPath.parse("/tck-b"));
+      fs.rmdir("/tck-a");
+      assertEquals(1, nrDying(), region + ": a removed cgroup still charged is dying (cgroup.stat of the root)");
+      assertEquals(plus(rootBefore, 1, region), usage("/"), region + ": the charge of a dying cgroup is neither lost nor moved");
+      assertEquals(zero(), usage("/tck-b"), region + ": nor given to the task's new cgroup");
+      buffer.free();
+      assertEquals(0, nrDying(), region + ": the dying cgroup is released once its charge is returned");
+      assertEquals(rootBefore, usage("/"));
+      cgroups.tasks().exit(task.pid());
+    }
   }
 
   @Test
   void aSharedBufferIsChargedOnceToItsCreator() {
-    Task creator = spawn("/tck-a");
-    Task importer = spawn("/tck-b");
-    DriverUnderTest.Buffer buffer = dut.allocate(creator, dut.allocationSize());
-    DriverUnderTest.Buffer imported;
-    try {
-      imported = buffer.share(importer);
-    } catch (UnsupportedOperationException e) {
+    for (String region : regions) {
+      Task creator = spawn("/tck-a");
+      Task importer = spawn("/tck-b");
+      DriverUnderTest.Buffer buffer = allocate(creator, region);
+      DriverUnderTest.Buffer imported;
+      try {
+        imported = buffer.share(importer);
+      } catch (UnsupportedOperationException e) {
+        buffer.free();
+        Assumptions.abort("the driver does not share buffers");
+        return;
+      }
+      assertEquals(charged(1, region), usage("/tck-a"));
+      assertEquals(zero(), usage("/tck-b"), region + ": the importer is not charged");
       buffer.free();
-      Assumptions.abort("the driver does not share buffers");
-      return;
+      assertEquals(charged(1, region), usage("/tck-a"), region + ": still charged to the creator while the importer holds it");
+      imported.free();
+      assertEquals(zero(), usage("/tck-a"), region + ": uncharged when the last reference goes");
+      assertEquals(zero(), usage("/tck-b"));
     }
-    assertEquals(charged(1), usage("/tck-a"));
-    assertEquals(zero(), usage("/tck-b"), "the importer is not charged");
-    buffer.free();
-    assertEquals(charged(1), usage("/tck-a"), "still charged to the creator while the importer holds it");
-    imported.free();
-    assertEquals(zero(), usage("/tck-a"), "uncharged when the last reference goes");
-    assertEquals(zero(), usage("/tck-b"));
   }
 
   @Test
   void aLimitRefusesAnAllocationOrTheDriverEvictsAndUsageNeverPassesIt() {
     long size = dut.allocationSize();
     int limited = 0;
-    for (Meter m : meters) {
-      if (m.max() == null) {
-        continue;
+    for (String region : regions) {
+      for (Meter m : meters) {
+        if (m.max() == null || !m.appliesTo(region)) {
+          continue;
+        }
+        limited++;
+        String maxFile = m.folder("/tck-a") + m.max();
+        String unlimited = fs.read(maxFile);
+        long limit = m.charge(size);
+        fs.write(maxFile, m.limitWrite(unlimited, limit));
+        Task task = spawn("/tck-a");
+        DriverUnderTest.Buffer first = allocate(task, region);
+        Map<Meter, Long> before = usage("/tck-a");
+        long maxEvents = m.event(fs, "/tck-a", "max");
+        DriverUnderTest.Buffer second = null;
+        try {
+          second = allocate(task, region);
+        } catch (CgroupException e) {
+          expectRefused(e, m + ": an allocation in " + region + " over " + maxFile + " = " + limit);
+          assertFalse(m.evictable(), m + " is declared evictable, but the driver refused instead of evicting: " + e);
+          assertEquals(before, usage("/tck-a"), region + ": a refused allocation charges nothing, in any meter");
+        }
+        if (second != null) {
+          assertTrue(m.evictable(), m + " is not declared evictable, yet a second allocation in " + region + " passed "
+              + maxFile + " = " + limit);
+          assertTrue(m.read(fs, "/tck-a") <= limit, m + ": usage " + m.read(fs, "/tck-a") + " passed " + maxFile + " = " + limit);
+        }
+        if (m.events() != null) {
+          assertTrue(m.event(fs, "/tck-a", "max") > maxEvents, m + ": the limit was hit but " + m.events() + " counted no max event");
+        }
+        if (second != null) {
+          second.free();
+        }
+        first.free();
+        assertEquals(zero(), usage("/tck-a"), region + ": after freeing both");
+        fs.write(maxFile, unlimited.strip());
+        cgroups.tasks().exit(task.pid());
       }
-      limited++;
-      String maxFile = m.folder("/tck-a") + m.max();
-      String unlimited = fs.read(maxFile);
-      long limit = m.charge(size);
-      fs.write(maxFile, m.limitWrite(unlimited, limit));
-      Task task = spawn("/tck-a");
-      DriverUnderTest.Buffer first = dut.allocate(task, size);
-      Map<Meter, Long> before = usage("/tck-a");
-      long maxEvents = m.event(fs, "/tck-a", "max");
-      DriverUnderTest.Buffer second = null;
-      try {
-        second = dut.allocate(task, size);
-      } catch (CgroupException e) {
-        expectRefused(e, m + ": an allocation over " + maxFile + " = " + limit);
-        assertFalse(m.evictable(), m + " is declared evictable, but the driver refused instead of evicting: " + e);
-        assertEquals(before, usage("/tck-a"), "a refused allocation charges nothing, in any meter");
-      }
-      if (second != null) {
-        assertTrue(m.evictable(), m + " is not declared evictable, yet a second allocation passed " + maxFile + " = " + limit);
-        assertTrue(m.read(fs, "/tck-a") <= limit, m + ": usage " + m.read(fs, "/tck-a") + " passed " + maxFile + " = " + limit);
-      }
-      if (m.events() != null) {
-        assertTrue(m.event(fs, "/tck-a", "max") > maxEvents, m + ": the limit was hit but " + m.events() + " counted no max event");
-      }
-      if (second != null) {
-        second.free();
-      }
-      first.free();
-      assertEquals(zero(), usage("/tck-a"), "after freeing both");
-      fs.write(maxFile, unlimited.strip());
-      cgroups.tasks().exit(task.pid());
     }
     Assumptions.assumeTrue(limited > 0, "no meter has a limit file");
   }
@@ -259,7 +313,7 @@ public abstract class DriverConformance {
   @Test
   void afterUnplugNoStateNorFileIsLeft() {
     Task task = spawn("/tck-a");
-    dut.allocate(task, dut.allocationSize()).free();
+    allocate(task, regions.getFirst()).free();
     Meter first = meters.get(0);
     OpenFile handle = fs.open(first.folder("/tck-a") + first.current(), OpenOptions.READ);
     try {
@@ -285,18 +339,18 @@ public abstract class DriverConformance {
   void anAllocationAfterUnplugFailsWithEnodev() {
     Task task = spawn("/tck-a");
     assertTrue(cgroups.removeDriver(provider), "the driver was probed");
-    CgroupException e = FileRules.expect(() -> dut.allocate(task, dut.allocationSize()), "an allocation after remove() succeeded");
+    CgroupException e = FileRules.expect(() -> allocate(task, regions.getFirst()), "an allocation after remove() succeeded");
     assertEquals(Errno.ENODEV, e.errno(), "an allocation after the unplug: " + e);
   }
 
   @Test
   void anUnplugWithLiveAllocationsLosesNoCharge() {
     Task task = spawn("/tck-a");
-    DriverUnderTest.Buffer buffer = dut.allocate(task, dut.allocationSize());
+    DriverUnderTest.Buffer buffer = allocate(task, regions.getFirst());
     assertTrue(cgroups.removeDriver(provider), "the driver was probed");
     if (cgroups.devices().contains(dut.device())) {
       // refused while objects live (EBUSY inside remove()): everything stays as it was
-      assertEquals(charged(1), usage("/tck-a"), "an unplug refused while allocations live changes nothing");
+      assertEquals(charged(1, regions.getFirst()), usage("/tck-a"), "an unplug refused while allocations live changes nothing");
       buffer.free();
       assertEquals(zero(), usage("/tck-a"), "and the allocation is still uncharged at free");
     } else {

@@ -16,9 +16,27 @@ import java.util.Map;
  * <p>Five methods are required; the rest are optional capabilities with defaults that fit a driver
  * charging pinned bytes of one region to the memory controller: {@link #evictable()} (false), {@link
  * #meters()} (the region's bytes), {@link Buffer#share} (unsupported: the sharing test is skipped),
- * {@link #options()} (none) and {@link #allocationSize()} (64 KiB).
+ * {@link #options()} (none) and {@link #allocationSize()} (64 KiB). A driver with several regions
+ * lists them in {@link #regions()} and allocates in each with {@link #allocate(Task, String, long)}:
+ * every charging check then runs in every region.
+ *
+ * <p>A driver that implements {@link io.cgdev.api.spi.DeviceWorkloads} needs none of this: {@link
+ * #of} makes the whole object from a provider and its controllers, with every region the driver
+ * names.
  */
 public interface DriverUnderTest {
+  /**
+   * A driver under test driven through its {@link io.cgdev.api.spi.DeviceWorkloads}: regions and
+   * allocations come from the driver (after it was probed), every region is checked, and bytes of
+   * each region are metered in {@code memory.current} unless {@code meters} are given.
+   *
+   * @param provider a new, unprobed driver that implements {@code DeviceWorkloads}
+   * @param controllers the controllers its devices register with
+   * @param device the registration to check, e.g. {@code acc0}
+   */
+  static DriverUnderTest of(DriverProvider provider, List<Controller<?>> controllers, String device) {
+    return new WorkloadsUnderTest(provider, controllers, device);
+  }
   /** A new, unprobed driver instance. */
   DriverProvider provider();
 
@@ -37,6 +55,22 @@ public interface DriverUnderTest {
   String region();
 
   /**
+   * Every region the kit allocates in, each checked by every charging test; by default {@link
+   * #region()} alone. Called after the driver was probed.
+   */
+  default List<String> regions() {
+    return List.of(region());
+  }
+
+  /**
+   * Whether allocations in {@code region} can be evicted under its limit (see {@link #evictable()});
+   * by default {@link #evictable()} for {@link #region()} and false for the others.
+   */
+  default boolean evictable(String region) {
+    return region.equals(region()) && evictable();
+  }
+
+  /**
    * Whether the driver can make room under {@code memory.max} by evicting an idle allocation (its
    * device spec has a {@link io.cgdev.api.spi.Reclaimer} that moves or frees buffers), so that a
    * second allocation over the limit succeeds. False by default, as {@link
@@ -48,7 +82,7 @@ public interface DriverUnderTest {
   }
 
   /**
-   * Every quantity one {@link #allocate} charges, as files show it. By default the bytes of {@link
+   * Every quantity one {@link #allocate(Task, long)} charges, as files show it. By default the bytes of {@link
    * #region()} in {@link #device()}'s {@code memory.current}; a driver that also (or only) counts
    * objects with another controller lists that too, e.g. {@code List.of(Meter.bytes("vgem0", "vram"),
    * Meter.count("gem", "vgem0"))}. The kit checks each meter after every step: charged at create, to
@@ -56,8 +90,12 @@ public interface DriverUnderTest {
    * at free. Must not be empty.
    */
   default List<Meter> meters() {
-    Meter bytes = Meter.bytes(device(), region());
-    return List.of(evictable() ? bytes.withEviction() : bytes);
+    List<Meter> out = new java.util.ArrayList<>();
+    for (String r : regions()) {
+      Meter bytes = Meter.bytes(device(), r);
+      out.add(evictable(r) ? bytes.withEviction() : bytes);
+    }
+    return out;
   }
 
   /** A size the driver can allocate in {@link #region()} several times over, a page multiple. */
@@ -75,7 +113,21 @@ public interface DriverUnderTest {
    */
   Buffer allocate(Task task, long bytes);
 
-  /** A buffer made by {@link #allocate}, or a second reference to one made by {@link Buffer#share}. */
+  /**
+   * Allocates {@code bytes} of {@code region}, as {@link #allocate(Task, long)} does for {@link
+   * #region()} (the default, which supports that region only).
+   *
+   * @throws UnsupportedOperationException for another region: override it when {@link #regions()}
+   *     names more than one
+   */
+  default Buffer allocate(Task task, String region, long bytes) {
+    if (!region.equals(region())) {
+      throw new UnsupportedOperationException("allocate(task, region, bytes) is not implemented for region " + region);
+    }
+    return allocate(task, bytes);
+  }
+
+  /** A buffer made by {@link #allocate(Task, long)}, or a second reference to one made by {@link Buffer#share}. */
   interface Buffer {
     /** Drops this reference; the memory is uncharged when the last reference goes. */
     void free();

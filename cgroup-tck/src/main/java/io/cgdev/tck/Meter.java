@@ -66,6 +66,14 @@ public record Meter(
     return new Meter(controller, device, key, current, max, events, perAllocation, true);
   }
 
+  /**
+   * Whether an allocation in {@code region} charges this meter: a meter keyed by a region meters that
+   * region only; one without a key (an object count) meters every allocation.
+   */
+  public boolean appliesTo(String region) {
+    return key == null || key.equals(region);
+  }
+
   /** What one allocation of {@code bytes} adds to this meter. */
   public long charge(long bytes) {
     return perAllocation.applyAsLong(bytes);

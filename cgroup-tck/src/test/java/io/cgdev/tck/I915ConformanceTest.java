@@ -12,8 +12,9 @@ import io.cgdev.i915.I915Driver;
 import java.util.List;
 
 /**
- * Our i915 driver passes the kit: GEM create/close and prime export/import are the callbacks; under
- * {@code memory.max} of lmem0 it evicts idle objects to system memory.
+ * Our i915 driver passes the kit in both its regions: GEM create/close and prime export/import are
+ * the callbacks; under {@code memory.max} of lmem0 it evicts idle objects to system memory, in smem
+ * it cannot.
  */
 class I915ConformanceTest extends DriverConformance {
   @Override
@@ -42,14 +43,24 @@ class I915ConformanceTest extends DriverConformance {
       }
 
       @Override
+      public List<String> regions() {
+        return List.of("lmem0", "smem");
+      }
+
+      @Override
       public boolean evictable() {
         return true; // idle local-memory objects move to system memory under a limit
       }
 
       @Override
       public Buffer allocate(Task task, long bytes) {
+        return allocate(task, region(), bytes);
+      }
+
+      @Override
+      public Buffer allocate(Task task, String region, long bytes) {
         DrmFile file = driver.device(device()).open(task);
-        int handle = file.createGem(bytes, region());
+        int handle = file.createGem(bytes, region);
         return new Gem(file, handle);
       }
 

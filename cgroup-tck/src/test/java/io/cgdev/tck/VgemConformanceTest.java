@@ -57,14 +57,7 @@ class VgemConformanceTest extends DriverConformance {
 
     @Override
     public Buffer allocate(Task task, long bytes) {
-      AutoCloseable object = driver.allocate(device(), task, bytes);
-      return () -> {
-        try {
-          object.close();
-        } catch (Exception e) {
-          throw new IllegalStateException("vgem: closing an object failed", e);
-        }
-      };
+      return driver.allocate(device(), region(), task, bytes)::close;
     }
   }
 }

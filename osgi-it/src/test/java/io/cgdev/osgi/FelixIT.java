@@ -141,6 +141,57 @@ class FelixIT {
     assertThat(read("/job/memory.devices/i915.0/memory.current")).isEqualTo("smem 0\nlmem0 0\n");
   }
 
+  /**
+   * The controllers of the published hierarchy, or null while the host reboots (no service, or one
+   * withdrawn between look-up and call).
+   */
+  @SuppressWarnings("unchecked")
+  private java.util.Set<String> controllersNow() {
+    ServiceReference<?> ref = osgi.context().getServiceReference("io.cgdev.core.Cgroups");
+    Object service = ref == null ? null : osgi.context().getService(ref);
+    if (service == null) {
+      return null;
+    }
+    try {
+      return new java.util.TreeSet<>((java.util.Collection<String>) Mirror.of(service).call("controllers").target);
+    } catch (Mirror.Failure closedMeanwhile) {
+      return null;
+    } finally {
+      osgi.context().ungetService(ref);
+    }
+  }
+
+  /** Waits (at most 10 s: a reboot takes well under one) for the host to publish these controllers. */
+  private void awaitControllers(java.util.Set<String> expected) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!expected.equals(controllersNow()) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(controllersNow()).isEqualTo(expected);
+  }
+
+  /**
+   * Decided (docs/OSGI.md): a stopped controller bundle leaves {@code controllers()}; since a
+   * hierarchy's controllers are fixed from boot to close, the host boots a new hierarchy without it,
+   * and with it again once the bundle starts. The devices register with what is there.
+   */
+  @Test
+  @Order(5)
+  void stoppingAControllerBundleTakesItOutOfControllersAndStartingItBringsItBack() throws Exception {
+    Bundle cpu = osgi.bundle("io.cgdev.controller.cpu");
+    cpu.stop();
+    awaitControllers(java.util.Set.of("cpuset", "memory"));
+    assertThat(devices()).containsExactly("i915.0");
+    assertThat(read("/memory.devices/i915.0/memory.capacity")).contains("lmem0 ");
+    assertThatThrownBy(() -> read("/cpu.devices/i915.0/cpu.stat"))
+        .isInstanceOfSatisfying(Mirror.Failure.class, f -> assertThat(f.errno).isEqualTo("ENOENT"));
+
+    cpu.start();
+    awaitControllers(java.util.Set.of("cpu", "cpuset", "memory"));
+    assertThat(devices()).containsExactly("i915.0");
+    assertThat(read("/cpu.devices/i915.0/cpu.stat")).contains("usage_usec");
+  }
+
   private static long bytes(String keyed, String key) {
     for (String line : keyed.split("\n")) {
       String[] kv = line.split(" ");

@@ -2,30 +2,29 @@ package io.cgdev.cli.world;
 
 import io.cgdev.api.CgroupFs;
 import io.cgdev.api.Tasks;
-import io.cgdev.api.spi.Controller;
 import io.cgdev.api.spi.DriverProvider;
 import io.cgdev.core.Cgroups;
+import io.cgdev.i915.I915Driver;
+import io.cgdev.sim.PluginDevices;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A booted cgdev hierarchy as the tool uses it: the controllers and drivers found with
- * ServiceLoader on the module path (the i915 model registers its device at boot), plus any plugins
- * from folders. Every subcommand boots one; closing it shuts the hierarchy down.
+ * ServiceLoader on the module path (the i915 model registers its device at boot), plus the plugins
+ * of folders, which the core loads itself ({@link Cgroups.Builder#pluginFolder}: a module layer per
+ * folder, each plugin on the core's guard, a broken one skipped with a diagnostic that the core logs
+ * as a warning). Every subcommand boots one; closing it shuts the hierarchy down.
  */
 public final class World implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(World.class);
-
   private final Cgroups cgroups;
-  private final PluginFolder plugins;
+  private final Options options;
 
-  private World(Cgroups cgroups, PluginFolder plugins) {
+  private World(Cgroups cgroups, Options options) {
     this.cgroups = cgroups;
-    this.plugins = plugins;
+    this.options = options;
   }
 
   /**
@@ -46,26 +45,15 @@ public final class World implements AutoCloseable {
   /**
    * Boots a hierarchy.
    *
-   * @throws io.cgdev.api.CgroupException or another runtime exception when the core cannot boot
+   * @throws io.cgdev.api.CgroupException when the core cannot boot (a missing plugin folder, two
+   *     controllers given with one name, ...)
    */
   public static World boot(Options options) {
     Objects.requireNonNull(options, "options");
-    PluginFolder plugins = PluginFolder.load(options.pluginFolders());
     Cgroups.Builder builder = Cgroups.builder().discover(true);
-    for (Controller<?> c : plugins.controllers()) {
-      builder.controller(c);
-    }
-    for (DriverProvider d : plugins.drivers()) {
-      builder.driver(d);
-    }
+    options.pluginFolders().forEach(builder::pluginFolder);
     options.options().forEach(builder::option);
-    Cgroups cgroups = builder.build();
-    // boot problems that did not stop it (a broken plugin skipped, ...): say so, once
-    cgroups.diagnostics().forEach(d -> LOG.warn("{}", d));
-    if (!plugins.modules().isEmpty()) {
-      LOG.info("plugins loaded from {}: {}", options.pluginFolders(), plugins.modules());
-    }
-    return new World(cgroups, plugins);
+    return new World(builder.build(), options);
   }
 
   public Cgroups cgroups() {
@@ -80,9 +68,22 @@ public final class World implements AutoCloseable {
     return cgroups.tasks();
   }
 
-  /** The plugins loaded from folders (empty without {@code --plugins}/{@code --with-samples}). */
-  public PluginFolder plugins() {
-    return plugins;
+  /**
+   * The devices of the probed drivers the tool does not drive as DRM devices (plugins, samples),
+   * through their {@code DeviceWorkloads}; drivers without it are named in the notes.
+   */
+  public PluginDevices.Found pluginDevices() {
+    List<DriverProvider> others = cgroups.drivers().stream().filter(d -> !(d instanceof I915Driver)).toList();
+    return PluginDevices.of(others);
+  }
+
+  /** The controllers and drivers loaded from the plugin folders, e.g. {@code driver vgem}. */
+  public List<String> folderPlugins() {
+    List<String> folders = options.pluginFolders().stream().map(p -> p.toAbsolutePath().normalize().toUri().toString()).toList();
+    return cgroups.plugins().stream()
+        .filter(p -> folders.stream().anyMatch(f -> p.origin().contains(f)))
+        .map(p -> p.kind() + " " + p.name())
+        .toList();
   }
 
   @Override

@@ -17,6 +17,17 @@ public interface DeviceRegistration {
   /** What was registered. */
   DeviceSpec spec();
 
+  /**
+   * The controllers that govern the device: those its spec named whose {@code bind} and state
+   * creation succeeded. A controller that failed for this device is left out (the core reports it as
+   * {@code CGDEV-PLUGIN-FAULT}); a driver that cannot work without it unregisters, or throws from its
+   * probe, which the core undoes. By default the spec's controllers.
+   */
+  @Stability(value = Stability.Status.STABLE, since = "0.2")
+  default java.util.Set<String> controllers() {
+    return spec().controllers();
+  }
+
   /** False once unregistered. */
   boolean registered();
 

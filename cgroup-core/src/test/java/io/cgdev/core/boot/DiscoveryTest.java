@@ -104,4 +104,38 @@ class DiscoveryTest {
       assertThat(cg.devices()).isEmpty();
     }
   }
+
+  @Test
+  void twoDiscoveredDriversWithOneNameAreBothRefusedWhateverTheOrder() {
+    for (String order : new String[] {PKG + "TwinDriverA\n" + PKG + "TwinDriverB\n", PKG + "TwinDriverB\n" + PKG + "TwinDriverA\n"}) {
+      PluginLoader loader = PluginLoader.with(dir, Controller.class, PKG + "DiscoController\n",
+          DriverProvider.class, order + PKG + "DiscoDriver\n");
+      try (Cgroups cg = Cgroups.builder().discover(false).classLoader(loader).build()) {
+        assertThat(cg.drivers()).extracting(DriverProvider::name).containsExactly("discodrv");
+        assertThat(cg.diagnostics()).singleElement().satisfies(d -> {
+          assertThat(d.code()).isEqualTo("CGDEV-DUPLICATE-DRIVER");
+          assertThat(d.message()).contains(PKG + "TwinDriverA (class path at", PKG + "TwinDriverB (class path at", "'twin'")
+              .matches(m -> m.indexOf("TwinDriverA") < m.indexOf("TwinDriverB"), "names them in a fixed order");
+        });
+      }
+    }
+  }
+
+  @Test
+  void aGivenDriverSharingItsNameWithADiscoveredOneIsAnError() throws Exception {
+    PluginLoader loader = PluginLoader.with(dir, DriverProvider.class, PKG + "TwinDriverA\n");
+    DriverProvider b = (DriverProvider) loader.loadClass(PKG + "TwinDriverB").getConstructor().newInstance();
+    assertThatThrownBy(() -> Cgroups.builder().discover(false).classLoader(loader).driver(b).build())
+        .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.getMessage())
+            .startsWith("CGDEV-DUPLICATE-DRIVER").contains("TwinDriverA", "TwinDriverB"));
+  }
+
+  @Test
+  void aMissingPluginFolderStopsTheBoot() {
+    assertThatThrownBy(() -> Cgroups.builder().discover(false).pluginFolder(dir.resolve("nope")).build())
+        .isInstanceOfSatisfying(CgroupException.class, e -> {
+          assertThat(e.errno()).isEqualTo(Errno.ENOENT);
+          assertThat(e.getMessage()).startsWith("CGDEV-PLUGIN-FOLDER").contains("nope");
+        });
+  }
 }

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * <p>Plugins are found exactly as outside OSGi: the core calls {@code ServiceLoader}, and Aries SPI
  * Fly, which wove the core bundle, answers with the plugin bundles that declare an {@code
  * osgi.serviceloader} capability. A {@link DriverTracker} then follows the driver bundles: a driver
- * bundle that stops has its devices unregistered, one that starts is probed.
+ * bundle that stops has its devices unregistered, one that starts is probed; a {@link ControllerWatcher}
+ * follows the controller bundles: a controller is part of a hierarchy from boot to close, so a controller
+ * bundle that stops or starts makes the host boot a new hierarchy without or with it ({@link #reboot}).
  *
  * <p>Framework properties read: {@code i915.descriptor} (passed to the core as an option) and
  * {@code cgdev.demo} ({@code true} runs {@link Demo} once booted). Called by the framework on its
@@ -26,13 +28,25 @@ import org.slf4j.LoggerFactory;
 public final class CgdevHost implements BundleActivator {
   private static final Logger LOG = LoggerFactory.getLogger(CgdevHost.class);
 
+  private BundleContext context;
   private Cgroups cgroups;
   private DriverTracker drivers;
+  private ControllerWatcher controllerWatcher;
   private ServiceRegistration<Cgroups> cgroupsRegistration;
   private ServiceRegistration<CgroupFs> fsRegistration;
 
   @Override
   public void start(BundleContext context) {
+    this.context = context;
+    boot();
+    controllerWatcher = new ControllerWatcher(context, this);
+    controllerWatcher.open();
+    if (Boolean.parseBoolean(context.getProperty("cgdev.demo"))) {
+      Demo.run(cgroups, System.out);
+    }
+  }
+
+  private synchronized void boot() {
     Cgroups.Builder builder = Cgroups.builder();
     String descriptor = context.getProperty("i915.descriptor");
     if (descriptor != null) {
@@ -46,16 +60,45 @@ public final class CgdevHost implements BundleActivator {
     props.put("cgdev.controllers", String.join(" ", cgroups.controllers()));
     cgroupsRegistration = context.registerService(Cgroups.class, cgroups, props);
     fsRegistration = context.registerService(CgroupFs.class, cgroups.fs(), props);
-    if (Boolean.parseBoolean(context.getProperty("cgdev.demo"))) {
-      Demo.run(cgroups, System.out);
+  }
+
+  /** Withdraws the services and closes the hierarchy, if there is one; afterwards there is none. */
+  private synchronized void shutdown() {
+    if (cgroups == null) {
+      return;
+    }
+    fsRegistration.unregister();
+    cgroupsRegistration.unregister();
+    drivers.close();
+    cgroups.close();
+    cgroups = null;
+  }
+
+  /** The controllers of the hierarchy now. */
+  synchronized java.util.Set<String> controllers() {
+    return cgroups == null ? java.util.Set.of() : cgroups.controllers();
+  }
+
+  /**
+   * Boots a new hierarchy with the controllers whose bundles are active now, after a controller bundle
+   * stopped or started ({@link ControllerWatcher}); the old one is closed and its services withdrawn.
+   */
+  synchronized void reboot() {
+    if (cgroups == null) {
+      return; // stopping, or a reboot failed before: nothing to replace
+    }
+    shutdown();
+    try {
+      boot();
+    } catch (RuntimeException e) {
+      // the framework thread is gone; the log is the only place left to tell (no service is published)
+      LOG.error("cgdev could not boot again after a controller bundle changed: {}", e.toString(), e);
     }
   }
 
   @Override
   public void stop(BundleContext context) {
-    fsRegistration.unregister();
-    cgroupsRegistration.unregister();
-    drivers.close();
-    cgroups.close();
+    controllerWatcher.close();
+    shutdown();
   }
 }

@@ -1,7 +1,5 @@
 package io.cgdev.sample.gem;
 
-import io.cgdev.api.CgroupException;
-import io.cgdev.api.Errno;
 import io.cgdev.api.Keyed;
 import io.cgdev.api.Numbers;
 import io.cgdev.api.spi.BindContext;
@@ -10,7 +8,7 @@ import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.Controller;
 import io.cgdev.api.spi.DeviceBinding;
 import io.cgdev.api.spi.FileFlag;
-import io.cgdev.api.spi.StateKey;
+import io.cgdev.plugin.support.BindingBase;
 import io.cgdev.sample.gem.api.GemCounting;
 import java.util.List;
 
@@ -34,28 +32,21 @@ public final class GemController implements Controller<GemState> {
   @Override
   public List<CgroupFile<GemState>> deviceFiles() {
     return List.of(
-        CgroupFile.readWrite("max", (s, h) -> Numbers.formatMaxOrCount(s.max) + "\n",
-            (s, v, h) -> s.max = Numbers.parseMaxOrCount(v, "gem.max"), FileFlag.NOT_ON_ROOT),
-        CgroupFile.readOnly("current", (s, h) -> s.current.get() + "\n"),
-        CgroupFile.readOnly("events", (s, h) -> Keyed.flat().put("max", s.maxEvents.get()).toString()));
+        CgroupFile.readWrite("max", (s, h) -> Numbers.formatMaxOrCount(s.objects.max()) + "\n",
+            (s, v, h) -> s.objects.max(Numbers.parseMaxOrInRange(v, 0, Integer.MAX_VALUE, "gem.max")), FileFlag.NOT_ON_ROOT),
+        CgroupFile.readOnly("current", (s, h) -> s.objects.usage() + "\n"),
+        CgroupFile.readOnly("events", (s, h) -> Keyed.flat().put("max", s.objects.maxEvents()).toString()));
   }
 
   @Override
   public DeviceBinding<GemState> bind(BindContext<GemState> context) {
-    return new Binding(context.key(), context.registration().name(), context.root());
+    return new Binding(context);
   }
 
-  /** One device's gem counting. */
-  private static final class Binding implements DeviceBinding<GemState>, GemCounting {
-    private final StateKey<GemState> key;
-    private final String device;
-    private final CgroupHandle root;
-    private volatile boolean unbound;
-
-    Binding(StateKey<GemState> key, String device, CgroupHandle root) {
-      this.key = key;
-      this.device = device;
-      this.root = root;
+  /** One device's gem counting: the support module's binding base does ENODEV after unbind and checkReleased. */
+  private static final class Binding extends BindingBase<GemState> implements GemCounting {
+    Binding(BindContext<GemState> context) {
+      super(context);
     }
 
     @Override
@@ -63,46 +54,26 @@ public final class GemController implements Controller<GemState> {
       return new GemState(parent);
     }
 
-    private GemState state(CgroupHandle cgroup) {
-      if (unbound) {
-        throw CgroupException.of(Errno.ENODEV, "gem: device %s is gone", device);
-      }
-      return cgroup.state(key);
-    }
-
     @Override
     public void charge(CgroupHandle cgroup, int n) {
-      if (n < 0) {
-        throw CgroupException.of(Errno.EINVAL, "gem: negative charge %d on %s", n, device);
-      }
-      GemState limiting = state(cgroup).tryCharge(n);
-      if (limiting != null) {
-        throw CgroupException.of(Errno.ENOSPC, "gem: %s: gem.max of a cgroup at or above %s reached", device, cgroup.path());
-      }
+      state(cgroup).objects.charge(n, "gem: " + n + " object(s) on " + device() + " for " + cgroup.path());
     }
 
     @Override
     public void uncharge(CgroupHandle cgroup, int n) {
-      state(cgroup).uncharge(n, device);
+      state(cgroup).objects.uncharge(n, "gem: " + device());
     }
 
     @Override
     public long current(CgroupHandle cgroup) {
-      return state(cgroup).current.get();
+      return state(cgroup).objects.usage();
     }
 
     @Override
-    public void checkReleased() {
+    protected String held() {
       // the root's count is hierarchical: it covers every live object, dying cgroups' included
-      long live = root.state(key).current.get();
-      if (live > 0) {
-        throw CgroupException.of(Errno.EBUSY, "gem: device %s still has %d objects counted", device, live);
-      }
-    }
-
-    @Override
-    public void unbind() {
-      unbound = true;
+      long live = state(root()).objects.usage();
+      return live == 0 ? null : "gem: " + live + " objects still counted";
     }
   }
 }

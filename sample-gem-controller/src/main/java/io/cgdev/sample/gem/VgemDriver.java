@@ -6,12 +6,13 @@ import io.cgdev.api.Task;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceRegistration;
 import io.cgdev.api.spi.DeviceSpec;
+import io.cgdev.api.spi.DeviceWorkloads;
 import io.cgdev.api.spi.DriverContext;
 import io.cgdev.api.spi.DriverProvider;
 import io.cgdev.api.spi.MemoryCharging;
 import io.cgdev.api.spi.RegionSpec;
+import io.cgdev.plugin.support.Registrar;
 import io.cgdev.sample.gem.api.GemCounting;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,10 +20,10 @@ import java.util.List;
  * It registers one device, {@code vgem0}, with the {@code gem} controller (objects) and the {@code
  * memory} controller (a 1 GiB {@code vram} region, which cannot evict), whichever are present.
  *
- * <p>Tools drive it through {@link #allocate}: a GEM object created by a task is counted in gem and
- * charged in memory to the task's cgroup; closing it returns both. Thread-safe.
+ * <p>Tools drive it through {@link DeviceWorkloads}: a GEM object created by a task is counted in gem
+ * and charged in memory to the task's cgroup; closing it returns both. Thread-safe.
  */
-public final class VgemDriver implements DriverProvider {
+public final class VgemDriver implements DriverProvider, DeviceWorkloads {
   /** The device this driver registers. */
   public static final String DEVICE = "vgem0";
   /** Its one region. */
@@ -33,6 +34,7 @@ public final class VgemDriver implements DriverProvider {
   private volatile GemCounting gem;
   private volatile MemoryCharging memory;
   private volatile int region = -1;
+  private volatile boolean removed;
 
   /** The ServiceLoader constructor. */
   public VgemDriver() {}
@@ -44,19 +46,12 @@ public final class VgemDriver implements DriverProvider {
 
   @Override
   public void probe(DriverContext ctx) {
-    List<String> wanted = new ArrayList<>();
-    for (String c : List.of(GemController.NAME, "memory")) {
-      if (ctx.controllers().contains(c)) {
-        wanted.add(c);
-      }
-    }
-    if (wanted.isEmpty()) {
+    DeviceRegistration reg = Registrar.registerWithPresent(ctx,
+        DeviceSpec.builder(DEVICE, name()).region(new RegionSpec(REGION, 1L << 30)), GemController.NAME, "memory")
+        .orElse(null);
+    if (reg == null) {
       return; // nothing to govern this device: it stays out of the file view
     }
-    DeviceRegistration reg = ctx.register(DeviceSpec.builder(DEVICE, name())
-        .controllers(wanted.toArray(String[]::new))
-        .region(new RegionSpec(REGION, 1L << 30))
-        .build());
     this.context = ctx;
     this.gem = reg.capability(GemCounting.class).orElse(null);
     this.memory = reg.capability(MemoryCharging.class).orElse(null);
@@ -64,40 +59,65 @@ public final class VgemDriver implements DriverProvider {
     this.registration = reg;
   }
 
-  /** The devices this driver registered. */
-  public List<String> deviceNames() {
-    return registration == null ? List.of() : List.of(DEVICE);
+  @Override
+  public List<String> devices() {
+    DeviceRegistration reg = registration;
+    return reg == null || removed ? List.of() : List.of(DEVICE);
+  }
+
+  @Override
+  public List<String> regions(String device) {
+    check(device);
+    return List.of(REGION);
+  }
+
+  private DriverContext check(String device) {
+    DriverContext ctx = context;
+    if (!DEVICE.equals(device) || ctx == null || removed) {
+      throw CgroupException.of(Errno.ENODEV, "vgem: no device %s", device);
+    }
+    return ctx;
   }
 
   /**
-   * Creates a GEM object of {@code bytes} for a task on {@code device}: one object counted and the
-   * bytes charged to the task's cgroup.
+   * Creates a GEM object of {@code bytes} for a task: one object counted and the bytes charged to the
+   * task's cgroup, all or nothing.
    *
-   * @return closing it frees the object (idempotent)
    * @throws CgroupException {@code ENOSPC} when {@code gem.max} or {@code memory.max} refuses
-   *     (nothing stays charged), {@code ENODEV} for another device or before probe
+   *     (nothing stays charged), {@code EINVAL} for another region, {@code ENODEV} for another device,
+   *     before probe or after remove
    */
-  public AutoCloseable allocate(String device, Task task, long bytes) {
-    DriverContext ctx = context;
-    if (!DEVICE.equals(device) || ctx == null) {
-      throw CgroupException.of(Errno.ENODEV, "vgem: no device %s", device);
+  @Override
+  public Allocation allocate(String device, String regionName, Task task, long bytes) {
+    DriverContext ctx = check(device);
+    if (!REGION.equals(regionName)) {
+      throw CgroupException.of(Errno.EINVAL, "vgem: %s has no region %s (it has %s)", device, regionName, REGION);
     }
     CgroupHandle cg = ctx.cgroupOf(task);
-    if (gem != null) {
-      gem.charge(cg, 1);
+    GemCounting g = gem;
+    MemoryCharging m = memory;
+    if (g != null) {
+      g.charge(cg, 1);
     }
-    if (memory != null) {
+    MemoryCharging.Pool pool = null;
+    if (m != null) {
       try {
-        memory.charge(cg, region, bytes);
+        pool = m.charge(cg, region, bytes);
       } catch (CgroupException e) {
-        if (gem != null) {
-          gem.uncharge(cg, 1);
+        if (g != null) {
+          g.uncharge(cg, 1);
         }
         throw e;
       }
     }
-    return new AutoCloseable() {
+    MemoryCharging.Pool charged = pool;
+    return new Allocation() {
       private boolean closed;
+
+      @Override
+      public long bytes() {
+        return bytes;
+      }
 
       @Override
       public synchronized void close() {
@@ -105,24 +125,30 @@ public final class VgemDriver implements DriverProvider {
           return;
         }
         closed = true;
-        if (memory != null) {
-          memory.uncharge(cg, region, bytes);
+        if (charged != null) {
+          m.uncharge(charged, bytes);
         }
-        if (gem != null) {
-          gem.uncharge(cg, 1);
+        if (g != null) {
+          g.uncharge(cg, 1);
         }
       }
     };
   }
 
+  /**
+   * Unplugs {@code vgem0}. With objects still alive the gem controller refuses ({@code EBUSY}): the
+   * device then stays registered so that their charges go back where they came from when they are
+   * closed, and only new objects are refused ({@code ENODEV}).
+   */
   @Override
   public void remove() {
+    removed = true;
     DeviceRegistration reg = registration;
     if (reg != null && reg.registered()) {
       try {
         reg.unregister();
       } catch (CgroupException e) {
-        // objects still live: the hierarchy is going away anyway
+        // objects still live: their frees return the charges; the device goes with the hierarchy
       }
     }
   }

@@ -58,9 +58,9 @@ class GemControllerTest {
     fs.write("/a/gem.devices/vgem0/gem.max", "2");
     Task t = cg.tasks().spawn("t", CgroupPath.parse("/a"));
     List<AutoCloseable> objects = new ArrayList<>();
-    objects.add(vgem.allocate("vgem0", t, 4096));
-    objects.add(vgem.allocate("vgem0", t, 4096));
-    assertThatThrownBy(() -> vgem.allocate("vgem0", t, 4096))
+    objects.add(vgem.allocate("vgem0", "vram", t, 4096));
+    objects.add(vgem.allocate("vgem0", "vram", t, 4096));
+    assertThatThrownBy(() -> vgem.allocate("vgem0", "vram", t, 4096))
         .isInstanceOf(CgroupException.class).extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.ENOSPC);
     assertThat(fs.read("/a/gem.devices/vgem0/gem.current")).isEqualTo("2\n");
     assertThat(fs.read("/a/gem.devices/vgem0/gem.events")).isEqualTo("max 1\n");
@@ -77,7 +77,7 @@ class GemControllerTest {
   void aMemoryRefusalTakesTheObjectCountBack() {
     fs.write("/a/memory.devices/vgem0/memory.max", "4K");
     Task t = cg.tasks().spawn("t", CgroupPath.parse("/a"));
-    assertThatThrownBy(() -> vgem.allocate("vgem0", t, 8192)).isInstanceOf(CgroupException.class);
+    assertThatThrownBy(() -> vgem.allocate("vgem0", "vram", t, 8192)).isInstanceOf(CgroupException.class);
     assertThat(fs.read("/a/gem.devices/vgem0/gem.current")).isEqualTo("0\n");
   }
 
@@ -96,8 +96,8 @@ class GemControllerTest {
     fs.mkdir("/a/b");
     fs.write("/a/gem.devices/vgem0/gem.max", "1");
     Task t = cg.tasks().spawn("t", CgroupPath.parse("/a/b"));
-    try (AutoCloseable o = vgem.allocate("vgem0", t, 4096)) {
-      assertThatThrownBy(() -> vgem.allocate("vgem0", t, 4096)).isInstanceOf(CgroupException.class);
+    try (AutoCloseable o = vgem.allocate("vgem0", "vram", t, 4096)) {
+      assertThatThrownBy(() -> vgem.allocate("vgem0", "vram", t, 4096)).isInstanceOf(CgroupException.class);
       assertThat(fs.read("/a/gem.devices/vgem0/gem.events")).isEqualTo("max 1\n");
       assertThat(fs.read("/a/b/gem.devices/vgem0/gem.events")).isEqualTo("max 0\n");
     }

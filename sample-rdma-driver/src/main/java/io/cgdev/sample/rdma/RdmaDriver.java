@@ -5,10 +5,12 @@ import io.cgdev.api.Errno;
 import io.cgdev.api.Task;
 import io.cgdev.api.spi.DeviceRegistration;
 import io.cgdev.api.spi.DeviceSpec;
+import io.cgdev.api.spi.DeviceWorkloads;
 import io.cgdev.api.spi.DriverContext;
 import io.cgdev.api.spi.DriverProvider;
 import io.cgdev.api.spi.MemoryCharging;
 import io.cgdev.api.spi.RegionSpec;
+import io.cgdev.plugin.support.Registrar;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,9 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * memory controller governs it exactly as it governs a GPU's local memory, which is the point of
  * registering devices with the existing controllers.
  *
- * <p>Tools drive it through {@link #allocate} (a memory registration by a task). Thread-safe.
+ * <p>Tools drive it through {@link DeviceWorkloads} (a memory registration by a task). Thread-safe.
  */
-public final class RdmaDriver implements DriverProvider {
+public final class RdmaDriver implements DriverProvider, DeviceWorkloads {
   /** The adapter's name. */
   public static final String DEVICE = "rdma0";
   /** Its memory region. */
@@ -33,6 +35,7 @@ public final class RdmaDriver implements DriverProvider {
   private volatile DeviceRegistration registration;
   private volatile MemoryCharging memory;
   private volatile int region = -1;
+  private volatile boolean removed;
 
   /** The ServiceLoader constructor. */
   public RdmaDriver() {}
@@ -44,23 +47,35 @@ public final class RdmaDriver implements DriverProvider {
 
   @Override
   public void probe(DriverContext ctx) {
-    if (!ctx.controllers().contains("memory")) {
+    DeviceRegistration reg = Registrar.registerWithPresent(ctx, DeviceSpec.builder(DEVICE, name())
+        .region(new RegionSpec(REGION, CAPACITY))
+        .attribute("transport", "roce"), "memory").orElse(null);
+    if (reg == null) {
       return; // nothing would govern the adapter
     }
-    DeviceRegistration reg = ctx.register(DeviceSpec.builder(DEVICE, name())
-        .controllers("memory")
-        .region(new RegionSpec(REGION, CAPACITY))
-        .attribute("transport", "roce")
-        .build());
     this.context = ctx;
     this.memory = reg.capability(MemoryCharging.class).orElseThrow();
     this.region = memory.region(REGION);
     this.registration = reg;
   }
 
-  /** The adapters this driver registered. */
-  public List<String> deviceNames() {
-    return registration == null ? List.of() : List.of(DEVICE);
+  @Override
+  public List<String> devices() {
+    return registration == null || removed ? List.of() : List.of(DEVICE);
+  }
+
+  @Override
+  public List<String> regions(String device) {
+    check(device);
+    return List.of(REGION);
+  }
+
+  private DriverContext check(String device) {
+    DriverContext ctx = context;
+    if (!DEVICE.equals(device) || ctx == null || removed) {
+      throw CgroupException.of(Errno.ENODEV, "rdma: no adapter %s", device);
+    }
+    return ctx;
   }
 
   /** Bytes registered now, over all cgroups (the adapter's own count, to check against the files). */
@@ -74,12 +89,14 @@ public final class RdmaDriver implements DriverProvider {
    *
    * @return closing it deregisters (idempotent)
    * @throws CgroupException {@code ENOSPC} at {@code memory.max} or when the adapter is full,
-   *     {@code ENODEV} for another device or before probe
+   *     {@code EINVAL} for another region, {@code ENODEV} for another device, before probe or after
+   *     remove
    */
-  public AutoCloseable allocate(String device, Task task, long bytes) {
-    DriverContext ctx = context;
-    if (!DEVICE.equals(device) || ctx == null) {
-      throw CgroupException.of(Errno.ENODEV, "rdma: no adapter %s", device);
+  @Override
+  public Allocation allocate(String device, String regionName, Task task, long bytes) {
+    DriverContext ctx = check(device);
+    if (!REGION.equals(regionName)) {
+      throw CgroupException.of(Errno.EINVAL, "rdma: %s has no region %s (it has %s)", device, regionName, REGION);
     }
     // the charging policy: charge the task's cgroup first (read again if it was removed meanwhile),
     // reserve adapter memory second; the charge goes back to the pool it came from
@@ -89,8 +106,13 @@ public final class RdmaDriver implements DriverProvider {
       memory.uncharge(pool, bytes);
       throw CgroupException.of(Errno.ENOSPC, "rdma: %s: adapter memory full (%d bytes)", DEVICE, CAPACITY);
     }
-    return new AutoCloseable() {
+    return new Allocation() {
       private boolean closed;
+
+      @Override
+      public long bytes() {
+        return bytes;
+      }
 
       @Override
       public synchronized void close() {
@@ -103,8 +125,14 @@ public final class RdmaDriver implements DriverProvider {
     };
   }
 
+  /**
+   * Unplugs the adapter. While memory registrations are open the memory controller refuses ({@code
+   * EBUSY}): the adapter then stays registered so that their charges go back where they came from
+   * when they are closed, and only new registrations are refused ({@code ENODEV}).
+   */
   @Override
   public void remove() {
+    removed = true;
     DeviceRegistration reg = registration;
     if (reg != null && reg.registered()) {
       try {

@@ -47,9 +47,9 @@ class RdmaDriverTest {
   void registrationsAreChargedAndLimitedAndNeverEvicted() throws Exception {
     fs.write("/a/memory.devices/rdma0/memory.max", "1M");
     Task t = cg.tasks().spawn("t", CgroupPath.parse("/a"));
-    try (AutoCloseable mr = rdma.allocate("rdma0", t, 768 << 10)) {
+    try (AutoCloseable mr = rdma.allocate("rdma0", "devmem", t, 768 << 10)) {
       assertThat(fs.read("/a/memory.devices/rdma0/memory.current")).isEqualTo((768 << 10) + "\n");
-      assertThatThrownBy(() -> rdma.allocate("rdma0", t, 512 << 10))
+      assertThatThrownBy(() -> rdma.allocate("rdma0", "devmem", t, 512 << 10))
           .isInstanceOf(CgroupException.class).extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.ENOSPC);
       assertThat(rdma.registeredBytes()).isEqualTo(768 << 10);
       assertThat(fs.read("/a/memory.devices/rdma0/memory.events")).contains("max 1").contains("oom 1");
@@ -61,9 +61,9 @@ class RdmaDriverTest {
   @Test
   void theAdapterRefusesMoreThanItHolds() {
     Task t = cg.tasks().spawn("t", CgroupPath.parse("/a"));
-    assertThatThrownBy(() -> rdma.allocate("rdma0", t, RdmaDriver.CAPACITY + 4096))
+    assertThatThrownBy(() -> rdma.allocate("rdma0", "devmem", t, RdmaDriver.CAPACITY + 4096))
         .extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.ENOSPC);
-    assertThatThrownBy(() -> rdma.allocate("gpu0", t, 4096))
+    assertThatThrownBy(() -> rdma.allocate("gpu0", "devmem", t, 4096))
         .extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.ENODEV);
   }
 }

@@ -3,6 +3,8 @@ package io.cgdev.core.internal.boot;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.spi.DeviceRegistration;
 import io.cgdev.api.spi.DriverProvider;
+import io.cgdev.core.internal.guard.Diagnostics;
+import io.cgdev.core.internal.guard.Plugin;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,16 +25,15 @@ public final class DriverHost {
       try {
         d.probe(rc);
         ok.add(d);
-      } catch (RuntimeException | LinkageError e) {
-        StringBuilder msg = new StringBuilder("driver ").append(safeName(d)).append(" (").append(d.getClass().getName())
-            .append(", ").append(Diagnostics.origin(d.getClass())).append(") failed to probe and was skipped: ")
-            .append(Diagnostics.describe(e));
+      } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+        StringBuilder msg = new StringBuilder(Plugin.driver(safeName(d), d.getClass()).describe())
+            .append(" failed to probe and was skipped: ").append(Diagnostics.describe(e));
         for (DeviceRegistration r : rc.registered().reversed()) {
           try {
             if (r.registered()) {
               r.unregister();
             }
-          } catch (CgroupException ce) {
+          } catch (RuntimeException ce) {
             msg.append("; its device ").append(r.name()).append(" stays registered: ").append(ce.getMessage());
           }
         }
@@ -47,16 +48,18 @@ public final class DriverHost {
     for (DriverProvider d : drivers.reversed()) {
       try {
         d.remove();
-      } catch (RuntimeException e) {
-        diagnostics.report("CGDEV-DRIVER-REMOVE-FAILED", "driver " + d.getClass().getName() + " threw in remove(): " + e, e);
+      } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+        diagnostics.report("CGDEV-DRIVER-REMOVE-FAILED", Plugin.driver(safeName(d), d.getClass()).describe()
+            + " threw in remove(): " + Diagnostics.describe(e), e);
       }
     }
   }
 
-  static String safeName(DriverProvider d) {
+  /** The driver's name, or its class's simple name if {@code name()} throws. */
+  public static String safeName(DriverProvider d) {
     try {
       return d.name();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       return d.getClass().getSimpleName();
     }
   }

@@ -1,11 +1,14 @@
 package io.cgdev.core.internal.boot;
 
+import io.cgdev.core.internal.guard.Diagnostics;
+import io.cgdev.core.internal.guard.Plugin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.Spliterator;
+import java.util.function.Predicate;
 
 /**
  * Finds providers of one SPI type with a {@link ServiceLoader}, each on its own guard: a provider
@@ -23,9 +26,11 @@ public final class PluginScan {
    * Scans one loader.
    *
    * @param seen classes already taken; found classes are added
+   * @param accept which provider classes this scan is about (a plugin folder's own, say)
    * @return the new instances, in the loader's order
    */
-  public static <T> List<T> scan(Class<T> service, ServiceLoader<T> loader, Set<Class<?>> seen, Diagnostics diagnostics) {
+  public static <T> List<T> scan(Class<T> service, ServiceLoader<T> loader, Set<Class<?>> seen,
+      Predicate<Class<?>> accept, Diagnostics diagnostics) {
     List<ServiceLoader.Provider<T>> providers = new ArrayList<>();
     Spliterator<ServiceLoader.Provider<T>> it = loader.stream().spliterator();
     for (int i = 0; i < MAX_LOOKUPS; i++) {
@@ -46,14 +51,14 @@ public final class PluginScan {
         reportUnloadable(service, e, diagnostics);
         continue;
       }
-      if (!seen.add(type)) {
+      if (!accept.test(type) || !seen.add(type)) {
         continue;
       }
       try {
         out.add(p.get());
-      } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+      } catch (ServiceConfigurationError | RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
         diagnostics.report("CGDEV-PLUGIN-BROKEN", service.getSimpleName() + " provider " + type.getName() + " from "
-            + Diagnostics.origin(type) + " could not be instantiated and was skipped: " + Diagnostics.describe(e), e);
+            + Plugin.origin(type) + " could not be instantiated and was skipped: " + Diagnostics.describe(e), e);
       }
     }
     return out;

@@ -9,6 +9,7 @@ import io.cgdev.core.internal.hierarchy.Cgroup;
 import io.cgdev.core.internal.hierarchy.ControllerEntry;
 import io.cgdev.core.internal.hierarchy.Registration;
 import io.cgdev.core.internal.hierarchy.StateSlot;
+import io.cgdev.core.internal.guard.Plugin;
 
 /**
  * What a path of the file view names. Folders: a cgroup, a {@code <ctrl>.devices} folder, the {@code
@@ -102,6 +103,11 @@ sealed interface Node {
 
     void write(String value, FileHandle handle);
 
+    /** The plugin whose code reads and writes the file, or {@code null} for the core's own files. */
+    default Plugin plugin() {
+      return null;
+    }
+
     @Override
     default FsEntry entry() {
       return new FsEntry(name(), FsEntry.Kind.FILE, declaration().mode());
@@ -139,6 +145,11 @@ sealed interface Node {
     public boolean present() {
       return stillShown(cgroup, controller, generation);
     }
+
+    @Override
+    public Plugin plugin() {
+      return controller.plugin();
+    }
   }
 
   /** A controller's file for one device, resolved under {@code generation}. */
@@ -147,6 +158,11 @@ sealed interface Node {
     @Override
     public boolean present() {
       return slot.live() && slot.registration().registered() && stillShown(cgroup, slot.controller(), generation);
+    }
+
+    @Override
+    public Plugin plugin() {
+      return slot.controller().plugin();
     }
 
     @Override

@@ -14,7 +14,9 @@ import java.util.List;
  * An open interface file (kernfs's open file): the node resolved at open, the options, and the
  * per-handle attachment. Used by one thread at a time, as {@link OpenFile} says. Reads regenerate the
  * content without the lock; writes run under the hierarchy lock. Once the node's entry vanished
- * (cgroup removed, device unregistered, controller disabled) both fail with {@code ENODEV}.
+ * (cgroup removed, device unregistered, controller disabled) both fail with {@code ENODEV}. A
+ * controller's reader or writer runs on the hierarchy's {@link io.cgdev.core.internal.guard.PluginGuard}:
+ * if it throws anything but a {@link CgroupException}, the read or write fails with {@code EIO}.
  */
 final class OpenHandle implements OpenFile, FileHandle {
   private final Hierarchy hierarchy;
@@ -48,7 +50,15 @@ final class OpenHandle implements OpenFile, FileHandle {
     if (!file.present()) {
       throw gone();
     }
-    return file.read(this);
+    var plugin = file.plugin();
+    if (plugin == null) {
+      return file.read(this);
+    }
+    String content = hierarchy.guard().call(plugin, "read " + path(), () -> file.read(this));
+    if (content == null) {
+      throw hierarchy.guard().fault(plugin, "read " + path(), new NullPointerException("the reader returned null"));
+    }
+    return content;
   }
 
   /**
@@ -77,7 +87,12 @@ final class OpenHandle implements OpenFile, FileHandle {
       if (!file.present()) {
         throw gone();
       }
-      file.write(stripped, this);
+      var plugin = file.plugin();
+      if (plugin == null) {
+        file.write(stripped, this);
+      } else {
+        hierarchy.guard().run(plugin, "write " + path(), () -> file.write(stripped, this));
+      }
     });
   }
 

@@ -6,6 +6,8 @@ import io.cgdev.api.Errno;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceState;
 import io.cgdev.api.spi.StateKey;
+import io.cgdev.core.internal.guard.Plugin;
+import io.cgdev.core.internal.guard.PluginGuard;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
@@ -143,34 +145,34 @@ public final class Cgroup implements CgroupHandle {
   }
 
   /** Offlines every state, highest slot first; under the lock. */
-  void offlineStates() {
+  void offlineStates(PluginGuard guard) {
     DeviceState[] a = states;
     for (int i = a.length - 1; i >= 0; i--) {
       DeviceState s = stateAt(i);
       if (s != null) {
-        Hooks.quietly(s::offline, "offline", s);
+        guard.hook(Plugin.ofObject(s), "offline of " + path, s::offline);
       }
     }
   }
 
   /** Clears and frees every state, highest slot first; under the lock. */
-  void freeStates() {
+  void freeStates(PluginGuard guard) {
     DeviceState[] a = states;
     for (int i = a.length - 1; i >= 0; i--) {
       DeviceState s = stateAt(i);
       if (s != null) {
         setState(i, null);
-        Hooks.quietly(s::free, "free", s);
+        guard.hook(Plugin.ofObject(s), "free of " + path, s::free);
       }
     }
   }
 
   /** True if no state holds anything that keeps this removed cgroup dying. */
-  boolean statesDrained() {
+  boolean statesDrained(PluginGuard guard) {
     DeviceState[] a = states;
     for (int i = 0; i < a.length; i++) {
       DeviceState s = stateAt(i);
-      if (s != null && !Hooks.drained(s)) {
+      if (s != null && !guard.drained(s)) {
         return false;
       }
     }

@@ -4,6 +4,7 @@ import io.cgdev.api.spi.CgroupFile;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.Controller;
 import io.cgdev.api.spi.DeviceState;
+import io.cgdev.core.internal.guard.Plugin;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,7 @@ public final class ControllerEntry<S extends DeviceState> {
   private final int index;
   private final Map<String, CgroupFile<CgroupHandle>> hostFiles;
   private final Map<String, CgroupFile<S>> deviceFiles;
+  private final Plugin plugin;
 
   private ControllerEntry(Controller<S> controller, String name, int index,
       Map<String, CgroupFile<CgroupHandle>> hostFiles, Map<String, CgroupFile<S>> deviceFiles) {
@@ -41,6 +43,7 @@ public final class ControllerEntry<S extends DeviceState> {
     this.index = index;
     this.hostFiles = hostFiles;
     this.deviceFiles = deviceFiles;
+    this.plugin = Plugin.controller(name, controller.getClass());
   }
 
   /**
@@ -96,6 +99,11 @@ public final class ControllerEntry<S extends DeviceState> {
 
   public String name() {
     return name;
+  }
+
+  /** The controller as diagnostics name it (class, module, jar). */
+  public Plugin plugin() {
+    return plugin;
   }
 
   public int index() {

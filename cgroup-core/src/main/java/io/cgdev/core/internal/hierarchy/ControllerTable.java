@@ -1,6 +1,7 @@
 package io.cgdev.core.internal.hierarchy;
 
 import io.cgdev.api.spi.Migration;
+import io.cgdev.core.internal.guard.PluginGuard;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -17,9 +18,11 @@ public final class ControllerTable implements Iterable<ControllerEntry<?>> {
   private final List<ControllerEntry<?>> list;
   private final Map<String, ControllerEntry<?>> byName;
   private final long all;
+  private final PluginGuard guard;
 
   /** @throws IllegalArgumentException if an entry's index is not its list position */
-  ControllerTable(List<ControllerEntry<?>> controllers) {
+  ControllerTable(List<ControllerEntry<?>> controllers, PluginGuard guard) {
+    this.guard = guard;
     this.list = List.copyOf(controllers);
     Map<String, ControllerEntry<?>> names = new LinkedHashMap<>();
     long mask = 0;
@@ -75,25 +78,26 @@ public final class ControllerTable implements Iterable<ControllerEntry<?>> {
    * The two-phase attach of a migration (the kernel's cgroup_migrate): {@code canAttach} of every
    * controller in index order; on a refusal {@code cancelAttach} of those that accepted, last first,
    * and the refusal propagates with nothing done. Else {@code commit} runs, then every {@code attach}.
-   * Under the hierarchy lock.
+   * Under the hierarchy lock. A {@code canAttach} that throws anything but a {@link
+   * io.cgdev.api.CgroupException} refuses with {@code EIO} ({@link PluginGuard}).
    */
   void attach(Migration m, Runnable commit) {
     int accepted = 0;
     try {
       for (ControllerEntry<?> e : list) {
-        e.controller().canAttach(m);
+        guard.run(e.plugin(), "canAttach of pid " + m.task().pid() + " to " + m.to().path(), () -> e.controller().canAttach(m));
         accepted++;
       }
     } catch (RuntimeException refusal) {
       for (int i = accepted - 1; i >= 0; i--) {
         ControllerEntry<?> e = list.get(i);
-        Hooks.quietly(() -> e.controller().cancelAttach(m), "cancelAttach", e);
+        guard.hook(e.plugin(), "cancelAttach of pid " + m.task().pid(), () -> e.controller().cancelAttach(m));
       }
       throw refusal;
     }
     commit.run();
     for (ControllerEntry<?> e : list) {
-      Hooks.quietly(() -> e.controller().attach(m), "attach", e);
+      guard.hook(e.plugin(), "attach of pid " + m.task().pid() + " to " + m.to().path(), () -> e.controller().attach(m));
     }
   }
 }

@@ -170,7 +170,7 @@ public final class CoreFiles {
     for (Registration r : hierarchy.registrations().values()) {
       StateSlot<?> slot = r.slot(e);
       DeviceState s = slot == null ? null : d.stateAt(slot.index());
-      if (s != null && !Hooks.drained(s)) {
+      if (s != null && !hierarchy.guard().drained(s)) {
         return true;
       }
     }

@@ -5,6 +5,8 @@ import io.cgdev.api.Errno;
 import io.cgdev.api.spi.DeviceBinding;
 import io.cgdev.api.spi.DeviceSpec;
 import io.cgdev.api.spi.DeviceState;
+import io.cgdev.core.internal.guard.Plugin;
+import io.cgdev.core.internal.guard.PluginGuard;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,6 +20,13 @@ import java.util.function.Consumer;
  * state in every live cgroup, parents first; unregistering offlines and frees them children first
  * (those of dying cgroups too), then unbinds. A new cgroup gets a state for every slot.
  *
+ * <p>Plugin code runs on the {@link PluginGuard}. A controller whose {@code bind} or {@code
+ * createState}/{@code online} fails with anything but a {@link CgroupException} (a fault: {@code
+ * createState} must not throw) loses that binding only: its states made so far are undone, and the
+ * device registers with the other controllers it named ({@link Registration#controllers()}); only
+ * when none is left does the registration fail, with {@code EIO}. A {@link CgroupException} from
+ * {@code bind} is the controller's refusal and fails the registration, as before.
+ *
  * <p>It knows no hierarchy: each change is handed the tree it works on (the root, the dying
  * cgroups) by {@link Hierarchy}, which orchestrates. {@link #all()} is an immutable snapshot read
  * without a lock; every other method runs under the hierarchy lock, and a failure leaves nothing
@@ -25,12 +34,14 @@ import java.util.function.Consumer;
  */
 final class DeviceRegistry {
   private final ControllerTable controllers;
+  private final PluginGuard guard;
   private final IdPool slots = new IdPool();
   private int slotCapacity;
   private volatile Map<String, Registration> registrations = Map.of();
 
-  DeviceRegistry(ControllerTable controllers) {
+  DeviceRegistry(ControllerTable controllers, PluginGuard guard) {
     this.controllers = controllers;
+    this.guard = guard;
   }
 
   /** Registered devices by name (sorted); an immutable snapshot, lock-free. */
@@ -62,34 +73,35 @@ final class DeviceRegistry {
             spec.name(), n, controllers.names());
       }
     }
-    Registration reg = new Registration(spec, unregister);
+    Registration reg = new Registration(spec, unregister, guard);
     List<StateSlot<?>> bound = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
     try {
       for (ControllerEntry<?> e : controllers) {
         if (spec.controllers().contains(e.name())) {
-          bound.add(bind(e, reg, root));
+          StateSlot<?> s = bind(e, reg, root, failed);
+          if (s != null) {
+            bound.add(s);
+          }
         }
       }
     } catch (RuntimeException e) {
       unbind(bound);
       throw e;
     }
-    reg.slots(bound);
     List<Cgroup> parentsFirst = root.subtree();
     growSlots(slots.highWater(), parentsFirst);
-    for (StateSlot<?> s : bound) {
+    for (StateSlot<?> s : List.copyOf(bound)) {
       s.live(true);
-    }
-    try {
-      for (Cgroup c : parentsFirst) {
-        for (StateSlot<?> s : bound) {
-          createIn(s, c);
-        }
+      if (!createEverywhere(s, parentsFirst, failed)) {
+        bound.remove(s);
       }
-    } catch (RuntimeException e) {
-      teardown(reg, root, List.of());
-      throw e;
     }
+    if (bound.isEmpty() && !failed.isEmpty()) {
+      throw CgroupException.of(Errno.EIO, "cannot register device %s: every controller it names failed for it: %s",
+          spec.name(), String.join("; ", failed));
+    }
+    reg.slots(bound);
     reg.registered(true);
     publish(reg.name(), reg);
     return reg;
@@ -107,7 +119,8 @@ final class DeviceRegistry {
       throw CgroupException.of(Errno.ENODEV, "device %s is not registered", reg.name());
     }
     for (StateSlot<?> s : reg.slots()) {
-      s.binding().checkReleased();
+      // a fault refuses (EIO): a binding that cannot say whether charges are held keeps the device
+      guard.run(s.controller().plugin(), "checkReleased of device " + reg.name(), () -> s.binding().checkReleased());
     }
     reg.registered(false);
     publish(reg.name(), null);
@@ -139,19 +152,60 @@ final class DeviceRegistry {
     }
   }
 
-  private <S extends DeviceState> StateSlot<S> bind(ControllerEntry<S> e, Registration reg, Cgroup root) {
+  /**
+   * Binds one controller; a fault (not a {@link CgroupException}) is noted in {@code failed} and
+   * gives {@code null}, a refusal propagates.
+   */
+  private <S extends DeviceState> StateSlot<S> bind(ControllerEntry<S> e, Registration reg, Cgroup root, List<String> failed) {
     int index = slots.allocate();
     StateSlot<S> s = new StateSlot<>(e, reg, root, index);
+    String op = "bind of device " + reg.name();
     try {
-      DeviceBinding<S> b = e.controller().bind(s);
+      DeviceBinding<S> b = guard.call(e.plugin(), op, () -> e.controller().bind(s));
       if (b == null) {
-        throw CgroupException.of(Errno.EINVAL, "controller %s returned no binding for device %s", e, reg.name());
+        throw guard.fault(e.plugin(), op, new NullPointerException("bind returned null"));
       }
       s.binding(b);
       return s;
+    } catch (CgroupException ex) {
+      slots.release(index);
+      if (ex.errno() != Errno.EIO) {
+        throw ex;
+      }
+      failed.add(e.name() + ": " + ex.getMessage());
+      return null;
     } catch (RuntimeException ex) {
       slots.release(index);
       throw ex;
+    }
+  }
+
+  /**
+   * Creates and onlines a new slot's state in every live cgroup, parents first. If the plugin fails in
+   * one, the states made so far are offlined and freed children first, the binding is unbound and its
+   * slot released; the failure is noted in {@code failed}.
+   *
+   * @return false if the binding failed and was undone
+   */
+  private boolean createEverywhere(StateSlot<?> s, List<Cgroup> parentsFirst, List<String> failed) {
+    List<Cgroup> made = new ArrayList<>();
+    try {
+      for (Cgroup c : parentsFirst) {
+        createIn(s, c);
+        made.add(c);
+      }
+      return true;
+    } catch (CgroupException ex) {
+      List<Cgroup> childrenFirst = made.reversed();
+      for (Cgroup c : childrenFirst) {
+        offlineIn(s, c);
+      }
+      for (Cgroup c : childrenFirst) {
+        freeIn(s, c);
+      }
+      unbind(List.of(s));
+      failed.add(s.controller().name() + ": " + ex.getMessage());
+      return false;
     }
   }
 
@@ -195,38 +249,50 @@ final class DeviceRegistry {
   private void unbind(List<StateSlot<?>> bound) {
     for (StateSlot<?> s : bound.reversed()) {
       s.live(false);
-      Hooks.quietly(() -> s.binding().unbind(), "unbind", s);
+      guard.hook(s.controller().plugin(), "unbind of device " + s.registration().name(), () -> s.binding().unbind());
       slots.release(s.index());
     }
   }
 
-  /** Creates and onlines a slot's state in one cgroup whose parent already has one. */
-  private static <S extends DeviceState> void createIn(StateSlot<S> slot, Cgroup cgroup) {
+  /**
+   * Creates and onlines a slot's state in one cgroup whose parent already has one.
+   *
+   * @throws CgroupException {@code EIO} if the plugin fails (a state it made but could not online is
+   *     freed again and not stored)
+   */
+  private <S extends DeviceState> void createIn(StateSlot<S> slot, Cgroup cgroup) {
     Cgroup parent = cgroup.parent();
     @SuppressWarnings("unchecked") // the slot holds states made by this binding only
     S parentState = parent == null ? null : (S) parent.stateAt(slot.index());
-    S s = slot.binding().createState(cgroup, parentState);
+    Plugin who = slot.controller().plugin();
+    String op = "createState of device " + slot.registration().name() + " in " + cgroup;
+    S s = guard.call(who, op, () -> slot.binding().createState(cgroup, parentState));
     if (s == null) {
-      throw new IllegalStateException("controller " + slot.controller() + " created a null state for " + cgroup);
+      throw guard.fault(who, op, new NullPointerException("createState returned null"));
+    }
+    try {
+      guard.run(who, "online of device " + slot.registration().name() + " in " + cgroup, s::online);
+    } catch (CgroupException e) {
+      guard.hook(who, "free of device " + slot.registration().name() + " in " + cgroup, s::free);
+      throw e.errno() == Errno.EIO ? e : guard.fault(who, "online in " + cgroup, e);
     }
     cgroup.setState(slot.index(), s);
-    s.online();
   }
 
   /** Offlines a slot's state in a cgroup, if it has one. */
-  private static void offlineIn(StateSlot<?> slot, Cgroup cgroup) {
+  private void offlineIn(StateSlot<?> slot, Cgroup cgroup) {
     DeviceState s = cgroup.stateAt(slot.index());
     if (s != null) {
-      Hooks.quietly(s::offline, "offline", s);
+      guard.hook(slot.controller().plugin(), "offline of device " + slot.registration().name() + " in " + cgroup, s::offline);
     }
   }
 
   /** Clears and frees a slot's state in a cgroup, if it has one. */
-  private static void freeIn(StateSlot<?> slot, Cgroup cgroup) {
+  private void freeIn(StateSlot<?> slot, Cgroup cgroup) {
     DeviceState s = cgroup.stateAt(slot.index());
     if (s != null) {
       cgroup.setState(slot.index(), null);
-      Hooks.quietly(s::free, "free", s);
+      guard.hook(slot.controller().plugin(), "free of device " + slot.registration().name() + " in " + cgroup, s::free);
     }
   }
 

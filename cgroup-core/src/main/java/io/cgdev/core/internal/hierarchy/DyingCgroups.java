@@ -3,6 +3,7 @@ package io.cgdev.core.internal.hierarchy;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import io.cgdev.core.internal.guard.PluginGuard;
 
 /**
  * Removed cgroups whose states still hold charges (the kernel's dying csses, counted in {@code
@@ -17,14 +18,19 @@ final class DyingCgroups {
   private static final Comparator<Cgroup> CHILDREN_FIRST = Comparator.comparingInt(Cgroup::level).reversed();
 
   private final IdPool ids;
+  private final PluginGuard guard;
   private final List<Cgroup> dying = new ArrayList<>();
   private volatile boolean any;
   /** What {@link #snapshot} answers: a copy of {@link #dying}, replaced on every change. */
   private volatile List<Cgroup> snapshot = List.of();
 
-  /** @param ids where a freed cgroup's id goes back */
-  DyingCgroups(IdPool ids) {
+  /**
+   * @param ids where a freed cgroup's id goes back
+   * @param guard around the states' {@code drained} and {@code free}
+   */
+  DyingCgroups(IdPool ids, PluginGuard guard) {
     this.ids = ids;
+    this.guard = guard;
   }
 
   /** True if a cgroup is dying; lock-free, so that polls cost one volatile read when none is. */
@@ -75,12 +81,12 @@ final class DyingCgroups {
     return new ArrayList<>(dying);
   }
 
-  private static boolean freeable(Cgroup c) {
-    return c.dyingChildren() == 0 && c.statesDrained();
+  private boolean freeable(Cgroup c) {
+    return c.dyingChildren() == 0 && c.statesDrained(guard);
   }
 
   private void free(Cgroup c) {
-    c.freeStates();
+    c.freeStates(guard);
     ids.release(c.id());
   }
 }

@@ -5,6 +5,7 @@ import io.cgdev.api.CgroupPath;
 import io.cgdev.api.Errno;
 import io.cgdev.api.Task;
 import io.cgdev.api.spi.DeviceSpec;
+import io.cgdev.core.internal.guard.PluginGuard;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * fields) take no lock.
  *
  * <p>Controller hooks ({@code bind}, {@code createState}, {@code canAttach}, ...) are called with the
- * lock held. {@code cgroup.events} listeners are called after the outermost lock is released, on the
+ * lock held, each on the {@link PluginGuard} (a plugin's fault fails the operation with {@code EIO}
+ * and leaves the tree as it was). {@code cgroup.events} listeners are called after the outermost lock is released, on the
  * thread that made the change.
  */
 public final class Hierarchy {
@@ -38,8 +40,9 @@ public final class Hierarchy {
   private final ControllerTable controllers;
   private final FolderEntries entries;
   private final IdPool ids = new IdPool();
+  private final PluginGuard guard;
   private final Cgroup root;
-  private final DyingCgroups dying = new DyingCgroups(ids);
+  private final DyingCgroups dying;
   private final DeviceRegistry devices;
   private final TaskMembership tasks;
   private final SubtreeControl subtreeControl;
@@ -55,8 +58,18 @@ public final class Hierarchy {
    *     children ({@link FolderEntries})
    */
   public Hierarchy(List<ControllerEntry<?>> controllers, boolean perDevice) {
-    this.controllers = new ControllerTable(controllers);
-    this.devices = new DeviceRegistry(this.controllers);
+    this(controllers, perDevice, PluginGuard.logging());
+  }
+
+  /**
+   * A hierarchy with only the root, calling plugins on {@code guard} (whose diagnostics collect the
+   * plugins' faults).
+   */
+  public Hierarchy(List<ControllerEntry<?>> controllers, boolean perDevice, PluginGuard guard) {
+    this.guard = guard;
+    this.dying = new DyingCgroups(ids, guard);
+    this.controllers = new ControllerTable(controllers, guard);
+    this.devices = new DeviceRegistry(this.controllers, guard);
     this.tasks = new TaskMembership(this.controllers);
     this.entries = new FolderEntries(this.controllers, perDevice);
     this.subtreeControl = new SubtreeControl(this.controllers, entries);
@@ -149,6 +162,11 @@ public final class Hierarchy {
     return controllers;
   }
 
+  /** The guard plugin code runs on. */
+  public PluginGuard guard() {
+    return guard;
+  }
+
   /** The live cgroup at a path, or {@code null}. */
   public Cgroup lookup(CgroupPath path) {
     Cgroup c = root;
@@ -213,7 +231,8 @@ public final class Hierarchy {
    * @throws CgroupException {@code ENOENT} if the parent was removed, {@code EEXIST} if the name is
    *     taken by a child or by another entry of the folder now ({@link FolderEntries}), {@code
    *     EINVAL} or {@code ENAMETOOLONG} for a name {@link CgroupPath} refuses, {@code EAGAIN} past an
-   *     ancestor's {@code cgroup.max.depth} or {@code cgroup.max.descendants}
+   *     ancestor's {@code cgroup.max.depth} or {@code cgroup.max.descendants}, {@code EIO} if a
+   *     controller failed to create or online a state (nothing is left behind)
    */
   public Cgroup mkdir(Cgroup parent, String name) {
     return locked(() -> {
@@ -275,7 +294,7 @@ public final class Hierarchy {
         throw CgroupException.of(Errno.EBUSY, "cannot remove %s: it has child cgroups", c);
       }
       c.unlink();
-      c.offlineStates();
+      c.offlineStates(guard);
       dying.removed(c);
       dying.reap();
     });
@@ -367,7 +386,9 @@ public final class Hierarchy {
    * cgroup, parents first, then publishes the device (its files appear).
    *
    * @throws CgroupException {@code EEXIST} for a taken name, {@code ENOENT} naming an absent
-   *     controller, or what a controller's {@code bind} throws; nothing changes then
+   *     controller, what a controller's {@code bind} throws as a refusal, or {@code EIO} if every
+   *     controller named failed for the device; nothing changes then. A controller that fails
+   *     while others succeed is left out ({@link Registration#controllers()}).
    */
   public Registration register(DeviceSpec spec) {
     Objects.requireNonNull(spec, "spec");

@@ -4,8 +4,11 @@ import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
 import io.cgdev.api.spi.DeviceRegistration;
 import io.cgdev.api.spi.DeviceSpec;
+import io.cgdev.core.internal.guard.PluginGuard;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -16,13 +19,18 @@ import java.util.function.Consumer;
 public final class Registration implements DeviceRegistration {
   private final DeviceSpec spec;
   private final Consumer<Registration> unregister;
+  private final PluginGuard guard;
   private List<StateSlot<?>> slots = List.of();
   private volatile boolean registered;
 
-  /** @param unregister what {@link #unregister()} runs: the hierarchy's unregister, under its lock */
-  Registration(DeviceSpec spec, Consumer<Registration> unregister) {
+  /**
+   * @param unregister what {@link #unregister()} runs: the hierarchy's unregister, under its lock
+   * @param guard around the bindings' {@code capability}
+   */
+  Registration(DeviceSpec spec, Consumer<Registration> unregister, PluginGuard guard) {
     this.spec = spec;
     this.unregister = unregister;
+    this.guard = guard;
   }
 
   @Override
@@ -33,6 +41,16 @@ public final class Registration implements DeviceRegistration {
   @Override
   public String name() {
     return spec.name();
+  }
+
+  /** The controllers bound, in controller order: the spec's, less those that failed to bind. */
+  @Override
+  public Set<String> controllers() {
+    Set<String> out = new LinkedHashSet<>();
+    for (StateSlot<?> s : slots) {
+      out.add(s.controller().name());
+    }
+    return java.util.Collections.unmodifiableSet(out);
   }
 
   @Override
@@ -79,8 +97,9 @@ public final class Registration implements DeviceRegistration {
       throw CgroupException.of(Errno.ENODEV, "device %s is unregistered", spec.name());
     }
     for (StateSlot<?> s : slots) {
-      Optional<T> c = s.binding().capability(type);
-      if (c.isPresent()) {
+      Optional<T> c = guard.call(s.controller().plugin(), "capability(" + type.getName() + ") of device " + spec.name(),
+          () -> s.binding().capability(type));
+      if (c != null && c.isPresent()) {
         return c;
       }
     }

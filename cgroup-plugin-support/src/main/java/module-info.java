@@ -1,0 +1,22 @@
+/**
+ * Building blocks for cgdev plugin authors, on top of {@code io.cgdev.api}: what every controller
+ * and driver would otherwise copy from the samples. Optional: the api stays the contract, and a
+ * plugin may use these or write its own.
+ *
+ * <ul>
+ *   <li>{@link io.cgdev.plugin.support.HierarchicalCounter}: the page-counter shape (usage up to the
+ *       root, a limit, a {@code max} event at the limiting level, rollback on failure).
+ *   <li>{@link io.cgdev.plugin.support.BindingBase}: a {@code DeviceBinding} that fails with {@code
+ *       ENODEV} once unbound and refuses {@code checkReleased} with {@code EBUSY} while something is
+ *       held.
+ *   <li>{@link io.cgdev.plugin.support.Registrar}: registers a device with those of the wanted
+ *       controllers that are present.
+ * </ul>
+ *
+ * <p>Number formats ({@code max} or a bounded integer) are in the api: {@code io.cgdev.api.Numbers}.
+ */
+module io.cgdev.plugin.support {
+  requires transitive io.cgdev.api;
+
+  exports io.cgdev.plugin.support;
+}

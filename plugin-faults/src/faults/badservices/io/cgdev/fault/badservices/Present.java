@@ -1,0 +1,4 @@
+package io.cgdev.fault.badservices;
+
+/** Present, but not a provider. */
+public final class Present {}
