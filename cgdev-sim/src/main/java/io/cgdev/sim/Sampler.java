@@ -47,9 +47,12 @@ final class Sampler {
    * @param tickNanos the simulation step (a sample is taken at the end of a step)
    * @param requested the number of samples the scenario asks for
    * @param reference the fluid reference, read at each sample as usage is
+   * @param periodNanos the longest {@code cpu.max} period of a capped tenant (0: none): the interval is
+   *     rounded up to a multiple of it, else a capped tenant's share swings from sample to sample with
+   *     the bursts its cap allows (its reference is the average over a period)
    */
   Sampler(TenantFiles files, List<Tenant> tenants, long durationNanos, long tickNanos, int requested,
-      ShareReference reference) {
+      ShareReference reference, long periodNanos) {
     this.files = files;
     this.reference = reference;
     this.tenants = List.copyOf(tenants);
@@ -66,7 +69,8 @@ final class Sampler {
     this.leaves = leafIndices.stream().mapToInt(Integer::intValue).toArray();
     long series = Math.max(1, (long) this.tenants.size() + 2L * leaves.length);
     long samples = Math.max(2, Math.min(requested, MAX_POINTS / series));
-    this.every = Math.max(tickNanos, durationNanos / samples);
+    long interval = Math.max(tickNanos, durationNanos / samples);
+    this.every = periodNanos > 0 && interval % periodNanos != 0 ? (interval / periodNanos + 1) * periodNanos : interval;
     // a sample at the end of the step that reaches each multiple of `every`, and one at the end
     this.capacity = (int) Math.min(Integer.MAX_VALUE - 8, durationNanos / every + 2);
     this.next = every;

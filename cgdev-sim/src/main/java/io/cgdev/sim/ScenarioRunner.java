@@ -127,10 +127,14 @@ public final class ScenarioRunner {
     long tick = scenario.tickNanos();
     List<Tenant> leaves = all.stream().filter(t -> t.children().isEmpty()).toList();
     ShareReference reference = new ShareReference(fs, files, all, devices.get(device), workloads, controllers.contains("cpu"));
-    Sampler sampler = new Sampler(files, all, duration, tick, scenario.samples(), reference);
+    long period = reference.longestCapPeriodNanos();
+    Sampler sampler = new Sampler(files, all, duration, tick, scenario.samples(), reference, period);
     if (sampler.interval() > Math.max(tick, duration / scenario.samples())) {
       notes.add("samples every " + Durations.format(sampler.interval()) + " instead of " + scenario.samples()
-          + " over the run: the charts keep at most " + Sampler.MAX_POINTS + " values for " + all.size() + " tenants");
+          + " over the run: " + (sampler.interval() % Math.max(period, 1) == 0 && period > 0
+              ? "a whole number of cpu.max periods (" + Durations.format(period) + "), so that a capped tenant's"
+                  + " bursts average out in the charts"
+              : "the charts keep at most " + Sampler.MAX_POINTS + " values for " + all.size() + " tenants"));
     }
     sampler.start();
 

@@ -127,6 +127,28 @@ final class ShareReference {
   }
 
 
+  /**
+   * The longest {@code cpu.max} period among the tenants with a cap and a client below, nanoseconds; 0
+   * when none is capped (or there is no reference). Over a shorter time a capped tenant's share swings
+   * with its bursts, so the samples are at least this far apart.
+   */
+  long longestCapPeriodNanos() {
+    long longest = 0;
+    for (int i = 0; i < tenants.size() && enabled; i++) {
+      if (active[i]) {
+        try {
+          Bandwidth b = Bandwidth.parse(files.read(tenants.get(i).path(), "cpu", "max"), Bandwidth.DEFAULT);
+          if (!b.unlimited()) {
+            longest = Math.max(longest, b.periodUsec() * 1000);
+          }
+        } catch (CgroupException e) {
+          // no cpu.max here: not capped
+        }
+      }
+    }
+    return longest;
+  }
+
   /** Whether there is a reference (a cpu controller on a DRM device). */
   boolean enabled() {
     return enabled;
