@@ -45,6 +45,8 @@ final class ReportHtml {
       .legend .key{color:#555}.key .solid,.key .dash{display:inline-block;width:2em;margin-right:.3em;vertical-align:middle}
       .key .solid{border-top:4px solid #555;opacity:.45}.key .dash{border-top:2px dashed #555}
       @media (max-width:800px){body{margin:.8em auto}.bar{width:6em}td.wrap{white-space:normal;min-width:9em}}
+      @media (max-width:600px){body{padding:0 .5em}th{white-space:normal;vertical-align:bottom}td,th{padding:.25em .2em}
+      table{font-size:.8em}.barcol{display:none}svg.chart text{font-size:16px}}
       """;
 
   private ReportHtml() {}
@@ -94,14 +96,14 @@ final class ReportHtml {
         .mapToDouble(t -> Math.max(t.share(), Double.isNaN(t.referenceShare()) ? 0 : t.referenceShare())).max().orElse(1);
     sb.append("<div class=\"scroll").append(rows.size() > LONG_TABLE ? " long" : "").append("\">")
         .append("<table id=\"device-time\"><tr><th>cgroup</th><th>measured</th><th>reference</th><th>error (points)</th>")
-        .append("<th class=\"text\">measured / reference</th><th class=\"text\">limited by</th></tr>\n");
+        .append("<th class=\"text barcol\">measured / reference</th><th class=\"text\">limited by</th></tr>\n");
     for (TenantReport t : rows) {
       String colour = colours.getOrDefault(t.path(), "#999");
       sb.append(t.leaf() ? "<tr>" : "<tr class=\"parent\">").append("<td>")
           .append(t.leaf() && colours.containsKey(t.path()) ? "<span class=\"chip\" style=\"background:" + colour + "\"></span>" : "")
           .append(Svg.esc(t.path())).append("</td><td>").append(Comparison.percent(t.share())).append("</td><td>")
           .append(Comparison.percent(t.referenceShare())).append("</td><td>").append(Comparison.points(t.error()))
-          .append("</td><td class=\"text\">");
+          .append("</td><td class=\"text barcol\">");
       if (t.leaf()) {
         sb.append(String.format(Locale.ROOT, "<span class=\"bar\"><span class=\"m\" style=\"width:%.1f%%;background:%s\"></span>",
             100 * t.share() / scale, colour));
@@ -127,11 +129,13 @@ final class ReportHtml {
     double max = 0;
     for (Map.Entry<String, String> c : colours.entrySet()) {
       List<Double> measured = r.series().share().get(c.getKey());
-      lines.add(new Svg.Line(c.getKey() + " measured", c.getValue(), false, measured));
-      max = Math.max(max, measured.stream().mapToDouble(Double::doubleValue).max().orElse(0));
       List<Double> reference = r.series().referenceShare().get(c.getKey());
+      // a band under the dashed reference, so that both show where they agree; a plain line without one
+      lines.add(new Svg.Line(c.getKey() + " measured", c.getValue(), reference != null ? Svg.Style.BAND : Svg.Style.SOLID,
+          measured));
+      max = Math.max(max, measured.stream().mapToDouble(Double::doubleValue).max().orElse(0));
       if (reference != null) {
-        lines.add(new Svg.Line(c.getKey() + " reference", c.getValue(), true, reference));
+        lines.add(new Svg.Line(c.getKey() + " reference", c.getValue(), Svg.Style.DASHED, reference));
         max = Math.max(max, reference.stream().mapToDouble(Double::doubleValue).max().orElse(0));
       }
     }
@@ -145,9 +149,10 @@ final class ReportHtml {
     sb.append("<h2>Memory and allocations (region ").append(Svg.esc(r.region())).append(")</h2>\n");
     sb.append("<div class=\"scroll").append(r.tenants().size() > LONG_TABLE ? " long" : "").append("\"><table id=\"tenants\"><tr>");
     String[] head = {"cgroup", "memory.current", "memory.peak", "memory.max", "events low/high/max/oom",
-      "evictions", "allocations", "failed"};
+      "evicted", "allocs", "failed"}; // short, as in the terminal's table: the table fits a phone's width
     for (String h : head) {
-      sb.append("<th>").append(Svg.esc(h)).append("</th>");
+      // break points after dots and slashes, so that the headers wrap on a narrow window
+      sb.append("<th>").append(Svg.esc(h).replace(".", ".<wbr>").replace("/", "/<wbr>")).append("</th>");
     }
     sb.append("</tr>\n");
     for (TenantReport t : r.tenants()) {
@@ -181,7 +186,7 @@ final class ReportHtml {
     List<Svg.Line> lines = new ArrayList<>();
     double max = 0;
     for (Map.Entry<String, String> c : colours.entrySet()) {
-      lines.add(new Svg.Line(c.getKey(), c.getValue(), false, bytes.get(c.getKey())));
+      lines.add(new Svg.Line(c.getKey(), c.getValue(), Svg.Style.SOLID, bytes.get(c.getKey())));
       max = Math.max(max, max(bytes.get(c.getKey())));
     }
     sb.append(Svg.chart("memory", "memory.current over time per tenant", xs, lines,

@@ -17,22 +17,32 @@ import java.util.function.DoubleFunction;
 final class Svg {
   static final int W = 760;
   static final int H = 300;
-  private static final int LEFT = 64;
+  private static final int LEFT = 72;
   private static final int RIGHT = 16;
   private static final int TOP = 16;
-  private static final int BOTTOM = 46;
+  private static final int BOTTOM = 54;
 
   private Svg() {}
+
+  /** How a line is drawn. */
+  enum Style {
+    /** A measurement that a reference is drawn over: a wide translucent band. */
+    BAND,
+    /** A reference: thin and dashed, drawn after the bands so it shows on top of them. */
+    DASHED,
+    /** A series on its own: a plain line. */
+    SOLID
+  }
 
   /**
    * One line.
    *
    * @param name shown as the line's tooltip
    * @param colour a CSS colour
-   * @param dashed a reference (thin, dashed, drawn on top) or a measurement (a wide translucent band)
+   * @param style how it is drawn
    * @param ys one value per x
    */
-  record Line(String name, String colour, boolean dashed, List<Double> ys) {}
+  record Line(String name, String colour, Style style, List<Double> ys) {}
 
   /** A vertical line at time {@code x} (seconds) with a short label at its top, e.g. an event of the run. */
   record Marker(double x, String label) {}
@@ -100,32 +110,35 @@ final class Svg {
       sb.append(String.format(Locale.ROOT,
           "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e3e3e3\"/>"
               + "<text x=\"%d\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\" fill=\"#444\">%s</text>%n",
-          LEFT, py, W - RIGHT, py, LEFT - 6, py + 4, esc(y.label().apply(v))));
+          LEFT, py, W - RIGHT, py, LEFT - 8, py + 4, esc(y.label().apply(v))));
     }
-    // time ticks
-    double xStep = niceStep(xMax, 8);
-    for (double v = 0; v <= xMax + 1e-9; v += xStep) {
+    // time ticks, in milliseconds for a run shorter than a second (0.0013 s reads worse than 1.3 ms)
+    double unit = xMax < 1 ? 1e-3 : 1;
+    double xStep = niceStep(xMax / unit, 8) * unit;
+    for (double v = 0; v <= xMax + 1e-9 * xMax; v += xStep) {
       double px = LEFT + plotW * v / xMax;
       sb.append(String.format(Locale.ROOT,
           "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#444\"/>"
-              + "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" fill=\"#444\">%s</text>%n",
-          px, TOP + plotH, px, TOP + plotH + 4, px, TOP + plotH + 18, seconds(v, xStep)));
+              + "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"%s\" fill=\"#444\">%s</text>%n",
+          px, TOP + plotH, px, TOP + plotH + 4, v == 0 ? px - 2 : px, TOP + plotH + 20,
+          // the first starts at the axis, clear of the value axis's 0 to its left
+          v == 0 ? "start" : "middle", seconds(v / unit, xStep / unit)));
     }
     sb.append(String.format(Locale.ROOT,
         "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>%n",
         LEFT, TOP, LEFT, TOP + plotH, LEFT, TOP + plotH, W - RIGHT, TOP + plotH));
     // axis titles
     sb.append(String.format(Locale.ROOT,
-        "<text x=\"%.1f\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\" fill=\"#222\">simulated time (s)</text>%n",
-        LEFT + plotW / 2.0, H - 8));
+        "<text x=\"%.1f\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\" fill=\"#222\">simulated time (%s)</text>%n",
+        LEFT + plotW / 2.0, H - 8, unit == 1 ? "s" : "ms"));
     sb.append(String.format(Locale.ROOT,
-        "<text transform=\"translate(15 %.1f) rotate(-90)\" font-size=\"13\" text-anchor=\"middle\" fill=\"#222\">%s</text>%n",
+        "<text transform=\"translate(16 %.1f) rotate(-90)\" font-size=\"13\" text-anchor=\"middle\" fill=\"#222\">%s</text>%n",
         TOP + plotH / 2.0, esc(y.title())));
     // steps only while each is at least 6 px wide
     boolean steps = intervals && xs.size() <= plotW / 6;
     for (boolean references : new boolean[] {false, true}) {
       for (Line line : lines) {
-        if (line.dashed() == references) {
+        if ((line.style() == Style.DASHED) == references) {
           polyline(sb, line, xs, xMax, y, steps);
         }
       }
@@ -160,7 +173,11 @@ final class Svg {
       return;
     }
     sb.append("<polyline fill=\"none\" stroke=\"").append(line.colour()).append('"')
-        .append(line.dashed() ? " stroke-width=\"1.6\" stroke-dasharray=\"5 3\"" : " stroke-width=\"4\" stroke-opacity=\"0.45\"")
+        .append(switch (line.style()) {
+          case DASHED -> " stroke-width=\"1.6\" stroke-dasharray=\"5 3\"";
+          case BAND -> " stroke-width=\"4\" stroke-opacity=\"0.45\"";
+          case SOLID -> " stroke-width=\"2\"";
+        })
         .append(" stroke-linejoin=\"round\" points=\"").append(points.toString().strip()).append("\"><title>")
         .append(esc(line.name())).append("</title></polyline>\n");
   }
