@@ -89,8 +89,16 @@ final class DrmStream extends BufferStream<Integer> {
     return n;
   }
 
-  /** Whether this stream submits work of {@code engineClass} to {@code device}. */
-  boolean submitsTo(DrmDevice device, String engineClass) {
-    return dev == device && engineClass.equals(w.engineClass());
+  /**
+   * The device time it asks for at scenario time {@code now}, in engines' worth (the fluid model's
+   * demand): its duty while its workload is active and has an engine class, else 0.
+   */
+  double demandAt(long now) {
+    return w.engineClass() != null && w.activeAt(now) ? duty : 0;
+  }
+
+  /** The engine class it submits to, or null for a memory-only workload. */
+  String engineClass() {
+    return w.engineClass();
   }
 }

@@ -11,17 +11,19 @@ import java.util.Map;
 
 /**
  * The time series of a run: at each sample, every leaf's share of the device time used since the
- * sample before ({@code cpu.stat usage_usec}) and every tenant's {@code memory.current}. Only tenants
+ * sample before ({@code cpu.stat usage_usec}), its reference share over the same time ({@link
+ * ShareReference}) and every tenant's {@code memory.current}. Only tenants
  * with a workload in their subtree are read: the others hold no task, so their usage and memory stay
  * 0 and their series are filled without a file read. The sampling interval is widened, with a note,
  * so that samples × series stays within {@link #MAX_POINTS}: what a run keeps for its charts does
  * not grow with the product of tenants and samples. Simulating thread only.
  */
 final class Sampler {
-  /** At most about this many values over all series (samples × (leaves + tenants)). */
+  /** At most about this many values over all series (samples × (2 × leaves + tenants)). */
   static final long MAX_POINTS = 1_000_000;
 
   private final TenantFiles files;
+  private final ShareReference reference;
   private final List<Tenant> tenants;
   private final Map<Tenant, Integer> index = new IdentityHashMap<>();
   private final int[] leaves;
@@ -29,10 +31,13 @@ final class Sampler {
   private final long[] startUsage;
   private final long[] lastUsage;
   private final long[] delta;
+  private final double[] lastReference;
+  private final double[] referenceDelta;
   private final long every;
   private final int capacity;
   private final List<Long> times = new ArrayList<>();
   private final double[][] share;
+  private final double[][] referenceShare;
   private final long[][] memory;
   private long next;
 
@@ -41,9 +46,15 @@ final class Sampler {
    * @param durationNanos the simulated time of the run
    * @param tickNanos the simulation step (a sample is taken at the end of a step)
    * @param requested the number of samples the scenario asks for
+   * @param reference the fluid reference, read at each sample as usage is
+   * @param periodNanos the longest {@code cpu.max} period of a capped tenant (0: none): the interval is
+   *     rounded up to a multiple of it, else a capped tenant's share swings from sample to sample with
+   *     the bursts its cap allows (its reference is the average over a period)
    */
-  Sampler(TenantFiles files, List<Tenant> tenants, long durationNanos, long tickNanos, int requested) {
+  Sampler(TenantFiles files, List<Tenant> tenants, long durationNanos, long tickNanos, int requested,
+      ShareReference reference, long periodNanos) {
     this.files = files;
+    this.reference = reference;
     this.tenants = List.copyOf(tenants);
     this.active = new boolean[this.tenants.size()];
     List<Integer> leafIndices = new ArrayList<>();
@@ -56,16 +67,20 @@ final class Sampler {
       }
     }
     this.leaves = leafIndices.stream().mapToInt(Integer::intValue).toArray();
-    long series = Math.max(1, (long) this.tenants.size() + leaves.length);
+    long series = Math.max(1, (long) this.tenants.size() + 2L * leaves.length);
     long samples = Math.max(2, Math.min(requested, MAX_POINTS / series));
-    this.every = Math.max(tickNanos, durationNanos / samples);
+    long interval = Math.max(tickNanos, durationNanos / samples);
+    this.every = periodNanos > 0 && interval % periodNanos != 0 ? (interval / periodNanos + 1) * periodNanos : interval;
     // a sample at the end of the step that reaches each multiple of `every`, and one at the end
     this.capacity = (int) Math.min(Integer.MAX_VALUE - 8, durationNanos / every + 2);
     this.next = every;
     this.startUsage = new long[this.tenants.size()];
     this.lastUsage = new long[this.tenants.size()];
     this.delta = new long[this.tenants.size()];
+    this.lastReference = new double[this.tenants.size()];
+    this.referenceDelta = new double[this.tenants.size()];
     this.share = new double[leaves.length][];
+    this.referenceShare = new double[leaves.length][];
     this.memory = new long[this.tenants.size()][];
   }
 
@@ -117,20 +132,27 @@ final class Sampler {
     }
     times.add(now);
     long total = 0;
+    double referenceTotal = 0;
     for (int i : leaves) {
       if (active[i]) {
         long u = files.usageUsec(tenants.get(i).path());
         delta[i] = u - lastUsage[i];
         lastUsage[i] = u;
         total += delta[i];
+        double r = reference.usage(tenants.get(i), now);
+        referenceDelta[i] = r - lastReference[i];
+        lastReference[i] = r;
+        referenceTotal += referenceDelta[i];
       }
     }
     for (int l = 0; l < leaves.length; l++) {
       int i = leaves[l];
       if (share[l] == null) {
         share[l] = new double[capacity];
+        referenceShare[l] = new double[capacity];
       }
       share[l][k] = !active[i] || total == 0 ? 0.0 : delta[i] / (double) total;
+      referenceShare[l][k] = !active[i] || referenceTotal <= 0 ? 0.0 : referenceDelta[i] / referenceTotal;
     }
     for (int i = 0; i < tenants.size(); i++) {
       if (memory[i] == null) {
@@ -144,15 +166,20 @@ final class Sampler {
   Report.Series series() {
     int n = times.size();
     Map<String, List<Double>> shares = new LinkedHashMap<>();
+    Map<String, List<Double>> references = new LinkedHashMap<>();
     for (int l = 0; l < leaves.length; l++) {
       double[] s = share[l] == null ? new double[0] : share[l];
       shares.put(tenants.get(leaves[l]).path(), Arrays.stream(s, 0, n).boxed().toList());
+      if (reference.enabled()) {
+        double[] r = referenceShare[l] == null ? new double[0] : referenceShare[l];
+        references.put(tenants.get(leaves[l]).path(), Arrays.stream(r, 0, n).boxed().toList());
+      }
     }
     Map<String, List<Long>> memories = new LinkedHashMap<>();
     for (int i = 0; i < tenants.size(); i++) {
       long[] m = memory[i] == null ? new long[0] : memory[i];
       memories.put(tenants.get(i).path(), Arrays.stream(m, 0, n).boxed().toList());
     }
-    return new Report.Series(times, shares, memories);
+    return new Report.Series(times, shares, references, memories);
   }
 }

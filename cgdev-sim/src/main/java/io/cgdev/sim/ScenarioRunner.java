@@ -3,7 +3,6 @@ package io.cgdev.sim;
 import io.cgdev.api.ByteSize;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupFs;
-import io.cgdev.api.IdList;
 import io.cgdev.api.Tasks;
 import io.cgdev.drm.DrmDevice;
 import io.cgdev.sim.report.Report;
@@ -14,8 +13,6 @@ import io.cgdev.sim.scenario.Scenario.Tenant;
 import io.cgdev.sim.scenario.ScenarioException;
 import io.cgdev.sim.scenario.TreeBuilder;
 import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,10 +126,15 @@ public final class ScenarioRunner {
     long duration = scenario.durationNanos();
     long tick = scenario.tickNanos();
     List<Tenant> leaves = all.stream().filter(t -> t.children().isEmpty()).toList();
-    Sampler sampler = new Sampler(files, all, duration, tick, scenario.samples());
+    ShareReference reference = new ShareReference(fs, files, all, devices.get(device), workloads, controllers.contains("cpu"));
+    long period = reference.longestCapPeriodNanos();
+    Sampler sampler = new Sampler(files, all, duration, tick, scenario.samples(), reference, period);
     if (sampler.interval() > Math.max(tick, duration / scenario.samples())) {
       notes.add("samples every " + Durations.format(sampler.interval()) + " instead of " + scenario.samples()
-          + " over the run: the charts keep at most " + Sampler.MAX_POINTS + " values for " + all.size() + " tenants");
+          + " over the run: " + (sampler.interval() % Math.max(period, 1) == 0 && period > 0
+              ? "a whole number of cpu.max periods (" + Durations.format(period) + "), so that a capped tenant's"
+                  + " bursts average out in the charts"
+              : "the charts keep at most " + Sampler.MAX_POINTS + " values for " + all.size() + " tenants"));
     }
     sampler.start();
 
@@ -140,6 +142,7 @@ public final class ScenarioRunner {
     long startWall = System.nanoTime();
     for (long now = 0; now < duration; ) {
       long step = Math.min(tick, duration - now);
+      reference.at(now);
       workloads.step(now, step);
       for (DrmDevice d : used) {
         d.runFor(step);
@@ -154,15 +157,21 @@ public final class ScenarioRunner {
     long wall = System.nanoTime() - startWall;
     progress.finish();
 
-    Map<String, Double> expected = expectedShares(leaves);
+    reference.finish(duration);
     long totalUsage = 0;
+    double totalReference = 0;
     for (Tenant t : leaves) {
       totalUsage += files.usageUsec(t.path()) - sampler.startUsage(t);
+      totalReference += reference.usage(t, duration);
+    }
+    if (!reference.enabled()) {
+      notes.add("no reference share: the cpu controller does not govern " + device);
     }
     workloads.countLiveEvictions();
     List<TenantReport> reports = new ArrayList<>();
     for (Tenant t : all) {
-      reports.add(tenantReport(t, totalUsage, sampler.startUsage(t), expected));
+      double ref = !reference.enabled() ? Double.NaN : totalReference <= 0 ? 0 : reference.usage(t, duration) / totalReference;
+      reports.add(tenantReport(t, totalUsage, sampler.startUsage(t), ref, reference.enabled() ? reference.limitedBy(t) : ""));
     }
     Report report = new Report(scenario.name(), scenario.description(), device, region, duration, wall, events + workloads.events(), reports,
         sampler.series(), notes);
@@ -178,7 +187,7 @@ public final class ScenarioRunner {
     workloads.release();
   }
 
-  private TenantReport tenantReport(Tenant t, long totalUsage, long startUsage, Map<String, Double> expected) {
+  private TenantReport tenantReport(Tenant t, long totalUsage, long startUsage, double referenceShare, String limitedBy) {
     String p = t.path();
     Map<String, Long> events = new LinkedHashMap<>();
     try {
@@ -194,7 +203,7 @@ public final class ScenarioRunner {
         files.readLong(p, "memory", "peak", 0),
         files.readLong(p, "memory", "max", ByteSize.MAX),
         events, s.evictions, s.failed, s.allocations, usage, share,
-        expected.getOrDefault(p, 0.0), extra(p));
+        referenceShare, limitedBy, extra(p));
   }
 
   /**
@@ -234,70 +243,5 @@ public final class ScenarioRunner {
       total.add(sum(c));
     }
     return total;
-  }
-
-  /**
-   * The share of device time each leaf's weights imply: every engine's time is split among the
-   * leaves that have work of its class and may use it (cpuset), level by level by {@code
-   * cpu.weight}; a leaf's expected share is its average over the engines that had any taker.
-   */
-  private Map<String, Double> expectedShares(List<Tenant> leaves) {
-    DrmDevice dev = devices.get(device);
-    Map<String, Double> sum = new HashMap<>();
-    if (dev == null) {
-      return sum;
-    }
-    int busyEngines = 0;
-    for (int e = 0; e < dev.engines().size(); e++) {
-      String cls = dev.engines().get(e).engineClass();
-      List<String> takers = new ArrayList<>();
-      for (Tenant t : leaves) {
-        boolean wants = workloads.wants(t, dev, cls);
-        if (wants && allowedEngines(t.path()).get(e)) {
-          takers.add(t.path());
-        }
-      }
-      if (takers.isEmpty()) {
-        continue;
-      }
-      busyEngines++;
-      split("/", 1.0, takers, sum);
-    }
-    final int n = busyEngines;
-    sum.replaceAll((k, v) -> n == 0 ? 0 : v / n);
-    return sum;
-  }
-
-  /**
-   * Splits {@code amount} of {@code path} among its children that lead to a taker, by weight.
-   * {@code takers} are all at or below {@code path}; each level groups them by child once, so a
-   * split costs the takers times the depth.
-   */
-  private void split(String path, double amount, List<String> takers, Map<String, Double> into) {
-    if (takers.size() == 1 && takers.get(0).equals(path)) {
-      into.merge(path, amount, Double::sum);
-      return;
-    }
-    String prefix = path.equals("/") ? "/" : path + "/";
-    Map<String, List<String>> byChild = new LinkedHashMap<>();
-    for (String t : takers) {
-      int end = t.indexOf('/', prefix.length());
-      String child = end < 0 ? t : t.substring(0, end);
-      byChild.computeIfAbsent(child, c -> new ArrayList<>()).add(t);
-    }
-    Map<String, Long> weights = new LinkedHashMap<>();
-    byChild.keySet().forEach(child -> weights.put(child, files.readLong(child, "cpu", "weight", 100)));
-    long total = weights.values().stream().mapToLong(Long::longValue).sum();
-    weights.forEach((child, w) -> split(child, amount * w / total, byChild.get(child), into));
-  }
-
-  private BitSet allowedEngines(String path) {
-    try {
-      return IdList.parse(files.read(path, "cpuset", "cpus.effective"));
-    } catch (CgroupException e) {
-      BitSet all = new BitSet();
-      all.set(0, 1024);
-      return all;
-    }
   }
 }

@@ -33,7 +33,6 @@ public final class Workloads {
   private final List<DrmStream> streams = new ArrayList<>();
   private final List<PluginStream> pluginStreams = new ArrayList<>();
   private final Map<String, TenantStats> stats = new LinkedHashMap<>();
-  private final Map<Tenant, List<DrmStream>> streamsOf = new java.util.IdentityHashMap<>();
   private int tasks;
 
   /**
@@ -131,14 +130,27 @@ public final class Workloads {
     return stats.get(tenantPath);
   }
 
-  /** Whether a stream of tenant {@code t} submits work of engine class {@code cls} to {@code dev}. */
-  boolean wants(Tenant t, DrmDevice dev, String cls) {
-    for (DrmStream s : streamsOf.getOrDefault(t, List.of())) {
-      if (s.submitsTo(dev, cls)) {
-        return true;
+  /** The streams that submit work to {@code dev}, in start order. */
+  List<DrmStream> streamsOn(DrmDevice dev) {
+    List<DrmStream> on = new ArrayList<>();
+    for (DrmStream s : streams) {
+      if (s.dev == dev && s.engineClass() != null) {
+        on.add(s);
       }
     }
-    return false;
+    return on;
+  }
+
+  /** Scenario times at which a workload starts or stops, ascending, without repeats. */
+  long[] startsAndStops() {
+    java.util.TreeSet<Long> times = new java.util.TreeSet<>();
+    for (DrmStream s : streams) {
+      times.add(s.w.startNanos());
+      if (s.w.stopNanos() != Long.MAX_VALUE) {
+        times.add(s.w.stopNanos());
+      }
+    }
+    return times.stream().mapToLong(Long::longValue).toArray();
   }
 
   /** Adds the evictions of the buffers still held to the tenants' counts (once, at the end of a run). */
@@ -202,7 +214,6 @@ public final class Workloads {
           w.startNanos(), w.stopNanos(), w.at());
       DrmStream stream = new DrmStream(part, t, stats.get(t.path()), dev, dev.open(task), w.load() / n);
       streams.add(stream);
-      streamsOf.computeIfAbsent(t, k -> new ArrayList<>()).add(stream);
     }
   }
 

@@ -46,6 +46,15 @@ public record Report(
   }
 
   /**
+   * The leaf tenant whose measured share is furthest from its reference share, if any tenant has a
+   * reference (the summary line shows it: the run's largest error).
+   */
+  public java.util.Optional<TenantReport> largestError() {
+    return tenants.stream().filter(t -> t.leaf() && !Double.isNaN(t.error()))
+        .max(java.util.Comparator.comparingDouble(t -> Math.abs(t.error())));
+  }
+
+  /**
    * One cgroup's figures at the end of the run.
    *
    * @param path the cgroup
@@ -59,8 +68,12 @@ public record Report(
    * @param allocations buffer allocations that succeeded
    * @param usageUsec device time used ({@code cpu.stat usage_usec})
    * @param share its part of all device time used by the scenario's leaves (0..1)
-   * @param expectedShare the part its weights imply, among the leaves that had work for the same
-   *     engines (0..1); masks and caps move the real share away from it on purpose
+   * @param referenceShare its part of the device time under the fluid model (io.cgdev.sim.fluid) over
+   *     the run: weights, caps, masks, demands and their changes in time taken into account (0..1);
+   *     NaN when there is no reference (no cpu controller on the device)
+   * @param limitedBy what held it to its reference share, e.g. {@code weight}, {@code demand}, {@code
+   *     cpu.max of /batch}, or several with the part of the time ({@code weight 67%, demand 33%});
+   *     empty for a tenant that never wanted device time and for tenants with children
    * @param extra further per-device figures from other controllers (e.g. {@code gem.current})
    */
   public record TenantReport(
@@ -75,11 +88,17 @@ public record Report(
       long allocations,
       long usageUsec,
       double share,
-      double expectedShare,
+      double referenceShare,
+      String limitedBy,
       Map<String, String> extra) {
     public TenantReport {
       memoryEvents = Map.copyOf(memoryEvents);
       extra = Map.copyOf(extra);
+    }
+
+    /** Measured minus reference share (a fraction of the device time used; NaN without a reference). */
+    public double error() {
+      return share - referenceShare;
     }
   }
 
@@ -88,12 +107,15 @@ public record Report(
    *
    * @param timesNanos the sample times
    * @param share per leaf tenant, its share of the device time used in each interval
+   * @param referenceShare per leaf tenant, its reference share in each interval (empty without a reference)
    * @param memory per tenant, {@code memory.current} at each sample, bytes
    */
-  public record Series(List<Long> timesNanos, Map<String, List<Double>> share, Map<String, List<Long>> memory) {
+  public record Series(List<Long> timesNanos, Map<String, List<Double>> share, Map<String, List<Double>> referenceShare,
+      Map<String, List<Long>> memory) {
     public Series {
       timesNanos = List.copyOf(timesNanos);
       share = copy(share);
+      referenceShare = copy(referenceShare);
       memory = copy(memory);
     }
 

@@ -32,6 +32,12 @@ final class ReportJson {
       g.writeNumberProperty("wallNanos", r.wallNanos());
       g.writeNumberProperty("events", r.events());
       g.writeNumberProperty("eventsPerSecond", Math.round(r.eventsPerSecond()));
+      r.largestError().ifPresent(t -> {
+        g.writeObjectPropertyStart("largestError");
+        g.writeStringProperty("path", t.path());
+        g.writeNumberProperty("error", round(t.error()));
+        g.writeEndObject();
+      });
       g.writeArrayPropertyStart("tenants");
       for (TenantReport t : r.tenants()) {
         tenant(g, t);
@@ -45,6 +51,15 @@ final class ReportJson {
       g.writeEndArray();
       g.writeObjectPropertyStart("share");
       for (Map.Entry<String, List<Double>> e : r.series().share().entrySet()) {
+        g.writeArrayPropertyStart(e.getKey());
+        for (double v : e.getValue()) {
+          g.writeNumber(round(v));
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+      g.writeObjectPropertyStart("referenceShare");
+      for (Map.Entry<String, List<Double>> e : r.series().referenceShare().entrySet()) {
         g.writeArrayPropertyStart(e.getKey());
         for (double v : e.getValue()) {
           g.writeNumber(round(v));
@@ -95,7 +110,13 @@ final class ReportJson {
     g.writeObjectPropertyStart("deviceTime");
     g.writeNumberProperty("usageUsec", t.usageUsec());
     g.writeNumberProperty("share", round(t.share()));
-    g.writeNumberProperty("expectedShare", round(t.expectedShare()));
+    if (!Double.isNaN(t.referenceShare())) {
+      g.writeNumberProperty("referenceShare", round(t.referenceShare()));
+      g.writeNumberProperty("error", round(t.error()));
+    }
+    if (!t.limitedBy().isEmpty()) {
+      g.writeStringProperty("limitedBy", t.limitedBy());
+    }
     g.writeEndObject();
     if (!t.extra().isEmpty()) {
       g.writeObjectPropertyStart("extra");

@@ -18,10 +18,12 @@ class ReportWriterTest {
   static Report sample() {
     List<TenantReport> tenants = List.of(
         new TenantReport("/a", true, 1 << 20, 2 << 20, ByteSize.MAX, Map.of("low", 1L, "max", 0L), 3, 1, 10, 600, 0.6, 0.5,
-            Map.of()),
-        new TenantReport("/b<x>", true, 0, 4096, 1 << 30, Map.of(), 0, 0, 2, 400, 0.4, 0.5, Map.of("gem.current", "3")));
+            "weight", Map.of()),
+        new TenantReport("/b<x>", true, 0, 4096, 1 << 30, Map.of(), 0, 0, 2, 400, 0.4, 0.5, "demand",
+            Map.of("gem.current", "3")));
     Report.Series series = new Report.Series(List.of(1_000_000L, 2_000_000L),
         Map.of("/a", List.of(0.5, 0.7), "/b<x>", List.of(0.5, 0.3)),
+        Map.of("/a", List.of(0.5, 0.5), "/b<x>", List.of(0.5, 0.5)),
         Map.of("/a", List.of(1L << 20, 1L << 20), "/b<x>", List.of(0L, 0L)));
     return new Report("s", "a test", "i915.0", "lmem0", 2_000_000L, 5_000_000L, 1000, tenants, series, List.of("note"));
   }
@@ -39,12 +41,17 @@ class ReportWriterTest {
     assertThat(a.get("memory").get("max").asString()).isEqualTo("max");
     assertThat(a.get("memory").get("events").get("low").asLong()).isEqualTo(1);
     assertThat(a.get("deviceTime").get("share").asDouble()).isEqualTo(0.6);
+    assertThat(a.get("deviceTime").get("referenceShare").asDouble()).isEqualTo(0.5);
+    assertThat(a.get("deviceTime").get("error").asDouble()).isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(a.get("deviceTime").get("limitedBy").asString()).isEqualTo("weight");
+    assertThat(root.get("largestError").get("path").asString()).isEqualTo("/a");
     assertThat(a.get("failedAllocations").asLong()).isEqualTo(1);
     JsonNode b = root.get("tenants").get(1);
     assertThat(b.get("memory").get("max").asLong()).isEqualTo(1 << 30);
     assertThat(b.get("extra").get("gem.current").asString()).isEqualTo("3");
     assertThat(root.get("series").get("timesNanos")).hasSize(2);
     assertThat(root.get("series").get("share").get("/a")).hasSize(2);
+    assertThat(root.get("series").get("referenceShare").get("/b<x>")).hasSize(2);
     assertThat(root.get("series").get("memory").get("/a").get(0).asLong()).isEqualTo(1 << 20);
   }
 
@@ -53,22 +60,33 @@ class ReportWriterTest {
     String html = ReportWriter.html(sample());
     assertThat(html).startsWith("<!DOCTYPE html>");
     assertThat(html).contains("<svg id=\"share\"", "<svg id=\"memory\"");
-    assertThat(html.split("<polyline", -1)).hasSize(5); // two series in each of two charts
+    // share: measured and reference for both tenants; memory: only /a, /b<x> never held any
+    String share = html.substring(html.indexOf("<svg id=\"share\""), html.indexOf("<svg id=\"memory\""));
+    String memory = html.substring(html.indexOf("<svg id=\"memory\""));
+    assertThat(share.split("<polyline", -1)).hasSize(5);
+    assertThat(share.split("stroke-dasharray", -1)).hasSize(3);
+    assertThat(memory.split("<polyline", -1)).hasSize(2);
     assertThat(html).doesNotContain("<script").doesNotContain("/b<x>").contains("/b&lt;x&gt;");
-    assertThat(html).contains("60.0%", "note");
+    assertThat(html).contains("60.0%", "+10.0", "note");
+    assertThat(html).contains("id=\"summary\"").contains("2 of 2 tenants differ");
   }
 
   @Test
   void tableHasAHeaderAndARowPerTenant() {
     String table = ReportWriter.table(sample());
     List<String> lines = table.lines().toList();
-    assertThat(lines).hasSize(6);
-    assertThat(lines.get(0)).startsWith("cgroup").contains("time share");
-    assertThat(lines.get(1)).startsWith("/a").contains("1M", "2M", "max", "1/0/0/0", "60.0%", "50.0%");
-    assertThat(lines.get(2)).startsWith("/b<x>").contains("1G");
+    assertThat(lines).hasSize(10);
+    assertThat(lines.get(0)).startsWith("cgroup").contains("time share", "reference", "error", "limited by");
+    assertThat(lines.get(1)).startsWith("/a").contains("1M", "2M", "max", "1/0/0/0", "60.0%", "50.0%", "+10.0")
+        .endsWith("weight");
+    assertThat(lines.get(2)).startsWith("/b<x>").contains("1G", "-10.0").endsWith("demand");
+    // the summary line names the largest error, then one line per tenant outside 1 point with its reason
+    assertThat(lines.get(4)).startsWith("device time: 2 of 2 tenants").contains("largest difference: /a, +10.0 points");
+    assertThat(lines.get(5)).startsWith("  /a: measured 60.0%, reference 50.0%");
+    assertThat(lines.get(6)).startsWith("  /b<x>: ").contains("asks for less than its share");
     // the extra figures follow, one per line
-    assertThat(lines.get(4)).isEqualTo("other controllers and devices:");
-    assertThat(lines.get(5)).matches("\\s+/b<x>\\s+gem\\.current\\s+3");
+    assertThat(lines.get(8)).isEqualTo("other controllers and devices:");
+    assertThat(lines.get(9)).matches("\\s+/b<x>\\s+gem\\.current\\s+3");
   }
 
   @Test
