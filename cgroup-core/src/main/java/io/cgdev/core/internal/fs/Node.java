@@ -7,6 +7,7 @@ import io.cgdev.api.spi.DeviceState;
 import io.cgdev.api.spi.FileHandle;
 import io.cgdev.core.internal.hierarchy.Cgroup;
 import io.cgdev.core.internal.hierarchy.ControllerEntry;
+import io.cgdev.core.internal.hierarchy.FileEvents;
 import io.cgdev.core.internal.hierarchy.Registration;
 import io.cgdev.core.internal.hierarchy.StateSlot;
 
@@ -102,6 +103,11 @@ sealed interface Node {
 
     void write(String value, FileHandle handle);
 
+    /** The file's identity for change notification. */
+    default FileEvents.Key eventKey() {
+      return new FileEvents.Key(cgroup(), null, name());
+    }
+
     @Override
     default FsEntry entry() {
       return new FsEntry(name(), FsEntry.Kind.FILE, declaration().mode());
@@ -147,6 +153,11 @@ sealed interface Node {
     @Override
     public boolean present() {
       return slot.live() && slot.registration().registered() && stillShown(cgroup, slot.controller(), generation);
+    }
+
+    @Override
+    public FileEvents.Key eventKey() {
+      return new FileEvents.Key(cgroup, slot, name);
     }
 
     @Override

@@ -25,12 +25,14 @@ import java.util.function.Consumer;
  */
 final class DeviceRegistry {
   private final ControllerTable controllers;
+  private final FileEvents fileEvents;
   private final IdPool slots = new IdPool();
   private int slotCapacity;
   private volatile Map<String, Registration> registrations = Map.of();
 
-  DeviceRegistry(ControllerTable controllers) {
+  DeviceRegistry(ControllerTable controllers, FileEvents fileEvents) {
     this.controllers = controllers;
+    this.fileEvents = fileEvents;
   }
 
   /** Registered devices by name (sorted); an immutable snapshot, lock-free. */
@@ -141,7 +143,7 @@ final class DeviceRegistry {
 
   private <S extends DeviceState> StateSlot<S> bind(ControllerEntry<S> e, Registration reg, Cgroup root) {
     int index = slots.allocate();
-    StateSlot<S> s = new StateSlot<>(e, reg, root, index);
+    StateSlot<S> s = new StateSlot<>(e, reg, root, index, fileEvents);
     try {
       DeviceBinding<S> b = e.controller().bind(s);
       if (b == null) {
