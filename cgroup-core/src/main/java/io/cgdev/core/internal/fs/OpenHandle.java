@@ -68,7 +68,7 @@ final class OpenHandle implements OpenFile, FileHandle {
 
   @Override
   public boolean changed() {
-    return !closed && events.event() != seen;
+    return !closed && (!file.present() || events.event() != seen);
   }
 
   @Override

@@ -51,18 +51,22 @@ public final class FileEvents {
     open.computeIfPresent(source.key(), (k, s) -> s == source && s.closed() ? null : s);
   }
 
-  /** Tells the watchers of {@code key} that its content changed. Any thread; never blocks. */
+  /**
+   * Tells the watchers of {@code key} that its content changed: the tree listeners first, then the
+   * file's handles, so that a mount that must do work to raise an inotify event has it queued before
+   * a poller can wake and react. Any thread; never blocks.
+   */
   public void notifyChange(Key key) {
-    FileEventSource s = open.get(key);
-    if (s != null) {
-      s.fire();
-    }
     for (Consumer<Key> l : treeListeners) {
       try {
         l.accept(key);
       } catch (RuntimeException e) {
         LOG.warn("file change listener {} failed for {}", l, key, e);
       }
+    }
+    FileEventSource s = open.get(key);
+    if (s != null) {
+      s.fire();
     }
   }
 
