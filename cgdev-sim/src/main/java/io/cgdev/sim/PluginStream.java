@@ -32,6 +32,17 @@ final class PluginStream extends BufferStream<AutoCloseable> {
   }
 
   @Override
+  boolean alive() {
+    return task.alive();
+  }
+
+  /** A plugin driver may not hear of the kill: the dead task's buffers are freed for it, as its files close. */
+  @Override
+  void died(java.util.List<AutoCloseable> held) {
+    held.forEach(this::free);
+  }
+
+  @Override
   void free(AutoCloseable buffer) {
     events++;
     try {
