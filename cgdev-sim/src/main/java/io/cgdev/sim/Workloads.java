@@ -97,6 +97,19 @@ public final class Workloads {
     }
   }
 
+  /**
+   * Tells every DRM stream whether its client's task is frozen now, as its device knows it: for live
+   * mode, where a user freezes through the mount rather than by a scenario's writes. Plugin streams
+   * keep their setting (a plugin driver reports no frozen tasks).
+   */
+  public void refreshFrozenFromDevices() {
+    for (DrmStream s : streams) {
+      if (s.file.isOpen()) {
+        s.frozen = s.file.frozen();
+      }
+    }
+  }
+
   /** The DRM devices the workloads run on (the scenario's device when none runs on a DRM device). */
   public List<DrmDevice> devices() {
     List<DrmDevice> used = new ArrayList<>();
