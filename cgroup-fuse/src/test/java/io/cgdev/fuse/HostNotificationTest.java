@@ -81,7 +81,9 @@ class HostNotificationTest {
       Thread.sleep(50);
       write(side.cgroup().resolve("cgroup.procs"), side.pid());
       out.add("moved out: " + describe(moved.get(10, TimeUnit.SECONDS)) + ", " + read(fd));
-      // the selftests' helper while it moves back in
+      // the selftests' helper while it moves back in. The kernel sends inotify events from a workqueue
+      // (kernfs_notify_workfn), which a busy machine runs late: let the move-out's land before watching
+      Thread.sleep(200);
       int inotify = Waiters.prepareForWait(events.toString());
       out.add("inotify quiet: " + describe(Waiters.poll(inotify, Waiters.POLLIN, QUIET_MILLIS)));
       CompletableFuture<Integer> waited = CompletableFuture.supplyAsync(() -> Waiters.waitFor(inotify));

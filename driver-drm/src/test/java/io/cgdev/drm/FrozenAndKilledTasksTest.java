@@ -70,6 +70,7 @@ class FrozenAndKilledTasksTest {
     DrmFile a = dev.open(ta);
     DrmFile b = dev.open(tb);
     int buffer = a.createGem(4 * M, "lmem0");
+    int idle = a.createGem(8 * M, "lmem0", "smem");
     dev.submit(a, "render", 20 * SLICE, buffer);
     dev.submit(b, "render", 20 * SLICE);
     dev.runFor(4 * SLICE);
@@ -82,7 +83,14 @@ class FrozenAndKilledTasksTest {
     dev.runFor(6 * SLICE);
     assertThat(a.runtime("render")).as("no device time while frozen").isEqualTo(before);
     assertThat(b.runtime("render") - bBefore).as("the sibling takes the whole engine").isEqualTo(6 * SLICE);
-    assertThat(lmemCurrent("/a")).as("its memory stays charged").isEqualTo(4 * M);
+    assertThat(lmemCurrent("/a")).as("its memory stays charged").isEqualTo(12 * M);
+    // its idle buffer stays evictable: a sibling that needs the local memory pushes it out to smem, where it
+    // stays charged to a; the buffer its queued batch uses is active and stays
+    b.createGem(8 * M, "lmem0");
+    assertThat(a.object(idle).evictions()).isEqualTo(1);
+    assertThat(a.object(idle).region()).isEqualTo("smem");
+    assertThat(a.object(buffer).region()).isEqualTo("lmem0");
+    assertThat(fs.read("/a/memory.devices/gpu.0/memory.current")).isEqualTo("smem " + 8 * M + "\nlmem0 " + 4 * M + "\n");
     // a frozen task's new client starts frozen too
     DrmFile late = dev.open(ta);
     assertThat(late.frozen()).isTrue();
