@@ -10,6 +10,10 @@ import io.cgdev.sim.scenario.Scenario.Workload;
  * PluginStream} runs on plugin devices. Each stream counts its own events (allocations, frees,
  * submissions). Driven by {@link Workloads} on one thread.
  *
+ * <p>A stream whose task is frozen ({@code cgroup.freeze}) does nothing: a frozen process neither
+ * allocates nor submits (what it queued before waits on the device). A stream whose task was killed
+ * ({@code cgroup.kill}) stops for good: its buffers went with its task ({@link #died}).
+ *
  * @param <B> what identifies a buffer
  */
 abstract class BufferStream<B> {
@@ -21,6 +25,9 @@ abstract class BufferStream<B> {
   final TenantStats stats;
   final BufferRing<B> buffers = new BufferRing<>();
   long events;
+  /** Whether the stream's task is frozen now (set by {@link Workloads#refreshFrozen}). */
+  boolean frozen;
+  private boolean dead;
   private double allocCredit;
   private long backoff;
 
@@ -36,8 +43,35 @@ abstract class BufferStream<B> {
   /** Lets go of one buffer already taken out of {@link #buffers}. */
   abstract void free(B buffer);
 
-  /** Steps the stream while its workload is active at {@code now}, stops it once past its end. */
+  /** Whether the stream's task still lives (false once it was killed). */
+  abstract boolean alive();
+
+  /**
+   * The task was killed: what it held goes as the kernel releases a dead process's files. The
+   * buffers are already taken out of {@link #buffers}.
+   */
+  abstract void died(java.util.List<B> held);
+
+  /**
+   * Steps the stream while its workload is active at {@code now} and its task is neither frozen nor
+   * dead, stops it once past its end.
+   */
   final void advance(long now, long tick) {
+    if (dead) {
+      return;
+    }
+    if (!alive()) {
+      dead = true;
+      java.util.List<B> held = new java.util.ArrayList<>();
+      for (B b = buffers.pollFirst(); b != null; b = buffers.pollFirst()) {
+        held.add(b);
+      }
+      died(held);
+      return;
+    }
+    if (frozen) {
+      return;
+    }
     if (w.activeAt(now)) {
       step(tick);
     } else if (now >= w.stopNanos()) {

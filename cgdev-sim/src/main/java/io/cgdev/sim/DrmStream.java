@@ -55,6 +55,15 @@ final class DrmStream extends BufferStream<Integer> {
     }
   }
 
+  @Override
+  boolean alive() {
+    return file.task().alive();
+  }
+
+  /** The device closed the killed task's client and freed its buffers: nothing is left to do. */
+  @Override
+  void died(java.util.List<Integer> held) {}
+
   private int nextBuffer() {
     return buffers.get(nextBuffer++ % buffers.size());
   }
@@ -83,6 +92,9 @@ final class DrmStream extends BufferStream<Integer> {
   /** Evictions of the buffers still held (added to the tenant's count once, at the end of a run). */
   long liveEvictions() {
     long n = 0;
+    if (!file.isOpen()) {
+      return n;
+    }
     for (int i = 0; i < buffers.size(); i++) {
       n += file.object(buffers.get(i)).evictions();
     }

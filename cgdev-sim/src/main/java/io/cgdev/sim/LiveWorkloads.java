@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
  * and a daemon thread steps a scenario's {@link Workloads} every {@link #PERIOD_NANOS} by the real
  * time that passed, so that counters move while a user watches the mounted files. Scenario times
  * ({@code start}, {@code stop}) count from {@link #start}; the scenario's {@code duration} does not
- * apply: the workloads run until {@link #close}.
+ * apply: the workloads run until {@link #close}, nor do its writes at a time ({@code freeze}, {@code
+ * kill}, {@code schedule}): write those files through the mount. A tenant frozen that way stops
+ * allocating and submitting within one period; a killed one stops for good.
  *
  * <p>Thread-safe: {@link #close} may be called from any thread, several times (a shutdown hook and
  * the serving thread both do); it returns once the thread and the devices have stopped. The
@@ -62,6 +64,7 @@ public final class LiveWorkloads implements AutoCloseable {
       }
       long now = System.nanoTime();
       try {
+        workloads.refreshFrozenFromDevices(); // a user may have frozen a tenant through the mount
         workloads.step(now - start, now - last);
       } catch (RuntimeException e) {
         // a device unplugged under us, a plugin that failed: the tree stays mounted, the work stops

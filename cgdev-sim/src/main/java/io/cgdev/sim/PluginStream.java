@@ -57,6 +57,17 @@ final class PluginStream extends BufferStream<DeviceWorkloads.Allocation> {
   }
 
   @Override
+  boolean alive() {
+    return task.alive();
+  }
+
+  /** A plugin driver may not hear of the kill: the dead task's buffers are freed for it, as its files close. */
+  @Override
+  void died(java.util.List<DeviceWorkloads.Allocation> held) {
+    held.forEach(this::free);
+  }
+
+  @Override
   void free(DeviceWorkloads.Allocation buffer) {
     events++;
     try {

@@ -10,6 +10,7 @@ import io.cgdev.sim.report.Report.TenantReport;
 import io.cgdev.sim.scenario.Durations;
 import io.cgdev.sim.scenario.Scenario;
 import io.cgdev.sim.scenario.Scenario.Tenant;
+import io.cgdev.sim.scenario.Scenario.TimedWrite;
 import io.cgdev.sim.scenario.ScenarioException;
 import io.cgdev.sim.scenario.TreeBuilder;
 import java.util.ArrayList;
@@ -24,7 +25,10 @@ import java.util.regex.Pattern;
  * view, starts its {@link Workloads} (one task and DRM client per stream), then, tick by tick, lets
  * each workload submit batches (its {@code load} in engines' worth of demand) and allocate or free
  * GEM buffers, advances the device, and samples the tenants' files ({@code memory.current}, {@code cpu.stat})
- * for the report. One engine for {@code cgdev demo} and {@code cgdev run}.
+ * for the report. Writes at a time ({@code freeze:}, {@code kill:}, {@code schedule:}) are made at
+ * the start of the first tick at or after their time; each is listed in the report's notes with its
+ * outcome, and a refused one (e.g. {@code memory.reclaim}'s {@code EAGAIN}) is an outcome, not an
+ * error. One engine for {@code cgdev demo} and {@code cgdev run}.
  *
  * <p>Single-threaded: call {@link #run} once, on one thread.
  */
@@ -137,11 +141,20 @@ public final class ScenarioRunner {
               : "the charts keep at most " + Sampler.MAX_POINTS + " values for " + all.size() + " tenants"));
     }
     sampler.start();
+    List<Timed> timeline = timeline(all);
+    int nextTimed = 0;
+    workloads.refreshFrozen(this::frozen);
 
     List<DrmDevice> used = workloads.devices();
     long startWall = System.nanoTime();
     for (long now = 0; now < duration; ) {
       long step = Math.min(tick, duration - now);
+      if (nextTimed < timeline.size() && timeline.get(nextTimed).write().atNanos() <= now) {
+        while (nextTimed < timeline.size() && timeline.get(nextTimed).write().atNanos() <= now) {
+          apply(timeline.get(nextTimed++), now);
+        }
+        workloads.refreshFrozen(this::frozen);
+      }
       reference.at(now);
       workloads.step(now, step);
       for (DrmDevice d : used) {
@@ -177,6 +190,42 @@ public final class ScenarioRunner {
         sampler.series(), notes);
     fdinfo.putAll(workloads.fdinfo());
     return report;
+  }
+
+  /** A tenant's write at a time. */
+  private record Timed(Tenant tenant, TimedWrite write) {}
+
+  /** Every tenant's writes at a time, in time order (tree order, then file order, among equal times). */
+  private static List<Timed> timeline(List<Tenant> all) {
+    List<Timed> out = new ArrayList<>();
+    for (Tenant t : all) {
+      for (TimedWrite w : t.schedule()) {
+        out.add(new Timed(t, w));
+      }
+    }
+    out.sort(java.util.Comparator.comparingLong(x -> x.write().atNanos()));
+    return out;
+  }
+
+  private void apply(Timed t, long now) {
+    String file = t.tenant().path() + "/" + t.write().file();
+    String what = "at " + Durations.format(now) + ": " + file + " " + t.write().value();
+    try {
+      fs.write(file, t.write().value());
+      notes.add(what);
+    } catch (CgroupException e) {
+      notes.add(what + " refused: " + e.errno().name() + ": " + e.getMessage());
+    }
+    events++;
+  }
+
+  /** Whether the tasks of tenant {@code t} are frozen now ({@code frozen 1} in its {@code cgroup.events}). */
+  private boolean frozen(Tenant t) {
+    try {
+      return fs.read(t.path() + "/cgroup.events").lines().anyMatch(l -> l.equals("frozen 1"));
+    } catch (CgroupException e) {
+      return false;
+    }
   }
 
   /**

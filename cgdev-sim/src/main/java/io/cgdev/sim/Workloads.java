@@ -82,6 +82,33 @@ public final class Workloads {
     }
   }
 
+  /**
+   * Tells every stream whether its tenant's tasks are frozen now; called after a write that may
+   * freeze or thaw ({@code cgroup.freeze} anywhere above a tenant counts).
+   */
+  public void refreshFrozen(java.util.function.Predicate<Tenant> frozen) {
+    Map<Tenant, Boolean> known = new java.util.IdentityHashMap<>();
+    for (DrmStream s : streams) {
+      s.frozen = known.computeIfAbsent(s.tenant, frozen::test);
+    }
+    for (PluginStream s : pluginStreams) {
+      s.frozen = known.computeIfAbsent(s.tenant, frozen::test);
+    }
+  }
+
+  /**
+   * Tells every DRM stream whether its client's task is frozen now, as its device knows it: for live
+   * mode, where a user freezes through the mount rather than by a scenario's writes. Plugin streams
+   * keep their setting (a plugin driver reports no frozen tasks).
+   */
+  public void refreshFrozenFromDevices() {
+    for (DrmStream s : streams) {
+      if (s.file.isOpen()) {
+        s.frozen = s.file.frozen();
+      }
+    }
+  }
+
   /** The DRM devices the workloads run on (the scenario's device when none runs on a DRM device). */
   public List<DrmDevice> devices() {
     List<DrmDevice> used = new ArrayList<>();
@@ -164,6 +191,9 @@ public final class Workloads {
   Map<String, String> fdinfo() {
     Map<String, String> out = new LinkedHashMap<>();
     for (DrmStream s : streams) {
+      if (!s.file.isOpen()) {
+        continue; // killed: a dead process has no fdinfo
+      }
       out.put(s.file.task().name() + " (pid " + s.file.task().pid() + ", " + s.tenant.path() + ")", s.file.fdinfo());
     }
     return out;

@@ -1,6 +1,7 @@
 package io.cgdev.api;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The file view of a cgroup hierarchy: the one door through which users, the CLI, the shell and the
@@ -14,6 +15,11 @@ import java.util.List;
  * write is one write(2): an empty one changes nothing and succeeds, the file sees the value up to
  * its first NUL and without the kernel's surrounding white space ({@link KernelText}), and each
  * character of a value in {@code \u0000..\u00ff} stands for one byte.
+ *
+ * <p>Watching files: open one and wait on the handle ({@link OpenFile#changed}, {@link
+ * OpenFile#awaitChange}, {@link OpenFile#onChange}), as a kernel client polls a descriptor; or watch
+ * the whole tree without opening anything ({@link #onChange(Consumer)}), as inotify's {@code
+ * IN_MODIFY} does.
  */
 @Stability(Stability.Status.STABLE)
 public interface CgroupFs {
@@ -76,4 +82,19 @@ public interface CgroupFs {
    *     that is not a cgroup)
    */
   void rmdir(String path);
+
+  /**
+   * Calls {@code listener} with the path of every file notified anywhere in the tree, from now until
+   * the subscription is closed: what inotify's {@code IN_MODIFY} reports for a kernel cgroup file
+   * that kernfs notifies ({@code cgroup.events}, {@code memory.events}, ...; see {@link OpenFile}).
+   * The listener runs on the thread that made the change, which may hold the hierarchy lock or a
+   * driver's lock: it must return quickly, must not block and must not call back into the file view.
+   * Paths are in this view's normal form ({@code /a/cgroup.events}). A listener that throws is logged
+   * and kept.
+   *
+   * @throws CgroupException {@code EOPNOTSUPP} if the file view does not notify
+   */
+  default Subscription onChange(Consumer<String> listener) {
+    throw new CgroupException(Errno.EOPNOTSUPP, "this file view does not notify changes");
+  }
 }

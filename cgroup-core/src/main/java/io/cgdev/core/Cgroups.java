@@ -224,8 +224,10 @@ public final class Cgroups implements AutoCloseable {
 
   /**
    * Subscribes to {@code cgroup.events} changes: the listener gets the path of each cgroup whose
-   * {@code populated} value changed, after the change, on the changing thread, without the hierarchy
-   * lock held. Closing the result unsubscribes.
+   * {@code populated} or {@code frozen} value changed (or whose {@code cgroup.freeze} was written
+   * without changing it), after the change, on the changing thread, without the hierarchy lock held.
+   * Closing the result unsubscribes. To watch any file, use {@link io.cgdev.api.CgroupFs#onChange} or
+   * an open file's {@link io.cgdev.api.OpenFile#awaitChange}.
    */
   public AutoCloseable onEvents(Consumer<CgroupPath> listener) {
     return hierarchy.onEvents(listener);

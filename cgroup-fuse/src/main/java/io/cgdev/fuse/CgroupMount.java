@@ -81,7 +81,7 @@ public final class CgroupMount implements AutoCloseable {
       LibFuse lib = LibFuse.load();
       MountPoints.check(target);
       RequestContext context = RequestContext.of(lib);
-      CgroupFuseOperations operations = new CgroupFuseOperations(fs, context, new Ownership());
+      CgroupFuseOperations operations = new CgroupFuseOperations(fs, context, new Ownership(), target);
       AtomicReference<CgroupMount> self = new AtomicReference<>();
       FuseSession session = FuseSession.start(lib, operations, context, target, arguments(options),
           !options.singleThreaded(), () -> {
@@ -207,6 +207,8 @@ public final class CgroupMount implements AutoCloseable {
       return;
     }
     runBeforeUnmount();
+    // while the session still serves: a touch in flight is answered, and no wakeup reaches a freed session
+    operations.stopNotifications();
     try {
       if (!session.close(STOP_TIMEOUT)) {
         LOG.warn("libfuse's loop at {} did not stop within {} s; the mount is detached and the loop left behind",

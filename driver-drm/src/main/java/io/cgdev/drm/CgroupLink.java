@@ -2,6 +2,7 @@ package io.cgdev.drm;
 
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
+import io.cgdev.api.Subscription;
 import io.cgdev.api.Task;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceClock;
@@ -12,6 +13,7 @@ import io.cgdev.api.spi.EngineMask;
 import io.cgdev.api.spi.MemoryCharging;
 import io.cgdev.api.spi.Reclaimer;
 import io.cgdev.api.spi.RegionSpec;
+import io.cgdev.api.spi.TaskObserver;
 import io.cgdev.api.spi.TimeSharing;
 import io.cgdev.drm.sim.EnginePolicy;
 import java.util.ArrayList;
@@ -61,6 +63,7 @@ final class CgroupLink implements ChargingPort, EnginePolicy {
   private TimeSharing timeSharing;
   private EngineMask engineMask;
   private volatile AutoCloseable maskSubscription;
+  private volatile Subscription taskSubscription = Subscription.NONE;
   private volatile boolean masksChanged;
 
   CgroupLink(Object lock, DrmDriver driver, DeviceConfig config, Map<String, MemoryRegion> regions, DeviceClock clock) {
@@ -185,6 +188,24 @@ final class CgroupLink implements ChargingPort, EnginePolicy {
   }
 
   /**
+   * Outside the device lock, after {@link #bind}: hears of frozen, thawed and killed tasks (the
+   * framework calls {@code observer} under its hierarchy lock; the observer takes the device lock,
+   * the established order). Nothing without {@code DRIVER_CGROUPS}, or from a context that reports
+   * no task states.
+   */
+  void subscribeTasks(DriverContext ctx, TaskObserver observer) {
+    if (!driver.hasFeature(DriverFeature.DRIVER_CGROUPS)) {
+      return;
+    }
+    try {
+      Subscription s = ctx.observeTasks(observer);
+      taskSubscription = s == null ? Subscription.NONE : s;
+    } catch (CgroupException e) {
+      LOG.debug("{}: the driver context reports no task states ({})", config.name(), e.getMessage());
+    }
+  }
+
+  /**
    * Under the device lock: drops the capabilities and the registrations (charges fail over to
    * "not charging" from here on).
    *
@@ -199,8 +220,9 @@ final class CgroupLink implements ChargingPort, EnginePolicy {
     return regs;
   }
 
-  /** Outside the device lock: ends the cpuset subscription, then unregisters, last first. */
+  /** Outside the device lock: ends the task and cpuset subscriptions, then unregisters, last first. */
   void unregisterAll(List<DeviceRegistration> regs) {
+    taskSubscription.close();
     AutoCloseable subscription = maskSubscription;
     if (subscription != null) {
       try {

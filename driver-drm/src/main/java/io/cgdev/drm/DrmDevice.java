@@ -8,15 +8,18 @@ import io.cgdev.api.spi.DeviceRegistration;
 import io.cgdev.api.spi.DriverContext;
 import io.cgdev.api.spi.EngineSpec;
 import io.cgdev.api.spi.RegionSpec;
+import io.cgdev.api.spi.TaskObserver;
 import io.cgdev.drm.sim.EngineScheduler;
 import io.cgdev.drm.sim.LiveRunner;
 import io.cgdev.drm.sim.SimClock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,13 @@ import org.slf4j.LoggerFactory;
  * included; the memory controller may call the device's reclaimer on the same thread from inside a
  * charge. Calls into the cgroup framework that may take its hierarchy lock (register, unregister,
  * looking up a task's cgroup) are made outside the device lock.
+ *
+ * <p><b>Frozen and killed tasks</b> ({@code cgroup.freeze}, {@code cgroup.kill}; the framework tells
+ * the device through a {@link TaskObserver}, under its hierarchy lock): a frozen task's clients are
+ * runnable on no engine — a running batch stops at once, queued ones wait, no device time accrues —
+ * while its buffers stay charged and, when idle, evictable; a killed task's clients are closed as the
+ * kernel closes a dying process's files: queued batches dropped, handles closed, buffers freed and
+ * uncharged unless another client still holds them.
  */
 @Stability(Stability.Status.EXPERIMENTAL)
 public final class DrmDevice {
@@ -69,6 +79,8 @@ public final class DrmDevice {
   private final EngineScheduler scheduler;
   private final LiveRunner live;
   private final LinkedHashMap<Long, DrmFile> files = new LinkedHashMap<>();
+  /** Pids of the tasks frozen now ({@code cgroup.freeze}); guarded by the device lock. */
+  private final Set<Integer> frozenTasks = new HashSet<>();
   private volatile State state = State.NEW;
   private long nextClientId = 1;
 
@@ -189,6 +201,22 @@ public final class DrmDevice {
       state = State.REGISTERED;
     }
     cgroups.subscribeMasks();
+    cgroups.subscribeTasks(ctx, new TaskObserver() {
+      @Override
+      public void frozen(Task task) {
+        freezeTask(task, true);
+      }
+
+      @Override
+      public void thawed(Task task) {
+        freezeTask(task, false);
+      }
+
+      @Override
+      public void killed(Task task) {
+        killTask(task);
+      }
+    });
     LOG.debug("registered {} ({} registrations with the cgroup framework)", name(), done.size());
   }
 
@@ -248,7 +276,43 @@ public final class DrmDevice {
       checkRegistered();
       DrmFile f = new DrmFile(this, task, scheduler.open(nextClientId++));
       files.put(f.clientId(), f);
+      if (frozenTasks.contains(task.pid())) {
+        scheduler.freeze(f.entity, true);
+      }
       return f;
+    }
+  }
+
+  /** The task froze or thawed: its clients stop or resume competing for engines. */
+  private void freezeTask(Task task, boolean frozen) {
+    synchronized (lock) {
+      if (frozen ? !frozenTasks.add(task.pid()) : !frozenTasks.remove(task.pid())) {
+        return;
+      }
+      for (DrmFile f : files.values()) {
+        if (f.task().pid() == task.pid()) {
+          scheduler.freeze(f.entity, frozen);
+        }
+      }
+    }
+  }
+
+  /** The task was killed: its clients close, as a dying process's files do. */
+  private void killTask(Task task) {
+    synchronized (lock) {
+      frozenTasks.remove(task.pid());
+      for (DrmFile f : List.copyOf(files.values())) {
+        if (f.task().pid() == task.pid()) {
+          closeFile(f);
+        }
+      }
+    }
+  }
+
+  /** Whether the task of a client is frozen now. */
+  boolean frozen(DrmFile f) {
+    synchronized (lock) {
+      return frozenTasks.contains(f.task().pid());
     }
   }
 

@@ -184,7 +184,12 @@ public final class DrmFile implements AutoCloseable {
     return device.fdinfo(this);
   }
 
-  /** Whether the file is open. */
+  /** Whether its task is frozen: its batches wait and it gets no device time until thawed. */
+  public boolean frozen() {
+    return device.frozen(this);
+  }
+
+  /** Whether the file is open (false after {@link #close}, an unplug, or its task being killed). */
   public boolean isOpen() {
     synchronized (device.lock) {
       return open;

@@ -55,13 +55,17 @@ public record Scenario(
    * @param writes interface file writes, in file order, relative to the cgroup
    * @param workloads what runs in it (only in leaves)
    * @param children sub-cgroups
+   * @param schedule writes made while the scenario runs ({@code freeze:}, {@code kill:}, {@code
+   *     schedule:}), by time, file order among equal times
    */
   public record Tenant(
-      String name, String path, Node at, List<Write> writes, List<Workload> workloads, List<Tenant> children) {
+      String name, String path, Node at, List<Write> writes, List<Workload> workloads, List<Tenant> children,
+      List<TimedWrite> schedule) {
     public Tenant {
       writes = List.copyOf(writes);
       workloads = List.copyOf(workloads);
       children = List.copyOf(children);
+      schedule = schedule.stream().sorted(java.util.Comparator.comparingLong(TimedWrite::atNanos)).toList();
     }
 
     void collect(List<Tenant> into) {
@@ -93,6 +97,19 @@ public record Scenario(
       return controller + ".devices/" + dev + "/" + controller + "." + key;
     }
   }
+
+  /**
+   * A write to one of a tenant's files at a simulated time: {@code freeze: 2s..3s} becomes {@code
+   * cgroup.freeze} 1 at 2 s and 0 at 3 s, {@code kill: 4s} {@code cgroup.kill} 1 at 4 s, and each
+   * {@code schedule:} entry itself (e.g. {@code memory.reclaim}). Made at the start of the first tick
+   * at or after {@code atNanos}.
+   *
+   * @param atNanos simulated time of the write
+   * @param file the file relative to the tenant's cgroup, e.g. {@code cgroup.freeze}
+   * @param value the text to write
+   * @param at where it was declared
+   */
+  public record TimedWrite(long atNanos, String file, String value, Node at) {}
 
   /**
    * A simulated process with a device client.

@@ -8,6 +8,7 @@ import io.cgdev.sim.scenario.Node.ListNode;
 import io.cgdev.sim.scenario.Node.MapNode;
 import io.cgdev.sim.scenario.Node.Scalar;
 import io.cgdev.sim.scenario.Scenario.Tenant;
+import io.cgdev.sim.scenario.Scenario.TimedWrite;
 import io.cgdev.sim.scenario.Scenario.Workload;
 import io.cgdev.sim.scenario.Scenario.Write;
 import java.io.IOException;
@@ -34,7 +35,9 @@ public final class ScenarioParser {
   private static final Set<String> TOP_FIELDS =
       Set.of("name", "description", "duration", "tick", "samples", "device", "region", "tenants");
   /** Tenant fields that are not controller sections. */
-  static final Set<String> TENANT_FIELDS = Set.of("name", "files", "devices", "workloads", "children");
+  static final Set<String> TENANT_FIELDS =
+      Set.of("name", "files", "devices", "workloads", "children", "freeze", "kill", "schedule");
+  private static final Set<String> SCHEDULE_FIELDS = Set.of("at", "file", "value");
   private static final Set<String> WORKLOAD_FIELDS =
       Set.of("name", "device", "engine", "batch", "load", "memory", "start", "stop");
   private static final Set<String> MEMORY_FIELDS = Set.of("size", "count", "churn", "placement");
@@ -42,6 +45,7 @@ public final class ScenarioParser {
   private final String source;
   private int tenantCount;
   private long streamCount;
+  private long duration;
 
   private ScenarioParser(String source) {
     this.source = source;
@@ -108,6 +112,7 @@ public final class ScenarioParser {
     String name = optText(top, "name", "scenario");
     String description = optText(top, "description", "");
     long duration = optDuration(top, "duration", 10_000_000_000L);
+    this.duration = duration;
     long tick = optDuration(top, "tick", 1_000_000L);
     if (tick < ScenarioLimits.MIN_STEP_NANOS) {
       throw error(top.fields().get("tick"), "tick of " + tick + " ns: at least 1us (" + ScenarioLimits.MIN_STEP_NANOS
@@ -193,7 +198,83 @@ public final class ScenarioParser {
             + "move them into a child");
       }
     }
-    return new Tenant(name, path, m, writes, workloads, children);
+    return new Tenant(name, path, m, writes, workloads, children, schedule(m));
+  }
+
+  /**
+   * The tenant's writes at a time: {@code freeze: 2s..3s} (or a list of such ranges; {@code 2s..}
+   * stays frozen to the end), {@code kill: 4s}, {@code schedule: [{at: 1s, file: F, value: V}]}.
+   */
+  private List<TimedWrite> schedule(MapNode m) {
+    List<TimedWrite> out = new ArrayList<>();
+    Node freeze = m.fields().get("freeze");
+    if (freeze != null) {
+      List<Node> ranges = freeze instanceof ListNode l ? l.items() : List.of(freeze);
+      long lastEnd = -1;
+      for (Node r : ranges) {
+        String t = text(r).strip();
+        int dots = t.indexOf("..");
+        if (dots < 0) {
+          throw error(r, "invalid freeze range '" + t + "': expected START..END (e.g. 2s..3s) or START.. (frozen to the end)");
+        }
+        long from = time(r, t.substring(0, dots));
+        String endText = t.substring(dots + 2).strip();
+        long to = endText.isEmpty() ? Long.MAX_VALUE : time(r, endText);
+        if (to <= from) {
+          throw error(r, "freeze range '" + t + "': the end must come after the start");
+        }
+        if (from < lastEnd) {
+          throw error(r, "freeze range '" + t + "' overlaps or precedes the range before it: list them in time order");
+        }
+        lastEnd = to;
+        out.add(new TimedWrite(from, "cgroup.freeze", "1", r));
+        if (to != Long.MAX_VALUE) {
+          out.add(new TimedWrite(to, "cgroup.freeze", "0", r));
+        }
+      }
+    }
+    Node kill = m.fields().get("kill");
+    if (kill != null) {
+      out.add(new TimedWrite(time(kill, text(kill)), "cgroup.kill", "1", kill));
+    }
+    Node schedule = m.fields().get("schedule");
+    if (schedule != null) {
+      for (Node item : list(schedule).items()) {
+        MapNode e = map(item);
+        checkFields(e, SCHEDULE_FIELDS);
+        for (String f : List.of("at", "file", "value")) {
+          if (!e.fields().containsKey(f)) {
+            throw error(e, f, "missing: a scheduled write needs at (a time), file and value");
+          }
+        }
+        Node at = e.fields().get("at");
+        String file = text(e.fields().get("file"));
+        if (file.startsWith("/") || file.contains("..")) {
+          throw error(e.fields().get("file"), "file '" + file + "' must be relative to the tenant's cgroup");
+        }
+        out.add(new TimedWrite(time(at, text(at)), file, text(e.fields().get("value")), e.fields().get("value")));
+      }
+    }
+    return out;
+  }
+
+  /** A time within the run: a duration, or 0 (the start). */
+  private long time(Node n, String text) {
+    String t = text.strip();
+    long v;
+    if (t.matches("0+(\\.0*)?\\s*(ns|us|µs|ms|s|m)?")) {
+      v = 0;
+    } else {
+      try {
+        v = Durations.parse(t);
+      } catch (IllegalArgumentException e) {
+        throw error(n, e.getMessage());
+      }
+    }
+    if (v >= duration) {
+      throw error(n, "time " + t + " is not before the end of the run (" + Durations.format(duration) + ")");
+    }
+    return v;
   }
 
   /** A controller section such as {@code memory: {max: 2G, low: 1G}}. */

@@ -67,6 +67,22 @@ class ScenarioParserTest {
   }
 
   @Test
+  void freezeKillAndScheduleBecomeWritesAtATimeInTimeOrder() {
+    Scenario s = ScenarioParser.parse("s.yaml", """
+        duration: 10s
+        tenants:
+          - name: a
+            freeze: [0s..1s, 2s..3s, 5s..]
+            kill: 4s
+            schedule:
+              - { at: 500ms, file: memory.devices/i915.0/memory.reclaim, value: 1G }
+        """);
+    assertThat(s.tenants().get(0).schedule()).extracting(t -> t.atNanos() / 1_000_000 + "ms " + t.file() + " " + t.value())
+        .containsExactly("0ms cgroup.freeze 1", "500ms memory.devices/i915.0/memory.reclaim 1G", "1000ms cgroup.freeze 0",
+            "2000ms cgroup.freeze 1", "3000ms cgroup.freeze 0", "4000ms cgroup.kill 1", "5000ms cgroup.freeze 1");
+  }
+
+  @Test
   void jsonGivesTheSameModelAndLines() {
     String json = """
         {
@@ -113,6 +129,12 @@ class ScenarioParserTest {
     "yaml syntax error      | tenants: [\\n  {name: a\\n                                    | s.yaml:",
     "stop before start      | tenants:\\n  - name: a\\n    workloads:\\n      - {name: w, start: 2s, stop: 1s} | s.yaml:4: tenants[0].workloads[0].stop: stop must come after start",
     "empty file             | ''                                                            | s.yaml:1: the file is empty",
+    "freeze without range   | tenants:\\n  - name: a\\n    freeze: 2s                    | s.yaml:3: tenants[0].freeze: invalid freeze range '2s'",
+    "freeze backwards       | tenants:\\n  - name: a\\n    freeze: 3s..2s                | s.yaml:3: tenants[0].freeze: freeze range '3s..2s': the end must come after the start",
+    "freeze ranges overlap  | tenants:\\n  - name: a\\n    freeze: [1s..3s, 2s..4s]      | s.yaml:3: tenants[0].freeze[1]: freeze range '2s..4s' overlaps",
+    "kill after the end     | duration: 2s\\ntenants:\\n  - name: a\\n    kill: 2s      | s.yaml:4: tenants[0].kill: time 2s is not before the end of the run (2s)",
+    "schedule without file  | tenants:\\n  - name: a\\n    schedule: [{at: 1s, value: 1}] | s.yaml:3: tenants[0].schedule[0].file: missing",
+    "schedule absolute file | tenants:\\n  - name: a\\n    schedule: [{at: 1s, file: /x, value: 1}] | s.yaml:3: tenants[0].schedule[0].file: file '/x' must be relative",
   })
   void badFieldsAreNamedWithTheirLine(String what, String doc, String expected) {
     String text = doc.replace("\\n", "\n");

@@ -18,7 +18,8 @@ class HierarchyScenarioTest extends DemoHierarchy {
   void rootShowsCoreFilesAndEveryController() {
     assertThat(names(fs.list("/"))).containsExactly(
         "cgroup.controllers", "cgroup.max.depth", "cgroup.max.descendants", "cgroup.procs",
-        "cgroup.stat", "cgroup.subtree_control", "demo.devices", "demo.info", "zeta.devices", "zeta.info");
+        "cgroup.stat", "cgroup.subtree_control", "cgroup.threads", "demo.devices", "demo.info", "zeta.devices",
+        "zeta.info");
     assertThat(fs.read("/cgroup.controllers")).isEqualTo("demo zeta\n");
     assertThat(fs.read("/cgroup.subtree_control")).isEmpty();
     assertErrno(Errno.ENOENT, () -> fs.read("/cgroup.events")); // CFTYPE_NOT_ON_ROOT, as in the kernel

@@ -6,13 +6,17 @@ import io.cgdev.api.Errno;
 import io.cgdev.api.FsEntry;
 import io.cgdev.api.Numbers;
 import io.cgdev.api.OpenOptions;
+import io.cgdev.api.Subscription;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -37,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * without a writer (or reader) still opens for writing (reading) when the permission bits allow it,
  * as root's always do, and then every write (read) fails with {@code EINVAL}, as cgroup's own write
  * handler answers.
+ *
+ * <p><b>Change notification</b>: {@code poll}, {@code select} and {@code epoll} on an open file wake
+ * when the file view notifies the file ({@link OpenHandle#poll}); inotify watchers of a file the
+ * kernel knows get {@code IN_MODIFY} through the {@link ChangeNotifier}'s touches, which {@code open}
+ * and {@code write} recognise by the caller's thread id and take without writing anything.
  */
 public final class CgroupFuseOperations implements FuseFileSystem {
   private static final Logger LOG = LoggerFactory.getLogger(CgroupFuseOperations.class);
@@ -52,7 +61,11 @@ public final class CgroupFuseOperations implements FuseFileSystem {
   private final Nodes nodes = new Nodes();
   private final Map<Long, OpenHandle> handles = new ConcurrentHashMap<>();
   private final Map<Long, DirListing> listings = new ConcurrentHashMap<>();
+  /** Handles of the notifier's own touches: writes to them change nothing. */
+  private final Set<Long> touches = ConcurrentHashMap.newKeySet();
   private final AtomicLong nextHandle = new AtomicLong();
+  private final ChangeNotifier notifier;
+  private volatile Subscription treeChanges = Subscription.NONE;
 
   /** An open folder: the names it listed when the listing (re)started. */
   private static final class DirListing {
@@ -64,10 +77,24 @@ public final class CgroupFuseOperations implements FuseFileSystem {
     }
   }
 
-  public CgroupFuseOperations(CgroupFs fs, CallerSource callers, Ownership ownership) {
+  /**
+   * @param mountPoint where the file system is mounted, for the notifier's touches (inotify); the
+   *     notifier thread starts at {@link #init}
+   */
+  public CgroupFuseOperations(CgroupFs fs, CallerSource callers, Ownership ownership, Path mountPoint) {
     this.fs = fs;
     this.callers = callers;
     this.ownership = ownership;
+    this.notifier = new ChangeNotifier(mountPoint);
+  }
+
+  /**
+   * Stops change notification (pollers are no longer woken, files no longer touched). The mount calls
+   * it before it ends the session, {@link #destroy} again; idempotent.
+   */
+  public void stopNotifications() {
+    treeChanges.close();
+    notifier.stop(Duration.ofSeconds(1));
   }
 
   /** Number of files open through the mount now. */
@@ -82,11 +109,22 @@ public final class CgroupFuseOperations implements FuseFileSystem {
 
   @Override
   public void init() {
-    // nothing to negotiate: every open sets direct I/O itself
+    // nothing to negotiate (every open sets direct I/O itself); the mount answers from now on
+    notifier.start();
+    try {
+      treeChanges = fs.onChange(path -> {
+        if (nodes.known(path)) { // the kernel holds no inode of other paths: nobody can watch them
+          notifier.touch(path);
+        }
+      });
+    } catch (CgroupException e) {
+      LOG.debug("the file view does not notify changes: no inotify through the mount ({})", e.getMessage());
+    }
   }
 
   @Override
   public void destroy() {
+    stopNotifications();
     for (Long fh : List.copyOf(handles.keySet())) {
       OpenHandle h = handles.remove(fh);
       if (h != null) {
@@ -222,6 +260,14 @@ public final class CgroupFuseOperations implements FuseFileSystem {
     Nodes.Node n = live(ino);
     String path = n.path();
     int flags = fi.flags();
+    Caller caller = callers.current();
+    if (notifier.isSelf(caller.pid())) {
+      long fh = nextHandle.incrementAndGet();
+      touches.add(fh);
+      fi.setFh(fh);
+      fi.setDirectIo();
+      return;
+    }
     int access = flags & O_ACCMODE;
     boolean write = access == O_WRONLY || access == O_RDWR;
     boolean read = access != O_WRONLY;
@@ -229,7 +275,6 @@ public final class CgroupFuseOperations implements FuseFileSystem {
     if (entry.isDirectory()) {
       throw CgroupException.of(Errno.EISDIR, "%s is a folder", path);
     }
-    Caller caller = callers.current();
     int want = (read ? Ownership.READ : 0) | (write ? Ownership.WRITE : 0);
     if (!ownership.permits(caller, path, entry, want)) {
       throw CgroupException.of(Errno.EACCES, "uid %d may not open %s", caller.uid(), path);
@@ -253,6 +298,9 @@ public final class CgroupFuseOperations implements FuseFileSystem {
 
   @Override
   public int read(long ino, ByteBuffer buffer, long offset, FileInfo fi) {
+    if (fi != null && touches.contains(fi.fh())) {
+      return 0;
+    }
     OpenHandle handle = handleOf(fi);
     if (handle.node().removed()) {
       throw CgroupException.of(Errno.ENODEV, "%s: its cgroup was removed", handle.path());
@@ -262,6 +310,9 @@ public final class CgroupFuseOperations implements FuseFileSystem {
 
   @Override
   public int write(long ino, ByteBuffer data, long offset, FileInfo fi) {
+    if (fi != null && touches.contains(fi.fh())) {
+      return data.remaining(); // the notifier's touch: the VFS tells inotify, nothing is written
+    }
     OpenHandle handle = handleOf(fi);
     int size = data.remaining();
     if (size > CgroupFs.MAX_WRITE_BYTES) {
@@ -285,6 +336,9 @@ public final class CgroupFuseOperations implements FuseFileSystem {
 
   @Override
   public void release(long ino, FileInfo fi) {
+    if (fi != null && touches.remove(fi.fh())) {
+      return;
+    }
     OpenHandle handle = fi == null ? null : handles.remove(fi.fh());
     if (handle != null) {
       handle.node().opens().decrementAndGet();
@@ -324,6 +378,18 @@ public final class CgroupFuseOperations implements FuseFileSystem {
     if (fi != null) {
       listings.remove(fi.fh());
     }
+  }
+
+  @Override
+  public int poll(long ino, FileInfo fi, PollHandle poller) {
+    if (fi != null && touches.contains(fi.fh())) {
+      if (poller != null) {
+        poller.discard();
+      }
+      return NativeLayout.POLLIN | NativeLayout.POLLOUT;
+    }
+    OpenHandle handle = handleOf(fi);
+    return handle.poll(poller, notifier);
   }
 
   @Override

@@ -38,6 +38,11 @@ public final class FileInfo {
     segment.set(ValueLayout.JAVA_INT, NativeLayout.FILE_INFO_BITS, bits | NativeLayout.FILE_INFO_DIRECT_IO);
   }
 
+  /** The events a {@code poll} request asks for ({@code POLLIN}, {@code POLLPRI}, ...). */
+  public int pollEvents() {
+    return segment.get(ValueLayout.JAVA_INT, NativeLayout.FILE_INFO_POLL_EVENTS);
+  }
+
   /** Whether {@link #setDirectIo} is in effect (tests read it back). */
   public boolean directIo() {
     return (segment.get(ValueLayout.JAVA_INT, NativeLayout.FILE_INFO_BITS) & NativeLayout.FILE_INFO_DIRECT_IO) != 0;

@@ -71,6 +71,13 @@ public interface FuseFileSystem {
   void releasedir(long ino, FileInfo fi);
 
   /**
+   * The poll events ready on an open file now ({@code POLLIN}, {@code POLLPRI}, ...); when {@code
+   * poller} is not null a client is about to wait, and the file system keeps it and wakes it once the
+   * file becomes ready (or discards it when a newer one replaces it or the file is released).
+   */
+  int poll(long ino, FileInfo fi, PollHandle poller);
+
+  /**
    * The errno for an operation the file system does not have at all ({@code create}, {@code mknod},
    * {@code unlink}, {@code symlink}, {@code link}, {@code rename}).
    */

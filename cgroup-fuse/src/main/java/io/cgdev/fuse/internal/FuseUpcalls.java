@@ -57,6 +57,12 @@ final class FuseUpcalls {
 
     /** Packs {@code names} (the listing from {@code offset} on) into at most {@code size} bytes and replies. */
     void directory(MemorySegment req, List<String> names, long offset, long size);
+
+    /** Replies to a {@code poll} with the events ready now. */
+    void poll(MemorySegment req, int revents);
+
+    /** The Java side of a poll handle libfuse handed over ({@code ph} is not NULL). */
+    PollHandle pollHandle(MemorySegment ph);
   }
 
   private final FuseFileSystem fs;
@@ -97,6 +103,7 @@ final class FuseUpcalls {
     d.put(NativeLayout.Op.READDIR, FunctionDescriptor.ofVoid(P, L, L, L, P));
     d.put(NativeLayout.Op.RELEASEDIR, FunctionDescriptor.ofVoid(P, L, P));
     d.put(NativeLayout.Op.CREATE, FunctionDescriptor.ofVoid(P, L, P, I, P));
+    d.put(NativeLayout.Op.POLL, FunctionDescriptor.ofVoid(P, L, P, P));
     return d;
   }
 
@@ -347,6 +354,21 @@ final class FuseUpcalls {
       List<String> names = fs.readdir(ino, offset == 0, fileInfo(fi));
       List<String> rest = offset >= names.size() ? List.of() : names.subList((int) offset, names.size());
       return r -> replies.directory(r, rest, offset, size);
+    });
+  }
+
+  void poll(MemorySegment req, long ino, MemorySegment fi, MemorySegment ph) {
+    PollHandle handle = ph.equals(MemorySegment.NULL) ? null : replies.pollHandle(ph);
+    serve(req, "poll", () -> {
+      try {
+        int revents = fs.poll(ino, fileInfo(fi), handle);
+        return r -> replies.poll(r, revents);
+      } catch (Throwable e) {
+        if (handle != null) {
+          handle.discard(); // not kept: nobody will wake it
+        }
+        throw e;
+      }
     });
   }
 

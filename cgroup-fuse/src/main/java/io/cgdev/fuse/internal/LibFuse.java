@@ -63,6 +63,9 @@ public final class LibFuse {
   private final MethodHandle replyWrite;
   private final MethodHandle replyBuf;
   private final MethodHandle addDirentry;
+  private final MethodHandle replyPoll;
+  private final MethodHandle notifyPoll;
+  private final MethodHandle pollhandleDestroy;
 
   // restricted FFM calls are this class's purpose; the launcher grants native access to io.cgdev.fuse
   @SuppressWarnings("restricted")
@@ -93,6 +96,9 @@ public final class LibFuse {
     this.replyBuf = handle(symbols, "fuse_reply_buf", FunctionDescriptor.of(INT, ADDRESS, ADDRESS, size));
     this.addDirentry = handle(symbols, "fuse_add_direntry",
         FunctionDescriptor.of(size, ADDRESS, ADDRESS, size, ADDRESS, ADDRESS, size));
+    this.replyPoll = handle(symbols, "fuse_reply_poll", FunctionDescriptor.of(INT, ADDRESS, INT));
+    this.notifyPoll = handle(symbols, "fuse_lowlevel_notify_poll", FunctionDescriptor.of(INT, ADDRESS));
+    this.pollhandleDestroy = handle(symbols, "fuse_pollhandle_destroy", FunctionDescriptor.ofVoid(ADDRESS));
   }
 
   /**
@@ -270,6 +276,28 @@ public final class LibFuse {
 
   void replyBuf(MemorySegment req, MemorySegment buf, long size) {
     call(() -> (int) replyBuf.invokeExact(req, buf, size));
+  }
+
+  /** {@code fuse_reply_poll}: the poll events that are ready now. */
+  void replyPoll(MemorySegment req, int revents) {
+    call(() -> (int) replyPoll.invokeExact(req, revents));
+  }
+
+  /**
+   * {@code fuse_lowlevel_notify_poll}: wakes the poll that handed over {@code ph}; the kernel then
+   * polls again. 0, or a negative errno ({@code -ENOENT} when the poller is gone). Only while the
+   * session lives.
+   */
+  int notifyPoll(MemorySegment ph) {
+    return (int) call(() -> (int) notifyPoll.invokeExact(ph));
+  }
+
+  /** {@code fuse_pollhandle_destroy}: frees a poll handle (memory only; safe at any time, once). */
+  void pollhandleDestroy(MemorySegment ph) {
+    call(() -> {
+      pollhandleDestroy.invokeExact(ph);
+      return null;
+    });
   }
 
   /** {@code fuse_add_direntry}: the bytes the entry needs; it was written only if that fits {@code size}. */

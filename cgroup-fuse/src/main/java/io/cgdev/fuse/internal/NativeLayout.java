@@ -37,6 +37,8 @@ final class NativeLayout {
   /** Bit 1 of the bit field word: {@code direct_io}. */
   static final int FILE_INFO_DIRECT_IO = 1 << 1;
   static final long FILE_INFO_FH = 16;
+  /** {@code uint32_t poll_events}: the events a {@code poll} request asks for (after {@code lock_owner}). */
+  static final long FILE_INFO_POLL_EVENTS = 32;
 
   /** {@code struct fuse_entry_param}: {@code ino; generation; struct stat attr; double attr_timeout, entry_timeout}. */
   static final long ENTRY_SIZE = 176;
@@ -68,23 +70,31 @@ final class NativeLayout {
   static final int SET_ATTR_GID = 1 << 2;
   static final int SET_ATTR_SIZE = 1 << 3;
 
+  /** poll(2) event bits, as the FUSE protocol carries them (the same values as userspace's). */
+  static final int POLLIN = 0x001;
+  static final int POLLPRI = 0x002;
+  static final int POLLOUT = 0x004;
+  static final int POLLERR = 0x008;
+  static final int POLLRDNORM = 0x040;
+  static final int POLLWRNORM = 0x100;
+
   /** The inode number of the mount's root. */
   static final long ROOT_INO = 1;
 
   /**
    * Slots of {@code struct fuse_lowlevel_ops} (one pointer each, in header order, unchanged since
-   * 3.0). cgdev fills the slots up to {@link #CREATE}; libfuse treats the rest as absent.
+   * 3.0). cgdev fills the slots up to {@link #POLL}; libfuse treats the rest as absent.
    */
   enum Op {
     INIT, DESTROY, LOOKUP, FORGET, GETATTR, SETATTR, READLINK, MKNOD, MKDIR, UNLINK, RMDIR, SYMLINK, RENAME,
     LINK, OPEN, READ, WRITE, FLUSH, RELEASE, FSYNC, OPENDIR, READDIR, RELEASEDIR, FSYNCDIR, STATFS, SETXATTR,
-    GETXATTR, LISTXATTR, REMOVEXATTR, ACCESS, CREATE;
+    GETXATTR, LISTXATTR, REMOVEXATTR, ACCESS, CREATE, GETLK, SETLK, BMAP, IOCTL, POLL;
 
     long offset() {
       return ordinal() * 8L;
     }
   }
 
-  /** The size handed to {@code fuse_session_new}: the table up to and including {@code create}. */
+  /** The size handed to {@code fuse_session_new}: the table up to and including {@code poll}. */
   static final long OPERATIONS_SIZE = Op.values().length * 8L;
 }

@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Replies to libfuse requests through {@link LibFuse}, packing the C structures they carry. */
 final class NativeReplies implements FuseUpcalls.Replies {
@@ -80,5 +81,31 @@ final class NativeReplies implements FuseUpcalls.Replies {
       }
       lib.replyBuf(req, buf, used);
     }
+  }
+
+  @Override
+  public void poll(MemorySegment req, int revents) {
+    lib.replyPoll(req, revents);
+  }
+
+  @Override
+  public PollHandle pollHandle(MemorySegment ph) {
+    AtomicBoolean done = new AtomicBoolean();
+    return new PollHandle() {
+      @Override
+      public void wake() {
+        if (done.compareAndSet(false, true)) {
+          lib.notifyPoll(ph); // a poller that has gone answers -ENOENT: nothing to do
+          lib.pollhandleDestroy(ph);
+        }
+      }
+
+      @Override
+      public void discard() {
+        if (done.compareAndSet(false, true)) {
+          lib.pollhandleDestroy(ph);
+        }
+      }
+    };
   }
 }

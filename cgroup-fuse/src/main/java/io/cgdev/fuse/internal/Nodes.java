@@ -81,6 +81,11 @@ final class Nodes {
     return n;
   }
 
+  /** Whether the kernel holds an inode of {@code path} now (it looked it up and has not forgotten it). */
+  synchronized boolean known(String path) {
+    return byPath.containsKey(path);
+  }
+
   /** The path of the entry {@code name} in folder {@code parent}. */
   static String child(Node parent, String name) {
     return parent.path.equals("/") ? "/" + name : parent.path + "/" + name;

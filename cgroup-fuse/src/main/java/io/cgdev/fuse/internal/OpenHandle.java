@@ -3,8 +3,10 @@ package io.cgdev.fuse.internal;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
 import io.cgdev.api.OpenFile;
+import io.cgdev.api.Subscription;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One FUSE open: the file view's {@link OpenFile}, the inode it was opened through, and the content
@@ -14,6 +16,11 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Calls on one handle are serialised on the handle: FUSE may run two requests for the same file
  * descriptor on two workers, and an {@link OpenFile} belongs to one thread at a time.
+ *
+ * <p>Polling: the handle keeps the kernel's latest waiting poller and wakes it (through the {@link
+ * ChangeNotifier}) at the file's next change notification; the file view's {@link
+ * OpenFile#changed()} says whether the descriptor has a change to read, exactly as kernfs's {@code
+ * of->event} does (a read from offset 0 sees the change).
  */
 final class OpenHandle {
   private final OpenFile file;
@@ -21,6 +28,9 @@ final class OpenHandle {
   private final boolean refuseReads;
   private final boolean refuseWrites;
   private byte[] snapshot;
+  private final AtomicReference<PollHandle> poller = new AtomicReference<>();
+  private Subscription changes; // guarded by this
+  private boolean notifies = true; // guarded by this: false once the file view said it does not notify
 
   /**
    * @param refuseReads opened for reading a file that has no reader: every read is {@code EINVAL}
@@ -69,7 +79,59 @@ final class OpenHandle {
     snapshot = null;
   }
 
+  /**
+   * Answers a poll: {@code POLLIN|POLLOUT} always (kernfs's {@code DEFAULT_POLLMASK}), plus {@code
+   * POLLERR|POLLPRI} when the file changed since this descriptor last read it from the start, or its
+   * cgroup is gone. A non-null {@code waiting} replaces (and discards) the poller kept so far and is
+   * woken at the next change. Not synchronised with reads: the change flag is lock-free.
+   */
+  int poll(PollHandle waiting, ChangeNotifier notifier) {
+    if (waiting != null) {
+      if (subscribe(notifier)) {
+        PollHandle old = poller.getAndSet(waiting);
+        if (old != null) {
+          old.discard();
+        }
+      } else {
+        waiting.discard();
+      }
+    }
+    boolean changed;
+    try {
+      changed = node.removed() || file.changed();
+    } catch (CgroupException e) {
+      changed = false; // a file view that does not notify: readable, never urgent
+    }
+    int ready = NativeLayout.POLLIN | NativeLayout.POLLRDNORM | NativeLayout.POLLOUT | NativeLayout.POLLWRNORM;
+    return changed ? ready | NativeLayout.POLLERR | NativeLayout.POLLPRI : ready;
+  }
+
+  /** Listens to the file's changes once per handle; false if the file view does not notify. */
+  private synchronized boolean subscribe(ChangeNotifier notifier) {
+    if (changes == null && notifies) {
+      try {
+        changes = file.onChange(() -> {
+          PollHandle p = poller.getAndSet(null);
+          if (p != null) {
+            notifier.wake(p);
+          }
+        });
+      } catch (CgroupException e) {
+        notifies = false;
+      }
+    }
+    return changes != null;
+  }
+
   synchronized void close() {
+    if (changes != null) {
+      changes.close();
+      changes = null;
+    }
+    PollHandle p = poller.getAndSet(null);
+    if (p != null) {
+      p.discard();
+    }
     file.close();
   }
 }

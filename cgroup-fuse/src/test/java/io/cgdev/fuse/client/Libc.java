@@ -49,6 +49,7 @@ public final class Libc {
   private static final MethodHandle OPEN = function("open", FunctionDescriptor.of(I, P, I, I),
       Linker.Option.firstVariadicArg(2));
   private static final MethodHandle READ = function("read", FunctionDescriptor.of(L, I, P, L));
+  private static final MethodHandle PREAD = function("pread", FunctionDescriptor.of(L, I, P, L, L));
   private static final MethodHandle WRITE = function("write", FunctionDescriptor.of(L, I, P, L));
   private static final MethodHandle FSTAT = function("fstat", FunctionDescriptor.of(I, I, P));
   private static final MethodHandle FTRUNCATE = function("ftruncate", FunctionDescriptor.of(I, I, L));
@@ -124,6 +125,21 @@ public final class Libc {
       MemorySegment state = arena.allocate(CAPTURE);
       MemorySegment buf = arena.allocate(max);
       long n = (long) READ.invokeExact(state, fd, buf, (long) max);
+      String text = n > 0 ? new String(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8) : "";
+      return outcome(n, state, n >= 0 ? text : "");
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code pread(fd, buf, max, offset)}; on success the detail is the text read. */
+  public static Outcome pread(int fd, int max, long offset) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(CAPTURE);
+      MemorySegment buf = arena.allocate(max);
+      long n = (long) PREAD.invokeExact(state, fd, buf, (long) max, offset);
       String text = n > 0 ? new String(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8) : "";
       return outcome(n, state, n >= 0 ? text : "");
     } catch (RuntimeException | Error e) {

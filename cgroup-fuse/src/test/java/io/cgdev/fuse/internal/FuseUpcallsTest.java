@@ -59,6 +59,10 @@ class FuseUpcallsTest {
     @Override public List<String> readdir(long ino, boolean fromStart, FileInfo fi) { call("readdir " + fromStart); return List.of(".", "..", "a", "b"); }
     @Override public void releasedir(long ino, FileInfo fi) { call("releasedir"); }
     @Override public int refusal(String operation) { call("refuse " + operation); return Errno.EPERM.number(); }
+    @Override public int poll(long ino, FileInfo fi, PollHandle poller) {
+      call("poll " + ino + " fh=" + fi.fh() + " events=" + fi.pollEvents() + (poller == null ? "" : " waits"));
+      return NativeLayout.POLLIN | NativeLayout.POLLPRI;
+    }
   };
 
   private final FuseUpcalls.Replies recorder = new FuseUpcalls.Replies() {
@@ -75,6 +79,13 @@ class FuseUpcallsTest {
       replies.add("data " + new String(buf.asSlice(0, count).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8).strip());
     }
     @Override public void directory(MemorySegment req, List<String> names, long offset, long size) { replies.add("dir " + names); }
+    @Override public void poll(MemorySegment req, int revents) { replies.add("poll " + revents); }
+    @Override public PollHandle pollHandle(MemorySegment ph) {
+      return new PollHandle() {
+        @Override public void wake() { replies.add("wake " + ph.address()); }
+        @Override public void discard() { replies.add("discard " + ph.address()); }
+      };
+    }
   };
 
   private final FuseUpcalls upcalls = new FuseUpcalls(fs, recorder, context, () -> calls.add("after init"));
@@ -121,6 +132,22 @@ class FuseUpcallsTest {
       fault = null;
       upcalls.read(req, 5, 8, 0, fi);
       assertThat(replies).containsExactly("err 19", "err " + FuseUpcalls.EIO, "err " + FuseUpcalls.EIO, "none", "data max");
+    }
+  }
+
+  @Test
+  void aPollIsAnsweredWithTheReadyEventsAndAPollerIsDiscardedWhenThePollFails() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment req = MemorySegment.ofAddress(3);
+      MemorySegment fi = arena.allocate(NativeLayout.FILE_INFO_SIZE, 8);
+      fi.set(ValueLayout.JAVA_LONG, NativeLayout.FILE_INFO_FH, 42);
+      fi.set(ValueLayout.JAVA_INT, NativeLayout.FILE_INFO_POLL_EVENTS, NativeLayout.POLLPRI);
+      upcalls.poll(req, 5, fi, MemorySegment.NULL);
+      upcalls.poll(req, 5, fi, MemorySegment.ofAddress(77));
+      fault = new CgroupException(Errno.EBADF, "released");
+      upcalls.poll(req, 5, fi, MemorySegment.ofAddress(78));
+      assertThat(calls).contains("poll 5 fh=42 events=2 by 3", "poll 5 fh=42 events=2 waits by 3");
+      assertThat(replies).containsExactly("poll 3", "poll 3", "discard 78", "err 9");
     }
   }
 

@@ -58,9 +58,11 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
   // that every charge over high is seen (and counted) as it happens. Changed under the hierarchy lock.
   private volatile int highLimits;
   private volatile boolean bound = true;
+  private final BindContext<MemoryState> context;
 
   MemoryBinding(MemoryController controller, BindContext<MemoryState> context) {
     this.controller = controller;
+    this.context = context;
     this.key = context.key();
     this.device = context.registration().name();
     List<RegionSpec> list = context.registration().spec().regions();
@@ -74,6 +76,17 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
       pages[r] = regions[r].pageSize();
     }
     this.stocks = new ChargeStocks(pages);
+  }
+
+  /**
+   * Tells the watchers of {@code memory.events.local} of {@code counted} and of {@code memory.events}
+   * of it and each ancestor that an event was counted there (the kernel's {@code memcg_memory_event}).
+   */
+  void notifyEvent(MemoryState counted) {
+    context.notifyChange(counted.cgroup(), "events.local");
+    for (MemoryState s = counted; s != null; s = s.parent()) {
+      context.notifyChange(s.cgroup(), "events");
+    }
   }
 
   StateKey<MemoryState> key() {

@@ -132,12 +132,13 @@ final class MemoryState implements DeviceState {
     throw new IllegalStateException("counter is not an ancestor's");
   }
 
-  /** Counts an event here (local and hierarchical) and in every ancestor (hierarchical). */
+  /** Counts an event here (local and hierarchical) and in every ancestor (hierarchical), and notifies their files. */
   void count(int region, MemoryEvent event) {
     eventsLocal.incrementAndGet(region * EVENTS + event.ordinal());
     for (MemoryState s = this; s != null; s = s.parent) {
       s.events.incrementAndGet(region * EVENTS + event.ordinal());
     }
+    binding.notifyEvent(this);
   }
 
   long events(int region, MemoryEvent event, boolean local) {

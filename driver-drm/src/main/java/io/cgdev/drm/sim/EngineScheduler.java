@@ -153,7 +153,34 @@ public final class EngineScheduler {
   }
 
   private boolean allowed(SchedEntity s, int engine) {
-    return policy.allowsEngine(s.cgroup, engine);
+    return !s.frozen && policy.allowsEngine(s.cgroup, engine);
+  }
+
+  /**
+   * Under the device lock: the client's task froze (or thawed). A frozen client is never runnable:
+   * its running batches stop now (their time so far is reported) and go back to the head of their
+   * queues, and its queued batches wait; a thawed one competes again.
+   */
+  public void freeze(SchedEntity s, boolean frozen) {
+    assert Thread.holdsLock(lock);
+    if (s.frozen == frozen) {
+      return;
+    }
+    s.frozen = frozen;
+    if (frozen) {
+      long now = clock.nanoTime();
+      for (Engine e : engines) {
+        if (e.runningFor == s) {
+          account(e, now);
+          Batch b = e.running;
+          e.stop();
+          s.queues.get(b.engineClass).addFirst(b);
+        }
+      }
+    }
+    for (String c : s.queues.keySet()) {
+      updateRunnable(s, c);
+    }
   }
 
   /** Marks {@code s} runnable on exactly the engines of the class it has work for and may use. */

@@ -10,9 +10,9 @@ import java.util.Map;
 /**
  * A client's scheduling state (the kernel's {@code drm_sched_entity}), one per DRM client, made by
  * {@link EngineScheduler#open}: a FIFO of batches per engine class, the cpu controller's {@link
- * TimeSharing.Client} in the cgroup the task was in at its last submission, and per engine whether
- * it is runnable there and how long it ran. Opaque outside this package; guarded by the device
- * lock.
+ * TimeSharing.Client} in the cgroup the task was in at its last submission, whether its task is
+ * frozen, and per engine whether it is runnable there and how long it ran. Opaque outside this
+ * package; guarded by the device lock.
  */
 @Stability(Stability.Status.EXPERIMENTAL)
 public final class SchedEntity {
@@ -23,6 +23,8 @@ public final class SchedEntity {
   /** The cgroup whose cpuset and cpu settings apply; null when the device charges nowhere. */
   CgroupHandle cgroup;
   final boolean[] runnable;
+  /** Whether its task is frozen ({@code cgroup.freeze}): then it is runnable nowhere. */
+  boolean frozen;
   /** Nanoseconds run, per engine index. */
   final long[] runtime;
 

@@ -1,11 +1,13 @@
 package io.cgdev.core.internal.boot;
 
 import io.cgdev.api.CgroupPath;
+import io.cgdev.api.Subscription;
 import io.cgdev.api.Task;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceRegistration;
 import io.cgdev.api.spi.DeviceSpec;
 import io.cgdev.api.spi.DriverContext;
+import io.cgdev.api.spi.TaskObserver;
 import io.cgdev.core.internal.hierarchy.Hierarchy;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +60,12 @@ public final class CoreContext implements DriverContext {
 
   @Override
   public CgroupHandle cgroupOf(Task task) {
-    return hierarchy.cgroupOf(task);
+    return hierarchy.domainOf(task);
+  }
+
+  @Override
+  public Subscription observeTasks(TaskObserver observer) {
+    return hierarchy.observeTasks(observer);
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.cgdev.api.Errno;
 import io.cgdev.api.FsEntry;
 import io.cgdev.api.OpenFile;
 import io.cgdev.api.OpenOptions;
+import io.cgdev.api.Subscription;
 import io.cgdev.api.spi.CgroupFile;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceState;
@@ -14,6 +15,7 @@ import io.cgdev.core.internal.hierarchy.ControllerEntry;
 import io.cgdev.core.internal.hierarchy.ControllerTable;
 import io.cgdev.core.internal.hierarchy.CoreFileNames;
 import io.cgdev.core.internal.hierarchy.CoreFiles;
+import io.cgdev.core.internal.hierarchy.FileEvents;
 import io.cgdev.core.internal.hierarchy.Hierarchy;
 import io.cgdev.core.internal.hierarchy.Registration;
 import io.cgdev.core.internal.hierarchy.StateSlot;
@@ -21,6 +23,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The {@link CgroupFs} of a hierarchy. Path resolution, listing and reads take no lock; writes,
@@ -236,6 +240,22 @@ public final class FileView implements CgroupFs {
       throw CgroupException.of(Errno.EACCES, "cannot open %s for reading: it is write-only", path);
     }
     return new OpenHandle(hierarchy, names, file, options);
+  }
+
+  @Override
+  public Subscription onChange(Consumer<String> listener) {
+    Objects.requireNonNull(listener, "listener");
+    return hierarchy.fileEvents().onAny(key -> listener.accept(path(key)));
+  }
+
+  /** The path of a notified file in this view's layout. */
+  String path(FileEvents.Key key) {
+    String cgroup = key.cgroup().isRoot() ? "" : key.cgroup().path().toString();
+    if (key.slot() == null) {
+      return cgroup + "/" + key.name();
+    }
+    String folder = perDevice ? "devices" : key.slot().controller().name() + ".devices";
+    return cgroup + "/" + folder + "/" + key.slot().registration().name() + "/" + key.name();
   }
 
   @Override

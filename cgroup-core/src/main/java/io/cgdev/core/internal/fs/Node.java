@@ -7,6 +7,7 @@ import io.cgdev.api.spi.DeviceState;
 import io.cgdev.api.spi.FileHandle;
 import io.cgdev.core.internal.hierarchy.Cgroup;
 import io.cgdev.core.internal.hierarchy.ControllerEntry;
+import io.cgdev.core.internal.hierarchy.FileEvents;
 import io.cgdev.core.internal.hierarchy.Registration;
 import io.cgdev.core.internal.hierarchy.StateSlot;
 import io.cgdev.core.internal.guard.Plugin;
@@ -108,6 +109,11 @@ sealed interface Node {
       return null;
     }
 
+    /** The file's identity for change notification. */
+    default FileEvents.Key eventKey() {
+      return new FileEvents.Key(cgroup(), null, name());
+    }
+
     @Override
     default FsEntry entry() {
       return new FsEntry(name(), FsEntry.Kind.FILE, declaration().mode());
@@ -163,6 +169,11 @@ sealed interface Node {
     @Override
     public Plugin plugin() {
       return slot.controller().plugin();
+    }
+
+    @Override
+    public FileEvents.Key eventKey() {
+      return new FileEvents.Key(cgroup, slot, name);
     }
 
     @Override

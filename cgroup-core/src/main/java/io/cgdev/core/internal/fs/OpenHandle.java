@@ -5,10 +5,14 @@ import io.cgdev.api.Errno;
 import io.cgdev.api.KernelText;
 import io.cgdev.api.OpenFile;
 import io.cgdev.api.OpenOptions;
+import io.cgdev.api.Subscription;
 import io.cgdev.api.spi.FileHandle;
+import io.cgdev.core.internal.hierarchy.FileEventSource;
 import io.cgdev.core.internal.hierarchy.Hierarchy;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An open interface file (kernfs's open file): the node resolved at open, the options, and the
@@ -17,6 +21,11 @@ import java.util.List;
  * (cgroup removed, device unregistered, controller disabled) both fail with {@code ENODEV}. A
  * controller's reader or writer runs on the hierarchy's {@link io.cgdev.core.internal.guard.PluginGuard}:
  * if it throws anything but a {@link CgroupException}, the read or write fails with {@code EIO}.
+ *
+ * <p>Change notification as kernfs's open file: the handle holds its file's {@link FileEventSource}
+ * from open to close and remembers the event count it saw at its last read (0 before the first), so
+ * {@link #changed} is what {@code poll} reports; {@link #changed}, {@link #awaitChange} and {@link
+ * #onChange} may be called from any thread.
  */
 final class OpenHandle implements OpenFile, FileHandle {
   private final Hierarchy hierarchy;
@@ -24,7 +33,10 @@ final class OpenHandle implements OpenFile, FileHandle {
   private String path; // normalised from names when first needed
   private final Node.File file;
   private final OpenOptions options;
+  private final FileEventSource events;
+  private final CopyOnWriteArrayList<Subscription> listeners = new CopyOnWriteArrayList<>();
   private Object attachment;
+  private volatile long seen;
   private volatile boolean closed;
 
   OpenHandle(Hierarchy hierarchy, List<String> names, Node.File file, OpenOptions options) {
@@ -32,6 +44,7 @@ final class OpenHandle implements OpenFile, FileHandle {
     this.names = names;
     this.file = file;
     this.options = options;
+    this.events = hierarchy.fileEvents().acquire(file.eventKey());
   }
 
   @Override
@@ -50,6 +63,8 @@ final class OpenHandle implements OpenFile, FileHandle {
     if (!file.present()) {
       throw gone();
     }
+    // seen before the content is made: a change while it is made shows as one more (harmless) wakeup
+    seen = events.event();
     var plugin = file.plugin();
     if (plugin == null) {
       return file.read(this);
@@ -59,6 +74,29 @@ final class OpenHandle implements OpenFile, FileHandle {
       throw hierarchy.guard().fault(plugin, "read " + path(), new NullPointerException("the reader returned null"));
     }
     return content;
+  }
+
+  @Override
+  public boolean changed() {
+    return !closed && (!file.present() || events.event() != seen);
+  }
+
+  @Override
+  public boolean awaitChange(Duration timeout) throws InterruptedException {
+    return events.await(() -> closed || events.event() != seen, timeout.toNanos()) && changed();
+  }
+
+  @Override
+  public Subscription onChange(Runnable listener) {
+    if (closed) {
+      throw CgroupException.of(Errno.EBADF, "cannot watch %s: the handle is closed", path());
+    }
+    Subscription s = events.onChange(listener);
+    listeners.add(s);
+    return () -> {
+      s.close();
+      listeners.remove(s);
+    };
   }
 
   /**
@@ -114,9 +152,18 @@ final class OpenHandle implements OpenFile, FileHandle {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
     attachment = null;
+    for (Subscription s : listeners) {
+      s.close();
+    }
+    listeners.clear();
+    hierarchy.fileEvents().release(events);
+    events.wake(); // awaitChange returns
   }
 
   @Override

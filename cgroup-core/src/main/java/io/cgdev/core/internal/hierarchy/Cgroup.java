@@ -37,6 +37,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public final class Cgroup implements CgroupHandle {
   private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(DeviceState[].class);
   private static final DeviceState[] NO_STATES = new DeviceState[0];
+  private static final ModelThread[] NO_THREADS = new ModelThread[0];
   private static final ModelTask[] NO_TASKS = new ModelTask[0];
   private static final long[] NO_DISABLES = new long[0];
 
@@ -49,7 +50,12 @@ public final class Cgroup implements CgroupHandle {
   private volatile boolean online = true;
   private volatile ConcurrentSkipListMap<String, Cgroup> children;
   private volatile DeviceState[] states;
-  private volatile ModelTask[] tasks = NO_TASKS;
+  private volatile ModelThread[] threads = NO_THREADS;
+  // the domain of its threaded subtree (the kernel's dom_cgrp): itself unless threaded
+  private volatile Cgroup dom = this;
+  // cgroup.freeze as written here, and how many of itself and its ancestors freeze it (e_freeze)
+  private volatile boolean freeze;
+  private volatile int effectiveFreeze;
   private volatile long subtreeControl;
   // per controller index: how often this cgroup's subtree_control disabled it; replaced on change
   private volatile long[] disables = NO_DISABLES;
@@ -243,35 +249,106 @@ public final class Cgroup implements CgroupHandle {
     }
   }
 
-  /** The cgroup's own tasks, sorted by pid; an immutable snapshot. */
-  public ModelTask[] tasks() {
-    return tasks;
+  /** The threads in this cgroup, sorted by id; an immutable snapshot. */
+  public ModelThread[] threads() {
+    return threads;
   }
 
-  void addTask(ModelTask task) {
-    ModelTask[] a = tasks;
+  /** The tasks whose main thread is in this cgroup (its own {@code cgroup.procs}), sorted by pid. */
+  public ModelTask[] tasks() {
+    ModelThread[] a = threads;
+    int n = 0;
+    for (ModelThread t : a) {
+      if (t.isMain()) {
+        n++;
+      }
+    }
+    if (n == 0) {
+      return NO_TASKS;
+    }
+    ModelTask[] out = new ModelTask[n];
     int i = 0;
-    while (i < a.length && a[i].pid() < task.pid()) {
+    for (ModelThread t : a) {
+      if (t.isMain()) {
+        out[i++] = t.task();
+      }
+    }
+    return out;
+  }
+
+  /** True if a thread is in this cgroup itself (the kernel's cgroup_has_tasks). */
+  public boolean hasThreads() {
+    return threads.length > 0;
+  }
+
+  void addThread(ModelThread thread) {
+    ModelThread[] a = threads;
+    int i = 0;
+    while (i < a.length && a[i].tid() < thread.tid()) {
       i++;
     }
-    ModelTask[] b = new ModelTask[a.length + 1];
+    ModelThread[] b = new ModelThread[a.length + 1];
     System.arraycopy(a, 0, b, 0, i);
-    b[i] = task;
+    b[i] = thread;
     System.arraycopy(a, i, b, i + 1, a.length - i);
-    tasks = b;
+    threads = b;
   }
 
-  void removeTask(ModelTask task) {
-    ModelTask[] a = tasks;
+  void removeThread(ModelThread thread) {
+    ModelThread[] a = threads;
     for (int i = 0; i < a.length; i++) {
-      if (a[i] == task) {
-        ModelTask[] b = new ModelTask[a.length - 1];
+      if (a[i] == thread) {
+        ModelThread[] b = new ModelThread[a.length - 1];
         System.arraycopy(a, 0, b, 0, i);
         System.arraycopy(a, i + 1, b, i, a.length - i - 1);
-        tasks = a.length == 1 ? NO_TASKS : b;
+        threads = a.length == 1 ? NO_THREADS : b;
         return;
       }
     }
+  }
+
+  /**
+   * The resource domain of this cgroup's threaded subtree (the kernel's {@code dom_cgrp}): itself
+   * for a domain, the nearest non-threaded ancestor for a threaded cgroup. Lock-free.
+   */
+  public Cgroup dom() {
+    return dom;
+  }
+
+  void dom(Cgroup d) {
+    dom = d;
+  }
+
+  /** True if this cgroup is threaded ({@code cgroup.type} {@code threaded}). */
+  public boolean threaded() {
+    return dom != this;
+  }
+
+  /** {@code cgroup.freeze} as written here. */
+  public boolean freeze() {
+    return freeze;
+  }
+
+  void freeze(boolean f) {
+    freeze = f;
+  }
+
+  /** How many of this cgroup and its ancestors have {@code cgroup.freeze} 1. */
+  int effectiveFreeze() {
+    return effectiveFreeze;
+  }
+
+  void effectiveFreeze(int n) {
+    effectiveFreeze = n;
+  }
+
+  /**
+   * True while this cgroup is frozen ({@code frozen 1} in {@code cgroup.events}): it or an ancestor
+   * freezes it. Modelled threads freeze at once (their drivers stop their device work before the
+   * write returns), so a freezing cgroup is frozen as soon as it freezes.
+   */
+  public boolean frozen() {
+    return effectiveFreeze > 0;
   }
 
   /** The enable mask of {@code cgroup.subtree_control}. */
@@ -296,10 +373,18 @@ public final class Cgroup implements CgroupHandle {
     }
   }
 
-  /** The mask of controllers whose files this cgroup shows ({@code cgroup.controllers}): all at the root, else the parent's enables. */
+  /**
+   * The mask of controllers whose files this cgroup shows ({@code cgroup.controllers}): all at the
+   * root, else the parent's enables — of which a threaded cgroup shows only the threaded controllers,
+   * none of cgdev's (the kernel's cgroup_control).
+   */
   public long visibleMask() {
     Cgroup p = parent;
-    return p == null ? allControllers : p.subtreeControl;
+    if (p == null) {
+      return allControllers;
+    }
+    long mask = p.subtreeControl;
+    return dom != this ? mask & ThreadedMode.THREADED_CONTROLLERS : mask;
   }
 
   /** True if this cgroup shows the controller's files. */

@@ -35,6 +35,8 @@ public final class ControllerEntry<S extends DeviceState> {
   private final Map<String, CgroupFile<CgroupHandle>> hostFiles;
   private final Map<String, CgroupFile<S>> deviceFiles;
   private final Plugin plugin;
+  // declared name (events) to full name (memory.events), so that a notification builds no string
+  private final Map<String, String> deviceFileNames;
 
   private ControllerEntry(Controller<S> controller, String name, int index,
       Map<String, CgroupFile<CgroupHandle>> hostFiles, Map<String, CgroupFile<S>> deviceFiles) {
@@ -44,6 +46,9 @@ public final class ControllerEntry<S extends DeviceState> {
     this.hostFiles = hostFiles;
     this.deviceFiles = deviceFiles;
     this.plugin = Plugin.controller(name, controller.getClass());
+    Map<String, String> names = new java.util.HashMap<>();
+    deviceFiles.forEach((full, f) -> names.put(f.name(), full));
+    this.deviceFileNames = Map.copyOf(names);
   }
 
   /**
@@ -118,6 +123,11 @@ public final class ControllerEntry<S extends DeviceState> {
   /** Host files by full name ({@code <name>.<file>}), in declaration order. */
   public Map<String, CgroupFile<CgroupHandle>> hostFiles() {
     return hostFiles;
+  }
+
+  /** The full name of the device file declared as {@code declared} ({@code events}), or {@code null}. */
+  public String deviceFileName(String declared) {
+    return deviceFileNames.get(declared);
   }
 
   /** Per-device files by full name, in declaration order. */

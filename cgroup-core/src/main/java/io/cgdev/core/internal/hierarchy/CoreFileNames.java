@@ -12,12 +12,16 @@ public final class CoreFileNames {
   /** The prefix of core file names. */
   public static final String PREFIX = "cgroup.";
 
+  /** {@code cgroup.events}, the file the hierarchy notifies when {@code populated} or {@code frozen} change. */
+  public static final String EVENTS = "cgroup.events";
+
   /** The full names of the core files. */
-  public static final Set<String> NAMES = Set.of("cgroup.procs", "cgroup.controllers", "cgroup.subtree_control",
-      "cgroup.events", "cgroup.max.depth", "cgroup.max.descendants", "cgroup.stat");
+  public static final Set<String> NAMES = Set.of("cgroup.type", "cgroup.procs", "cgroup.threads", "cgroup.controllers",
+      "cgroup.subtree_control", EVENTS, "cgroup.max.descendants", "cgroup.max.depth", "cgroup.stat", "cgroup.freeze",
+      "cgroup.kill");
 
   /** The core files the root has not, as in the kernel ({@code CFTYPE_NOT_ON_ROOT}). */
-  public static final Set<String> NOT_ON_ROOT = Set.of("cgroup.events");
+  public static final Set<String> NOT_ON_ROOT = Set.of("cgroup.type", EVENTS, "cgroup.freeze", "cgroup.kill");
 
   private CoreFileNames() {}
 }

@@ -18,8 +18,10 @@ import java.util.Set;
 
 /**
  * The core interface files every cgroup has (the kernel's cgroup_base_files), declared with the same
- * {@link CgroupFile} type controllers use, keyed by full name ({@code cgroup.procs}). Readers run
- * without the lock; writers run under it (the file view takes it).
+ * {@link CgroupFile} type controllers use, keyed by full name ({@code cgroup.procs}), in the kernel's
+ * order. Readers run without the lock; writers run under it (the file view takes it). A further core
+ * file (e.g. {@code cgroup.pressure}) is one more {@code add} here and its name in {@link
+ * CoreFileNames}.
  */
 public final class CoreFiles {
 
@@ -29,18 +31,22 @@ public final class CoreFiles {
   public CoreFiles(Hierarchy hierarchy) {
     this.hierarchy = hierarchy;
     Map<String, CgroupFile<Cgroup>> m = new LinkedHashMap<>();
+    add(m, CgroupFile.readWrite("type", (c, h) -> ThreadedMode.type(c) + "\n", this::writeType, FileFlag.NOT_ON_ROOT));
     add(m, CgroupFile.readWrite("procs", this::readProcs, this::writeProcs));
+    add(m, CgroupFile.readWrite("threads", this::readThreads, this::writeThreads));
     ControllerTable controllers = hierarchy.controllers();
     add(m, CgroupFile.readOnly("controllers", (c, h) -> line(controllers.names(c.visibleMask()))));
     add(m, CgroupFile.readWrite("subtree_control", (c, h) -> line(controllers.names(c.subtreeControl())),
         (c, v, h) -> hierarchy.writeSubtreeControl(c, v)));
-    add(m, CgroupFile.readOnly("events", (c, h) -> Keyed.flat().put("populated", c.populated() ? 1 : 0).put("frozen", 0).toString(),
-        FileFlag.NOT_ON_ROOT));
-    add(m, CgroupFile.readWrite("max.depth", (c, h) -> Numbers.formatMaxOrCount(c.maxDepth()) + "\n",
-        (c, v, h) -> hierarchy.maxDepth(c, parseLimit(v, "cgroup.max.depth"))));
+    add(m, CgroupFile.readOnly("events", (c, h) -> Keyed.flat().put("populated", c.populated() ? 1 : 0)
+        .put("frozen", c.frozen() ? 1 : 0).toString(), FileFlag.NOT_ON_ROOT));
     add(m, CgroupFile.readWrite("max.descendants", (c, h) -> Numbers.formatMaxOrCount(c.maxDescendants()) + "\n",
         (c, v, h) -> hierarchy.maxDescendants(c, parseLimit(v, "cgroup.max.descendants"))));
+    add(m, CgroupFile.readWrite("max.depth", (c, h) -> Numbers.formatMaxOrCount(c.maxDepth()) + "\n",
+        (c, v, h) -> hierarchy.maxDepth(c, parseLimit(v, "cgroup.max.depth"))));
     add(m, CgroupFile.readOnly("stat", this::readStat));
+    add(m, CgroupFile.readWrite("freeze", (c, h) -> (c.freeze() ? "1" : "0") + "\n", this::writeFreeze, FileFlag.NOT_ON_ROOT));
+    add(m, CgroupFile.<Cgroup>named("kill").writer(this::writeKill).flag(FileFlag.NOT_ON_ROOT).build());
     if (!m.keySet().equals(CoreFileNames.NAMES)) {
       throw new IllegalStateException("NAMES is out of date: " + m.keySet());
     }
@@ -83,25 +89,97 @@ public final class CoreFiles {
     return v == Integer.MAX_VALUE ? Long.MAX_VALUE : v;
   }
 
+  /**
+   * The tasks whose main thread is here — and, for the domain of a threaded subtree, in its threaded
+   * descendants, whose processes all belong to it — one pid a line, ascending. A threaded cgroup
+   * holds no processes of its own: reading its {@code cgroup.procs} is {@code EOPNOTSUPP}, as in the
+   * kernel.
+   */
   private String readProcs(Cgroup c, FileHandle h) {
-    ModelTask[] tasks = c.tasks();
-    StringBuilder sb = new StringBuilder(tasks.length * 6);
+    if (c.threaded()) {
+      throw CgroupException.of(Errno.EOPNOTSUPP, "%s/cgroup.procs: %s is threaded; its processes are listed by its domain %s",
+          c, c, c.dom());
+    }
+    List<ModelTask> tasks = new ArrayList<>(List.of(c.tasks()));
+    for (Cgroup child : c.children()) {
+      if (child.threaded()) {
+        addThreadedTasks(child, tasks);
+      }
+    }
+    if (tasks.size() > 1) {
+      tasks.sort(java.util.Comparator.comparingInt(ModelTask::pid));
+    }
+    StringBuilder sb = new StringBuilder(tasks.size() * 6);
     for (ModelTask t : tasks) {
       sb.append(t.pid()).append('\n');
     }
     return sb.toString();
   }
 
+  private static void addThreadedTasks(Cgroup threaded, List<ModelTask> into) {
+    into.addAll(List.of(threaded.tasks()));
+    for (Cgroup child : threaded.children()) {
+      if (child.threaded()) {
+        addThreadedTasks(child, into);
+      }
+    }
+  }
+
   /** A pid as the kernel reads it ({@link Numbers#parsePid}): {@code 0} is the writer, an unknown pid {@code ESRCH}. */
   private void writeProcs(Cgroup c, String value, FileHandle h) {
+    hierarchy.migrate(writtenId(c, "cgroup.procs", value, h), c);
+  }
+
+  /** The ids of the threads here, one a line, ascending (main threads and others alike). */
+  private String readThreads(Cgroup c, FileHandle h) {
+    ModelThread[] threads = c.threads();
+    StringBuilder sb = new StringBuilder(threads.length * 6);
+    for (ModelThread t : threads) {
+      sb.append(t.tid()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** A thread id as the kernel reads it: moves that one thread, within its threaded subtree. */
+  private void writeThreads(Cgroup c, String value, FileHandle h) {
+    hierarchy.migrateThread(writtenId(c, "cgroup.threads", value, h), c);
+  }
+
+  private static int writtenId(Cgroup c, String file, String value, FileHandle h) {
     int pid = Numbers.parsePid(value);
     if (pid == 0) {
       if (h.callerPid() == 0) {
-        throw CgroupException.of(Errno.ESRCH, "writing 0 to %s/cgroup.procs moves the writer, but the opener is not a task", c);
+        throw CgroupException.of(Errno.ESRCH, "writing 0 to %s/%s moves the writer, but the opener is not a task", c, file);
       }
       pid = h.callerPid();
     }
-    hierarchy.migrate(pid, c);
+    return pid;
+  }
+
+  /** {@code cgroup.type}: only {@code threaded} may be written (a cgroup cannot go back to being a domain). */
+  private void writeType(Cgroup c, String value, FileHandle h) {
+    if (!value.equals("threaded")) {
+      throw CgroupException.of(Errno.EINVAL, "invalid cgroup.type '%s' for %s: only 'threaded' can be written", value, c);
+    }
+    hierarchy.enableThreaded(c);
+  }
+
+  /** {@code cgroup.freeze}: {@code kstrtoint}, then 0 or 1 ({@code ERANGE} otherwise). */
+  private void writeFreeze(Cgroup c, String value, FileHandle h) {
+    int v = Numbers.parseKernelInt(value, "cgroup.freeze");
+    if (v < 0 || v > 1) {
+      throw CgroupException.of(Errno.ERANGE, "cgroup.freeze of %s: '%s' is neither 0 nor 1", c, value);
+    }
+    hierarchy.freeze(c, v == 1);
+  }
+
+  /** {@code cgroup.kill}: {@code kstrtoint}, then exactly 1 ({@code ERANGE} otherwise). */
+  private void writeKill(Cgroup c, String value, FileHandle h) {
+    int v = Numbers.parseKernelInt(value, "cgroup.kill");
+    if (v != 1) {
+      throw CgroupException.of(Errno.ERANGE, "cgroup.kill of %s: '%s' is not 1", c, value);
+    }
+    hierarchy.kill(c);
   }
 
   /**

@@ -35,13 +35,15 @@ import java.util.function.Consumer;
 final class DeviceRegistry {
   private final ControllerTable controllers;
   private final PluginGuard guard;
+  private final FileEvents fileEvents;
   private final IdPool slots = new IdPool();
   private int slotCapacity;
   private volatile Map<String, Registration> registrations = Map.of();
 
-  DeviceRegistry(ControllerTable controllers, PluginGuard guard) {
+  DeviceRegistry(ControllerTable controllers, PluginGuard guard, FileEvents fileEvents) {
     this.controllers = controllers;
     this.guard = guard;
+    this.fileEvents = fileEvents;
   }
 
   /** Registered devices by name (sorted); an immutable snapshot, lock-free. */
@@ -158,7 +160,7 @@ final class DeviceRegistry {
    */
   private <S extends DeviceState> StateSlot<S> bind(ControllerEntry<S> e, Registration reg, Cgroup root, List<String> failed) {
     int index = slots.allocate();
-    StateSlot<S> s = new StateSlot<>(e, reg, root, index);
+    StateSlot<S> s = new StateSlot<>(e, reg, root, index, fileEvents);
     String op = "bind of device " + reg.name();
     try {
       DeviceBinding<S> b = guard.call(e.plugin(), op, () -> e.controller().bind(s));

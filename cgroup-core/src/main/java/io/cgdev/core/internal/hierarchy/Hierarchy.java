@@ -3,9 +3,11 @@ package io.cgdev.core.internal.hierarchy;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupPath;
 import io.cgdev.api.Errno;
+import io.cgdev.api.Subscription;
 import io.cgdev.api.Task;
 import io.cgdev.api.spi.DeviceSpec;
 import io.cgdev.core.internal.guard.PluginGuard;
+import io.cgdev.api.spi.TaskObserver;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -23,15 +25,18 @@ import org.slf4j.LoggerFactory;
  * Each public change takes the one hierarchy lock ({@link #locked}) and orchestrates the classes
  * that know the work: {@link DeviceRegistry} (devices and their states), {@link TaskMembership}
  * (tasks and migration), {@link SubtreeControl} ({@code cgroup.subtree_control}), {@link
- * DyingCgroups} (removed cgroups that still hold charges). They hold no reference back: each is
- * handed the tree it works on and returns what changed, and this class does what follows (updating
- * {@code populated}, reaping dying cgroups). Reads ({@link #lookup}, the getters, {@link Cgroup}'s
- * fields) take no lock.
+ * DyingCgroups} (removed cgroups that still hold charges), {@link Freezer} ({@code cgroup.freeze}),
+ * {@link ThreadedMode} ({@code cgroup.type}). They hold no reference back: each is handed the tree it
+ * works on and returns what changed, and this class does what follows (updating {@code populated},
+ * telling drivers of frozen and killed tasks through {@link TaskObservers}, notifying {@code
+ * cgroup.events} through {@link FileEvents}, reaping dying cgroups). Reads ({@link #lookup}, the
+ * getters, {@link Cgroup}'s fields) take no lock.
  *
- * <p>Controller hooks ({@code bind}, {@code createState}, {@code canAttach}, ...) are called with the
- * lock held, each on the {@link PluginGuard} (a plugin's fault fails the operation with {@code EIO}
- * and leaves the tree as it was). {@code cgroup.events} listeners are called after the outermost lock is released, on the
- * thread that made the change.
+ * <p>Controller hooks ({@code bind}, {@code createState}, {@code canAttach}, ...) and drivers' task
+ * observers are called with the lock held, controller hooks each on the {@link PluginGuard} (a
+ * plugin's fault fails the operation with {@code EIO} and leaves the tree as it was). {@code
+ * cgroup.events} notifications and listeners run after the outermost lock is released, on the thread
+ * that made the change.
  */
 public final class Hierarchy {
   private static final Logger LOG = LoggerFactory.getLogger(Hierarchy.class);
@@ -48,6 +53,8 @@ public final class Hierarchy {
   private final SubtreeControl subtreeControl;
   private final List<Consumer<CgroupPath>> listeners = new CopyOnWriteArrayList<>();
   private final List<Cgroup> pendingEvents = new ArrayList<>();
+  private final FileEvents fileEvents = new FileEvents();
+  private final TaskObservers observers = new TaskObservers();
 
   /**
    * A hierarchy with only the root.
@@ -69,7 +76,7 @@ public final class Hierarchy {
     this.guard = guard;
     this.dying = new DyingCgroups(ids, guard);
     this.controllers = new ControllerTable(controllers, guard);
-    this.devices = new DeviceRegistry(this.controllers, guard);
+    this.devices = new DeviceRegistry(this.controllers, guard, fileEvents);
     this.tasks = new TaskMembership(this.controllers);
     this.entries = new FolderEntries(this.controllers, perDevice);
     this.subtreeControl = new SubtreeControl(this.controllers, entries);
@@ -84,7 +91,7 @@ public final class Hierarchy {
    */
   public <T> T locked(Supplier<T> op) {
     lock.lock();
-    List<CgroupPath> events = null;
+    List<Cgroup> events = null;
     try {
       if (lock.getHoldCount() == 1 && dying.any()) {
         dying.reap();
@@ -92,10 +99,7 @@ public final class Hierarchy {
       return op.get();
     } finally {
       if (lock.getHoldCount() == 1 && !pendingEvents.isEmpty()) {
-        events = new ArrayList<>(pendingEvents.size());
-        for (Cgroup c : pendingEvents) {
-          events.add(c.path());
-        }
+        events = List.copyOf(pendingEvents);
         pendingEvents.clear();
       }
       lock.unlock();
@@ -125,13 +129,27 @@ public final class Hierarchy {
     return () -> listeners.remove(listener);
   }
 
-  private void fire(List<CgroupPath> events) {
-    for (CgroupPath p : events) {
+  /** The change notification of every file of this hierarchy. */
+  public FileEvents fileEvents() {
+    return fileEvents;
+  }
+
+  /** Tells {@code observer} of frozen, thawed and killed tasks until the result is closed. */
+  public Subscription observeTasks(TaskObserver observer) {
+    return observers.add(observer);
+  }
+
+  /** Notifies {@code cgroup.events} of each cgroup (the root has none), then the listeners; without the lock. */
+  private void fire(List<Cgroup> events) {
+    for (Cgroup c : events) {
+      if (!c.isRoot()) {
+        fileEvents.notifyChange(new FileEvents.Key(c, null, CoreFileNames.EVENTS));
+      }
       for (Consumer<CgroupPath> l : listeners) {
         try {
-          l.accept(p);
+          l.accept(c.path());
         } catch (RuntimeException e) {
-          LOG.warn("cgroup.events listener {} failed for {}", l, p, e);
+          LOG.warn("cgroup.events listener {} failed for {}", l, c, e);
         }
       }
     }
@@ -140,7 +158,7 @@ public final class Hierarchy {
   /** Recomputes {@code populated} from {@code c} up, queueing an event for each change; under the lock. */
   private void updatePopulated(Cgroup c) {
     for (Cgroup x = c; x != null; x = x.parent()) {
-      boolean now = x.tasks().length > 0 || x.populatedChildren() > 0;
+      boolean now = x.hasThreads() || x.populatedChildren() > 0;
       if (now == x.populated()) {
         return;
       }
@@ -203,14 +221,29 @@ public final class Hierarchy {
     return tasks.task(pid);
   }
 
+  /** The live thread with this id, or {@code null}. */
+  public ModelThread thread(int tid) {
+    return tasks.thread(tid);
+  }
+
   /** All live tasks by pid; a weakly consistent view. */
   public Collection<ModelTask> tasks() {
     return tasks.all();
   }
 
-  /** The cgroup of a live task. @throws CgroupException {@code ESRCH} */
+  /** The cgroup of a live task's main thread. @throws CgroupException {@code ESRCH} */
   public Cgroup cgroupOf(Task task) {
     return tasks.cgroupOf(task);
+  }
+
+  /**
+   * The resource domain of a live task: its main thread's cgroup, or the domain of the threaded
+   * subtree that cgroup is in. Where cgdev's (domain) controllers account the task's work.
+   *
+   * @throws CgroupException {@code ESRCH}
+   */
+  public Cgroup domainOf(Task task) {
+    return tasks.cgroupOf(task).dom();
   }
 
   /** How many ids are in use (live and dying cgroups). */
@@ -246,6 +279,7 @@ public final class Hierarchy {
       CgroupPath path = parent.path().child(name);
       checkLimits(parent, path);
       Cgroup c = parent.newChild(path, ids.allocate(), devices.slotCapacity());
+      Freezer.inherit(c);
       try {
         devices.createStates(c);
       } catch (RuntimeException e) {
@@ -286,7 +320,7 @@ public final class Hierarchy {
       if (!c.online()) {
         throw CgroupException.of(Errno.ENOENT, "cannot remove %s: already removed", c);
       }
-      int n = c.tasks().length;
+      int n = c.threads().length;
       if (n > 0) {
         throw CgroupException.of(Errno.EBUSY, "cannot remove %s: it has %d task%s", c, n, n == 1 ? "" : "s");
       }
@@ -342,40 +376,142 @@ public final class Hierarchy {
   // ---------------------------------------------------------------- tasks
 
   /**
-   * Starts a task in a live cgroup.
+   * Starts a task in a live cgroup; frozen if the cgroup is.
    *
    * @throws CgroupException {@code ENOENT} if the cgroup was removed, {@code EBUSY} for a non-root
-   *     cgroup with controllers enabled in its subtree_control
+   *     cgroup with controllers enabled in its subtree_control, {@code EOPNOTSUPP} for an invalid
+   *     domain
    */
   public ModelTask spawn(String name, Cgroup c) {
     Objects.requireNonNull(name, "name");
     return locked(() -> {
       ModelTask t = tasks.spawn(name, c);
       updatePopulated(c);
+      observers.sync(t);
       return t;
+    });
+  }
+
+  /** Starts a thread in a live task, in its main thread's cgroup. @throws CgroupException {@code ESRCH} */
+  public ModelThread spawnThread(int pid) {
+    return locked(() -> {
+      ModelThread th = tasks.spawnThread(pid);
+      updatePopulated(th.cgroup());
+      return th;
     });
   }
 
   /** Ends a task. @throws CgroupException {@code ESRCH} if no such task lives */
   public void exit(int pid) {
-    locked(() -> updatePopulated(tasks.exit(pid)));
+    locked(() -> tasks.exit(pid).forEach(this::updatePopulated));
+  }
+
+  /** Ends a thread other than a main one. @throws CgroupException {@code ESRCH}, {@code EINVAL} */
+  public void exitThread(int tid) {
+    locked(() -> updatePopulated(tasks.exitThread(tid).cgroup()));
   }
 
   /**
-   * Moves a task, asking every controller first: {@code canAttach} in index order; on a refusal
-   * {@code cancelAttach} for those that accepted, and the refusal propagates; else the task moves and
-   * every controller's {@code attach} runs.
+   * Moves a task (all its threads), asking every controller first when its resource domain changes:
+   * {@code canAttach} in index order; on a refusal {@code cancelAttach} for those that accepted, and
+   * the refusal propagates; else the task moves and every controller's {@code attach} runs. It
+   * freezes or thaws with its destination.
    *
    * @throws CgroupException {@code ESRCH} for a dead task, {@code ENOENT} for a removed destination,
-   *     {@code EBUSY} for the no-internal-process rule, or a controller's refusal
+   *     {@code EBUSY} for the no-internal-process rule, {@code EOPNOTSUPP} for an invalid domain, or a
+   *     controller's refusal
    */
   public void migrate(int pid, Cgroup to) {
     locked(() -> {
-      Cgroup from = tasks.migrate(pid, to);
+      var left = tasks.migrate(pid, to);
+      if (!left.isEmpty()) {
+        left.forEach(this::updatePopulated);
+        updatePopulated(to);
+        observers.sync(tasks.thread(pid).task());
+      }
+    });
+  }
+
+  /**
+   * Moves one thread within its threaded subtree ({@code cgroup.threads}); no controller is asked,
+   * since its resource domain stays the same. Its task freezes or thaws when it is the main thread.
+   *
+   * @throws CgroupException {@code ESRCH}, {@code ENOENT}, {@code EBUSY}, {@code EOPNOTSUPP}
+   */
+  public void migrateThread(int tid, Cgroup to) {
+    locked(() -> {
+      Cgroup from = tasks.migrateThread(tid, to);
       if (from != null) {
         updatePopulated(from);
         updatePopulated(to);
+        observers.sync(tasks.thread(tid).task());
       }
+    });
+  }
+
+  // ---------------------------------------------------------------- freeze, kill, threaded mode
+
+  /**
+   * Applies a {@code cgroup.freeze} write: {@code c} and its subtree freeze (or thaw, unless an
+   * ancestor still freezes them), the drivers stop (or resume) the device work of every task whose
+   * main thread is there, and {@code cgroup.events} is notified where {@code frozen} changed.
+   */
+  public void freeze(Cgroup c, boolean freeze) {
+    locked(() -> {
+      if (!c.online()) {
+        throw CgroupException.of(Errno.ENOENT, "cannot freeze %s: it was removed", c);
+      }
+      List<Cgroup> changed = Freezer.write(c, freeze);
+      pendingEvents.addAll(changed);
+      if (!changed.isEmpty()) {
+        for (Cgroup d : c.subtree()) {
+          for (ModelTask t : d.tasks()) {
+            observers.sync(t);
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * Applies a {@code cgroup.kill} write: every task whose main thread is in {@code c}'s subtree is
+   * killed — all its threads exit, then its drivers release what it held ({@link
+   * TaskObserver#killed}) — and the cgroups it leaves may become unpopulated.
+   *
+   * @throws CgroupException {@code EOPNOTSUPP} for a threaded cgroup (killing is per process), {@code
+   *     ENOENT} if {@code c} was removed
+   */
+  public void kill(Cgroup c) {
+    locked(() -> {
+      if (!c.online()) {
+        throw CgroupException.of(Errno.ENOENT, "cannot kill %s: it was removed", c);
+      }
+      if (c.threaded()) {
+        throw CgroupException.of(Errno.EOPNOTSUPP, "cannot kill %s: it is threaded, and killing takes whole processes", c);
+      }
+      List<ModelTask> victims = new ArrayList<>();
+      for (Cgroup d : c.subtree()) {
+        victims.addAll(List.of(d.tasks()));
+      }
+      for (ModelTask t : victims) {
+        tasks.exit(t.pid()).forEach(this::updatePopulated);
+        observers.killed(t);
+      }
+    });
+  }
+
+  /**
+   * Makes {@code c} threaded (a write of {@code threaded} to {@code cgroup.type}); see {@link
+   * ThreadedMode#enableThreaded}.
+   *
+   * @throws CgroupException {@code EOPNOTSUPP}, {@code ENOENT} if {@code c} was removed
+   */
+  public void enableThreaded(Cgroup c) {
+    locked(() -> {
+      if (!c.online()) {
+        throw CgroupException.of(Errno.ENOENT, "cannot make %s threaded: it was removed", c);
+      }
+      ThreadedMode.enableThreaded(c);
     });
   }
 

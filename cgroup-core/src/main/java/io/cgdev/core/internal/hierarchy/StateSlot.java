@@ -22,14 +22,17 @@ public final class StateSlot<S extends DeviceState> implements StateKey<S>, Bind
   private final DeviceRegistration registration;
   private final CgroupHandle root;
   private final int index;
+  private final FileEvents fileEvents;
   private DeviceBinding<S> binding;
   private volatile boolean live;
 
-  StateSlot(ControllerEntry<S> controller, DeviceRegistration registration, CgroupHandle root, int index) {
+  StateSlot(ControllerEntry<S> controller, DeviceRegistration registration, CgroupHandle root, int index,
+      FileEvents fileEvents) {
     this.controller = controller;
     this.registration = registration;
     this.root = root;
     this.index = index;
+    this.fileEvents = fileEvents;
   }
 
   @Override
@@ -45,6 +48,18 @@ public final class StateSlot<S extends DeviceState> implements StateKey<S>, Bind
   @Override
   public CgroupHandle root() {
     return root;
+  }
+
+  @Override
+  public void notifyChange(CgroupHandle cgroup, String file) {
+    String full = controller.deviceFileName(file);
+    if (full == null) {
+      throw new IllegalArgumentException("controller " + controller.name() + " declares no device file '" + file + "'");
+    }
+    if (!(cgroup instanceof Cgroup c)) {
+      throw new IllegalArgumentException("not a cgroup of this hierarchy: " + cgroup);
+    }
+    fileEvents.notifyChange(new FileEvents.Key(c, this, full));
   }
 
   public ControllerEntry<S> controller() {

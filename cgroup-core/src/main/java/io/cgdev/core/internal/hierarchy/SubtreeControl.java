@@ -8,8 +8,8 @@ import io.cgdev.api.KernelText;
  * {@code cgroup.subtree_control} writes (the kernel's cgroup_subtree_control_write): a list of
  * {@code +name} / {@code -name} separated by spaces — only the space: a tab or newline between two
  * tokens makes one bad token, as {@code strsep(&buf, " ")} does — parsed completely (the last token
- * for a controller wins), checked against the cgroup v2 rules, then applied all or nothing. Runs
- * under the hierarchy lock.
+ * for a controller wins), checked against the cgroup v2 rules (threaded mode's among them: {@link
+ * ThreadedMode#vetEnable}), then applied all or nothing. Runs under the hierarchy lock.
  */
 final class SubtreeControl {
   private final ControllerTable controllers;
@@ -30,10 +30,7 @@ final class SubtreeControl {
     if (change.enable() == 0 && change.disable() == 0) {
       return;
     }
-    if (change.enable() != 0 && !c.isRoot() && c.tasks().length > 0) {
-      throw CgroupException.of(Errno.EBUSY, "cannot enable controllers in %s: it has %d tasks (no internal processes)",
-          c, c.tasks().length);
-    }
+    ThreadedMode.vetEnable(c, change.enable(), controllers);
     String clash = change.enable() == 0 ? null : entries.clash(c, change.enable());
     if (clash != null) {
       throw CgroupException.of(Errno.EEXIST, "cannot enable %s in %s: the entry %s would appear, but a cgroup has that name",

@@ -30,6 +30,21 @@ public final class TaskTable implements Tasks {
   }
 
   @Override
+  public int spawnThread(int pid) {
+    return hierarchy.spawnThread(pid).tid();
+  }
+
+  @Override
+  public void moveThread(int tid, CgroupPath destination) {
+    hierarchy.locked(() -> hierarchy.migrateThread(tid, hierarchy.require(destination)));
+  }
+
+  @Override
+  public void exitThread(int tid) {
+    hierarchy.exitThread(tid);
+  }
+
+  @Override
   public Optional<Task> find(int pid) {
     return Optional.ofNullable(hierarchy.task(pid));
   }

@@ -1,0 +1,84 @@
+package io.cgdev.core.internal.hierarchy;
+
+import io.cgdev.api.Subscription;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Change notification of interface files (kernfs's {@code kernfs_notify} and its open nodes): a
+ * {@link FileEventSource} for every file that has open handles, which counts the file's notifications
+ * and wakes what waits on it, and listeners on the whole tree (the FUSE mount turns those into
+ * inotify events). A notification of a file nobody has open reaches only the tree listeners, as in
+ * the kernel, where the event counter lives in the open node.
+ *
+ * <p>Thread-safe and lock-free on the notifying side: {@link #notifyChange} is one map lookup when nobody
+ * watches, and may be called from any thread, under any lock (a driver charging memory counts a
+ * {@code memory.events} event under its device lock). Listeners therefore run on the notifying
+ * thread and must be quick; one that throws is logged and kept.
+ */
+public final class FileEvents {
+  private static final Logger LOG = LoggerFactory.getLogger(FileEvents.class);
+
+  /**
+   * One interface file of one cgroup: a core or host file by full name ({@code slot} null), or a
+   * controller's file for one device. Cgroups and slots compare by identity.
+   */
+  public record Key(Cgroup cgroup, StateSlot<?> slot, String name) {
+    public Key {
+      Objects.requireNonNull(cgroup, "cgroup");
+      Objects.requireNonNull(name, "name");
+    }
+  }
+
+  private final ConcurrentHashMap<Key, FileEventSource> open = new ConcurrentHashMap<>();
+  private final CopyOnWriteArrayList<Consumer<Key>> treeListeners = new CopyOnWriteArrayList<>();
+
+  /** The source of a file about to be opened; counts the opener until {@link #release}. */
+  public FileEventSource acquire(Key key) {
+    return open.compute(key, (k, s) -> {
+      FileEventSource src = s == null ? new FileEventSource(k) : s;
+      src.opened();
+      return src;
+    });
+  }
+
+  /** An opener of {@code source} closed; the source goes when its last opener does. */
+  public void release(FileEventSource source) {
+    open.computeIfPresent(source.key(), (k, s) -> s == source && s.closed() ? null : s);
+  }
+
+  /**
+   * Tells the watchers of {@code key} that its content changed: the tree listeners first, then the
+   * file's handles, so that a mount that must do work to raise an inotify event has it queued before
+   * a poller can wake and react. Any thread; never blocks.
+   */
+  public void notifyChange(Key key) {
+    for (Consumer<Key> l : treeListeners) {
+      try {
+        l.accept(key);
+      } catch (RuntimeException e) {
+        LOG.warn("file change listener {} failed for {}", l, key, e);
+      }
+    }
+    FileEventSource s = open.get(key);
+    if (s != null) {
+      s.fire();
+    }
+  }
+
+  /** Calls {@code listener} for every file notified from now on, until the result is closed. */
+  public Subscription onAny(Consumer<Key> listener) {
+    Objects.requireNonNull(listener, "listener");
+    treeListeners.add(listener);
+    return () -> treeListeners.remove(listener);
+  }
+
+  /** How many files have a source now (tests: sources go with their last opener). */
+  int openSources() {
+    return open.size();
+  }
+}
