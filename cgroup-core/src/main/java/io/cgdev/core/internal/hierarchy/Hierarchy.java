@@ -54,7 +54,7 @@ public final class Hierarchy {
   private final List<Consumer<CgroupPath>> listeners = new CopyOnWriteArrayList<>();
   private final List<Cgroup> pendingEvents = new ArrayList<>();
   private final FileEvents fileEvents = new FileEvents();
-  private final TaskObservers observers = new TaskObservers();
+  private final TaskObservers observers;
 
   /**
    * A hierarchy with only the root.
@@ -74,6 +74,7 @@ public final class Hierarchy {
    */
   public Hierarchy(List<ControllerEntry<?>> controllers, boolean perDevice, PluginGuard guard) {
     this.guard = guard;
+    this.observers = new TaskObservers(guard);
     this.dying = new DyingCgroups(ids, guard);
     this.controllers = new ControllerTable(controllers, guard);
     this.devices = new DeviceRegistry(this.controllers, guard, fileEvents);

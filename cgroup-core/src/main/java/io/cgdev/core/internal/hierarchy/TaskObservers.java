@@ -2,6 +2,8 @@ package io.cgdev.core.internal.hierarchy;
 
 import io.cgdev.api.Subscription;
 import io.cgdev.api.spi.TaskObserver;
+import io.cgdev.core.internal.guard.Plugin;
+import io.cgdev.core.internal.guard.PluginGuard;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -9,11 +11,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The drivers' {@link TaskObserver}s, and what they were told: a task is frozen for its drivers while
  * its main thread's cgroup is frozen. {@link #sync} compares that with what they heard last and tells
  * them of the difference; {@link #killed} tells them of a kill. Called under the hierarchy lock, on
- * the writing thread; each observer call is guarded ({@link Hooks#quietly}), so a driver that throws
+ * the writing thread; each observer call is a hook on the {@link PluginGuard}, so a driver that throws
  * cannot leave the hierarchy half changed.
  */
 final class TaskObservers {
   private final CopyOnWriteArrayList<TaskObserver> observers = new CopyOnWriteArrayList<>();
+  private final PluginGuard guard;
+
+  TaskObservers(PluginGuard guard) {
+    this.guard = guard;
+  }
 
   Subscription add(TaskObserver observer) {
     Objects.requireNonNull(observer, "observer");
@@ -30,9 +37,9 @@ final class TaskObservers {
     task.frozenForDrivers(frozen);
     for (TaskObserver o : observers) {
       if (frozen) {
-        Hooks.quietly(() -> o.frozen(task), "TaskObserver.frozen", o);
+        guard.hook(Plugin.ofObject(o), "TaskObserver.frozen", () -> o.frozen(task));
       } else {
-        Hooks.quietly(() -> o.thawed(task), "TaskObserver.thawed", o);
+        guard.hook(Plugin.ofObject(o), "TaskObserver.thawed", () -> o.thawed(task));
       }
     }
   }
@@ -41,7 +48,7 @@ final class TaskObservers {
   void killed(ModelTask task) {
     task.frozenForDrivers(false);
     for (TaskObserver o : observers) {
-      Hooks.quietly(() -> o.killed(task), "TaskObserver.killed", o);
+      guard.hook(Plugin.ofObject(o), "TaskObserver.killed", () -> o.killed(task));
     }
   }
 }
