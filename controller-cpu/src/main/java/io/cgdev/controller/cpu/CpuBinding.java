@@ -274,6 +274,7 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
         throw CgroupException.of(Errno.EINVAL,
             "cpu.max '%s' of %s: quota below cpu.max.burst %d", limit.format(), state.cgroup.path(), burst);
       }
+      refresh(); // boundaries that passed are counted before the write closes the period
       long now = clock.nanoTime();
       boolean resume = state.pool.setLimit(limit, now);
       if (limit.unlimited()) {
@@ -303,6 +304,7 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
         throw CgroupException.of(Errno.EINVAL,
             "cpu.max.burst %d of %s exceeds the quota %d", usec, state.cgroup.path(), limit.quotaUsec());
       }
+      refresh();
       state.pool.setBurst(usec);
     } finally {
       lock.unlock();
