@@ -3,6 +3,7 @@ package io.cgdev.cli;
 import io.cgdev.cli.world.World;
 import io.cgdev.sim.ScenarioRunner;
 import io.cgdev.sim.scenario.Scenario;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,13 +27,17 @@ final class FdinfoCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     runs.noProgress = true;
     Scenario scenario = runs.adjust(WorldOptions.scenario(scenarioFile));
     try (World w = world.boot()) {
       ScenarioRunner runner = runs.runner(w, scenario);
-      runner.run();
-      runner.release();
+      try {
+        runner.run();
+        runs.writeSnapshot(w);
+      } finally {
+        runner.release();
+      }
       PrintWriter out = spec.commandLine().getOut();
       for (Map.Entry<String, String> e : runner.fdinfo().entrySet()) {
         out.println("# " + e.getKey());
