@@ -72,7 +72,7 @@ final class Runs {
   ScenarioRunner runner(World w, Scenario s) {
     boolean terminal = !noProgress && io.cgdev.cli.shell.InteractiveShell.isTerminal();
     Progress progress = noProgress ? Progress.NONE : terminal ? new ProgressBar(System.err) : new ProgressLines(System.err);
-    ScenarioRunner runner = new ScenarioRunner(w.fs(), w.tasks(), w.cgroups().controllers(), drmDevices(w),
+    ScenarioRunner runner = new ScenarioRunner(w.scenarioFs(), w.tasks(), w.cgroups().controllers(), drmDevices(w),
         PluginDevices.of(w.plugins().drivers()), s, Worlds.device(w, s), progress);
     if (!w.plugins().modules().isEmpty()) {
       runner.note("plugins loaded: " + String.join(", ", w.plugins().modules().stream().sorted().toList()));
