@@ -17,8 +17,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "fdinfo",
     mixinStandardHelpOptions = true,
-    description = "Run a scenario (the demo unless --scenario) and print each DRM client's fdinfo at the end "
-        + "(drm-engine-<class>, drm-total-<region>, ...).")
+    header = "Run a scenario and print every DRM client's fdinfo.",
+    description = "Runs a scenario (the demo unless --scenario) and prints each DRM client's fdinfo at the end "
+        + "(drm-engine-<class>, drm-total-<region>, ...).",
+    footerHeading = "%nExample:%n",
+    footer = "  cgdev fdinfo --scenario samples/scenarios/two-teams.yaml --duration 1s")
 final class FdinfoCommand implements Callable<Integer> {
   @Mixin WorldOptions world;
   @Mixin Runs runs;
