@@ -95,6 +95,36 @@ final class CliScenarios {
     }
   }
 
+  /**
+   * {@code cgdev fdinfo --scenario FILE}: each DRM client's fdinfo at the end of the run, its {@code
+   * drm-engine-<class>} times in ns by class, by the client's heading ({@code h (pid 1, /heavy)}).
+   */
+  Map<String, Map<String, Long>> engineTimes(String yaml) {
+    int n = ++runs;
+    try {
+      Path file = Files.writeString(dir.resolve("scenario-" + n + ".yaml"), yaml);
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int code = Main.run(new String[] {"fdinfo", "--scenario", file.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
+      assertThat(code).as(err.toString()).isZero();
+      Map<String, Map<String, Long>> clients = new LinkedHashMap<>();
+      Map<String, Long> current = null;
+      for (String line : out.toString().split("\n")) {
+        if (line.startsWith("# ")) {
+          current = new LinkedHashMap<>();
+          clients.put(line.substring(2), current);
+        } else if (current != null && line.startsWith("drm-engine-") && line.endsWith(" ns")) {
+          String[] kv = line.split(":\\s+");
+          current.put(kv[0].substring("drm-engine-".length()), Long.parseLong(kv[1].replace(" ns", "")));
+        }
+      }
+      assertThat(clients).as("fdinfo printed clients: %s", out).isNotEmpty();
+      return clients;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** {@code cgdev snapshot --scenario FILE}: the scenario's tree before anything ran. */
   Result before(String yaml) {
     int n = ++runs;

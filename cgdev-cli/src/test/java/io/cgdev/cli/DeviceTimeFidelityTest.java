@@ -106,6 +106,36 @@ class DeviceTimeFidelityTest {
   }
 
   /**
+   * A client's batches never run on two engines at once, so no client's engine time (fdinfo's {@code
+   * drm-engine-<class>}, summed over classes) exceeds the run's duration, whatever the engine class has
+   * in engines, the client's weight or its queue depth; and a client alone at weight 10000 gets one
+   * whole engine. Read through {@code cgdev fdinfo}, per client.
+   */
+  @Test
+  void noClientRunsOnTwoEnginesAtOnce() {
+    Map<String, Map<String, Long>> clients = cli.engineTimes("""
+        name: one-engine-per-client
+        duration: 2s
+        tenants:
+          - { name: heavy, cpu: { weight: 10000 }, workloads: [{ name: h, engine: compute, batch: 500us, load: 1 }] }
+          - { name: light, cpu: { weight: 1 }, workloads: [{ name: l, engine: compute, batch: 3ms, load: 6 }] }
+          - name: media
+            cpu: { weight: 500, max: 150000 100000 }
+            workloads:
+              - { name: v, engine: video, batch: 1ms, load: 3 }
+              - { name: c, engine: compute, batch: 2ms, load: 2 }
+        """);
+    assertThat(clients).hasSize(1 + 6 + 3 + 2);
+    clients.forEach((client, byClass) -> {
+      long total = byClass.values().stream().mapToLong(Long::longValue).sum();
+      assertThat(total).as("%s: %s", client, byClass).isLessThanOrEqualTo(2_000_000_000L);
+    });
+    long heavy = clients.entrySet().stream().filter(e -> e.getKey().contains("/heavy")).findFirst().orElseThrow()
+        .getValue().get("compute");
+    assertThat(heavy).as("the heavy client had one engine the whole run").isGreaterThan(1_990_000_000L);
+  }
+
+  /**
    * {@code nr_throttled <= nr_periods} and {@code throttled_usec <= nr_throttled × period} in every
    * tenant at the end of random scenarios (random trees, {@code cpu.max} with periods from 1 ms to 1
    * s, {@code cpu.max.burst}, weights, loads, start and stop times, ticks and batch sizes). Seeded;
