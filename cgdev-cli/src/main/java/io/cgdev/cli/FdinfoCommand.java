@@ -3,6 +3,7 @@ package io.cgdev.cli;
 import io.cgdev.cli.world.World;
 import io.cgdev.sim.ScenarioRunner;
 import io.cgdev.sim.scenario.Scenario;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,8 +17,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "fdinfo",
     mixinStandardHelpOptions = true,
-    description = "Run a scenario (the demo unless --scenario) and print each DRM client's fdinfo at the end "
-        + "(drm-engine-<class>, drm-total-<region>, ...).")
+    header = "Run a scenario and print every DRM client's fdinfo.",
+    description = "Runs a scenario (the demo unless --scenario) and prints each DRM client's fdinfo at the end "
+        + "(drm-engine-<class>, drm-total-<region>, ...).",
+    footerHeading = "%nExample:%n",
+    footer = "  cgdev fdinfo --scenario samples/scenarios/two-teams.yaml --duration 1s")
 final class FdinfoCommand implements Callable<Integer> {
   @Mixin WorldOptions world;
   @Mixin Runs runs;
@@ -26,13 +30,17 @@ final class FdinfoCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     runs.noProgress = true;
     Scenario scenario = runs.adjust(WorldOptions.scenario(scenarioFile));
     try (World w = world.boot()) {
       ScenarioRunner runner = runs.runner(w, scenario);
-      runner.run();
-      runner.release();
+      try {
+        runner.run();
+        runs.writeSnapshot(w);
+      } finally {
+        runner.release();
+      }
       PrintWriter out = spec.commandLine().getOut();
       for (Map.Entry<String, String> e : runner.fdinfo().entrySet()) {
         out.println("# " + e.getKey());

@@ -17,7 +17,8 @@ import picocli.CommandLine.ScopeType;
     name = "cgdev",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "cgroups for devices: a demo, user scenarios, a shell over the cgroup file view and a FUSE mount of it.",
+    description = "cgdev brings cgroup v2 to devices: a demo, user scenarios, a shell over the cgroup file view and "
+        + "a FUSE mount of it.",
     subcommands = {
       DemoCommand.class,
       RunCommand.class,
@@ -28,6 +29,8 @@ import picocli.CommandLine.ScopeType;
       MountCommand.class,
       CommandLine.HelpCommand.class
     },
+    footerHeading = "%nExamples:%n",
+    footer = {"  cgdev demo", "  cgdev shell --layout devices", "  cgdev help run"},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:ok",
@@ -56,11 +59,19 @@ public final class Main implements Runnable {
   /** Runs the tool in-process, as {@link #main} does, and returns its exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     configureLogging(args);
-    CommandLine cli = new CommandLine(new Main());
+    CommandLine cli = commandLine();
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(Main::handle);
     return cli.execute(args);
+  }
+
+  /** The command line with every subcommand, as {@link #run} parses it (tests read its model). */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    // picocli's own help command has no example of its own
+    cli.getSubcommands().get("help").getCommandSpec().usageMessage().footerHeading("%nExample:%n").footer("  cgdev help mount");
+    return cli;
   }
 
   /** slf4j-simple reads its level once, when the first logger is made: set it before anything logs. */

@@ -41,18 +41,23 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "mount",
     mixinStandardHelpOptions = true,
+    header = "Mount the live cgroup tree on a folder with FUSE.",
     description = {
-      "Mount the live cgroup tree at DIR (an empty folder) with FUSE, so bash,",
-      "coreutils and cgroup tools use it as they would /sys/fs/cgroup, until",
-      "Ctrl-C or SIGTERM unmounts it. Boots the world of 'cgdev shell' (the i915",
-      "model registered); --scenario FILE also builds that scenario's tree and",
-      "spawns its tasks, and in live mode (the default with a scenario) runs its",
-      "workloads in real time, so counters move while you watch:",
-      "  watch cat DIR/training/cpu.devices/i915.0/cpu.stat",
-      "Needs /dev/fuse (root, or access to it), libfuse3 and fusermount3",
-      "(apt-get install fuse3). Exit codes: 5 cannot mount, 6 stale mount at DIR",
-      "(clear it with fusermount3 -u DIR); after Ctrl-C 130, after SIGTERM 143.",
-      ""
+      "Serves the live cgroup tree at DIR (an empty folder) with FUSE, so that bash, coreutils and cgroup tools "
+          + "use it as they would /sys/fs/cgroup, until Ctrl-C or SIGTERM unmounts it.",
+      "It boots the world of 'cgdev shell' (the i915 model registered); --scenario FILE also builds that "
+          + "scenario's tree and spawns its tasks, and in live mode (the default with a scenario) runs its "
+          + "workloads in real time, so counters move while you watch.",
+      "It needs /dev/fuse (root, or access to it), libfuse3 and fusermount3 (apt-get install fuse3). Exit codes: "
+          + "5 cannot mount, 6 stale mount at DIR (clear it with fusermount3 -u DIR); after Ctrl-C 130, after "
+          + "SIGTERM 143."
+    },
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  mkdir -p /tmp/cg",
+      "  cgdev mount /tmp/cg --scenario samples/scenarios/demo.yaml &",
+      "  watch cat /tmp/cg/training/cpu.devices/i915.0/cpu.stat",
+      "  (with --layout devices: /tmp/cg/training/devices/i915.0/cpu.stat)"
     })
 final class MountCommand implements Callable<Integer> {
   private static final String NOT_CONNECTED = "Transport endpoint is not connected";

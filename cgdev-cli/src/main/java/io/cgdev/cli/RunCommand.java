@@ -14,8 +14,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Run a scenario file (YAML or JSON; docs/SCENARIOS.md): build its cgroup tree, run its workloads "
-        + "in simulated time, print the tree and the report, write report.json and report.html to --out.")
+    header = "Run a scenario file in simulated time and report on it.",
+    description = "Reads a scenario file (YAML or JSON; docs/SCENARIOS.md), builds its cgroup tree, runs its workloads "
+        + "in simulated time, prints the tree and the report, and writes report.json and report.html to --out.",
+    footerHeading = "%nExample:%n",
+    footer = "  cgdev run samples/scenarios/two-teams.yaml --duration 2s --out /tmp/teams")
 final class RunCommand implements Callable<Integer> {
   @Mixin WorldOptions world;
   @Mixin Runs runs;

@@ -15,6 +15,7 @@ import io.cgdev.sim.scenario.Durations;
 import io.cgdev.sim.scenario.Scenario;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -51,6 +52,10 @@ final class Runs {
   @Option(names = "--no-tree", description = "do not print the cgroup tree at the end")
   boolean noTree;
 
+  @Option(names = "--snapshot", paramLabel = "FILE",
+      description = "also write the JSON snapshot of the hierarchy at the end of the run to FILE (every file of every cgroup, as 'cgdev snapshot' prints it)")
+  Path snapshot;
+
   /** The scenario with the duration override applied. */
   Scenario adjust(Scenario s) {
     return duration == null ? s : s.withDuration(duration);
@@ -68,7 +73,7 @@ final class Runs {
     boolean terminal = !noProgress && io.cgdev.cli.shell.InteractiveShell.isTerminal();
     Progress progress = noProgress ? Progress.NONE : terminal ? new ProgressBar(System.err) : new ProgressLines(System.err);
     PluginDevices.Found plugins = w.pluginDevices();
-    ScenarioRunner runner = new ScenarioRunner(w.fs(), w.tasks(), w.cgroups().controllers(), drmDevices(w),
+    ScenarioRunner runner = new ScenarioRunner(w.scenarioFs(), w.tasks(), w.cgroups().controllers(), drmDevices(w),
         plugins.devices(), s, Worlds.device(w, s), progress);
     if (!w.folderPlugins().isEmpty()) {
       runner.note("plugins loaded: " + String.join(", ", w.folderPlugins()));
@@ -96,8 +101,20 @@ final class Runs {
     }
   }
 
+  /** Writes the end-of-run snapshot if {@code --snapshot} asked for one; call before the workloads let go. */
+  void writeSnapshot(World w) throws IOException {
+    if (snapshot != null) {
+      Path parent = snapshot.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(snapshot, Worlds.snapshot(w) + "\n");
+    }
+  }
+
   /** Prints and writes what a finished run produced. */
   int finish(World w, Report report, PrintWriter stdout, PrintWriter stderr) throws IOException {
+    writeSnapshot(w);
     ReportWriter.writeFiles(report, out);
     if (json) {
       ReportWriter.writeJson(report, stdout);

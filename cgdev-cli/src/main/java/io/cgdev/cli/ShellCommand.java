@@ -20,11 +20,19 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "shell",
     mixinStandardHelpOptions = true,
+    header = "Explore and change the cgroup file view with shell commands.",
     description = {
-      "An interactive shell over the cgroup file view (ls, cat, echo VALUE > FILE, mkdir, rmdir, tree, cd, pwd, help, exit),",
-      "with history and completion. Reads commands from --script FILE, or from stdin when it is not a terminal.",
-      "Boots the default world (the i915 model registered); --scenario FILE also builds that scenario's tree.",
-      "Exit code of a script: 1 if any command failed, else 0 (or the code given to 'exit')."
+      "An interactive shell over the cgroup file view (ls, cat, echo VALUE > FILE, mkdir, rmdir, tree, cd, pwd, "
+          + "help, exit), with history and completion. It reads commands from --script FILE, or from stdin when "
+          + "stdin is not a terminal.",
+      "It boots the default world (the i915 model registered); --scenario FILE also builds that scenario's tree.",
+      "The exit code of a script is 1 if any command failed, else 0 (or the code given to 'exit')."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  cgdev shell --layout devices",
+      "  echo 'cat /cpu.devices/i915.0/cpu.stat' | cgdev shell",
+      "  cgdev shell --scenario samples/scenarios/demo.yaml --script cmds.txt"
     })
 final class ShellCommand implements Callable<Integer> {
   @Mixin WorldOptions world;

@@ -10,7 +10,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "snapshot",
     mixinStandardHelpOptions = true,
-    description = "Print a JSON snapshot of the hierarchy (cgroups, devices, every file) as the core makes it.")
+    header = "Print a JSON snapshot of every cgroup and file.",
+    description = "Prints a JSON snapshot of the hierarchy (controllers, devices, tasks, every cgroup with every "
+        + "readable file) as the core takes it.",
+    footerHeading = "%nExample:%n",
+    footer = "  cgdev snapshot --scenario samples/scenarios/demo.yaml > snapshot.json")
 final class SnapshotCommand implements Callable<Integer> {
   @Mixin WorldOptions world;
 

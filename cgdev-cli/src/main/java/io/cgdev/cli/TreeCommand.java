@@ -14,8 +14,11 @@ import tools.jackson.databind.json.JsonMapper;
 @Command(
     name = "tree",
     mixinStandardHelpOptions = true,
-    description = "Print the cgroup tree with the per-device folders and file values (of the default world, "
-        + "or of a scenario's tree with --scenario).")
+    header = "Print the cgroup tree with its file values.",
+    description = "Prints the cgroup tree with the per-device folders and the values of its files, of the default "
+        + "world or, with --scenario, of a scenario's tree.",
+    footerHeading = "%nExample:%n",
+    footer = "  cgdev tree --scenario samples/scenarios/demo.yaml /training")
 final class TreeCommand implements Callable<Integer> {
   @Mixin WorldOptions world;
 

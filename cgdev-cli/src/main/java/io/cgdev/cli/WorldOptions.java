@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.cgdev.core.Cgroups;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** Options every subcommand that boots a hierarchy shares (a picocli mixin). */
 final class WorldOptions {
@@ -22,6 +25,23 @@ final class WorldOptions {
   @Option(names = "--option", paramLabel = "KEY=VALUE", description = "a boot option for drivers, e.g. i915.descriptor=FILE")
   Map<String, String> options = new LinkedHashMap<>();
 
+  @Option(names = "--layout", paramLabel = "controller|devices", converter = LayoutConverter.class,
+      description = "where per-device files go: controller (the default) puts them in <cgroup>/<ctrl>.devices/<device>/,"
+          + " devices puts every controller's files of a device in <cgroup>/devices/<device>/")
+  Cgroups.Layout layout = Cgroups.Layout.PER_CONTROLLER;
+
+  /** Parses {@code --layout} while the command line is parsed, so a bad value is a usage error. */
+  static final class LayoutConverter implements ITypeConverter<Cgroups.Layout> {
+    @Override
+    public Cgroups.Layout convert(String value) {
+      return switch (value) {
+        case "controller" -> Cgroups.Layout.PER_CONTROLLER;
+        case "devices" -> Cgroups.Layout.PER_DEVICE;
+        default -> throw new TypeConversionException("'" + value + "' is not a layout: use controller or devices");
+      };
+    }
+  }
+
   /** Boots a world with these options. */
   World boot() {
     List<Path> folders = new ArrayList<>(pluginFolders);
@@ -29,7 +49,7 @@ final class WorldOptions {
       if (withSamples) {
         folders.addAll(SamplePlugins.folders());
       }
-      return World.boot(new World.Options(folders, options));
+      return World.boot(new World.Options(folders, options, layout));
     } catch (io.cgdev.api.CgroupException e) {
       // a plugin problem is a diagnostic (logged, the plugin skipped); what stops the boot is the
       // caller's: a missing folder, two controllers given with one name

@@ -15,7 +15,7 @@ final class Worlds {
 
   /** Builds a scenario's cgroup tree (no workloads). */
   static void buildTree(World w, Scenario scenario) {
-    new TreeBuilder(w.fs(), w.cgroups().controllers(), device(w, scenario)).build(scenario);
+    new TreeBuilder(w.scenarioFs(), w.cgroups().controllers(), device(w, scenario)).build(scenario);
   }
 
   /**
@@ -37,11 +37,15 @@ final class Worlds {
     return devices.iterator().next();
   }
 
-  /** The names of the devices that appear under any {@code <controller>.devices} folder of the root. */
+  /**
+   * The registered devices, and the names that appear under any {@code <controller>.devices} folder
+   * of the root (or its {@code devices} folder in that layout).
+   */
   static Set<String> devices(World w) {
     Set<String> names = new java.util.LinkedHashSet<>(w.cgroups().devices());
+    boolean perDevice = w.cgroups().layout() == io.cgdev.core.Cgroups.Layout.PER_DEVICE;
     for (FsEntry e : w.fs().list("/")) {
-      if (e.isDirectory() && e.name().endsWith(".devices")) {
+      if (e.isDirectory() && (perDevice ? e.name().equals("devices") : e.name().endsWith(".devices"))) {
         try {
           w.fs().list("/" + e.name()).forEach(d -> names.add(d.name()));
         } catch (CgroupException ignored) {

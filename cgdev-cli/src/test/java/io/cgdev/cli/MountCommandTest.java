@@ -96,6 +96,26 @@ class MountCommandTest {
     assertThat(Files.readString(daemonErr)).contains("live: the workloads run in real time", "unmounted " + dir);
   }
 
+  /** {@code --layout devices}: every controller's files of a device in {@code <cgroup>/devices/<device>/}. */
+  @Test
+  void theDevicesLayoutShowsOneFolderPerDevice() throws Exception {
+    Path scenario = Files.writeString(temp.resolve("live.yaml"), SCENARIO);
+    startDaemon("mount", dir.toString(), "--scenario", scenario.toString(), "--no-live", "--layout", "devices");
+
+    Result ls = bash("ls " + dir + "/work " + dir + "/work/devices/i915.0");
+    assertThat(ls.exit()).as(ls.err()).isZero();
+    assertThat(ls.out()).contains("devices", "memory.max", "cpu.stat", "cpu.weight", "cpuset.cpus").doesNotContain("cpu.devices");
+    String max = dir + "/work/devices/i915.0/memory.max";
+    Result write = bash("echo 'lmem0 1G' > " + max + " && cat " + max);
+    assertThat(write.exit()).as(write.err()).isZero();
+    assertThat(write.out()).contains("lmem0 1073741824");
+    assertThat(bash("cat " + dir + "/work/cgroup.procs").out().strip()).as("the workload's task").matches("\\d+");
+
+    daemon.destroy();
+    assertThat(daemon.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    assertThat(isMountPoint(dir)).as("no mount left behind").isFalse();
+  }
+
   @Test
   void aStaleMountIsReportedWithTheCommandThatClearsItAndItsOwnExitCode() throws Exception {
     startDaemon("mount", dir.toString(), "--no-live");

@@ -130,23 +130,28 @@ class I915ScenarioTest {
     boot(Set.of("memory", "cpu", "cpuset"));
     Task t = tenant("c");
     fs.write("/c/cpuset.devices/i915.0/cpuset.cpus", "6-7"); // ccs1, ccs2
+    // two clients: a client runs on one engine at a time, so one client could not fill both engines
     DrmFile f = gpu.open(t);
-    for (int i = 0; i < 8; i++) {
-      gpu.submit(f, "compute", 10_000_000);
-    }
-    gpu.runFor(100_000_000);
-    assertThat(f.runtime("compute")).isEqualTo(80_000_000);
-    assertThat(f.runtimeOn("ccs1")).isEqualTo(40_000_000);
-    assertThat(f.runtimeOn("ccs2")).isEqualTo(40_000_000);
-    assertThat(f.runtimeOn("ccs0") + f.runtimeOn("ccs3")).isZero();
-    // narrowing the mask moves later work off the lost engine
-    fs.write("/c/cpuset.devices/i915.0/cpuset.cpus", "8");
+    DrmFile g = gpu.open(t);
     for (int i = 0; i < 4; i++) {
       gpu.submit(f, "compute", 10_000_000);
+      gpu.submit(g, "compute", 10_000_000);
     }
     gpu.runFor(100_000_000);
-    assertThat(f.runtimeOn("ccs3")).isEqualTo(40_000_000);
-    assertThat(f.runtimeOn("ccs1")).isEqualTo(40_000_000);
+    assertThat(f.runtime("compute") + g.runtime("compute")).isEqualTo(80_000_000);
+    assertThat(f.runtimeOn("ccs1") + g.runtimeOn("ccs1")).isEqualTo(40_000_000);
+    assertThat(f.runtimeOn("ccs2") + g.runtimeOn("ccs2")).isEqualTo(40_000_000);
+    assertThat(f.runtimeOn("ccs0") + f.runtimeOn("ccs3") + g.runtimeOn("ccs0") + g.runtimeOn("ccs3")).isZero();
+    // narrowing the mask moves later work off the lost engines
+    fs.write("/c/cpuset.devices/i915.0/cpuset.cpus", "8");
+    for (int i = 0; i < 2; i++) {
+      gpu.submit(f, "compute", 10_000_000);
+      gpu.submit(g, "compute", 10_000_000);
+    }
+    gpu.runFor(100_000_000);
+    assertThat(f.runtimeOn("ccs3") + g.runtimeOn("ccs3")).isEqualTo(40_000_000);
+    assertThat(f.runtimeOn("ccs1") + g.runtimeOn("ccs1")).isEqualTo(40_000_000);
+    assertThat(f.runtimeOn("ccs2") + g.runtimeOn("ccs2")).isEqualTo(40_000_000);
   }
 
   @Test

@@ -97,9 +97,17 @@ public final class TreeWalker {
     }
   }
 
-  /** A cgroup's folder, not a per-device one ({@code <controller>.devices/<device>/}). */
-  private static boolean isCgroup(String dir, FsEntry e) {
-    return !e.name().endsWith(".devices") && !dir.endsWith(".devices") && !dir.contains(".devices/");
+  /**
+   * A cgroup's folder, not a per-device one ({@code <controller>.devices/<device>/}, or {@code
+   * devices/<device>/} in the other layout): per-device folders hold no {@code cgroup.procs}.
+   */
+  private boolean isCgroup(String dir, FsEntry e) {
+    try {
+      fs.stat(join(join(dir, e.name()), "cgroup.procs"));
+      return true;
+    } catch (CgroupException notACgroup) {
+      return false;
+    }
   }
 
   private boolean shown(FsEntry e) {

@@ -21,10 +21,14 @@ import java.util.Objects;
 public final class World implements AutoCloseable {
   private final Cgroups cgroups;
   private final Options options;
+  private final CgroupFs scenarioFs;
 
   private World(Cgroups cgroups, Options options) {
     this.cgroups = cgroups;
     this.options = options;
+    this.scenarioFs = cgroups.layout() == Cgroups.Layout.PER_DEVICE
+        ? new PerDeviceFs(cgroups.fs(), cgroups.controllers())
+        : cgroups.fs();
   }
 
   /**
@@ -32,13 +36,20 @@ public final class World implements AutoCloseable {
    *
    * @param pluginFolders folders of third-party plugin jars to load besides the module path
    * @param options boot options handed to drivers (e.g. {@code i915.descriptor})
+   * @param layout where per-device files go
    */
-  public record Options(List<Path> pluginFolders, Map<String, String> options) {
+  public record Options(List<Path> pluginFolders, Map<String, String> options, Cgroups.Layout layout) {
     public static final Options DEFAULT = new Options(List.of(), Map.of());
 
     public Options {
       pluginFolders = List.copyOf(pluginFolders);
       options = Map.copyOf(options);
+      Objects.requireNonNull(layout, "layout");
+    }
+
+    /** The default layout ({@code <ctrl>.devices/<device>/}). */
+    public Options(List<Path> pluginFolders, Map<String, String> options) {
+      this(pluginFolders, options, Cgroups.Layout.PER_CONTROLLER);
     }
   }
 
@@ -50,7 +61,7 @@ public final class World implements AutoCloseable {
    */
   public static World boot(Options options) {
     Objects.requireNonNull(options, "options");
-    Cgroups.Builder builder = Cgroups.builder().discover(true);
+    Cgroups.Builder builder = Cgroups.builder().discover(true).layout(options.layout());
     options.pluginFolders().forEach(builder::pluginFolder);
     options.options().forEach(builder::option);
     return new World(builder.build(), options);
@@ -62,6 +73,15 @@ public final class World implements AutoCloseable {
 
   public CgroupFs fs() {
     return cgroups.fs();
+  }
+
+  /**
+   * The file view as scenarios and the simulator address it: per-device files as {@code
+   * <ctrl>.devices/<device>/<ctrl>.<file>} whatever the layout ({@link PerDeviceFs}); {@link #fs()}
+   * itself with the default layout.
+   */
+  public CgroupFs scenarioFs() {
+    return scenarioFs;
   }
 
   public Tasks tasks() {

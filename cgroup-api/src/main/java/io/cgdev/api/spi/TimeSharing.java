@@ -26,7 +26,9 @@ public interface TimeSharing {
   /**
    * The client that should run next on an engine: the one with the smallest virtual time among
    * runnable clients, chosen level by level from the root, skipping throttled groups; {@code null}
-   * when none is eligible.
+   * when none is eligible. Call it when the engine is free: a client runs on one engine at a time,
+   * so the client returned is not returned for another engine until this engine asks again (or the
+   * client closes).
    *
    * @throws CgroupException {@code EINVAL} for an engine index the device does not have
    */

@@ -12,6 +12,7 @@ import io.cgdev.api.spi.EngineSpec;
 import io.cgdev.api.spi.StateKey;
 import io.cgdev.api.spi.TimeSharing;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -30,6 +31,13 @@ import java.util.stream.Collectors;
  * SchedEntity#advance}), so at every level active siblings share time in proportion to their
  * weights. An entity that re-joins a queue is placed no more than {@link
  * SchedEntity#LAG_BOUND_NANOS} behind the queue's minimum: idle time earns no credit.
+ *
+ * <p>A client runs on one engine at a time, as a kernel task runs on one CPU: the client {@link
+ * #pickNext} returns for an engine is that engine's current client until the engine asks again (it
+ * is free then) or the client closes, and meanwhile its entities leave the other engines' queues
+ * ("parked": still runnable there, back in the queue when the engine lets it go). So a client with
+ * one engine's worth of demand never gets more than one engine's worth of time, whatever engines it
+ * is runnable on.
  *
  * <h2>Bandwidth</h2>
  * Groups with a {@code cpu.max} quota have a {@link BandwidthPool}. Runs are taken out of every
@@ -54,6 +62,8 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
   private final List<CpuState> limited = new ArrayList<>();
   /** Open clients in opening order, for {@link #checkReleased}; guarded by {@link #lock}. */
   private final Set<CpuClient> clients = new LinkedHashSet<>();
+  /** Per engine: the client it picked last and runs until it asks again, or null; guarded by {@link #lock}. */
+  private final CpuClient[] current;
 
   /** Earliest period end among limited groups; guarded by {@link #lock}. */
   private long nextRefill = Long.MAX_VALUE;
@@ -69,6 +79,7 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
     }
     this.clock = spec.clock();
     this.engineNames = spec.engines().stream().map(EngineSpec::name).toArray(String[]::new);
+    this.current = new CpuClient[engineNames.length];
     this.key = context.key();
   }
 
@@ -132,6 +143,7 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
     try {
       checkBound();
       refresh();
+      release(engine);
       RunQueue queue = root.entities[engine].queue;
       while (true) {
         SchedEntity first = queue.first();
@@ -139,6 +151,7 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
           return null;
         }
         if (first instanceof ClientEntity c) {
+          claim(c.client, engine);
           return c.client;
         }
         queue = ((GroupEntity) first).queue;
@@ -172,13 +185,15 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
     try {
       checkBound();
       ClientEntity ce = client.entities[engine];
-      if (runnable == ce.queued()) {
+      if (runnable == (ce.queued() || client.parked[engine])) {
         return;
       }
-      if (runnable) {
-        if (client.closed) {
-          throw CgroupException.of(Errno.EINVAL, "client %s is closed", client.label());
-        }
+      if (runnable && client.closed) {
+        throw CgroupException.of(Errno.EINVAL, "client %s is closed", client.label());
+      }
+      if (client.runningOn >= 0 && client.runningOn != engine) {
+        client.parked[engine] = runnable; // it runs elsewhere: back in this queue when that engine lets it go
+      } else if (runnable) {
         refresh();
         enqueue(ce);
       } else {
@@ -226,6 +241,11 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
       if (client.closed) {
         return;
       }
+      if (client.runningOn >= 0) {
+        current[client.runningOn] = null;
+        client.runningOn = -1;
+      }
+      Arrays.fill(client.parked, false);
       for (ClientEntity ce : client.entities) {
         if (ce.queued()) {
           dequeue(ce);
@@ -254,6 +274,7 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
         throw CgroupException.of(Errno.EINVAL,
             "cpu.max '%s' of %s: quota below cpu.max.burst %d", limit.format(), state.cgroup.path(), burst);
       }
+      refresh(); // boundaries that passed are counted before the write closes the period
       long now = clock.nanoTime();
       boolean resume = state.pool.setLimit(limit, now);
       if (limit.unlimited()) {
@@ -283,6 +304,7 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
         throw CgroupException.of(Errno.EINVAL,
             "cpu.max.burst %d of %s exceeds the quota %d", usec, state.cgroup.path(), limit.quotaUsec());
       }
+      refresh();
       state.pool.setBurst(usec);
     } finally {
       lock.unlock();
@@ -374,6 +396,34 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
         return;
       }
       e = owner;
+    }
+  }
+
+  /** Engine {@code engine} is free again: the client it ran may be picked on the other engines. */
+  private void release(int engine) {
+    CpuClient c = current[engine];
+    if (c == null) {
+      return;
+    }
+    current[engine] = null;
+    c.runningOn = -1;
+    for (int e = 0; e < c.parked.length; e++) {
+      if (c.parked[e]) {
+        c.parked[e] = false;
+        enqueue(c.entities[e]);
+      }
+    }
+  }
+
+  /** {@code c} runs on {@code engine} now: it leaves the other engines' queues until the engine lets it go. */
+  private void claim(CpuClient c, int engine) {
+    current[engine] = c;
+    c.runningOn = engine;
+    for (int e = 0; e < c.entities.length; e++) {
+      if (e != engine && c.entities[e].queued()) {
+        dequeue(c.entities[e]);
+        c.parked[e] = true;
+      }
     }
   }
 

@@ -5,8 +5,9 @@ import io.cgdev.api.spi.TimeSharing;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * A driver's scheduling entity on one device: one {@link ClientEntity} per engine. Every method
- * forwards to the binding, which serialises it under the device's lock.
+ * A driver's scheduling entity on one device: one {@link ClientEntity} per engine, the engine it
+ * runs on now (if any) and the engines it is runnable on but parked meanwhile. Every method forwards
+ * to the binding, which serialises it under the device's lock.
  */
 final class CpuClient implements TimeSharing.Client {
   final CpuBinding binding;
@@ -18,6 +19,15 @@ final class CpuClient implements TimeSharing.Client {
   /** Set under the binding's lock; volatile for {@link #toString} and tests. */
   volatile boolean closed;
 
+  /** The engine that picked it last and has not asked again, or -1; guarded by the binding's lock. */
+  int runningOn = -1;
+
+  /**
+   * Per engine: runnable there, but out of the queue while it runs on {@link #runningOn}; guarded by
+   * the binding's lock.
+   */
+  final boolean[] parked;
+
   CpuClient(CpuBinding binding, CpuState state, String label, int engines) {
     this.binding = binding;
     this.state = state;
@@ -27,6 +37,7 @@ final class CpuClient implements TimeSharing.Client {
       entities[e] = new ClientEntity(this, state.entities[e].queue, binding.nextSeq());
     }
     this.runtime = new AtomicLongArray(engines);
+    this.parked = new boolean[engines];
   }
 
   @Override
@@ -58,6 +69,11 @@ final class CpuClient implements TimeSharing.Client {
   /** Whether the client is queued on an engine now; call under the binding's lock. */
   boolean runnable(int engine) {
     return entities[engine].queued();
+  }
+
+  /** Whether the client is runnable on an engine, queued there or parked; call under the binding's lock. */
+  boolean wantsToRun(int engine) {
+    return entities[engine].queued() || parked[engine];
   }
 
   void addRuntime(int engine, long nanos) {

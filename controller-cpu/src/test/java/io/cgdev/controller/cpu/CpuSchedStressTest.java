@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two engine threads pick and report while a third opens, closes and wakes clients and rewrites
- * weights and limits. Checks: no client is picked while it is not runnable or closed; the queues
- * stay well formed; at the end every level's usage equals what the engines reported below it.
+ * weights and limits. Checks: no client is picked while it is not runnable or closed, nor while the
+ * other engine runs it; the queues stay well formed; at the end every level's usage equals what the
+ * engines reported below it.
  */
 class CpuSchedStressTest {
   private static final int ROUNDS = 60_000;
@@ -43,6 +44,8 @@ class CpuSchedStressTest {
     ReentrantLock lock = binding.lock();
 
     AtomicLongArray reported = new AtomicLongArray(2);
+    // per engine, the client it picked last and runs until it picks again; read and written under the lock
+    Client[] running = new Client[2];
     Map<Client, AtomicLongArray> perClient = new ConcurrentHashMap<>();
     List<Client> everOpened = new CopyOnWriteArrayList<>();
     List<Throwable> failures = new CopyOnWriteArrayList<>();
@@ -63,10 +66,12 @@ class CpuSchedStressTest {
             lock.lock();
             try {
               c = ts.pickNext(e);
+              running[e] = c;
               if (c != null) {
                 CpuClient cc = (CpuClient) c;
                 assertThat(cc.closed).as("picked a closed client").isFalse();
                 assertThat(cc.runnable(e)).as("picked a client not runnable on engine %d", e).isTrue();
+                assertThat(running[1 - e]).as("picked the client engine %d runs", 1 - e).isNotSameAs(c);
               }
             } finally {
               lock.unlock();

@@ -158,9 +158,10 @@ class FairnessTest {
   void cpuMaxCountsTimeOnAllEngines() {
     CgroupHandle a = group(cgroups.root(), "a", 100);
     gpu.write(a, "cpu.max", "50000 100000");
-    Client c = runnableClient(a, "a", 0, 1);
+    Client c0 = runnableClient(a, "a0", 0);
+    Client c1 = runnableClient(a, "a1", 1);
     sim(9).run(10 * SECOND);
-    double both = c.runtime(0) + c.runtime(1);
+    double both = c0.runtime(0) + c1.runtime(1);
     // 50 ms per 100 ms period over two engines: a quarter of the device
     assertThat(relError("cpu.max two engines", both / (20.0 * SECOND), 0.25)).isLessThan(0.01);
     assertThat(gpu.readKey(a, "cpu.stat", "usage_usec")).isEqualTo(gpu.readKey(a, "cpu.stat", "usage_usec.rcs0") + gpu.readKey(a, "cpu.stat", "usage_usec.bcs0"));
@@ -221,12 +222,29 @@ class FairnessTest {
 
   @Test
   void twoEnginesRunIndependently() {
-    Client a = runnableClient(group(cgroups.root(), "a", 100), "a", 0, 1);
+    CgroupHandle ga = group(cgroups.root(), "a", 100);
+    Client a0 = runnableClient(ga, "a0", 0);
+    Client a1 = runnableClient(ga, "a1", 1);
     Client b = runnableClient(group(cgroups.root(), "b", 300), "b", 0);
     sim(15).run(10 * SECOND);
-    assertThat(relError("engine 0 a", a.runtime(0) / (10.0 * SECOND), 0.25)).isLessThan(0.01);
+    assertThat(relError("engine 0 a", a0.runtime(0) / (10.0 * SECOND), 0.25)).isLessThan(0.01);
     assertThat(relError("engine 0 b", b.runtime(0) / (10.0 * SECOND), 0.75)).isLessThan(0.01);
-    assertThat(a.runtime(1)).isEqualTo(10 * SECOND); // alone on engine 1
+    assertThat(a1.runtime(1)).isEqualTo(10 * SECOND); // alone on engine 1: a's share of engine 0 does not count there
     assertThat(b.runtime(1)).isZero();
+  }
+
+  @Test
+  void aClientRunnableOnTwoEnginesGetsOneEnginesWorthAndTheOthersTheRest() {
+    // two clients, each runnable on both engines, and a third on engine 0 only: no client ever has
+    // more than the time that passed, and the device stays busy
+    Client a = runnableClient(group(cgroups.root(), "a", 100), "a", 0, 1);
+    Client b = runnableClient(group(cgroups.root(), "b", 100), "b", 0, 1);
+    Client c = runnableClient(group(cgroups.root(), "c", 100), "c", 0);
+    sim(17).run(10 * SECOND);
+    for (Client x : new Client[] {a, b, c}) {
+      assertThat(x.runtime(0) + x.runtime(1)).as(x.label()).isLessThanOrEqualTo(10 * SECOND);
+    }
+    long total = a.runtime(0) + a.runtime(1) + b.runtime(0) + b.runtime(1) + c.runtime(0);
+    assertThat(total).as("both engines busy all the time").isEqualTo(20 * SECOND);
   }
 }

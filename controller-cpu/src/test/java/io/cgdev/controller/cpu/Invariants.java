@@ -10,11 +10,15 @@ import io.cgdev.testkit.TestCgroups;
 final class Invariants {
   private Invariants() {}
 
-  /** Every queue is a valid heap; a group is queued exactly when it is active and not throttled. */
+  /**
+   * Every queue is a valid heap; a group is queued exactly when it is active and not throttled; a
+   * client is queued only on the engine it runs on, if it runs, and never both queued and parked.
+   */
   static void checkQueues(TestCgroups cgroups, TestBinding<CpuState> gpu) {
     for (CgroupHandle cg : cgroups.cgroups()) {
       CpuState s = gpu.state(cg);
-      for (GroupEntity ge : s.entities) {
+      for (int engine = 0; engine < s.entities.length; engine++) {
+        GroupEntity ge = s.entities[engine];
         RunQueue q = ge.queue;
         for (int i = 0; i < q.size(); i++) {
           SchedEntity e = q.at(i);
@@ -27,6 +31,9 @@ final class Invariants {
           }
           if (e instanceof ClientEntity ce) {
             assertThat(ce.client.closed).as("closed client queued in %s", cg).isFalse();
+            assertThat(ce.client.runningOn).as("a client running elsewhere is queued on engine %d in %s", engine, cg)
+                .isIn(-1, engine);
+            assertThat(ce.client.parked[engine]).as("a queued client parked in %s", cg).isFalse();
           }
         }
         if (!s.isRoot()) {

@@ -53,6 +53,64 @@ class TimeSharingLifecycleTest {
   }
 
   @Test
+  void aClientRunsOnOneEngineAtATimeUntilThatEngineAsksAgain() {
+    Client c = ts.open(cgroups.root(), "c");
+    Client d = ts.open(cgroups.root(), "d");
+    c.setRunnable(0, true);
+    c.setRunnable(1, true);
+    assertThat(ts.pickNext(0)).isSameAs(c);
+    assertThat(ts.pickNext(1)).as("c runs on engine 0").isNull();
+    d.setRunnable(1, true);
+    assertThat(ts.pickNext(1)).isSameAs(d);
+    c.setRunnable(0, false); // its work on engine 0 is done
+    assertThat(ts.pickNext(0)).isNull(); // engine 0 is free and asks: c may run elsewhere now
+    assertThat(ts.pickNext(1)).as("c rejoined engine 1's queue; first opened wins the tie").isSameAs(c);
+  }
+
+  @Test
+  void whatIsSaidOfOtherEnginesWhileAClientRunsAppliesWhenItStops() {
+    CpuClient c = (CpuClient) ts.open(cgroups.root(), "c");
+    c.setRunnable(0, true);
+    c.setRunnable(1, true);
+    assertThat(ts.pickNext(0)).isSameAs(c);
+    assertThat(c.wantsToRun(1)).isTrue();
+    assertThat(c.runnable(1)).as("parked while it runs on engine 0").isFalse();
+    c.setRunnable(1, false);
+    assertThat(c.wantsToRun(1)).isFalse();
+    assertThat(ts.pickNext(0)).isSameAs(c); // asked again: still runnable on engine 0, picked again
+    c.setRunnable(1, true);
+    assertThat(c.runnable(1)).isFalse();
+    c.setRunnable(0, false);
+    assertThat(ts.pickNext(0)).isNull();
+    assertThat(c.runnable(1)).as("back in engine 1's queue once engine 0 let it go").isTrue();
+    assertThat(ts.pickNext(1)).isSameAs(c);
+  }
+
+  @Test
+  void closingARunningClientLetsItsEngineGo() {
+    Client c = ts.open(cgroups.root(), "c");
+    Client d = ts.open(cgroups.root(), "d");
+    c.setRunnable(0, true);
+    c.setRunnable(1, true);
+    d.setRunnable(0, true);
+    assertThat(ts.pickNext(0)).isSameAs(c);
+    c.close();
+    assertThat(ts.pickNext(1)).isNull();
+    assertThat(ts.pickNext(0)).isSameAs(d);
+    lockedCheck();
+  }
+
+  private void lockedCheck() {
+    CpuBinding binding = (CpuBinding) gpu.binding();
+    binding.lock().lock();
+    try {
+      Invariants.checkQueues(cgroups, gpu);
+    } finally {
+      binding.lock().unlock();
+    }
+  }
+
+  @Test
   void badArgumentsAreEinval() {
     Client c = ts.open(cgroups.root(), "c");
     assertThatThrownBy(() -> ts.pickNext(2)).isInstanceOfSatisfying(CgroupException.class, errno(Errno.EINVAL))

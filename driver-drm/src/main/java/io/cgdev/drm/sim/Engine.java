@@ -28,14 +28,17 @@ final class Engine {
     return spec.engineClass();
   }
 
-  /** Starts {@code b} of {@code s}. */
+  /** Starts {@code b} of {@code s}, which runs nowhere else now. */
   void start(SchedEntity s, Batch b) {
+    assert s.running == null : "an entity runs on one engine at a time";
     running = b;
     runningFor = s;
+    s.running = this;
   }
 
   /** Clears the running batch. */
   void stop() {
+    runningFor.running = null;
     running = null;
     runningFor = null;
   }

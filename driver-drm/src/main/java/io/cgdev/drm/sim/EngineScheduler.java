@@ -20,11 +20,21 @@ import java.util.Set;
  * The engine scheduler of a simulated device (the kernel's {@code drm_sched}): clients' {@link
  * SchedEntity entities} queue batches per engine class; a free engine takes the client the cpu
  * controller's {@link TimeSharing} picks (round-robin by client id without one, or for clients in no
- * cgroup), among those runnable on it, which cpuset decides; the batch runs for at most one {@link
- * #TIMESLICE_NANOS slice} of simulated device time on the {@link SimClock}, its time is reported
- * ({@code cpu.stat}, fdinfo) and, if unfinished, it goes back to the head of its queue. Idle gaps
- * (nothing runnable, every group throttled) are skipped. A completed or cancelled batch runs the
- * action it was submitted with.
+ * cgroup), among those runnable on it; the batch runs for at most one {@link #TIMESLICE_NANOS slice}
+ * of simulated device time on the {@link SimClock}, its time is reported ({@code cpu.stat}, fdinfo)
+ * and, if unfinished, it goes back to the head of its queue. Idle gaps (nothing runnable, every
+ * group throttled) are skipped. A completed or cancelled batch runs the action it was submitted
+ * with.
+ *
+ * <p>Who is runnable where is decided in one place, {@link #runnableOn}: a client runs on one engine
+ * at a time, as the kernel's {@code drm_sched_entity} sits on one run queue, so while one of its
+ * batches runs it is runnable on that engine only (and a client with one engine's worth of demand
+ * never gets more than one engine's worth of time); it stays runnable there while it runs, as CFS
+ * keeps its running task on the run queue, so that its group's virtual clock does not run ahead of
+ * it while it runs its last queued batch. Otherwise it is runnable where it has a batch of the
+ * engine's class queued and cpuset allows the engine. Between slices a client may move to any
+ * engine of the class (drm_sched moves an entity only when its queue is empty; here the cpu
+ * controller's per-engine fairness decides, as CFS load balancing moves tasks between CPUs).
  *
  * <p>The cgroup side is reached only through the {@link EnginePolicy} port; the scheduler knows no
  * device, file or buffer.
@@ -98,23 +108,22 @@ public final class EngineScheduler {
     assert Thread.holdsLock(lock);
     bind(s, cgroup);
     s.queues.computeIfAbsent(engineClass, c -> new ArrayDeque<>()).add(new Batch(engineClass, nanos, done));
-    updateRunnable(s, engineClass);
+    updateRunnable(s);
   }
 
   /**
    * Under the device lock: the client closes (the kernel's {@code drm_sched_entity_fini}). Its
-   * running batches stop (their time so far is reported), queued ones are dropped, both finish,
-   * and it leaves the cpu controller.
+   * running batch stops (its time so far is reported), queued ones are dropped, all finish, and it
+   * leaves the cpu controller.
    */
   public void close(SchedEntity s) {
     assert Thread.holdsLock(lock);
-    for (Engine e : engines) {
-      if (e.runningFor == s) {
-        account(e, clock.nanoTime());
-        Batch b = e.running;
-        e.stop();
-        b.finish();
-      }
+    Engine e = s.running;
+    if (e != null) {
+      account(e, clock.nanoTime());
+      Batch b = e.running;
+      e.stop();
+      b.finish();
     }
     for (ArrayDeque<Batch> q : s.queues.values()) {
       for (Batch b : q) {
@@ -138,9 +147,7 @@ public final class EngineScheduler {
       s.client = timeSharing.open(cgroup, s.label());
       byClient.put(s.client, s);
     }
-    for (String c : s.queues.keySet()) {
-      updateRunnable(s, c);
-    }
+    updateRunnable(s);
   }
 
   private void leave(SchedEntity s) {
@@ -183,12 +190,23 @@ public final class EngineScheduler {
     }
   }
 
-  /** Marks {@code s} runnable on exactly the engines of the class it has work for and may use. */
-  private void updateRunnable(SchedEntity s, String engineClass) {
-    ArrayDeque<Batch> q = s.queues.get(engineClass);
-    boolean work = q != null && !q.isEmpty();
-    for (Engine e : enginesByClass.get(engineClass)) {
-      boolean want = work && allowed(s, e.index);
+  /**
+   * Whether {@code s} may be picked on {@code e}; the one rule every runnable mark follows (see the
+   * class comment): on the engine running one of its batches only, while one runs; else where it
+   * has a batch of the engine's class queued and cpuset allows the engine.
+   */
+  private boolean runnableOn(SchedEntity s, Engine e) {
+    if (s.running != null) {
+      return s.running == e;
+    }
+    ArrayDeque<Batch> q = s.queues.get(e.engineClass());
+    return q != null && !q.isEmpty() && allowed(s, e.index);
+  }
+
+  /** Brings {@code s}'s runnable marks, and its cpu client's, in line with {@link #runnableOn} on every engine. */
+  private void updateRunnable(SchedEntity s) {
+    for (Engine e : engines) {
+      boolean want = runnableOn(s, e);
       if (s.runnable[e.index] != want) {
         s.runnable[e.index] = want;
         if (s.client != null) {
@@ -208,9 +226,7 @@ public final class EngineScheduler {
     while (true) {
       if (policy.takeMasksChanged()) {
         for (SchedEntity s : entities) {
-          for (String c : s.queues.keySet()) {
-            updateRunnable(s, c);
-          }
+          updateRunnable(s);
         }
       }
       long now = clock.nanoTime();
@@ -248,6 +264,9 @@ public final class EngineScheduler {
       for (Engine e : engines) {
         if (e.running != null && e.sliceEnd == next) {
           endSlice(e, next);
+          // the engine that was freed picks first: the cpu controller then lets the client it ran
+          // go to other engines (TimeSharing.pickNext) before they pick
+          dispatch(e, next);
         }
       }
     }
@@ -259,13 +278,12 @@ public final class EngineScheduler {
     Batch b = e.running;
     SchedEntity s = e.runningFor;
     e.stop();
-    ArrayDeque<Batch> q = s.queues.get(b.engineClass);
     if (b.remaining <= 0) {
       b.finish();
     } else {
-      q.addFirst(b);
+      s.queues.get(b.engineClass).addFirst(b);
     }
-    updateRunnable(s, b.engineClass);
+    updateRunnable(s);
   }
 
   private void dispatch(Engine e, long now) {
@@ -275,19 +293,18 @@ public final class EngineScheduler {
       if (s == null) {
         return;
       }
-      ArrayDeque<Batch> q = s.queues.get(cls);
-      if (q == null || q.isEmpty() || !allowed(s, e.index)) {
-        updateRunnable(s, cls); // out of step: fix and pick again
+      if (!runnableOn(s, e)) {
+        updateRunnable(s); // out of step: fix and pick again
         if (s.client != null && s.runnable[e.index]) {
           return;
         }
         continue;
       }
-      Batch b = q.pollFirst();
+      Batch b = s.queues.get(cls).pollFirst();
       e.start(s, b);
       e.accountedUntil = now;
       e.sliceEnd = now + Math.min(TIMESLICE_NANOS, b.remaining);
-      updateRunnable(s, cls);
+      updateRunnable(s);
       return;
     }
   }
@@ -304,14 +321,9 @@ public final class EngineScheduler {
       }
       // clients without a scheduling entity (no cgroup) fall through to round-robin
     }
-    String cls = e.engineClass();
     SchedEntity first = null;
     for (SchedEntity s : entities) {
-      if (s.client != null && timeSharing != null) {
-        continue;
-      }
-      ArrayDeque<Batch> q = s.queues.get(cls);
-      if (q == null || q.isEmpty() || !allowed(s, e.index)) {
+      if ((s.client != null && timeSharing != null) || !runnableOn(s, e)) {
         continue;
       }
       if (first == null) {

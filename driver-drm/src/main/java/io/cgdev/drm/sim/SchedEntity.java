@@ -11,8 +11,9 @@ import java.util.Map;
  * A client's scheduling state (the kernel's {@code drm_sched_entity}), one per DRM client, made by
  * {@link EngineScheduler#open}: a FIFO of batches per engine class, the cpu controller's {@link
  * TimeSharing.Client} in the cgroup the task was in at its last submission, whether its task is
- * frozen, and per engine whether it is runnable there and how long it ran. Opaque outside this
- * package; guarded by the device lock.
+ * frozen, the engine running one of its batches (at most one: the kernel's entity is on one run
+ * queue at a time), and per engine whether it is runnable there and how long it ran. Opaque outside
+ * this package; guarded by the device lock.
  */
 @Stability(Stability.Status.EXPERIMENTAL)
 public final class SchedEntity {
@@ -22,6 +23,8 @@ public final class SchedEntity {
   TimeSharing.Client client;
   /** The cgroup whose cpuset and cpu settings apply; null when the device charges nowhere. */
   CgroupHandle cgroup;
+  /** The engine running one of its batches, or null; set by {@link Engine#start}, cleared by {@link Engine#stop}. */
+  Engine running;
   final boolean[] runnable;
   /** Whether its task is frozen ({@code cgroup.freeze}): then it is runnable nowhere. */
   boolean frozen;
