@@ -185,9 +185,7 @@ public final class EngineScheduler {
         }
       }
     }
-    for (String c : s.queues.keySet()) {
-      updateRunnable(s, c);
-    }
+    updateRunnable(s);
   }
 
   /**
