@@ -4,8 +4,10 @@ import io.cgdev.api.ByteSize;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupFs;
 import io.cgdev.api.IdList;
+import io.cgdev.api.Keyed;
 import io.cgdev.api.Tasks;
 import io.cgdev.drm.DrmDevice;
+import io.cgdev.drm.MemoryRegion;
 import io.cgdev.sim.report.Report;
 import io.cgdev.sim.report.Report.TenantReport;
 import io.cgdev.sim.scenario.Durations;
@@ -76,29 +78,22 @@ public final class ScenarioRunner {
     this.scenario = scenario;
     this.device = device;
     this.progress = progress;
-    this.region = reportRegion(scenario, devices.get(device));
+    this.region = deviceMemory(devices.get(device));
     this.workloads = new Workloads(scenario, tasks, devices, pluginDevices, device);
-    this.files = new TenantFiles(fs, device, region);
+    this.files = new TenantFiles(fs, device);
     this.sortedControllers = this.controllers.stream().sorted().toList();
   }
 
   /**
-   * The region the report is about: the scenario's {@code region}, else the device's first local
-   * region ({@code lmem0}: the scarce one, where limits and eviction bite), else its first region.
+   * The device memory the report's memory figures are about: the region the device's memory
+   * registration governs (its first local region, e.g. {@code local0}); "" for a device without one.
    */
-  private static String reportRegion(Scenario scenario, DrmDevice dev) {
-    if (scenario.region() != null) {
-      if (dev != null && dev.regions().stream().noneMatch(r -> r.name().equals(scenario.region()))) {
-        throw new ScenarioException(scenario.source(), 1, "region", "no region '" + scenario.region() + "' on "
-            + dev.name() + " (regions: " + String.join(", ", dev.regions().stream().map(r -> r.name()).toList()) + ")");
-      }
-      return scenario.region();
-    }
-    if (dev == null || dev.regions().isEmpty()) {
+  private static String deviceMemory(DrmDevice dev) {
+    if (dev == null) {
       return "";
     }
-    return dev.regions().stream().map(r -> r.name()).filter(n -> n.startsWith("lmem")).findFirst()
-        .orElse(dev.regions().get(0).name());
+    return dev.config().regions().stream().filter(r -> r.kind() == MemoryRegion.Kind.LOCAL).map(MemoryRegion::name)
+        .findFirst().orElse("");
   }
 
   /** The region the report's memory figures are about. */
@@ -182,7 +177,7 @@ public final class ScenarioRunner {
     String p = t.path();
     Map<String, Long> events = new LinkedHashMap<>();
     try {
-      RegionValues.keyed(files.read(p, "memory", "events"), region).forEach((k, v) -> events.put(k, Long.parseLong(v)));
+      Keyed.parseFlat(files.read(p, "memory", "events")).forEach((k, v) -> events.put(k, Long.parseLong(v)));
     } catch (CgroupException | NumberFormatException e) {
       // no memory controller for this device: no events to show
     }
@@ -193,7 +188,10 @@ public final class ScenarioRunner {
         files.readLong(p, "memory", "current", 0),
         files.readLong(p, "memory", "peak", 0),
         files.readLong(p, "memory", "max", ByteSize.MAX),
-        events, s.evictions, s.failed, s.allocations, usage, share,
+        events,
+        files.readLong(p, "memory", "swap.current", 0),
+        files.readLong(p, "memory", "swap.max", ByteSize.MAX),
+        s.evictions, s.failed, s.allocations, usage, share,
         expected.getOrDefault(p, 0.0), extra(p));
   }
 

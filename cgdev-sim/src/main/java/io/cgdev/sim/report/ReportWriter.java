@@ -58,7 +58,7 @@ public final class ReportWriter {
   /** The report as a table for the terminal. */
   public static String table(Report r) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"cgroup", "mem.current", "mem.peak", "mem.max", "events low/high/max/oom",
+    rows.add(new String[] {"cgroup", "mem.current", "mem.peak", "mem.max", "swap", "swap.max", "events low/high/max/oom",
         "evicted", "allocs", "failed", "time share", "by weight"});
     for (TenantReport t : r.tenants()) {
       Map<String, Long> ev = t.memoryEvents();
@@ -67,6 +67,8 @@ public final class ReportWriter {
         ByteSize.human(t.memoryCurrent()),
         ByteSize.human(t.memoryPeak()),
         ByteSize.human(t.memoryMax()),
+        ByteSize.human(t.swapCurrent()),
+        ByteSize.human(t.swapMax()),
         ev.getOrDefault("low", 0L) + "/" + ev.getOrDefault("high", 0L) + "/" + ev.getOrDefault("max", 0L) + "/"
             + ev.getOrDefault("oom", 0L),
         Long.toString(t.evictions()),
@@ -122,10 +124,11 @@ public final class ReportWriter {
       sb.append("<p>").append(esc(r.description())).append("</p>\n");
     }
     sb.append(String.format(Locale.ROOT,
-        "<p>device <b>%s</b> (memory figures: region <b>%s</b>), %.2f s simulated in %.0f ms wall time, %d events (%.0f events/s)</p>%n",
+        "<p>device <b>%s</b> (memory figures: its device memory <b>%s</b>; swap: buffers evicted to system memory), %.2f s simulated in %.0f ms wall time, %d events (%.0f events/s)</p>%n",
         esc(r.device()), esc(r.region()), r.durationNanos() / 1e9, r.wallNanos() / 1e6, r.events(), r.eventsPerSecond()));
     sb.append("<h2>Tenants</h2>\n<table><tr>");
-    String[] head = {"cgroup", "memory.current", "memory.peak", "memory.max", "events (low/high/max/oom)",
+    String[] head = {"cgroup", "memory.current", "memory.peak", "memory.max", "memory.swap.current", "memory.swap.max",
+        "events (low/high/max/oom)",
         "evictions", "allocations", "failed", "device-time share", "share by weight"};
     for (String h : head) {
       sb.append("<th>").append(esc(h)).append("</th>");
@@ -135,6 +138,7 @@ public final class ReportWriter {
       Map<String, Long> ev = t.memoryEvents();
       sb.append("<tr><td>").append(esc(t.path())).append("</td><td>").append(ByteSize.human(t.memoryCurrent()))
           .append("</td><td>").append(ByteSize.human(t.memoryPeak())).append("</td><td>").append(ByteSize.human(t.memoryMax()))
+          .append("</td><td>").append(ByteSize.human(t.swapCurrent())).append("</td><td>").append(ByteSize.human(t.swapMax()))
           .append("</td><td>").append(ev.getOrDefault("low", 0L)).append('/').append(ev.getOrDefault("high", 0L))
           .append('/').append(ev.getOrDefault("max", 0L)).append('/').append(ev.getOrDefault("oom", 0L))
           .append("</td><td>").append(t.evictions()).append("</td><td>").append(t.allocations())
