@@ -124,6 +124,40 @@ class I915ScenarioTest {
   }
 
   @Test
+  void memoryReclaimEvictsFromTheSubtreeThroughTheDriverSparesMinAndIsEagainWhenShort() {
+    boot(Set.of("memory", "cpu", "cpuset"));
+    fs.mkdir("/team");
+    fs.write("/team/cgroup.subtree_control", "+memory");
+    fs.mkdir("/team/a");
+    fs.mkdir("/team/b");
+    fs.write("/team/a" + MEM + "min", "128M");
+    DrmFile a = gpu.open(cg.tasks().spawn("a", CgroupPath.parse("/team/a")));
+    DrmFile b = gpu.open(cg.tasks().spawn("b", CgroupPath.parse("/team/b")));
+    for (int i = 0; i < 8; i++) {
+      a.createGem(16 * M, "local0", "system0");
+      b.createGem(32 * M, "local0", "system0");
+    }
+    DrmFile outside = gpu.open(tenant("outside"));
+    outside.createGem(64 * M, "local0", "system0");
+    assertThat(mem("/team", "current")).isEqualTo(384 * M);
+
+    fs.write("/team" + MEM + "reclaim", "200M");
+    // the driver evicts whole 32M buffers of /team/b until at least 200M are free: seven of them
+    assertThat(mem("/team/b", "current")).isEqualTo(32 * M);
+    assertThat(mem("/team/b", "swap.current")).isEqualTo(224 * M);
+    assertThat(mem("/team/a", "current")).as("memory.min protects /team/a").isEqualTo(128 * M);
+    assertThat(mem("/outside", "current")).as("nothing outside the subtree").isEqualTo(64 * M);
+    assertThat(Keyed.parseFlat(fs.read("/team" + MEM + "stat")).get("reclaimed")).isEqualTo(Long.toString(224 * M));
+
+    // only 32M are left to reclaim without breaching memory.min: less than asked is EAGAIN
+    assertThatThrownBy(() -> fs.write("/team" + MEM + "reclaim", "100M"))
+        .extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.EAGAIN);
+    assertThat(mem("/team/b", "current")).isZero();
+    assertThat(mem("/team/b", "swap.current")).isEqualTo(256 * M);
+    assertThat(mem("/team/a", "current")).isEqualTo(128 * M);
+  }
+
+  @Test
   void weightsOneToThreeShareOneEngineAsTwentyFiveToSeventyFive() {
     boot(Set.of("memory", "cpu", "cpuset"));
     Task a = tenant("a");
