@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Our i915 driver passes the kit: GEM create/close and prime export/import are the callbacks; under
- * {@code memory.max} of lmem0 it evicts idle objects to system memory.
+ * {@code memory.max} of local0 it evicts idle objects to system memory.
  */
 class I915ConformanceTest extends DriverConformance {
   @Override
@@ -38,7 +38,7 @@ class I915ConformanceTest extends DriverConformance {
 
       @Override
       public String region() {
-        return "lmem0";
+        return "local0";
       }
 
       @Override
