@@ -17,12 +17,14 @@ import picocli.CommandLine.Spec;
     name = "fdinfo",
     mixinStandardHelpOptions = true,
     description = "Run a scenario (the demo unless --scenario) and print each DRM client's fdinfo at the end "
-        + "(drm-engine-<class>, drm-total-<region>, ...).")
+        + "(drm-engine-<class>, drm-total-<region>, ...), or with --by-cgroup their sums per cgroup.")
 final class FdinfoCommand implements Callable<Integer> {
   @Mixin WorldOptions world;
   @Mixin Runs runs;
   @Option(names = "--scenario", paramLabel = "FILE", description = "the scenario to run (default: the demo)")
   Path scenarioFile;
+  @Option(names = "--by-cgroup", description = "sum the clients' stats per cgroup (its whole subtree) and device instead")
+  boolean byCgroup;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -34,6 +36,11 @@ final class FdinfoCommand implements Callable<Integer> {
       runner.run();
       runner.release();
       PrintWriter out = spec.commandLine().getOut();
+      if (byCgroup) {
+        out.print(FdinfoRollup.of(runner.clients()));
+        out.flush();
+        return ExitCodes.OK;
+      }
       for (Map.Entry<String, String> e : runner.fdinfo().entrySet()) {
         out.println("# " + e.getKey());
         out.print(e.getValue());

@@ -49,6 +49,7 @@ public final class ScenarioRunner {
   private final Workloads workloads;
   private final Map<String, PluginDevices.Allocator> pluginDevices;
   private final Map<String, String> fdinfo = new LinkedHashMap<>();
+  private final List<Client> clients = new ArrayList<>();
   private final TenantFiles files;
   private final List<String> sortedControllers;
   private long events;
@@ -104,6 +105,20 @@ public final class ScenarioRunner {
   /** Each client's fdinfo at the end of {@link #run}, by task; empty before. */
   public Map<String, String> fdinfo() {
     return java.util.Collections.unmodifiableMap(fdinfo);
+  }
+
+  /**
+   * A DRM client as {@link #run} left it.
+   *
+   * @param name its task's name and pid, e.g. {@code trainer (pid 12)}
+   * @param cgroup the tenant its task runs in, e.g. {@code /training}
+   * @param fdinfo its fdinfo text
+   */
+  public record Client(String name, String cgroup, String fdinfo) {}
+
+  /** Every DRM client at the end of {@link #run}, with its cgroup (for roll-ups by cgroup); empty before. */
+  public List<Client> clients() {
+    return List.copyOf(clients);
   }
 
   /** Adds a line to the report's notes. */
@@ -162,6 +177,7 @@ public final class ScenarioRunner {
     Report report = new Report(scenario.name(), scenario.description(), device, region, duration, wall, events + workloads.events(), reports,
         sampler.series(), notes);
     fdinfo.putAll(workloads.fdinfo());
+    clients.addAll(workloads.clients());
     return report;
   }
 
