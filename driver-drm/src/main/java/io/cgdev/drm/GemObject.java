@@ -65,7 +65,7 @@ public final class GemObject {
     return size;
   }
 
-  /** The region the object lives in now, e.g. {@code lmem0}; after eviction the system region. */
+  /** The region the object lives in now, e.g. {@code local0}; after eviction the system region. */
   public String region() {
     synchronized (lock) {
       return region.name();
