@@ -17,16 +17,18 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "fdinfo",
     mixinStandardHelpOptions = true,
-    header = "Run a scenario and print every DRM client's fdinfo.",
+    header = "Run a scenario and print every DRM client's fdinfo, or their sums per cgroup.",
     description = "Runs a scenario (the demo unless --scenario) and prints each DRM client's fdinfo at the end "
-        + "(drm-engine-<class>, drm-total-<region>, ...).",
+        + "(drm-engine-<class>, drm-total-<region>, ...), or with --by-cgroup their sums per cgroup.",
     footerHeading = "%nExample:%n",
-    footer = "  cgdev fdinfo --scenario samples/scenarios/two-teams.yaml --duration 1s")
+    footer = "  cgdev fdinfo --scenario samples/scenarios/two-teams.yaml --duration 1s --by-cgroup")
 final class FdinfoCommand implements Callable<Integer> {
   @Mixin WorldOptions world;
   @Mixin Runs runs;
   @Option(names = "--scenario", paramLabel = "FILE", description = "the scenario to run (default: the demo)")
   Path scenarioFile;
+  @Option(names = "--by-cgroup", description = "sum the clients' stats per cgroup (its whole subtree) and device instead")
+  boolean byCgroup;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -42,6 +44,11 @@ final class FdinfoCommand implements Callable<Integer> {
         runner.release();
       }
       PrintWriter out = spec.commandLine().getOut();
+      if (byCgroup) {
+        out.print(FdinfoRollup.of(runner.clients()));
+        out.flush();
+        return ExitCodes.OK;
+      }
       for (Map.Entry<String, String> e : runner.fdinfo().entrySet()) {
         out.println("# " + e.getKey());
         out.print(e.getValue());

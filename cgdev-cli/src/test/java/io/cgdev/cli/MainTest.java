@@ -63,7 +63,7 @@ class MainTest {
             cpu: { weight: 50 }
           - name: b
             memory:
-              max: lmem0 12X
+              max: 12X
         """);
     assertThat(run("run", file.toString(), "--out", dir.toString(), "--no-progress")).isEqualTo(ExitCodes.BAD_SCENARIO);
     assertThat(err.toString()).startsWith("cgdev: scenario.yaml:8: tenants[1].memory.max: ").contains("12X");
@@ -127,5 +127,15 @@ class MainTest {
   void fdinfoPrintsEachClient() {
     assertThat(run("fdinfo", "--duration", "20ms")).isZero();
     assertThat(out.toString()).contains("drm-driver:", "drm-engine-compute:");
+  }
+
+  @Test
+  void fdinfoByCgroupSumsEachTenantsClients() {
+    assertThat(run("fdinfo", "--duration", "20ms")).isZero();
+    long clients = out.toString().lines().filter(l -> l.startsWith("drm-client-id:")).count();
+    out.getBuffer().setLength(0);
+    assertThat(run("fdinfo", "--duration", "20ms", "--by-cgroup")).isZero();
+    assertThat(out.toString()).contains("# /training ", "# /batch ", "drm-total-local0:");
+    assertThat(out.toString()).contains("# / 0000:").contains("drm-clients:\t" + clients + "\n");
   }
 }

@@ -37,13 +37,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Walks the semantics reference (docs/SEMANTICS.md, first written as ../shared/SEMANTICS.md) section by section and checks each rule through the public file
  * view ({@link CgroupFs}) and {@link Tasks}, as a user of a cgroup v2 file system would. The world is
  * booted with discovery (memory, cpu, cpuset controllers) and an i915 with two tiles of 1 GiB local
- * memory: {@code i915.0} offers smem + lmem0 (several regions: keyed file shapes) and all engines,
- * {@code i915.0.tile1} offers lmem1 alone (one region: memcg's plain shapes).
+ * memory: one region per memory registration, so every file has memcg's plain shapes: {@code i915.0}
+ * offers local0 to memory (system0 is host memory, never charged) and all engines, {@code i915.0.tile1}
+ * offers local1. The dmem view ({@code dmem.*}, controller {@code dmem}) shows both as {@code
+ * drm/0000:00:02.0/local<N>}.
  */
 class SemanticsAuditTest {
   static final long M = 1L << 20;
   static final String DEV = "i915.0";
   static final String TILE = "i915.0.tile1";
+  static final String DMEM0 = "drm/0000:00:02.0/local0";
+  static final String DMEM1 = "drm/0000:00:02.0/local1";
 
   Cgroups cg;
   CgroupFs fs;
@@ -188,12 +192,14 @@ class SemanticsAuditTest {
     }
 
     @Test
-    void nestedKeyedShapeForSeveralRegions() {
-      // docs/MEMORY.md "Several regions": one line per region, keyed files nested keyed
-      String events = fs.read(mem("/a", DEV, "events"));
-      assertThat(events).matches("(?:[a-z0-9]+(?: [a-z_]+=\\d+)+\\n)+");
-      assertThat(events.lines()).containsExactly(
-          "smem low=0 high=0 max=0 oom=0 oom_kill=0", "lmem0 low=0 high=0 max=0 oom=0 oom_kill=0");
+    void everyMemoryRegistrationHasMemcgsFlatKeyedEvents() {
+      // docs/MEMORY.md: one region per registration, so no nested keyed per-region lines anywhere
+      for (String dev : List.of(DEV, TILE)) {
+        assertThat(fs.read(mem("/a", dev, "events")))
+            .isEqualTo("low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\noom_group_kill 0\nsock_throttled 0\n");
+        assertThat(fs.read(mem("/a", dev, "swap.events"))).isEqualTo("high 0\nmax 0\nfail 0\n");
+        assertThat(fs.read(mem("/a", dev, "max"))).isEqualTo("max\n");
+      }
     }
 
     @ParameterizedTest
@@ -255,7 +261,7 @@ class SemanticsAuditTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"99999999999999999999999", "16E", "9223372036854775807", "8E", "100000000P"})
+    @ValueSource(strings = {"9223372036854775807", "8E", "9223372036854775808"})
     void aSizeTooLargeForTheCounterClampsToMax(String written) {
       fs.write(mem("/a", TILE, "max"), "1G");
       fs.write(mem("/a", TILE, "max"), written);
@@ -263,7 +269,16 @@ class SemanticsAuditTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"-1", "-1M", "1.5G", "0.5", "12abc", "1KB", "1Q", "M", "  ", "max1", "+5",
+    @CsvSource(delimiter = ';', value = {"16E;0", "M;0", "' ';0", "0x10000;65536", "010000;4096"})
+    void memparseWrapsAtTwoToTheSixtyFourAndReadsNothingAsZeroAndHexAndOctal(String written, String read) {
+      // page_counter_memparse: memparse (simple_strtoull, u64) then only a trailing NUL is checked
+      fs.write(mem("/a", TILE, "max"), "1G");
+      fs.write(mem("/a", TILE, "max"), written);
+      assertThat(fs.read(mem("/a", TILE, "max"))).isEqualTo(read + "\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "-1M", "1.5G", "0.5", "12abc", "1KB", "1Q", "max1", "+5",
         "1 2", "maximum", "1 G", "\u0661G", "1\u2003G"})
     void badSizesAreEinvalAndChangeNothing(String written) {
       fs.write(mem("/a", TILE, "max"), "1G");
@@ -301,35 +316,33 @@ class SemanticsAuditTest {
 
     @ParameterizedTest
     @CsvSource({
-        "dev, max, vram0 1G", "tile, max, lmem0 1G",
-        "core, memory.region.max, i915.0/vram0 1G", "core, memory.region.max, i915.9/lmem0 1G"})
-    void unknownKeysInKeyedWritesAreEinval(String where, String name, String value) {
+        "dev, max, local0 1G", "tile, max, local1 1G",
+        "core, dmem.max, drm/0000:00:02.0/vram0 1G", "core, dmem.max, local0 1G"})
+    void regionKeysInMemcgFilesAndUnknownDmemRegionsAreEinval(String where, String name, String value) {
+      fs.write("/cgroup.subtree_control", "+dmem");
       assertRefused(Errno.EINVAL, file("/a", where, name), value);
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
-        "dev; max; lmem0 256M\\nsmem lots", "dev; max; lmem0 256M\\nbogus 1M", "dev; max; lmem0 256M\\nlmem0 128M",
-        "core; memory.region.max; i915.0/lmem0 256M\\ni915.0.tile1/lmem1 -1"})
-    void keyedWritesAreAllOrNothing(String where, String name, String escapedValue) {
-      String before = fs.read(mem("/a", DEV, "max"));
+        "core; dmem.max; drm/0000:00:02.0/local0 256M\\ndrm/0000:00:02.0/local1 1M",
+        "core; dmem.max; drm/0000:00:02.0/local0 256M\\nbogus 1M",
+        "core; dmem.max; drm/0000:00:02.0/local0 lots", "dev; max; 256M\\n128M"})
+    void aDmemWriteTakesOnePairAndABadWriteChangesNothing(String where, String name, String escapedValue) {
+      fs.write("/cgroup.subtree_control", "+dmem");
       assertRefused(Errno.EINVAL, file("/a", where, name), escapedValue.replace("\\n", "\n"));
-      assertThat(fs.read(mem("/a", DEV, "max"))).isEqualTo(before);
+      assertThat(fs.read(mem("/a", DEV, "max"))).isEqualTo("max\n");
       assertThat(fs.read(mem("/a", TILE, "max"))).isEqualTo("max\n");
     }
 
     @Test
-    void aKeyedWriteSetsEveryLineItNames() {
-      fs.write(mem("/a", DEV, "max"), "lmem0 256M\nsmem 1G");
-      assertThat(fs.read(mem("/a", DEV, "max"))).isEqualTo("smem " + (1L << 30) + "\nlmem0 " + (256 * M) + "\n");
-    }
-
-    @Test
-    void aOneRegionDeviceAcceptsTheDmemStyleLineToo() {
-      fs.write(mem("/a", TILE, "max"), "lmem1 64M");
-      assertThat(fs.read(mem("/a", TILE, "max"))).isEqualTo((64 * M) + "\n");
-      fs.write("/a/memory.region.max", "i915.0.tile1/lmem1 32M");
+    void theDmemAndMemcgViewsShowTheSameCounters() {
+      fs.write("/cgroup.subtree_control", "+dmem");
+      fs.write("/a/dmem.max", DMEM1 + " 32M");
       assertThat(fs.read(mem("/a", TILE, "max"))).isEqualTo((32 * M) + "\n");
+      fs.write(mem("/a", DEV, "max"), "256M");
+      assertThat(fs.read("/a/dmem.max")).isEqualTo(DMEM0 + " " + (256 * M) + "\n" + DMEM1 + " " + (32 * M) + "\n");
+      assertThat(fs.read("/dmem.capacity")).isEqualTo(DMEM0 + " " + (1L << 30) + "\n" + DMEM1 + " " + (1L << 30) + "\n");
     }
 
     @Test
@@ -391,7 +404,7 @@ class SemanticsAuditTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/a/b", "/a/memory.devices", "/memory.region.current", "/a"})
+    @ValueSource(strings = {"/a/b", "/a/memory.devices", "/dmem.current", "/a"})
     void nameOfAnExistingEntryIsEexist(String path) {
       fs.mkdir("/a/b");
       assertThat(errnoOf(() -> fs.mkdir(path))).isEqualTo(Errno.EEXIST);
@@ -473,7 +486,7 @@ class SemanticsAuditTest {
     void aRemovedCgroupWithChargesIsDyingAndItsChargeIsNeitherLostNorDoubleCounted() {
       fs.mkdir("/a/b");
       DrmFile f = client("/a/b");
-      int h = f.createGem(4 * M, "lmem1");
+      int h = f.createGem(4 * M, "local1");
       assertThat(value(mem("/a", TILE, "current"))).isEqualTo(4 * M);
       tasks.move(f.task().pid(), CgroupPath.parse("/a"));
       fs.rmdir("/a/b");
@@ -595,7 +608,7 @@ class SemanticsAuditTest {
 
     @Test
     void controllersListsAllAtTheRootElseWhatTheParentEnables() {
-      assertThat(fs.read("/cgroup.controllers")).isEqualTo("cpu cpuset memory\n");
+      assertThat(fs.read("/cgroup.controllers")).isEqualTo("cpu cpuset dmem memory\n");
       fs.write("/cgroup.subtree_control", "-cpu");
       assertThat(fs.read("/a/cgroup.controllers")).isEqualTo("cpuset memory\n");
       fs.mkdir("/a/b");
@@ -655,10 +668,12 @@ class SemanticsAuditTest {
       fs.write("/a/cgroup.subtree_control", "+memory");
       assertThat(fs.stat("/a/b/memory.devices").isDirectory()).isTrue();
       assertThat(fs.read(mem("/a/b", TILE, "max"))).isEqualTo("max\n");
-      assertThat(fs.read("/a/b/memory.region.max")).contains("i915.0.tile1/lmem1 max");
-      fs.write("/a/cgroup.subtree_control", "-memory");
+      fs.write("/cgroup.subtree_control", "+dmem");
+      fs.write("/a/cgroup.subtree_control", "+dmem");
+      assertThat(fs.read("/a/b/dmem.max")).contains(DMEM1 + " max");
+      fs.write("/a/cgroup.subtree_control", "-memory -dmem");
       assertThat(errnoOf(() -> fs.stat("/a/b/memory.devices"))).isEqualTo(Errno.ENOENT);
-      assertThat(errnoOf(() -> fs.stat("/a/b/memory.region.max"))).isEqualTo(Errno.ENOENT);
+      assertThat(errnoOf(() -> fs.stat("/a/b/dmem.max"))).isEqualTo(Errno.ENOENT);
     }
 
     @Test
@@ -718,7 +733,7 @@ class SemanticsAuditTest {
       fs.mkdir("/a/b");
       fs.mkdir("/x");
       DrmFile f = client("/a/b");
-      int h = f.createGem(M, "lmem1");
+      int h = f.createGem(M, "local1");
       tasks.move(f.task().pid(), CgroupPath.parse("/x"));
       fs.rmdir("/a/b");
       fs.mkdir("/a/b"); // a dying cgroup's name is free at once, as in the kernel
@@ -771,7 +786,7 @@ class SemanticsAuditTest {
       fs.write("/a/cgroup.subtree_control", "+memory");
       fs.mkdir("/a/b");
       DrmFile f = client("/a/b");
-      f.createGem(M, "lmem1");
+      f.createGem(M, "local1");
       tasks.move(f.task().pid(), CgroupPath.root());
       fs.rmdir("/a/b");
       assertThat(flatValue("/a/cgroup.events", "populated")).isZero();
@@ -806,7 +821,7 @@ class SemanticsAuditTest {
       fs.mkdir("/a/c");
       for (String c : List.of("/a/b", "/a/c")) {
         assertThat(fs.read(mem(c, TILE, "max"))).isEqualTo("max\n");
-        assertThat(fs.read(mem(c, DEV, "max"))).isEqualTo("smem max\nlmem0 max\n");
+        assertThat(fs.read(mem(c, DEV, "max"))).isEqualTo("max\n");
         assertThat(fs.read(cpu(c, "weight"))).isEqualTo("100\n");
       }
     }
@@ -824,7 +839,7 @@ class SemanticsAuditTest {
       assertThat(fs.read(mem("/", TILE, "current"))).isEqualTo("0\n");
       for (String f : List.of("max", "high", "min", "low")) {
         assertThat(errnoOf(() -> fs.stat(mem("/", TILE, f)))).as(f).isEqualTo(Errno.ENOENT);
-        assertThat(errnoOf(() -> fs.stat("/memory.region." + f))).as(f).isEqualTo(Errno.ENOENT);
+        assertThat(errnoOf(() -> fs.stat("/dmem." + f))).as(f).isEqualTo(Errno.ENOENT);
       }
       for (String f : List.of("weight", "weight.nice", "max", "max.burst")) {
         assertThat(errnoOf(() -> fs.stat(cpu("/", f)))).as(f).isEqualTo(Errno.ENOENT);
@@ -836,12 +851,13 @@ class SemanticsAuditTest {
     @Test
     void eachRegistrationIsMeteredOnItsOwn() {
       DrmFile f = client("/a");
-      f.createGem(2 * M, "lmem1");
-      f.createGem(3 * M, "lmem0");
+      f.createGem(2 * M, "local1");
+      f.createGem(3 * M, "local0");
+      f.createGem(5 * M, "system0"); // host memory: never charged (docs/CHARGING_POLICY.md)
       assertThat(value(mem("/a", TILE, "current"))).isEqualTo(2 * M);
-      assertThat(fs.read(mem("/a", DEV, "current"))).isEqualTo("smem 0\nlmem0 " + 3 * M + "\n");
-      assertThat(fs.read("/a/memory.region.current"))
-          .isEqualTo("i915.0/smem 0\ni915.0/lmem0 " + 3 * M + "\ni915.0.tile1/lmem1 " + 2 * M + "\n");
+      assertThat(value(mem("/a", DEV, "current"))).isEqualTo(3 * M);
+      fs.write("/cgroup.subtree_control", "+dmem");
+      assertThat(fs.read("/a/dmem.current")).isEqualTo(DMEM0 + " " + 3 * M + "\n" + DMEM1 + " " + 2 * M + "\n");
     }
   }
 
@@ -858,7 +874,7 @@ class SemanticsAuditTest {
     @Test
     void currentIsHierarchical() {
       DrmFile f = client("/a/b");
-      int h = f.createGem(4 * M, "lmem1");
+      int h = f.createGem(4 * M, "local1");
       assertThat(value(mem("/a/b", TILE, "current"))).isEqualTo(4 * M);
       assertThat(value(mem("/a", TILE, "current"))).isEqualTo(4 * M);
       assertThat(value(mem("/", TILE, "current"))).isEqualTo(4 * M);
@@ -870,16 +886,18 @@ class SemanticsAuditTest {
     void aChargeThatPassesAnAncestorsMaxCountsMaxThereAndReclaimsItsSubtree() {
       fs.write(mem("/a", TILE, "max"), "4M");
       DrmFile f = client("/a/b");
-      int old = f.createGem(3 * M, "lmem1");
-      // the idle 3M object is evicted to smem (docs/CHARGING_POLICY.md "Eviction"), so this fits
-      int fresh = f.createGem(2 * M, "lmem1");
-      assertThat(f.object(fresh).region()).isEqualTo("lmem1");
-      assertThat(f.object(old).region()).isEqualTo("smem");
+      int old = f.createGem(3 * M, "local1");
+      // the idle 3M object is evicted to system0, as swap (docs/CHARGING_POLICY.md "Eviction"), so this fits
+      int fresh = f.createGem(2 * M, "local1");
+      assertThat(f.object(fresh).region()).isEqualTo("local1");
+      assertThat(f.object(old).region()).isEqualTo("system0");
       assertThat(flatValue(mem("/a", TILE, "events.local"), "max")).isPositive();
       assertThat(flatValue(mem("/a/b", TILE, "events.local"), "max")).isZero();
       assertThat(flatValue(mem("/a", TILE, "events.local"), "oom")).isZero();
       assertThat(value(mem("/a", TILE, "current"))).isEqualTo(2 * M);
-      assertThat(fs.read(mem("/a/b", DEV, "current"))).isEqualTo("smem " + 3 * M + "\nlmem0 0\n");
+      assertThat(value(mem("/a/b", TILE, "swap.current"))).isEqualTo(3 * M);
+      assertThat(value(mem("/a", TILE, "swap.current"))).isEqualTo(3 * M);
+      assertThat(value(mem("/a/b", DEV, "current"))).isZero();
       assertThat(flatValue(mem("/a", TILE, "stat"), "evicted")).isEqualTo(3 * M);
     }
 
@@ -887,9 +905,9 @@ class SemanticsAuditTest {
     void aChargeThatCannotBeReclaimedFailsWithEnospcAndOom() {
       fs.write(mem("/a", TILE, "max"), "4M");
       DrmFile f = client("/a/b");
-      int h = f.createGem(3 * M, "lmem1");
+      int h = f.createGem(3 * M, "local1");
       gpu.submit(f, "render", 1_000_000_000L, h); // active: not evictable
-      assertThat(errnoOf(() -> f.createGem(2 * M, "lmem1"))).isEqualTo(Errno.ENOSPC);
+      assertThat(errnoOf(() -> f.createGem(2 * M, "local1"))).isEqualTo(Errno.ENOSPC);
       assertThat(value(mem("/a", TILE, "current"))).isEqualTo(3 * M);
       assertThat(flatValue(mem("/a", TILE, "events.local"), "max")).isPositive();
       assertThat(flatValue(mem("/a", TILE, "events.local"), "oom")).isEqualTo(1);
@@ -904,9 +922,9 @@ class SemanticsAuditTest {
     void eventsAreHierarchicalAndEventsLocalAreNot() {
       fs.write(mem("/a/b", TILE, "max"), "1M");
       DrmFile f = client("/a/b");
-      int h = f.createGem(1 * M, "lmem1");
+      int h = f.createGem(1 * M, "local1");
       gpu.submit(f, "render", 1_000_000_000L, h);
-      assertThat(errnoOf(() -> f.createGem(1 * M, "lmem1"))).isEqualTo(Errno.ENOSPC);
+      assertThat(errnoOf(() -> f.createGem(1 * M, "local1"))).isEqualTo(Errno.ENOSPC);
       long localMax = flatValue(mem("/a/b", TILE, "events.local"), "max");
       assertThat(localMax).isPositive();
       assertThat(flatValue(mem("/a/b", TILE, "events"), "max")).isEqualTo(localMax);
@@ -919,7 +937,7 @@ class SemanticsAuditTest {
     void maxWriteStoresFirstThenReclaimsTowardIt() {
       DrmFile f = client("/a/b");
       for (int i = 0; i < 4; i++) {
-        f.createGem(1 * M, "lmem1", "smem");
+        f.createGem(1 * M, "local1", "system0");
       }
       assertThat(value(mem("/a", TILE, "current"))).isEqualTo(4 * M);
       fs.write(mem("/a", TILE, "max"), "2M");
@@ -930,7 +948,7 @@ class SemanticsAuditTest {
     @Test
     void maxWriteSucceedsEvenWhenUsageStaysAbove() {
       DrmFile f = client("/a/b");
-      int h = f.createGem(4 * M, "lmem1");
+      int h = f.createGem(4 * M, "local1");
       gpu.submit(f, "render", 1_000_000_000L, h); // active: cannot be evicted
       fs.write(mem("/a", TILE, "max"), "1M");
       assertThat(fs.read(mem("/a", TILE, "max"))).isEqualTo(M + "\n");
@@ -938,14 +956,14 @@ class SemanticsAuditTest {
       // docs/MEMORY.md "Limit writes": an oom event is counted then
       assertThat(flatValue(mem("/a", TILE, "events.local"), "oom")).isEqualTo(1);
       // and racing charges already see the new limit
-      assertThat(errnoOf(() -> f.createGem(M, "lmem1"))).isEqualTo(Errno.ENOSPC);
+      assertThat(errnoOf(() -> f.createGem(M, "local1"))).isEqualTo(Errno.ENOSPC);
     }
 
     @Test
     void aNonBlockingHandleSkipsTheReclaim() {
       DrmFile f = client("/a/b");
       for (int i = 0; i < 4; i++) {
-        f.createGem(1 * M, "lmem1", "smem");
+        f.createGem(1 * M, "local1", "system0");
       }
       try (OpenFile h = fs.open(mem("/a", TILE, "max"), OpenOptions.WRITE.withNonBlocking())) {
         h.write("2M");
@@ -959,11 +977,11 @@ class SemanticsAuditTest {
     void highIsASoftLimitThatCountsHighEvents() {
       fs.write(mem("/a", TILE, "high"), "2M");
       DrmFile f = client("/a/b");
-      int h1 = f.createGem(2 * M, "lmem1");
-      int h2 = f.createGem(2 * M, "lmem1");
+      int h1 = f.createGem(2 * M, "local1");
+      int h2 = f.createGem(2 * M, "local1");
       gpu.submit(f, "render", 1_000_000_000L, h1, h2);
-      int h3 = f.createGem(1 * M, "lmem1"); // over high: succeeds
-      assertThat(f.object(h3).region()).isEqualTo("lmem1");
+      int h3 = f.createGem(1 * M, "local1"); // over high: succeeds
+      assertThat(f.object(h3).region()).isEqualTo("local1");
       assertThat(flatValue(mem("/a", TILE, "events.local"), "high")).isPositive();
       assertThat(flatValue(mem("/a", TILE, "events.local"), "max")).isZero();
       assertThat(flatValue(mem("/a", TILE, "events.local"), "oom")).isZero();
@@ -980,8 +998,8 @@ class SemanticsAuditTest {
     }
 
     /**
-     * /a/b protected by 4M of {@code protection} and an unprotected sibling /a/c each fill 4M of lmem1
-     * (evictable to smem), then /a's max drops to 4M: the protected child keeps all, the other loses all.
+     * /a/b protected by 4M of {@code protection} and an unprotected sibling /a/c each fill 4M of local1
+     * (evictable to system0), then /a's max drops to 4M: the protected child keeps all, the other loses all.
      */
     void protectedAndUnprotectedSiblingsUnderA4MMax(String protection) {
       fs.mkdir("/a/c");
@@ -989,8 +1007,8 @@ class SemanticsAuditTest {
       DrmFile fb = client("/a/b");
       DrmFile fc = client("/a/c");
       for (int i = 0; i < 4; i++) {
-        fb.createGem(M, "lmem1", "smem");
-        fc.createGem(M, "lmem1", "smem");
+        fb.createGem(M, "local1", "system0");
+        fc.createGem(M, "local1", "system0");
       }
       // the scope (/a) ignores its own protection; its children get their settings as they are
       fs.write(mem("/a", TILE, "max"), "4M");
@@ -1012,11 +1030,11 @@ class SemanticsAuditTest {
       assertThat(flatValue(mem("/a/b", TILE, "events.local"), "low")).isPositive();
     }
 
-    /** A client of /a/b whose lmem1 usage went up to 4M and is 1M now. */
+    /** A client of /a/b whose local1 usage went up to 4M and is 1M now. */
     DrmFile peakedAt4MNowAt1M() {
       DrmFile f = client("/a/b");
-      int h1 = f.createGem(3 * M, "lmem1");
-      f.createGem(1 * M, "lmem1");
+      int h1 = f.createGem(3 * M, "local1");
+      f.createGem(1 * M, "local1");
       f.closeHandle(h1);
       return f;
     }
@@ -1038,7 +1056,7 @@ class SemanticsAuditTest {
         assertThat(reset.read()).isEqualTo(M + "\n");
         assertThat(other.read()).isEqualTo(4 * M + "\n");
         assertThat(fs.read(mem("/a/b", TILE, "peak"))).isEqualTo(4 * M + "\n");
-        int h2 = f.createGem(2 * M, "lmem1");
+        int h2 = f.createGem(2 * M, "local1");
         assertThat(reset.read()).isEqualTo(3 * M + "\n");
         f.closeHandle(h2);
         assertThat(reset.read()).isEqualTo(3 * M + "\n");
@@ -1047,21 +1065,21 @@ class SemanticsAuditTest {
     }
 
     @Test
-    void peakResetWithAnyStringWorksOnSeveralRegions() {
+    void peakResetWithAnyStringWorksOnEveryRegistration() {
       DrmFile f = client("/a/b");
-      int h = f.createGem(2 * M, "lmem0");
+      int h = f.createGem(2 * M, "local0");
       f.closeHandle(h);
       try (OpenFile reset = fs.open(mem("/a/b", DEV, "peak"), OpenOptions.READ_WRITE)) {
-        assertThat(reset.read()).isEqualTo("smem 0\nlmem0 " + 2 * M + "\n");
+        assertThat(reset.read()).isEqualTo(2 * M + "\n");
         reset.write("1");
-        assertThat(reset.read()).isEqualTo("smem 0\nlmem0 0\n");
+        assertThat(reset.read()).isEqualTo("0\n");
       }
     }
 
     @Test
     void anEmptyWriteDoesNotResetThePeak() {
       DrmFile f = client("/a/b");
-      int h = f.createGem(2 * M, "lmem1");
+      int h = f.createGem(2 * M, "local1");
       f.closeHandle(h);
       try (OpenFile reset = fs.open(mem("/a/b", TILE, "peak"), OpenOptions.READ_WRITE)) {
         reset.write(""); // SEMANTICS §4: only a non-empty string resets
@@ -1080,10 +1098,11 @@ class SemanticsAuditTest {
     }
 
     @Test
-    void aBareValueOnASeveralRegionDeviceIsEinval() {
-      // docs/MEMORY.md "Several regions"
-      assertRefused(Errno.EINVAL, mem("/a/b", DEV, "max"), "1G");
-      assertRefused(Errno.EINVAL, mem("/a/b", DEV, "low"), "1G");
+    void aRegionLineIsEinvalInEveryMemcgFile() {
+      // docs/MEMORY.md: keyed per-region syntax lives only in dmem.*
+      assertRefused(Errno.EINVAL, mem("/a/b", DEV, "max"), "local0 1G");
+      assertRefused(Errno.EINVAL, mem("/a/b", DEV, "low"), "local0 1G");
+      assertRefused(Errno.EINVAL, mem("/a/b", TILE, "swap.max"), "local1 1G");
     }
 
     @Test
@@ -1091,9 +1110,9 @@ class SemanticsAuditTest {
       fs.write(mem("/a", TILE, "max"), "2M");
       fs.write(mem("/a/b", TILE, "max"), "8M");
       DrmFile f = client("/a/b");
-      int h = f.createGem(2 * M, "lmem1");
+      int h = f.createGem(2 * M, "local1");
       gpu.submit(f, "render", 1_000_000_000L, h);
-      assertThat(errnoOf(() -> f.createGem(M, "lmem1"))).isEqualTo(Errno.ENOSPC);
+      assertThat(errnoOf(() -> f.createGem(M, "local1"))).isEqualTo(Errno.ENOSPC);
       assertThat(flatValue(mem("/a", TILE, "events.local"), "oom")).isEqualTo(1);
       assertThat(flatValue(mem("/a/b", TILE, "events.local"), "oom")).isZero();
       assertThat(flatValue(mem("/a/b", TILE, "events.local"), "max")).isZero();
@@ -1104,7 +1123,7 @@ class SemanticsAuditTest {
     @Test
     void statIsFlatKeyedForOneRegion() {
       DrmFile f = client("/a/b");
-      f.createGem(2 * M, "lmem1");
+      f.createGem(2 * M, "local1");
       Map<String, String> stat = flat(mem("/a/b", TILE, "stat"));
       assertThat(stat).containsKeys("charged", "peak", "failcnt", "failed_charges", "evicted", "evictions");
       assertThat(Long.parseLong(stat.get("charged"))).isEqualTo(2 * M);
@@ -1113,7 +1132,7 @@ class SemanticsAuditTest {
     @Test
     void unchargingNeverGoesNegativeAndClosingAllFreesAll() {
       DrmFile f = client("/a/b");
-      int h = f.createGem(2 * M, "lmem1");
+      int h = f.createGem(2 * M, "local1");
       DmaBuf buf = f.exportPrime(h);
       fs.mkdir("/a/c");
       DrmFile g = client("/a/c");
@@ -1463,45 +1482,45 @@ class SemanticsAuditTest {
     void memoryKeysUseTheKernelsUnits() {
       DrmFile f = client("/a");
       Map<String, String> empty = fdinfo(f);
-      assertThat(empty.get("drm-total-lmem0")).isEqualTo("0");
-      assertThat(empty.get("drm-total-smem")).isEqualTo("0");
-      assertThat(empty.get("drm-total-lmem1")).isEqualTo("0");
-      f.createGem(2 * M, "lmem0");
-      f.createGem(64 << 10, "lmem1");
-      f.createGem(12 << 10, "smem");
+      assertThat(empty.get("drm-total-local0")).isEqualTo("0");
+      assertThat(empty.get("drm-total-system0")).isEqualTo("0");
+      assertThat(empty.get("drm-total-local1")).isEqualTo("0");
+      f.createGem(2 * M, "local0");
+      f.createGem(64 << 10, "local1");
+      f.createGem(12 << 10, "system0");
       Map<String, String> m = fdinfo(f);
-      assertThat(m.get("drm-total-lmem0")).isEqualTo("2 MiB");
-      assertThat(m.get("drm-resident-lmem0")).isEqualTo("2 MiB");
-      assertThat(m.get("drm-total-lmem1")).isEqualTo("64 KiB");
-      assertThat(m.get("drm-total-smem")).isEqualTo("12 KiB");
-      assertThat(m.get("drm-shared-lmem0")).isEqualTo("0");
-      assertThat(m.get("drm-active-lmem0")).isEqualTo("0");
+      assertThat(m.get("drm-total-local0")).isEqualTo("2 MiB");
+      assertThat(m.get("drm-resident-local0")).isEqualTo("2 MiB");
+      assertThat(m.get("drm-total-local1")).isEqualTo("64 KiB");
+      assertThat(m.get("drm-total-system0")).isEqualTo("12 KiB");
+      assertThat(m.get("drm-shared-local0")).isEqualTo("0");
+      assertThat(m.get("drm-active-local0")).isEqualTo("0");
     }
 
     @Test
     void primeSharedObjectsShowAsSharedInBothClients() {
       DrmFile f = client("/a");
       DrmFile g = client("/");
-      int h = f.createGem(M, "lmem0");
+      int h = f.createGem(M, "local0");
       try (DmaBuf buf = f.exportPrime(h)) {
         int gh = g.importPrime(buf);
         assertThat(g.object(gh)).isSameAs(f.object(h));
       }
-      assertThat(fdinfo(f).get("drm-shared-lmem0")).isEqualTo("1 MiB");
-      assertThat(fdinfo(g).get("drm-shared-lmem0")).isEqualTo("1 MiB");
-      assertThat(fdinfo(g).get("drm-total-lmem0")).isEqualTo("1 MiB");
+      assertThat(fdinfo(f).get("drm-shared-local0")).isEqualTo("1 MiB");
+      assertThat(fdinfo(g).get("drm-shared-local0")).isEqualTo("1 MiB");
+      assertThat(fdinfo(g).get("drm-total-local0")).isEqualTo("1 MiB");
       // not charged again: only the creator's cgroup pays
-      assertThat(fs.read(mem("/a", DEV, "current"))).isEqualTo("smem 0\nlmem0 " + M + "\n");
+      assertThat(fs.read(mem("/a", DEV, "current"))).isEqualTo(M + "\n");
     }
 
     @Test
     void activeObjectsShowAsActive() {
       DrmFile f = client("/a");
-      int h = f.createGem(M, "lmem0");
+      int h = f.createGem(M, "local0");
       gpu.submit(f, "render", 5_000_000L, h);
-      assertThat(fdinfo(f).get("drm-active-lmem0")).isEqualTo("1 MiB");
+      assertThat(fdinfo(f).get("drm-active-local0")).isEqualTo("1 MiB");
       gpu.runFor(10_000_000L);
-      assertThat(fdinfo(f).get("drm-active-lmem0")).isEqualTo("0");
+      assertThat(fdinfo(f).get("drm-active-local0")).isEqualTo("0");
     }
 
     @Test
@@ -1516,7 +1535,7 @@ class SemanticsAuditTest {
     @Test
     void gemSizesArePageAligned() {
       DrmFile f = client("/a");
-      int h = f.createGem(5000, "smem");
+      int h = f.createGem(5000, "system0");
       assertThat(f.object(h).size()).isEqualTo(8192);
       assertThat(errnoOf(() -> f.createGem(0))).isEqualTo(Errno.EINVAL);
     }

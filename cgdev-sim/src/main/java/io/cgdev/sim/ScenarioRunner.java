@@ -3,8 +3,11 @@ package io.cgdev.sim;
 import io.cgdev.api.ByteSize;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupFs;
+import io.cgdev.api.IdList;
+import io.cgdev.api.Keyed;
 import io.cgdev.api.Tasks;
 import io.cgdev.drm.DrmDevice;
+import io.cgdev.drm.MemoryRegion;
 import io.cgdev.sim.report.Report;
 import io.cgdev.sim.report.Report.TenantReport;
 import io.cgdev.sim.scenario.Durations;
@@ -48,6 +51,7 @@ public final class ScenarioRunner {
   private final Workloads workloads;
   private final Map<String, PluginDevices.Device> pluginDevices;
   private final Map<String, String> fdinfo = new LinkedHashMap<>();
+  private final List<Client> clients = new ArrayList<>();
   private final TenantFiles files;
   private final List<String> sortedControllers;
   private long events;
@@ -77,29 +81,22 @@ public final class ScenarioRunner {
     this.scenario = scenario;
     this.device = device;
     this.progress = progress;
-    this.region = reportRegion(scenario, devices.get(device));
+    this.region = deviceMemory(devices.get(device));
     this.workloads = new Workloads(scenario, tasks, devices, pluginDevices, device);
-    this.files = new TenantFiles(fs, device, region);
+    this.files = new TenantFiles(fs, device);
     this.sortedControllers = this.controllers.stream().sorted().toList();
   }
 
   /**
-   * The region the report is about: the scenario's {@code region}, else the device's first local
-   * region ({@code lmem0}: the scarce one, where limits and eviction bite), else its first region.
+   * The device memory the report's memory figures are about: the region the device's memory
+   * registration governs (its first local region, e.g. {@code local0}); "" for a device without one.
    */
-  private static String reportRegion(Scenario scenario, DrmDevice dev) {
-    if (scenario.region() != null) {
-      if (dev != null && dev.regions().stream().noneMatch(r -> r.name().equals(scenario.region()))) {
-        throw new ScenarioException(scenario.source(), 1, "region", "no region '" + scenario.region() + "' on "
-            + dev.name() + " (regions: " + String.join(", ", dev.regions().stream().map(r -> r.name()).toList()) + ")");
-      }
-      return scenario.region();
-    }
-    if (dev == null || dev.regions().isEmpty()) {
+  private static String deviceMemory(DrmDevice dev) {
+    if (dev == null) {
       return "";
     }
-    return dev.regions().stream().map(r -> r.name()).filter(n -> n.startsWith("lmem")).findFirst()
-        .orElse(dev.regions().get(0).name());
+    return dev.config().regions().stream().filter(r -> r.kind() == MemoryRegion.Kind.LOCAL).map(MemoryRegion::name)
+        .findFirst().orElse("");
   }
 
   /** The region the report's memory figures are about. */
@@ -110,6 +107,20 @@ public final class ScenarioRunner {
   /** Each client's fdinfo at the end of {@link #run}, by task; empty before. */
   public Map<String, String> fdinfo() {
     return java.util.Collections.unmodifiableMap(fdinfo);
+  }
+
+  /**
+   * A DRM client as {@link #run} left it.
+   *
+   * @param name its task's name and pid, e.g. {@code trainer (pid 12)}
+   * @param cgroup the tenant its task runs in, e.g. {@code /training}
+   * @param fdinfo its fdinfo text
+   */
+  public record Client(String name, String cgroup, String fdinfo) {}
+
+  /** Every DRM client at the end of {@link #run}, with its cgroup (for roll-ups by cgroup); empty before. */
+  public List<Client> clients() {
+    return List.copyOf(clients);
   }
 
   /** Adds a line to the report's notes. */
@@ -189,6 +200,7 @@ public final class ScenarioRunner {
     Report report = new Report(scenario.name(), scenario.description(), device, region, duration, wall, events + workloads.events(), reports,
         sampler.series(), notes);
     fdinfo.putAll(workloads.fdinfo());
+    clients.addAll(workloads.clients());
     return report;
   }
 
@@ -240,7 +252,7 @@ public final class ScenarioRunner {
     String p = t.path();
     Map<String, Long> events = new LinkedHashMap<>();
     try {
-      RegionValues.keyed(files.read(p, "memory", "events"), region).forEach((k, v) -> events.put(k, Long.parseLong(v)));
+      Keyed.parseFlat(files.read(p, "memory", "events")).forEach((k, v) -> events.put(k, Long.parseLong(v)));
     } catch (CgroupException | NumberFormatException e) {
       // no memory controller for this device: no events to show
     }
@@ -251,7 +263,10 @@ public final class ScenarioRunner {
         files.readLong(p, "memory", "current", 0),
         files.readLong(p, "memory", "peak", 0),
         files.readLong(p, "memory", "max", ByteSize.MAX),
-        events, s.evictions, s.failed, s.allocations, usage, share,
+        events,
+        files.readLong(p, "memory", "swap.current", 0),
+        files.readLong(p, "memory", "swap.max", ByteSize.MAX),
+        s.evictions, s.failed, s.allocations, usage, share,
         referenceShare, limitedBy, extra(p));
   }
 

@@ -6,28 +6,18 @@ import io.cgdev.api.CgroupFs;
 
 /**
  * Reads a tenant's per-device files of the scenario's device, as a user of the file view would,
- * for the samples and the report: single values, one region's line of a per-region file, and
+ * for the samples and the report: single values (memcg's shapes: {@code 4096}, {@code max}) and
  * {@code usage_usec} of {@code cpu.stat}. A file that does not exist (the controller does not govern
  * the device) reads as the given default. Simulating thread only.
  */
 final class TenantFiles {
   private final CgroupFs fs;
   private final String device;
-  private final String region;
 
-  /**
-   * @param device the device whose folders are read
-   * @param region the region whose line is read from per-region files
-   */
-  TenantFiles(CgroupFs fs, String device, String region) {
+  /** @param device the device whose folders are read */
+  TenantFiles(CgroupFs fs, String device) {
     this.fs = fs;
     this.device = device;
-    this.region = region;
-  }
-
-  /** The region the memory figures are about. */
-  String region() {
-    return region;
   }
 
   /** A per-device file of a cgroup, e.g. {@code /a/memory.devices/i915.0/memory.current}. */
@@ -40,13 +30,10 @@ final class TenantFiles {
     return fs.read(file(cgroup, controller, name));
   }
 
-  /** A number from a file: the single value, or the region's line of a per-region file. */
+  /** A single-value file's number ({@code max} is {@link ByteSize#MAX}), or {@code dflt} where there is none. */
   long readLong(String cgroup, String controller, String name, long dflt) {
     try {
-      String s = RegionValues.value(read(cgroup, controller, name), region);
-      if (s == null) {
-        return dflt;
-      }
+      String s = read(cgroup, controller, name).strip();
       return s.equals("max") ? ByteSize.MAX : Long.parseLong(s);
     } catch (CgroupException | NumberFormatException e) {
       return dflt;

@@ -199,6 +199,16 @@ public final class Workloads {
     return out;
   }
 
+  /** Each client now, with the tenant it runs in. */
+  List<ScenarioRunner.Client> clients() {
+    List<ScenarioRunner.Client> out = new ArrayList<>();
+    for (DrmStream s : streams) {
+      out.add(new ScenarioRunner.Client(s.file.task().name() + " (pid " + s.file.task().pid() + ")", s.tenant.path(),
+          s.file.fdinfo()));
+    }
+    return out;
+  }
+
   private void start(Tenant t, Workload w) {
     String devName = w.device() == null ? device : w.device();
     DrmDevice dev = devices.get(devName);

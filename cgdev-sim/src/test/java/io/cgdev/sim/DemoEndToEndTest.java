@@ -86,7 +86,7 @@ class DemoEndToEndTest {
     TenantReport training = tenant("/training");
     assertThat(training.memoryMax()).isEqualTo(3L << 30);
     assertThat(training.memoryPeak()).isLessThanOrEqualTo(training.memoryMax());
-    // 4G of lmem0 cannot hold what the tenants want: unprotected memory was evicted
+    // 4G of local0 cannot hold what the tenants want: unprotected memory was evicted
     assertThat(training.evictions() + tenant("/batch").evictions()).isPositive();
     // batch is capped at 1.5 engines by cpu.max: at most 1.5 x the elapsed time, within a period
     TenantReport batch = tenant("/batch");
@@ -115,7 +115,7 @@ class DemoEndToEndTest {
   @Test
   void protectedMemoryIsNotEvicted() {
     TenantReport inference = tenant("/inference");
-    assertThat(inference.memoryCurrent()).isEqualTo(1L << 30); // 8 x 128M, all still in lmem0
+    assertThat(inference.memoryCurrent()).isEqualTo(1L << 30); // 8 x 128M, all still in local0
     assertThat(inference.evictions()).isZero();
     assertThat(inference.failedAllocations()).isZero();
     assertThat(inference.memoryMax()).isEqualTo(ByteSize.MAX);
@@ -125,7 +125,7 @@ class DemoEndToEndTest {
   void theReportCountsEventsAndWallTime() {
     assertThat(report.events()).isPositive();
     assertThat(report.wallNanos()).isPositive();
-    assertThat(report.region()).isEqualTo("lmem0");
+    assertThat(report.region()).isEqualTo("local0");
     assertThat(runner.fdinfo()).isNotEmpty();
     assertThat(runner.fdinfo().values()).allSatisfy(f -> assertThat(f).contains("drm-driver:"));
   }

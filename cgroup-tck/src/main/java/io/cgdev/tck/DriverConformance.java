@@ -8,6 +8,7 @@ import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupFs;
 import io.cgdev.api.CgroupPath;
 import io.cgdev.api.Errno;
+import io.cgdev.api.FsEntry;
 import io.cgdev.api.Keyed;
 import io.cgdev.api.OpenFile;
 import io.cgdev.api.OpenOptions;
@@ -43,12 +44,12 @@ public abstract class DriverConformance {
 
   /** Files that accept any value by design and are skipped by the garbage-write test. */
   protected Set<String> filesAcceptingAnyValue() {
-    return Set.of("memory.peak");
+    return Set.of("memory.peak", "memory.swap.peak");
   }
 
-  /** Write-only files (triggers), skipped by the every-file-is-readable check. */
+  /** Write-only files (triggers), skipped by the every-file-is-readable check: memcg's {@code memory.reclaim}. */
   protected Set<String> writeOnlyFiles() {
-    return Set.of();
+    return Set.of("memory.reclaim");
   }
 
   private DriverUnderTest dut;
@@ -370,6 +371,37 @@ public abstract class DriverConformance {
     for (String dir : deviceFolders()) {
       FileRules.readableFilesEndWithNewline(fs, dir, writeOnlyFiles());
     }
+  }
+
+  /**
+   * Every memory registration of the driver (each governs one region: several regions register
+   * several times), in the root and in a child, before and after an allocation: each {@code memory.*}
+   * file has memcg's shape ({@link FileRules#memcgShapes}).
+   */
+  @Test
+  void everyMemoryRegistrationHasMemcgsFileShapes() {
+    Assumptions.assumeTrue(cgroups.controllers().contains("memory"), "no memory controller in this run");
+    List<String> folders = new ArrayList<>();
+    for (String cg : new String[] {"", "/tck-a"}) {
+      for (FsEntry e : fs.list(cg + "/memory.devices")) {
+        folders.add(cg + "/memory.devices/" + e.name());
+      }
+    }
+    Assumptions.assumeTrue(!folders.isEmpty(), "the driver registered nothing with memory");
+    int n = 0;
+    for (String dir : folders) {
+      n += FileRules.memcgShapes(fs, dir);
+    }
+    Task task = spawn("/tck-a");
+    DriverUnderTest.Buffer buffer = dut.allocate(task, dut.allocationSize());
+    try {
+      for (String dir : folders) {
+        n += FileRules.memcgShapes(fs, dir);
+      }
+    } finally {
+      buffer.free();
+    }
+    assertTrue(n > 0, "no memory.* file in " + folders);
   }
 
   @Test

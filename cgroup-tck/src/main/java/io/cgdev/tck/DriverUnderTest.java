@@ -51,7 +51,7 @@ public interface DriverUnderTest {
   /** The name of the registration whose memory the callbacks charge, e.g. {@code i915.0}. */
   String device();
 
-  /** The memory region the callbacks allocate in, e.g. {@code lmem0}; used by the default {@link #meters()}. */
+  /** The memory region the callbacks allocate in, e.g. {@code local0}; used by the default {@link #meters()}. */
   String region();
 
   /**

@@ -10,7 +10,9 @@ import io.cgdev.api.Errno;
 import io.cgdev.api.FsEntry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The file-format and errno rules every interface file obeys (docs/TCK.md, docs/SEMANTICS.md §1),
@@ -20,6 +22,75 @@ public final class FileRules {
   private static final String GARBAGE = "garbage!%";
 
   private FileRules() {}
+
+  private static final String BYTES = "(0|[1-9][0-9]*)\n";
+  private static final String BYTES_OR_MAX = "(0|[1-9][0-9]*|max)\n";
+  private static final String EVENTS = "low (0|[1-9][0-9]*)\nhigh (0|[1-9][0-9]*)\nmax (0|[1-9][0-9]*)\noom (0|[1-9][0-9]*)\n"
+      + "oom_kill (0|[1-9][0-9]*)\noom_group_kill (0|[1-9][0-9]*)\nsock_throttled (0|[1-9][0-9]*)\n";
+
+  /**
+   * memcg's documented shape of each file (Documentation/admin-guide/cgroup-v2.rst, key orders from
+   * mm/memcontrol.c), with its mode: a pattern for the whole content, or null for a write-only file.
+   */
+  private static final Map<String, Object[]> MEMCG = Map.ofEntries(
+      Map.entry("memory.current", new Object[] {BYTES, 0444}),
+      Map.entry("memory.capacity", new Object[] {BYTES, 0444}), // cgdev's: the region's size, on the root
+      Map.entry("memory.min", new Object[] {BYTES_OR_MAX, 0644}),
+      Map.entry("memory.low", new Object[] {BYTES_OR_MAX, 0644}),
+      Map.entry("memory.high", new Object[] {BYTES_OR_MAX, 0644}),
+      Map.entry("memory.max", new Object[] {BYTES_OR_MAX, 0644}),
+      Map.entry("memory.peak", new Object[] {BYTES, 0644}),
+      Map.entry("memory.events", new Object[] {EVENTS, 0444}),
+      Map.entry("memory.events.local", new Object[] {EVENTS, 0444}),
+      Map.entry("memory.stat", new Object[] {"([a-z_]+ (0|[1-9][0-9]*)\n)+", 0444}),
+      Map.entry("memory.reclaim", new Object[] {null, 0200}),
+      Map.entry("memory.swap.current", new Object[] {BYTES, 0444}),
+      Map.entry("memory.swap.high", new Object[] {BYTES_OR_MAX, 0644}),
+      Map.entry("memory.swap.max", new Object[] {BYTES_OR_MAX, 0644}),
+      Map.entry("memory.swap.peak", new Object[] {BYTES, 0644}),
+      Map.entry("memory.swap.events", new Object[] {
+          "high (0|[1-9][0-9]*)\nmax (0|[1-9][0-9]*)\nfail (0|[1-9][0-9]*)\n", 0444}));
+
+  /**
+   * Every {@code memory.*} file of a memory controller's per-device folder (one memory registration)
+   * has the shape and mode of memcg's file of that name: single values ({@code 268435456\n}, {@code
+   * max\n}), flat-keyed {@code memory.events}/{@code memory.events.local} and {@code
+   * memory.swap.events} in memcg's key order, flat-keyed {@code memory.stat}, write-only {@code
+   * memory.reclaim}. A {@code memory.*} file memcg has not (but {@code memory.capacity}) fails: a file
+   * of a reused name must mean what the kernel's means. Also checks that {@code memory.max} takes a
+   * memcg value ({@code 256M}) and reads it back in bytes.
+   *
+   * @param folder e.g. {@code /a/memory.devices/gpu0}
+   * @return the number of files checked
+   */
+  public static int memcgShapes(CgroupFs fs, String folder) {
+    int checked = 0;
+    for (String f : files(fs, folder)) {
+      String name = f.substring(f.lastIndexOf('/') + 1);
+      if (!name.startsWith("memory.")) {
+        continue;
+      }
+      Object[] row = MEMCG.get(name);
+      assertTrue(row != null, f + ": memcg has no file of that name; a per-device memory file must be one of " + MEMCG.keySet());
+      FsEntry e = fs.stat(f);
+      assertEquals((int) row[1], e.mode(), f + ": memcg's mode is " + Integer.toOctalString((int) row[1]) + ", found "
+          + Integer.toOctalString(e.mode()));
+      if (row[0] != null) {
+        String content = fs.read(f);
+        assertTrue(Pattern.matches((String) row[0], content), f + " must have memcg's shape /" + row[0].toString()
+            .replace("\n", "\\n") + "/, read: '" + content + "'");
+      }
+      checked++;
+    }
+    String max = folder + (folder.endsWith("/") ? "" : "/") + "memory.max";
+    if (files(fs, folder).contains(max)) {
+      String old = fs.read(max);
+      fs.write(max, "256M");
+      assertEquals("268435456\n", fs.read(max), max + ": memcg's 'echo 256M > memory.max' reads back 268435456");
+      fs.write(max, old.strip());
+    }
+    return checked;
+  }
 
   /** The interface files directly in a folder. */
   public static List<String> files(CgroupFs fs, String folder) {

@@ -12,9 +12,8 @@ import io.cgdev.i915.I915Driver;
 import java.util.List;
 
 /**
- * Our i915 driver passes the kit in both its regions: GEM create/close and prime export/import are
- * the callbacks; under {@code memory.max} of lmem0 it evicts idle objects to system memory, in smem
- * it cannot.
+ * Our i915 driver passes the kit: GEM create/close and prime export/import are the callbacks; under
+ * {@code memory.max} of local0 it evicts idle objects to system memory.
  */
 class I915ConformanceTest extends DriverConformance {
   @Override
@@ -39,7 +38,7 @@ class I915ConformanceTest extends DriverConformance {
 
       @Override
       public String region() {
-        return "lmem0";
+        return "local0";
       }
 
       @Override

@@ -23,18 +23,19 @@ class MemoryControllerConformanceTest extends ControllerConformance {
         accepted("memory.max", "1M", "1048576\n"),
         accepted("memory.max", "2g", "2147483648\n"),
         accepted("memory.max", "10000", "8192\n"), // rounded down to the 4 KiB page
-        accepted("memory.max", "99999999999999999999", "max\n"), // clamped, as the kernel's parser does
+        accepted("memory.max", "8E", "max\n"), // 2^63 bytes: more than the page counter holds
         accepted("memory.max", "512K", "524288\n"),
         accepted("memory.max", "max", "max\n"),
         refused("memory.max", "-1", Errno.EINVAL),
         refused("memory.max", "1.5G", Errno.EINVAL),
         refused("memory.max", "12Q", Errno.EINVAL),
         refused("memory.max", "1M 2M", Errno.EINVAL),
-        refused("memory.max", " ", Errno.EINVAL), // blank; an empty write (0 bytes) changes nothing
+        accepted("memory.max", " ", "0\n"), // page_counter_memparse of nothing is 0, as in the kernel
         accepted("memory.high", "64M", "67108864\n"),
         accepted("memory.low", "4K", "4096\n"),
-        accepted("memory.min", "mem0 8K", "8192\n"), // the keyed form names the region
-        refused("memory.min", "vram 8K", Errno.EINVAL)); // an unknown region
+        refused("memory.min", "mem0 8K", Errno.EINVAL), // no keyed per-region form: one region per registration
+        accepted("memory.swap.max", "0", "0\n"),
+        accepted("memory.swap.max", "1G", "1073741824\n"));
   }
 
   @Override

@@ -50,6 +50,8 @@ final class CgroupLink implements ChargingPort, EnginePolicy {
    * rmdir racing with it, so the bound is never reached in practice.
    */
   private static final int STALE_CGROUP_RETRIES = 100;
+  /** The spec attribute naming a registration's region in the dmem view. */
+  static final String DMEM_REGION = "dmem.region";
 
   private final Object lock;
   private final DrmDriver driver;
@@ -117,11 +119,22 @@ final class CgroupLink implements ChargingPort, EnginePolicy {
     return done;
   }
 
-  /** The spec of one cgroup device, or null when no controller it needs is offered and present. */
+  /**
+   * The spec of one cgroup device, or null when no controller it needs is offered and present.
+   * System regions are host memory (never charged); the device-memory region, if any, is the one the
+   * memory controller governs, named in the dmem view as {@code drmm_cgroup_register_region} names
+   * it: {@code drm/<pci address>/<region>}.
+   */
   private DeviceSpec spec(DeviceConfig.CgroupDevice r, Set<String> present, Reclaimer reclaimer) {
+    for (String name : r.regions()) {
+      if (regions.get(name) == null) {
+        throw CgroupException.of(Errno.EINVAL, "device %s: cgroup device %s names unknown region %s", config.name(), r.name(), name);
+      }
+    }
     Set<String> wanted = new LinkedHashSet<>();
     Set<String> offered = driver.controllers();
-    if (!r.regions().isEmpty() && offered.contains(DrmDriver.MEMORY)) {
+    List<String> local = r.regions().stream().filter(n -> regions.get(n).kind() == MemoryRegion.Kind.LOCAL).toList();
+    if (!local.isEmpty() && offered.contains(DrmDriver.MEMORY)) {
       wanted.add(DrmDriver.MEMORY);
     }
     if (r.engines() && !config.engines().isEmpty()) {
@@ -140,12 +153,14 @@ final class CgroupLink implements ChargingPort, EnginePolicy {
         .reclaimer(reclaimer)
         .clock(clock)
         .attribute("pdev", config.pdev());
+    if (!local.isEmpty()) {
+      b.attribute(DMEM_REGION, "drm/" + config.pdev() + "/" + local.get(0));
+    }
     for (String name : r.regions()) {
       MemoryRegion m = regions.get(name);
-      if (m == null) {
-        throw CgroupException.of(Errno.EINVAL, "device %s: cgroup device %s names unknown region %s", config.name(), r.name(), name);
-      }
-      b.region(new RegionSpec(m.name(), m.capacity(), m.pageSize()));
+      b.region(m.kind() == MemoryRegion.Kind.SYSTEM
+          ? new RegionSpec(m.name(), m.capacity(), m.pageSize(), true)
+          : new RegionSpec(m.name(), m.capacity(), m.pageSize()));
     }
     if (r.engines()) {
       config.engines().forEach(b::engine);
@@ -160,7 +175,9 @@ final class CgroupLink implements ChargingPort, EnginePolicy {
       List<RegionSpec> regs = reg.spec().regions();
       reg.capability(MemoryCharging.class).ifPresent(mc -> {
         for (RegionSpec rs : regs) {
-          charges.put(rs.name(), new RegionCharge(mc, mc.region(rs.name())));
+          if (!rs.host()) { // host memory is never charged
+            charges.put(rs.name(), new RegionCharge(mc, mc.region(rs.name())));
+          }
         }
       });
       if (!reg.spec().engines().isEmpty()) {

@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param engines engines; their index is the number cpuset uses
  * @param defaultPlacement region names used when a create names none
  * @param cgroupDevices how the device appears to the cgroup framework: the first holds the engines;
- *     empty means one under the device name with every region and engine
+ *     empty means the default layout ({@link #defaultCgroupDevices})
  */
 @Stability(Stability.Status.EXPERIMENTAL)
 public record DeviceConfig(
@@ -31,8 +31,10 @@ public record DeviceConfig(
   /**
    * One device as the cgroup framework sees it: the name of its folders under {@code
    * <controller>.devices/} and the regions and engines it offers, registered as one {@link
-   * io.cgdev.api.spi.DeviceSpec}. Memory governs its regions; cpu and cpuset govern its engines
-   * (cpuset also its regions). A device may appear several times, e.g. once per memory tile.
+   * io.cgdev.api.spi.DeviceSpec}. Memory governs its one local region (system regions are host
+   * memory: never charged); cpu and cpuset govern its engines (cpuset also all its regions). A device
+   * with several local regions appears once per region (tile): the memory controller governs one
+   * region per registration.
    *
    * @param name the folder name, e.g. {@code i915.0.tile1}
    * @param regions the names of the regions it offers
@@ -51,8 +53,30 @@ public record DeviceConfig(
     regions = List.copyOf(regions);
     engines = List.copyOf(engines);
     defaultPlacement = List.copyOf(defaultPlacement);
-    cgroupDevices = cgroupDevices.isEmpty()
-        ? List.of(new CgroupDevice(name, regions.stream().map(MemoryRegion::name).toList(), true))
-        : List.copyOf(cgroupDevices);
+    cgroupDevices = cgroupDevices.isEmpty() ? defaultCgroupDevices(name, regions) : List.copyOf(cgroupDevices);
+  }
+
+  /**
+   * The default layout: the device name offers the system regions, the first local region and every
+   * engine; each further local region {@code k} (counting local regions from 0) appears as {@code
+   * <name>.tile<k>}, offering that region to memory only.
+   */
+  public static List<CgroupDevice> defaultCgroupDevices(String name, List<MemoryRegion> regions) {
+    List<String> first = new java.util.ArrayList<>();
+    List<CgroupDevice> tiles = new java.util.ArrayList<>();
+    int local = 0;
+    for (MemoryRegion r : regions) {
+      if (r.kind() == MemoryRegion.Kind.SYSTEM) {
+        first.add(r.name());
+      } else if (local++ == 0) {
+        first.add(r.name());
+      } else {
+        tiles.add(new CgroupDevice(name + ".tile" + (local - 1), List.of(r.name()), false));
+      }
+    }
+    List<CgroupDevice> out = new java.util.ArrayList<>();
+    out.add(new CgroupDevice(name, first, true));
+    out.addAll(tiles);
+    return List.copyOf(out);
   }
 }

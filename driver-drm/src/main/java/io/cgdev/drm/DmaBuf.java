@@ -37,6 +37,7 @@ public final class DmaBuf implements AutoCloseable {
     synchronized (object.lock) {
       if (open) {
         open = false;
+        object.dmaBufs--;
         refs.put(object);
       }
     }

@@ -349,6 +349,16 @@ public final class DrmDevice {
     });
   }
 
+  void migrateGem(DrmFile file, int handle, String regionName) {
+    MemoryRegion to = gem.placementList(regionName).get(0);
+    cgroups.inCgroupOf(file.task(), cg -> {
+      file.checkOpen();
+      checkRegistered();
+      gem.migrate(file.object(handle), to, cg, evictor);
+      return null;
+    });
+  }
+
   /** Drops a reference to an object (the kernel's {@code drm_gem_object_put}). */
   void unref(GemObject o) {
     synchronized (lock) {
@@ -464,7 +474,8 @@ public final class DrmDevice {
   String fdinfo(DrmFile f) {
     synchronized (lock) {
       f.checkOpen();
-      return Fdinfo.of(driver.name(), pdev(), f.clientId(), f.handles.values(), scheduler, f.entity, regions.keySet());
+      return Fdinfo.of(driver.name(), pdev(), f.clientId(), f.handles.values(), scheduler, f.entity, regions.keySet(),
+          driver.fdinfoEngineClasses(scheduler.engineClasses()), driver.fdinfoMemoryStatus());
     }
   }
 

@@ -1,6 +1,8 @@
 package io.cgdev.drm;
 
 import io.cgdev.api.Stability;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -29,6 +31,29 @@ public interface DrmDriver {
    */
   default Set<String> controllers() {
     return Set.of(MEMORY, CPU, CPUSET);
+  }
+
+  /** The memory stats a driver's fdinfo prints besides {@code drm-total-} and {@code drm-shared-}. */
+  enum MemoryStatus {
+    /** {@code drm-active-<region>}: objects in use by a queued or running batch. */
+    ACTIVE,
+    /** {@code drm-resident-<region>}: objects with pages in the region. */
+    RESIDENT,
+    /** {@code drm-purgeable-<region>}: idle objects the client marked as not needed. */
+    PURGEABLE
+  }
+
+  /**
+   * The engine classes in the order this driver's fdinfo prints them, given the device's classes in
+   * engine order. By default engine order; i915 prints its uabi class order.
+   */
+  default List<String> fdinfoEngineClasses(List<String> classes) {
+    return classes;
+  }
+
+  /** The memory stats this driver's fdinfo supports beyond total and shared; by default active and resident. */
+  default Set<MemoryStatus> fdinfoMemoryStatus() {
+    return EnumSet.of(MemoryStatus.ACTIVE, MemoryStatus.RESIDENT);
   }
 
   /** Whether a feature bit is set. */

@@ -69,6 +69,20 @@ public final class DrmFile implements AutoCloseable {
   }
 
   /**
+   * Moves an idle object to another region of its placement list (i915's object migration, TTM's
+   * validate): to the system region it is evicted (its charge moves to the swap of the device memory
+   * it leaves, which {@code memory.swap.max} may refuse); back to device memory it is charged again
+   * (reclaiming if needed) and its swap returned.
+   *
+   * @throws CgroupException {@code EINVAL} for an unknown region or one outside the object's placement
+   *     list, {@code ENOENT} for an unknown handle, {@code EBUSY} for a pinned or active object, {@code
+   *     ENOSPC} when the region has no room or a limit refuses (nothing changed then)
+   */
+  public void migrate(int handle, String region) {
+    device.migrateGem(this, handle, region);
+  }
+
+  /**
    * The object behind a handle.
    *
    * @throws CgroupException {@code ENOENT} for an unknown handle
@@ -117,6 +131,7 @@ public final class DrmFile implements AutoCloseable {
     synchronized (device.lock) {
       GemObject o = object(handle);
       o.refcount++;
+      o.dmaBufs++;
       return new DmaBuf(o, device.refs());
     }
   }

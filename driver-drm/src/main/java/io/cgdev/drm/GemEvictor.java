@@ -1,6 +1,5 @@
 package io.cgdev.drm;
 
-import io.cgdev.api.CgroupException;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.ReclaimRequest;
 import io.cgdev.api.spi.Reclaimer;
@@ -13,12 +12,12 @@ import java.util.function.Predicate;
  * Eviction (the kernel's TTM {@code ttm_mem_evict_first}, driven by the dmem reclaim hook): moves
  * idle objects of a region, least recently used first, to the device's system region. The memory
  * controller decides whose objects may go ({@link ReclaimRequest#mayEvict}, the scope of the
- * limiting cgroup); this class decides which, skipping pinned and active ones. The charge follows
- * the object: charged to the system region first, without reclaim (so no recursion), then returned
- * to the pool it was taken from in the region it left; a victim the system region cannot take stays
- * where it is. An object whose cgroup was removed meanwhile is charged to that cgroup's nearest live
- * ancestor in the system region, as the kernel charges the swap of a dead memcg's pages to its
- * nearest online ancestor.
+ * limiting cgroup); this class decides which, skipping pinned and active ones. Eviction is memcg's
+ * swap: the object's charge moves from memory to swap ({@link SwapCharge#swapOut}), where {@code
+ * memory.swap.max} may refuse it, and then the object stays where it is (as does one the system
+ * region has no room for) and the next candidate is tried. The swap of an object whose cgroup was
+ * removed meanwhile goes to that cgroup's nearest live ancestor, as the kernel charges the swap of a
+ * dead memcg's pages. System memory itself is never charged to the device's memory controller.
  *
  * <p>It is the device's {@link Reclaimer} (the memory controller's port into the device) and
  * placement's {@link EvictionPort}; it reaches the controller through the {@link ChargingPort}.
@@ -109,46 +108,44 @@ final class GemEvictor implements Reclaimer, EvictionPort {
     return freed;
   }
 
-  /** Moves one object; false, with nothing changed, when the target has no room or refuses the charge. */
+  /**
+   * Moves one object; false, with nothing changed, when the target has no room or {@code
+   * memory.swap.max} refuses its charge.
+   */
   private boolean moveToTarget(GemObject o, MemoryRegion from) {
     List<RegionAllocator.Block> blocks = target.allocator().allocate(o.size());
     if (blocks.isEmpty()) {
       return false;
     }
-    GemCharge away = o.charge;
-    GemCharge to = null;
-    if (away != null && charging.charges(target.name())) {
-      to = chargeTarget(away.cgroup(), o.size());
-      if (to == null) {
+    SwapCharge swap = null;
+    if (o.charge != null) {
+      swap = SwapCharge.swapOut(o.charge, o.size()); // memory uncharged, swap charged; no reclaim, so no recursion
+      if (swap == null) {
         target.allocator().free(blocks);
         return false;
       }
     }
     from.allocator().free(o.blocks);
-    if (away != null) {
-      away.uncharge(o.size());
-    }
-    o.placeIn(target, blocks, to);
+    o.placeIn(target, blocks, null, swap);
     o.evictions++;
     residency.get(from.name()).evictedTo(o, residency.get(target.name()));
     return true;
   }
 
   /**
-   * Charges the target region, without reclaim, to {@code cgroup}, or to its nearest live ancestor
-   * when it was removed; null when a limit refuses (or the charge fails otherwise: the object then
-   * stays where it is).
+   * Under the device lock: evicts one object to the system region on request (a client's migrate),
+   * as reclaim would.
+   *
+   * @return false when there is no system region, it has no room, or {@code memory.swap.max}
+   *     refuses the charge (nothing changed)
    */
-  private GemCharge chargeTarget(CgroupHandle cgroup, long bytes) {
-    for (CgroupHandle c = cgroup; c != null; c = c.parent()) {
-      try {
-        return charging.tryCharge(target.name(), c, bytes);
-      } catch (CgroupException e) {
-        if (c.online()) {
-          return null;
-        }
-      }
-    }
-    return null;
+  boolean evictOne(GemObject o) {
+    assert Thread.holdsLock(lock);
+    return target != null && o.region != target && moveToTarget(o, o.region);
+  }
+
+  /** The region evicted objects go to; null when the device has none. */
+  MemoryRegion target() {
+    return target;
   }
 }

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * A GEM buffer object (the kernel's {@code drm_gem_object}): a page-aligned size placed in one
- * memory region, charged at creation to its creator's cgroup and uncharged when its last reference
+ * memory region, charged at creation to its creator's cgroup when that region is device memory, its
+ * charge moved to swap when it is evicted to host memory, and uncharged when its last reference
  * goes, through the charge it holds. References are held by handles, exported {@link DmaBuf}s and
  * in-flight batches. Thread-safe; every public method takes the lock of the device that made it.
  * Its placement ({@code region}, {@code blocks}, {@code charge}) is written by {@code GemPlacement}
@@ -27,12 +28,16 @@ public final class GemObject {
   private final CgroupHandle owner;
   MemoryRegion region;
   List<RegionAllocator.Block> blocks;
-  /** The charge held for the current region; null when it is not charged. */
+  /** The memory charge held while resident in a charged (device-memory) region; null otherwise. */
   GemCharge charge;
+  /** The swap charge held while evicted to host memory; null otherwise. */
+  SwapCharge swap;
   int refcount;
   int handleCount;
   int pinCount;
   int activeCount;
+  /** Exported dma-bufs still open: an exported object counts as shared in fdinfo. */
+  int dmaBufs;
   int evictions;
   boolean freed;
 
@@ -60,7 +65,7 @@ public final class GemObject {
     return size;
   }
 
-  /** The region the object lives in now, e.g. {@code lmem0}; after eviction the system region. */
+  /** The region the object lives in now, e.g. {@code local0}; after eviction the system region. */
   public String region() {
     synchronized (lock) {
       return region.name();
@@ -73,14 +78,22 @@ public final class GemObject {
   }
 
   /**
-   * The cgroup the object is charged to in its current region: its creator's cgroup at creation
-   * time, where it stays when the creator moves (after eviction of an object whose cgroup was removed
-   * meanwhile, that cgroup's nearest live ancestor); {@code null} when the device does not charge
-   * (no {@code DRIVER_CGROUPS} or no memory controller).
+   * The cgroup the object is charged to: in device memory its memory charge, once evicted to host
+   * memory its swap charge — its creator's cgroup at creation time, where it stays when the creator
+   * moves (the swap of an object whose cgroup was removed meanwhile goes to that cgroup's nearest
+   * live ancestor, as memcg's does); {@code null} when nothing is charged (no {@code DRIVER_CGROUPS},
+   * no memory controller, or an object placed in host memory from the start, which is the host's).
    */
   public CgroupHandle chargedTo() {
     synchronized (lock) {
-      return charge == null ? null : charge.cgroup();
+      return charge != null ? charge.cgroup() : swap != null ? swap.cgroup() : null;
+    }
+  }
+
+  /** Whether the object was evicted to host memory and its charge sits in swap. */
+  public boolean swapped() {
+    synchronized (lock) {
+      return swap != null;
     }
   }
 
@@ -155,10 +168,11 @@ public final class GemObject {
   }
 
   /** Under the device lock: records where the object now lives and the charge it holds there. */
-  void placeIn(MemoryRegion r, List<RegionAllocator.Block> blocks, GemCharge charge) {
+  void placeIn(MemoryRegion r, List<RegionAllocator.Block> blocks, GemCharge charge, SwapCharge swap) {
     this.region = r;
     this.blocks = blocks;
     this.charge = charge;
+    this.swap = swap;
   }
 
   void checkLive() {

@@ -130,9 +130,74 @@ final class GemPlacement implements GemRefs {
       return "no room in the allocator (" + r.allocator().avail() + " bytes free, largest block "
           + r.allocator().largestFree() + ")";
     }
-    obj.placeIn(r, blocks, charge);
+    obj.placeIn(r, blocks, charge, null);
     residency.get(r.name()).add(obj);
     return null;
+  }
+
+  /**
+   * Under the device lock: moves an idle object to another region of its placement list (i915's
+   * {@code i915_gem_object_migrate}, TTM's validate): to host memory it is an eviction (its charge
+   * moves to swap); back to device memory it is a swap-in (memory charged again, reclaiming if needed,
+   * swap returned); an object placed in host memory from the start is charged to {@code cgroup} (the
+   * migrating task's) when it enters device memory. Room is made as for a create; the charge is taken
+   * only once the room is there, so a refused charge leaves the object where it was.
+   *
+   * @throws CgroupException {@code EINVAL} for a region outside the object's placement list, {@code
+   *     EBUSY} for a pinned or active object, {@code ENOSPC} when the region has no room, the charge
+   *     fails or {@code memory.swap.max} refuses the eviction; nothing changed then
+   */
+  void migrate(GemObject o, MemoryRegion to, CgroupHandle cgroup, GemEvictor evictor) {
+    assert Thread.holdsLock(lock);
+    o.checkLive();
+    MemoryRegion from = o.region;
+    if (from == to) {
+      return;
+    }
+    if (!o.placements().contains(to.name())) {
+      throw CgroupException.of(Errno.EINVAL, "%s: GEM object %d may not move to %s: not in its placement list %s",
+          device, o.id(), to.name(), o.placements());
+    }
+    if (!o.evictable()) {
+      throw CgroupException.of(Errno.EBUSY, "%s: GEM object %d is %s", device, o.id(), o.pinCount > 0 ? "pinned" : "in use by a batch");
+    }
+    if (to == evictor.target() && !charging.charges(to.name())) {
+      CgroupHandle owner = o.chargedTo();
+      if (!evictor.evictOne(o)) {
+        throw CgroupException.of(Errno.ENOSPC, "%s: cannot evict GEM object %d to %s: %s", device, o.id(), to.name(),
+            owner == null ? "no room" : "no room, or memory.swap.max of " + owner.path() + " (or an ancestor's) reached");
+      }
+      return;
+    }
+    if (!charging.allowsRegion(cgroup, to.name())) {
+      throw CgroupException.of(Errno.ENOSPC, "%s: %s is not in cpuset.mems.effective of %s", device, to.name(), cgroup.path());
+    }
+    List<RegionAllocator.Block> blocks = to.allocator().allocate(o.size());
+    for (int attempt = 0; blocks.isEmpty() && attempt < 3; attempt++) {
+      if (eviction.makeRoom(to, o.size()) == 0) {
+        break;
+      }
+      blocks = to.allocator().allocate(o.size());
+    }
+    if (blocks.isEmpty()) {
+      throw CgroupException.of(Errno.ENOSPC, "%s: no room for GEM object %d in %s (%d bytes free)", device, o.id(), to.name(),
+          to.allocator().avail());
+    }
+    GemCharge charge = null;
+    try {
+      if (charging.charges(to.name())) {
+        charge = o.swap != null ? o.swap.swapIn(o.size()) : charging.charge(to.name(), cgroup, o.size());
+      }
+    } catch (RuntimeException e) {
+      to.allocator().free(blocks);
+      throw e;
+    }
+    if (o.charge != null) {
+      o.charge.uncharge(o.size()); // left another device region
+    }
+    from.allocator().free(o.blocks);
+    o.placeIn(to, blocks, charge, null);
+    residency.get(from.name()).movedTo(o, residency.get(to.name()));
   }
 
   /**
@@ -171,6 +236,11 @@ final class GemPlacement implements GemRefs {
     if (charge != null) {
       charge.uncharge(o.size()); // to the pool it was taken from, whatever became of its cgroup
       o.charge = null;
+    }
+    SwapCharge swap = o.swap;
+    if (swap != null) {
+      swap.free(o.size()); // an evicted object returns its swap
+      o.swap = null;
     }
   }
 

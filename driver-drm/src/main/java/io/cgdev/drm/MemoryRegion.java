@@ -7,7 +7,7 @@ import io.cgdev.drm.sim.RegionAllocator;
 
 /**
  * One memory region of a device (the kernel's {@code intel_memory_region} / TTM resource manager):
- * a name such as {@code smem} or {@code lmem0}, a kind, a page size and the allocator that hands out
+ * a name such as {@code system0} or {@code local0}, a kind, a page size and the allocator that hands out
  * its address space. Part of a device's {@link DeviceConfig}; the objects placed in it are the
  * device's business. The allocator is guarded by the owning device's lock.
  */

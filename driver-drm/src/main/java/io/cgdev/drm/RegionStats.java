@@ -5,7 +5,7 @@ import io.cgdev.api.Stability;
 /**
  * A snapshot of one region's allocator and eviction counters.
  *
- * @param name the region, e.g. {@code lmem0}
+ * @param name the region, e.g. {@code local0}
  * @param kind system or local
  * @param capacity bytes the region holds
  * @param used bytes reserved by objects (rounded to the allocator's chunk)
@@ -31,7 +31,7 @@ public record RegionStats(
     long freeBlocks,
     double fragmentation) {
 
-  /** One line, e.g. {@code lmem0 capacity=4294967296 used=0 ...}. */
+  /** One line, e.g. {@code local0 capacity=4294967296 used=0 ...}. */
   @Override
   public String toString() {
     return String.format(

@@ -61,6 +61,12 @@ final class Residency {
     evictedBytes += o.size();
   }
 
+  /** {@code o} was moved from here to {@code target} on request (not an eviction). */
+  void movedTo(GemObject o, Residency target) {
+    lru.remove(o);
+    target.lru.add(o);
+  }
+
   /** A placement in this region failed (limit or space). */
   void failedAllocation() {
     failedAllocations++;

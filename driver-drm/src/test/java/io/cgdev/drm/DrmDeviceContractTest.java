@@ -9,6 +9,7 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.atLeastOnce;
 import static org.mockito.Mockito.clearInvocations;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
@@ -44,8 +45,7 @@ import org.mockito.InOrder;
 /** The driver-to-capability contracts, against mocked capabilities. */
 class DrmDeviceContractTest {
   static final long M = 1 << 20;
-  static final int SMEM = 0;
-  static final int LMEM = 1;
+  static final int LMEM = 0; // the registration's one device-memory region
 
   DriverContext ctx = mock(DriverContext.class);
   DeviceRegistration reg = mock(DeviceRegistration.class);
@@ -73,6 +73,9 @@ class DrmDeviceContractTest {
   static MemoryCharging.Pool pool(CgroupHandle cgroup, int region) {
     return new TestPool(cgroup, region);
   }
+
+  /** What the mocked controller hands out as the swap pool of a cgroup. */
+  record TestSwap(CgroupHandle cgroup) implements MemoryCharging.SwapPool {}
 
   static DrmDevice device(Set<DriverFeature> features) {
     return new DrmDevice(
@@ -102,8 +105,9 @@ class DrmDeviceContractTest {
     when(reg.capability(EngineMask.class)).thenReturn(Optional.of(mask));
     when(mc.charge(any(), anyInt(), anyLong())).thenAnswer(inv -> pool(inv.getArgument(0), inv.getArgument(1)));
     when(mc.tryCharge(any(), anyInt(), anyLong())).thenAnswer(inv -> pool(inv.getArgument(0), inv.getArgument(1)));
-    when(mc.region("smem")).thenReturn(SMEM);
     when(mc.region("lmem0")).thenReturn(LMEM);
+    when(mc.swapOut(any(), anyLong())).thenAnswer(inv -> new TestSwap(((MemoryCharging.Pool) inv.getArgument(0)).cgroup()));
+    when(mc.swapIn(any(), anyLong())).thenAnswer(inv -> pool(((MemoryCharging.SwapPool) inv.getArgument(0)).cgroup(), LMEM));
     when(mask.allowsEngine(any(), anyInt())).thenReturn(true);
     when(mask.allowsRegion(any(), anyInt())).thenReturn(true);
   }
@@ -124,8 +128,11 @@ class DrmDeviceContractTest {
     assertThat(s.driver()).isEqualTo("testgpu");
     assertThat(s.controllers()).containsExactlyInAnyOrder("memory", "cpuset");
     assertThat(s.regions()).extracting(r -> r.name()).containsExactly("smem", "lmem0");
+    assertThat(s.regions()).extracting(r -> r.host()).as("system memory is host memory, never charged")
+        .containsExactly(true, false);
     assertThat(s.engines()).extracting(EngineSpec::name).containsExactly("rcs0", "vcs0", "vcs1");
-    assertThat(s.attributes()).containsEntry("pdev", "0000:03:00.0");
+    assertThat(s.attributes()).containsEntry("pdev", "0000:03:00.0")
+        .containsEntry("dmem.region", "drm/0000:03:00.0/lmem0");
   }
 
   @Test
@@ -174,7 +181,8 @@ class DrmDeviceContractTest {
     doThrow(new CgroupException(Errno.ENOSPC, "over max")).when(mc).charge(any(), eq(LMEM), anyLong());
     int h = f.createGem(M);
     assertThat(f.object(h).region()).isEqualTo("smem");
-    verify(mc).charge(cgA, SMEM, M);
+    assertThat(f.object(h).chargedTo()).as("host memory is not charged to the device's controller").isNull();
+    verify(mc, times(1)).charge(any(), anyInt(), anyLong());
     assertThatThrownBy(() -> f.createGem(M, "lmem0"))
         .isInstanceOf(CgroupException.class)
         .extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.ENOSPC);
@@ -259,9 +267,10 @@ class DrmDeviceContractTest {
     assertThat(freed).isEqualTo(4 * M); // only a1 may go: b1 protected, a2 pinned, a3 active
     assertThat(f.object(a1).region()).isEqualTo("smem");
     assertThat(g.object(b1).region()).isEqualTo("lmem0");
-    InOrder order = inOrder(mc);
-    order.verify(mc).tryCharge(cgA, SMEM, 4 * M);
-    order.verify(mc).uncharge(pool(cgA, LMEM), 4 * M);
+    verify(mc).swapOut(pool(cgA, LMEM), 4 * M); // the charge moves from memory to swap
+    verify(mc, never()).uncharge(any(MemoryCharging.Pool.class), anyLong());
+    assertThat(f.object(a1).swapped()).isTrue();
+    assertThat(f.object(a1).chargedTo()).isSameAs(cgA);
     assertThat(f.object(a1).evictions()).isEqualTo(1);
     assertThat(d.memoryStats().get(1).evictions()).isEqualTo(1);
     // scope limits the victims to the limiting cgroup's subtree
@@ -272,14 +281,69 @@ class DrmDeviceContractTest {
   }
 
   @Test
-  void aVictimWhoseSystemChargeIsRefusedStaysWhereItIs() {
+  void aVictimWhoseSwapOutIsRefusedStaysWhereItIs() {
     DrmDevice d = registered();
     DrmFile f = d.open(task);
     int h = f.createGem(4 * M);
-    when(mc.tryCharge(cgA, SMEM, 4 * M)).thenReturn(null); // refused
+    doReturn(null).when(mc).swapOut(pool(cgA, LMEM), 4 * M); // memory.swap.max
     assertThat(specs.get(0).reclaimer().reclaim(request("lmem0", M, root, o -> true))).isZero();
     assertThat(f.object(h).region()).isEqualTo("lmem0");
-    verify(mc, never()).uncharge(any(MemoryCharging.Pool.class), anyLong());
+    assertThat(f.object(h).swapped()).isFalse();
+    assertThat(d.memoryStats().get(0).used()).as("the system region gave back what it reserved").isZero();
+  }
+
+  @Test
+  void migrateEvictsToSwapAndBringsBackWithASwapIn() {
+    DrmDevice d = registered();
+    DrmFile f = d.open(task);
+    int h = f.createGem(4 * M);
+    f.migrate(h, "smem");
+    GemObject o = f.object(h);
+    assertThat(o.region()).isEqualTo("smem");
+    assertThat(o.swapped()).isTrue();
+    verify(mc).swapOut(pool(cgA, LMEM), 4 * M);
+    f.migrate(h, "lmem0");
+    assertThat(o.region()).isEqualTo("lmem0");
+    assertThat(o.swapped()).isFalse();
+    verify(mc).swapIn(new TestSwap(cgA), 4 * M);
+    doReturn(null).when(mc).swapOut(any(), anyLong());
+    assertThatThrownBy(() -> f.migrate(h, "smem")).hasMessageContaining("memory.swap.max of /a")
+        .extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.ENOSPC);
+    assertThat(o.region()).isEqualTo("lmem0");
+    o.pin();
+    assertThatThrownBy(() -> f.migrate(h, "smem")).extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.EBUSY);
+    o.unpin();
+    int only = f.createGem(M, "lmem0");
+    assertThatThrownBy(() -> f.migrate(only, "smem")).hasMessageContaining("not in its placement list")
+        .extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.EINVAL);
+    f.close();
+    verify(mc).uncharge(pool(cgA, LMEM), 4 * M);
+  }
+
+  @Test
+  void aSwapInThatTheControllerRefusesLeavesTheObjectInSystemMemory() {
+    DrmDevice d = registered();
+    DrmFile f = d.open(task);
+    int h = f.createGem(4 * M);
+    f.migrate(h, "smem");
+    doThrow(new CgroupException(Errno.ENOSPC, "memory.max")).when(mc).swapIn(any(), anyLong());
+    assertThatThrownBy(() -> f.migrate(h, "lmem0")).extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.ENOSPC);
+    assertThat(f.object(h).region()).isEqualTo("smem");
+    assertThat(f.object(h).swapped()).isTrue();
+    assertThat(d.memoryStats().get(1).used()).as("lmem0 gave back the room it reserved").isZero();
+    f.close();
+    verify(mc).uncharge(new TestSwap(cgA), 4 * M);
+  }
+
+  @Test
+  void anObjectCreatedInHostMemoryIsChargedWhenItMovesToDeviceMemory() {
+    DrmDevice d = registered();
+    DrmFile f = d.open(task);
+    int h = f.createGem(M, "smem", "lmem0");
+    assertThat(f.object(h).chargedTo()).isNull();
+    f.migrate(h, "lmem0");
+    verify(mc).charge(cgA, LMEM, M);
+    assertThat(f.object(h).chargedTo()).isSameAs(cgA);
   }
 
   @Test
@@ -426,17 +490,28 @@ class DrmDeviceContractTest {
     DrmFile f = d.open(task);
     f.createGem(4 * M);
     f.createGem(6 * 1024 + 1, "smem");
+    DmaBuf exported = f.exportPrime(1);
     String info = f.fdinfo();
-    assertThat(info).startsWith("drm-driver:\ttestgpu\ndrm-client-id:\t1\ndrm-pdev:\t0000:03:00.0\n");
-    assertThat(info).contains(
-        "drm-engine-render:\t0 ns\n",
-        "drm-total-lmem0:\t4 MiB\n",
-        "drm-total-smem:\t8 KiB\n",
-        "drm-resident-lmem0:\t4 MiB\n",
-        "drm-shared-lmem0:\t0\n",
-        "drm-active-smem:\t0\n");
-    assertThat(info).doesNotContain("drm-engine-capacity-render");
-    assertThat(info.lines()).allMatch(l -> l.matches("drm-[a-z0-9-]+:\t\\S.*"));
+    // drm_show_fdinfo's lines, then per region drm_print_memory_stats (total, shared, and the
+    // statuses the driver supports: active and resident by default), then the engine classes
+    assertThat(info).isEqualTo("""
+        drm-driver:\ttestgpu
+        drm-client-id:\t1
+        drm-pdev:\t0000:03:00.0
+        drm-total-smem:\t8 KiB
+        drm-shared-smem:\t0
+        drm-active-smem:\t0
+        drm-resident-smem:\t8 KiB
+        drm-total-lmem0:\t4 MiB
+        drm-shared-lmem0:\t4 MiB
+        drm-active-lmem0:\t0
+        drm-resident-lmem0:\t4 MiB
+        drm-engine-render:\t0 ns
+        drm-engine-video:\t0 ns
+        drm-engine-capacity-video:\t2
+        """);
+    exported.close();
+    assertThat(f.fdinfo()).as("shared while exported").contains("drm-shared-lmem0:\t0\n");
   }
 
   @Test
@@ -478,20 +553,20 @@ class DrmDeviceContractTest {
   }
 
   @Test
-  void anEvictedObjectWhoseCgroupWasRemovedIsChargedToItsNearestLiveAncestorAndReturnsItsOldCharge() {
+  void anEvictedObjectKeepsTheSwapPoolTheControllerChoseAndReturnsItWhenFreed() {
     DrmDevice d = registered();
     DrmFile f = d.open(task);
     int h = f.createGem(4 * M);
     GemObject o = f.object(h);
     DmaBuf keep = f.exportPrime(h);
     f.close(); // the task is gone from /a, which is then removed; the dma-buf keeps the object
-    when(cgA.online()).thenReturn(false);
-    when(mc.tryCharge(cgA, SMEM, 4 * M)).thenThrow(new CgroupException(Errno.ENOENT, "/a was removed"));
+    // the controller charges a removed cgroup's swap to its nearest live ancestor
+    doReturn(new TestSwap(root)).when(mc).swapOut(pool(cgA, LMEM), 4 * M);
     assertThat(specs.get(0).reclaimer().reclaim(request("lmem0", M, root, x -> true))).isEqualTo(4 * M);
     assertThat(o.region()).isEqualTo("smem");
     assertThat(o.chargedTo()).isSameAs(root);
-    verify(mc).uncharge(pool(cgA, LMEM), 4 * M);
     keep.close();
-    verify(mc).uncharge(pool(root, SMEM), 4 * M);
+    verify(mc).uncharge(new TestSwap(root), 4 * M);
+    verify(mc, never()).uncharge(any(MemoryCharging.Pool.class), anyLong());
   }
 }

@@ -22,9 +22,10 @@ import tools.jackson.databind.json.JsonMapper;
  *               "engines": ["rcs0", "bcs0", "vcs0", "vcs1", "vecs0", "ccs0", "ccs1", "ccs2", "ccs3"]}]}
  * }</pre>
  *
- * Sizes use the byte-size format ({@code 4G}). {@code lmem} lists the local memory of each tile;
- * engine classes follow from the name prefix ({@code rcs} render, {@code bcs} copy, {@code vcs}
- * video, {@code vecs} video-enhance, {@code ccs} compute).
+ * Sizes use the byte-size format ({@code 4G}). {@code smem} is the system memory the device may use
+ * (region {@code system0}); {@code lmem} lists the local memory of each tile (regions {@code local0},
+ * {@code local1}, ...); engine classes follow from the name prefix ({@code rcs} render, {@code bcs}
+ * copy, {@code vcs} video, {@code vecs} video-enhance, {@code ccs} compute).
  */
 @Stability(Stability.Status.EXPERIMENTAL)
 public record I915Descriptor(List<Device> devices) {
@@ -38,7 +39,7 @@ public record I915Descriptor(List<Device> devices) {
    * @param name device name, e.g. {@code i915.0}
    * @param pdev PCI address
    * @param smem system memory bytes
-   * @param lmem local memory bytes per tile ({@code lmem0}, {@code lmem1}, ...)
+   * @param lmem local memory bytes per tile (regions {@code local0}, {@code local1}, ...)
    * @param chunk the buddy allocator's minimum chunk for local memory
    * @param engines engine names
    */

@@ -59,6 +59,27 @@ public final class I915Driver implements DriverProvider, DrmDriver {
     return Set.copyOf(features);
   }
 
+  /** i915's engine classes in its uabi order, as its fdinfo prints them ({@code uabi_class_names}). */
+  public static final List<String> UABI_CLASSES = List.of("render", "copy", "video", "video-enhance", "compute");
+
+  /** As i915's {@code i915_drm_client_fdinfo}: the classes in uabi order. */
+  @Override
+  public List<String> fdinfoEngineClasses(List<String> classes) {
+    List<String> out = new ArrayList<>();
+    for (String c : UABI_CLASSES) {
+      if (classes.contains(c)) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /** As i915's {@code show_meminfo}: active, resident and purgeable. */
+  @Override
+  public Set<MemoryStatus> fdinfoMemoryStatus() {
+    return EnumSet.allOf(MemoryStatus.class);
+  }
+
   @Override
   public void probe(DriverContext context) {
     if (context.option("i915.cgroups").map(v -> v.equals("false") || v.equals("0")).orElse(false)) {

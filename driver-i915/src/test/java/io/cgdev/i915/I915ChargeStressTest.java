@@ -84,7 +84,7 @@ class I915ChargeStressTest {
       Random rnd = new Random(7);
       while (done.getCount() > 0) {
         int t = rnd.nextInt(threads);
-        fs.write("/t" + t + "/memory.devices/i915.0/memory.max", "lmem0 " + (16 + rnd.nextInt(64)) + "M");
+        fs.write("/t" + t + "/memory.devices/i915.0/memory.max", (16 + rnd.nextInt(64)) + "M");
         checkUsageMatchesObjects(fs, gpu, threads);
       }
       for (Thread w : workers) {
@@ -97,7 +97,7 @@ class I915ChargeStressTest {
       gpu.runFor(10_000_000); // drain batches still holding objects
       assertThat(gpu.objects()).isEmpty();
       for (int t = 0; t < threads; t++) {
-        assertThat(fs.read("/t" + t + "/memory.devices/i915.0/memory.current")).isEqualTo("smem 0\nlmem0 0\n");
+        assertThat(fs.read("/t" + t + "/memory.devices/i915.0/memory.current")).isEqualTo("0\n");
       }
       gpu.unplug();
     }
@@ -106,12 +106,12 @@ class I915ChargeStressTest {
   /** Sum of the objects' charges per cgroup and region equals memory.current (read under no lock: a lower bound check only while racing). */
   private static void checkUsageMatchesObjects(CgroupFs fs, DrmDevice gpu, int threads) {
     for (int t = 0; t < threads; t++) {
-      long lmem = Long.parseLong(Keyed.parseFlat(fs.read("/t" + t + "/memory.devices/i915.0/memory.current")).get("lmem0"));
+      long lmem = Long.parseLong(fs.read("/t" + t + "/memory.devices/i915.0/memory.current").strip());
       assertThat(lmem).isBetween(0L, 256 * M);
     }
     long placed = 0;
     for (GemObject o : gpu.objects()) {
-      placed += o.region().equals("lmem0") ? o.size() : 0;
+      placed += o.region().equals("local0") ? o.size() : 0;
     }
     assertThat(placed).isBetween(0L, 256 * M);
   }

@@ -64,15 +64,18 @@ class I915DriverTest {
     assertThat(s.name()).isEqualTo("i915.0");
     assertThat(s.driver()).isEqualTo("i915");
     assertThat(s.controllers()).containsExactlyInAnyOrder("memory", "cpu", "cpuset");
-    assertThat(s.regions()).extracting(RegionSpec::name, RegionSpec::capacity)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("smem", 16L << 30), org.assertj.core.groups.Tuple.tuple("lmem0", 4L << 30));
+    // i915's own region names (intel_memory_region's uabi names): system memory is host memory
+    assertThat(s.regions()).extracting(RegionSpec::name, RegionSpec::capacity, RegionSpec::host).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("system0", 16L << 30, true),
+        org.assertj.core.groups.Tuple.tuple("local0", 4L << 30, false));
+    assertThat(s.attributes()).containsEntry("dmem.region", "drm/0000:00:02.0/local0");
     assertThat(s.engines()).extracting(EngineSpec::name)
         .containsExactly("rcs0", "bcs0", "vcs0", "vcs1", "vecs0", "ccs0", "ccs1", "ccs2", "ccs3");
     assertThat(s.engines()).extracting(EngineSpec::engineClass).containsExactly(
         "render", "copy", "video", "video", "video-enhance", "compute", "compute", "compute", "compute");
     DrmDevice dev = driver.device("i915.0");
     assertThat(dev.engineClasses()).containsExactly("render", "copy", "video", "video-enhance", "compute");
-    assertThat(dev.memoryStats()).extracting(RegionStats::name).containsExactly("smem", "lmem0");
+    assertThat(dev.memoryStats()).extracting(RegionStats::name).containsExactly("system0", "local0");
     assertThat(driver.features()).contains(DriverFeature.DRIVER_CGROUPS, DriverFeature.DRIVER_GEM);
     assertThatThrownBy(() -> driver.device("i915.9")).extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.ENODEV);
   }
@@ -88,12 +91,14 @@ class I915DriverTest {
     I915Driver driver = new I915Driver();
     driver.probe(ctx);
     assertThat(specs).extracting(DeviceSpec::name).containsExactly("i915.0", "i915.0.tile1");
-    assertThat(specs.get(0).regions()).extracting(RegionSpec::name).containsExactly("smem", "lmem0");
-    assertThat(specs.get(0).attributes()).containsEntry("pdev", "0000:4d:00.0");
-    assertThat(specs.get(1).regions()).extracting(RegionSpec::name).containsExactly("lmem1");
+    assertThat(specs.get(0).regions()).extracting(RegionSpec::name).containsExactly("system0", "local0");
+    assertThat(specs.get(0).attributes()).containsEntry("pdev", "0000:4d:00.0")
+        .containsEntry("dmem.region", "drm/0000:4d:00.0/local0");
+    assertThat(specs.get(1).regions()).extracting(RegionSpec::name).containsExactly("local1");
+    assertThat(specs.get(1).attributes()).containsEntry("dmem.region", "drm/0000:4d:00.0/local1");
     assertThat(specs.get(1).controllers()).containsExactly("memory");
     assertThat(specs.get(1).engines()).isEmpty();
-    assertThat(driver.device("i915.0").regions()).extracting(RegionSpec::name).containsExactly("smem", "lmem0", "lmem1");
+    assertThat(driver.device("i915.0").regions()).extracting(RegionSpec::name).containsExactly("system0", "local0", "local1");
     assertThat(driver.device("i915.0").config().cgroupDevices()).extracting(c -> c.name())
         .containsExactly("i915.0", "i915.0.tile1");
   }

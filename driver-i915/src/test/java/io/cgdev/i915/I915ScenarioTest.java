@@ -59,21 +59,21 @@ class I915ScenarioTest {
     return cg.tasks().spawn(name, CgroupPath.parse("/" + name));
   }
 
-  long mem(String cgroup, String file, String region) {
-    return Long.parseLong(Keyed.parseFlat(fs.read(cgroup + MEM + file)).get(region));
+  long mem(String cgroup, String file) {
+    return Long.parseLong(fs.read(cgroup + MEM + file).strip());
   }
 
   @Test
   void aTenantOverItsLimitSeesEvictionsAndThenEnospc() {
     boot(Set.of("memory", "cpu", "cpuset"));
     Task t = tenant("tenant");
-    fs.write("/tenant" + MEM + "max", "lmem0 256M");
+    fs.write("/tenant" + MEM + "max", "256M");
     DrmFile f = gpu.open(t);
     int created = 0;
     CgroupException failure = null;
     for (int i = 0; i < 30; i++) {
       try {
-        int h = f.createGem(10 * M, "lmem0");
+        int h = f.createGem(10 * M, "local0");
         created++;
         if (i >= 4) {
           f.object(h).pin(); // only the first four may be evicted
@@ -85,19 +85,76 @@ class I915ScenarioTest {
     }
     assertThat(created).isEqualTo(29);
     assertThat(failure).isNotNull().extracting(CgroupException::errno).isEqualTo(Errno.ENOSPC);
-    assertThat(mem("/tenant", "current", "lmem0")).isEqualTo(250 * M);
-    assertThat(mem("/tenant", "current", "smem")).isEqualTo(40 * M);
+    // evicted bytes left memory.current for memory.swap.current
+    assertThat(mem("/tenant", "current")).isEqualTo(250 * M);
+    assertThat(mem("/tenant", "swap.current")).isEqualTo(40 * M);
     RegionStats lmem = gpu.memoryStats().get(1);
     assertThat(lmem.evictions()).isEqualTo(4);
     assertThat(lmem.used()).isEqualTo(250 * M);
-    String lmemEvents = fs.read("/tenant" + MEM + "events").lines()
-        .filter(l -> l.startsWith("lmem0 ")).findFirst().orElseThrow();
-    Map<String, String> events = Keyed.parseNestedLine(lmemEvents).getValue();
+    Map<String, String> events = Keyed.parseFlat(fs.read("/tenant" + MEM + "events"));
     assertThat(Long.parseLong(events.get("max"))).isGreaterThanOrEqualTo(5); // four evictions, one refusal
     assertThat(events.get("oom")).isEqualTo("1");
+    assertThat(Keyed.parseFlat(fs.read("/tenant" + MEM + "stat")).get("pswpout")).isEqualTo(Long.toString(40 * M / 4096));
     f.close();
-    assertThat(mem("/tenant", "current", "lmem0")).isZero();
-    assertThat(mem("/tenant", "current", "smem")).isZero();
+    assertThat(mem("/tenant", "current")).isZero();
+    assertThat(mem("/tenant", "swap.current")).isZero();
+  }
+
+  @Test
+  void swapMaxZeroKeepsATenantsBuffersResidentSoTheChargeThatNeedsTheirEvictionFails() {
+    boot(Set.of("memory", "cpu", "cpuset"));
+    Task t = tenant("tenant");
+    fs.write("/tenant" + MEM + "max", "64M");
+    fs.write("/tenant" + MEM + "swap.max", "0");
+    DrmFile f = gpu.open(t);
+    for (int i = 0; i < 4; i++) {
+      f.createGem(16 * M, "local0");
+    }
+    assertThatThrownBy(() -> f.createGem(16 * M, "local0"))
+        .extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.ENOSPC);
+    assertThat(mem("/tenant", "current")).isEqualTo(64 * M);
+    assertThat(mem("/tenant", "swap.current")).isZero();
+    assertThat(gpu.objects()).allMatch(o -> o.region().equals("local0"));
+    assertThat(Keyed.parseFlat(fs.read("/tenant" + MEM + "swap.events")).get("fail")).isNotEqualTo("0");
+    // with the default placement the create falls back to system memory: host memory, not charged
+    int h = f.createGem(16 * M);
+    assertThat(f.object(h).region()).isEqualTo("system0");
+    assertThat(mem("/tenant", "current")).isEqualTo(64 * M);
+    assertThat(mem("/tenant", "swap.current")).isZero();
+  }
+
+  @Test
+  void memoryReclaimEvictsFromTheSubtreeThroughTheDriverSparesMinAndIsEagainWhenShort() {
+    boot(Set.of("memory", "cpu", "cpuset"));
+    fs.mkdir("/team");
+    fs.write("/team/cgroup.subtree_control", "+memory");
+    fs.mkdir("/team/a");
+    fs.mkdir("/team/b");
+    fs.write("/team/a" + MEM + "min", "128M");
+    DrmFile a = gpu.open(cg.tasks().spawn("a", CgroupPath.parse("/team/a")));
+    DrmFile b = gpu.open(cg.tasks().spawn("b", CgroupPath.parse("/team/b")));
+    for (int i = 0; i < 8; i++) {
+      a.createGem(16 * M, "local0", "system0");
+      b.createGem(32 * M, "local0", "system0");
+    }
+    DrmFile outside = gpu.open(tenant("outside"));
+    outside.createGem(64 * M, "local0", "system0");
+    assertThat(mem("/team", "current")).isEqualTo(384 * M);
+
+    fs.write("/team" + MEM + "reclaim", "200M");
+    // the driver evicts whole 32M buffers of /team/b until at least 200M are free: seven of them
+    assertThat(mem("/team/b", "current")).isEqualTo(32 * M);
+    assertThat(mem("/team/b", "swap.current")).isEqualTo(224 * M);
+    assertThat(mem("/team/a", "current")).as("memory.min protects /team/a").isEqualTo(128 * M);
+    assertThat(mem("/outside", "current")).as("nothing outside the subtree").isEqualTo(64 * M);
+    assertThat(Keyed.parseFlat(fs.read("/team" + MEM + "stat")).get("reclaimed")).isEqualTo(Long.toString(224 * M));
+
+    // only 32M are left to reclaim without breaching memory.min: less than asked is EAGAIN
+    assertThatThrownBy(() -> fs.write("/team" + MEM + "reclaim", "100M"))
+        .extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.EAGAIN);
+    assertThat(mem("/team/b", "current")).isZero();
+    assertThat(mem("/team/b", "swap.current")).isEqualTo(256 * M);
+    assertThat(mem("/team/a", "current")).isEqualTo(128 * M);
   }
 
   @Test
@@ -164,13 +221,13 @@ class I915ScenarioTest {
     try (DmaBuf buf = creator.exportPrime(h)) {
       imported = importer.importPrime(buf);
     }
-    assertThat(mem("/producer", "current", "lmem0")).isEqualTo(64 * M);
-    assertThat(mem("/consumer", "current", "lmem0")).isZero();
-    assertThat(importer.fdinfo()).contains("drm-shared-lmem0:\t64 MiB");
+    assertThat(mem("/producer", "current")).isEqualTo(64 * M);
+    assertThat(mem("/consumer", "current")).isZero();
+    assertThat(importer.fdinfo()).contains("drm-shared-local0:\t64 MiB");
     creator.close();
-    assertThat(mem("/producer", "current", "lmem0")).as("the importer keeps it alive").isEqualTo(64 * M);
+    assertThat(mem("/producer", "current")).as("the importer keeps it alive").isEqualTo(64 * M);
     importer.closeHandle(imported);
-    assertThat(mem("/producer", "current", "lmem0")).isZero();
+    assertThat(mem("/producer", "current")).isZero();
   }
 
   @Test
@@ -182,8 +239,8 @@ class I915ScenarioTest {
     f.createGem(8 * M);
     cg.tasks().move(t.pid(), CgroupPath.parse("/new"));
     f.createGem(4 * M);
-    assertThat(mem("/old", "current", "lmem0")).isEqualTo(8 * M);
-    assertThat(mem("/new", "current", "lmem0")).isEqualTo(4 * M);
+    assertThat(mem("/old", "current")).isEqualTo(8 * M);
+    assertThat(mem("/new", "current")).isEqualTo(4 * M);
   }
 
   @Test

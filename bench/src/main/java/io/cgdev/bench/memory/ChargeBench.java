@@ -62,7 +62,7 @@ public class ChargeBench {
     public void boot() {
       cgroups = Cgroups.builder().discover(false).controller(new MemoryController()).build();
       DeviceRegistration dev = cgroups.register(DeviceSpec.builder("bench0", "bench").controllers("memory")
-          .region(new RegionSpec("lmem0", 1L << 40)).build());
+          .region(new RegionSpec("local0", 1L << 40)).build());
       memory = dev.capability(MemoryCharging.class).orElseThrow();
       CgroupFs fs = cgroups.fs();
       String parent = "";

@@ -69,7 +69,7 @@ public class FlatTreeBench {
     for (int i = 0; i < n; i++) {
       sb.append("  - name: t").append(i).append('\n');
       if (limits) {
-        sb.append("    memory: { max: lmem0 ").append(1 + i % 64).append("M }\n")
+        sb.append("    memory: { max: ").append(1 + i % 64).append("M }\n")
             .append("    cpu: { weight: ").append(1 + i % 1000).append(" }\n")
             .append("    cpuset: { cpus: ").append(i % 9).append(" }\n");
       }

@@ -10,7 +10,8 @@ import java.util.Map;
  * @param scenario the scenario's name
  * @param description its description
  * @param device the device the figures are about
- * @param region the memory region the memory figures are about, e.g. {@code lmem0}
+ * @param region the device memory the memory figures are about: the region the device's memory
+ *     registration governs, e.g. {@code local0}
  * @param durationNanos simulated time run
  * @param wallNanos wall-clock time the simulation took
  * @param events simulation events processed (batches submitted, buffers allocated and freed, samples)
@@ -62,7 +63,9 @@ public record Report(
    * @param memoryCurrent {@code memory.current} on the device, bytes
    * @param memoryPeak {@code memory.peak}, bytes
    * @param memoryMax {@code memory.max}, bytes ({@link io.cgdev.api.ByteSize#MAX} for max)
-   * @param memoryEvents {@code memory.events}: low, high, max, oom, oom_kill
+   * @param memoryEvents {@code memory.events}: low, high, max, oom, oom_kill, ...
+   * @param swapCurrent {@code memory.swap.current}: bytes of its buffers evicted to system memory
+   * @param swapMax {@code memory.swap.max}, bytes ({@link io.cgdev.api.ByteSize#MAX} for max)
    * @param evictions buffers of this cgroup's workloads evicted from their preferred region
    * @param failedAllocations buffer allocations refused
    * @param allocations buffer allocations that succeeded
@@ -83,6 +86,8 @@ public record Report(
       long memoryPeak,
       long memoryMax,
       Map<String, Long> memoryEvents,
+      long swapCurrent,
+      long swapMax,
       long evictions,
       long failedAllocations,
       long allocations,

@@ -148,7 +148,7 @@ final class ReportHtml {
   private static void tenants(Report r, StringBuilder sb) {
     sb.append("<h2>Memory and allocations (region ").append(Svg.esc(r.region())).append(")</h2>\n");
     sb.append("<div class=\"scroll").append(r.tenants().size() > LONG_TABLE ? " long" : "").append("\"><table id=\"tenants\"><tr>");
-    String[] head = {"cgroup", "memory.current", "memory.peak", "memory.max", "events low/high/max/oom",
+    String[] head = {"cgroup", "memory.current", "memory.peak", "memory.max", "swap", "swap.max", "events low/high/max/oom",
       "evicted", "allocs", "failed"}; // short, as in the terminal's table: the table fits a phone's width
     for (String h : head) {
       // break points after dots and slashes, so that the headers wrap on a narrow window
@@ -159,6 +159,7 @@ final class ReportHtml {
       Map<String, Long> ev = t.memoryEvents();
       sb.append("<tr><td>").append(Svg.esc(t.path())).append("</td><td>").append(ByteSize.human(t.memoryCurrent()))
           .append("</td><td>").append(ByteSize.human(t.memoryPeak())).append("</td><td>").append(ByteSize.human(t.memoryMax()))
+          .append("</td><td>").append(ByteSize.human(t.swapCurrent())).append("</td><td>").append(ByteSize.human(t.swapMax()))
           .append("</td><td>").append(ev.getOrDefault("low", 0L)).append('/').append(ev.getOrDefault("high", 0L))
           .append('/').append(ev.getOrDefault("max", 0L)).append('/').append(ev.getOrDefault("oom", 0L))
           .append("</td><td>").append(t.evictions()).append("</td><td>").append(t.allocations())

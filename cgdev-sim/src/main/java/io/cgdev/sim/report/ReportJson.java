@@ -103,6 +103,14 @@ final class ReportJson {
       g.writeNumberProperty(e.getKey(), e.getValue());
     }
     g.writeEndObject();
+    g.writeObjectPropertyStart("swap");
+    g.writeNumberProperty("current", t.swapCurrent());
+    if (t.swapMax() == ByteSize.MAX) {
+      g.writeStringProperty("max", "max");
+    } else {
+      g.writeNumberProperty("max", t.swapMax());
+    }
+    g.writeEndObject();
     g.writeEndObject();
     g.writeNumberProperty("evictions", t.evictions());
     g.writeNumberProperty("allocations", t.allocations());

@@ -54,7 +54,7 @@ public final class ReportWriter {
   /** The report as a table for the terminal, then the summary line of measured against reference device time. */
   public static String table(Report r) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"cgroup", "mem.current", "mem.peak", "mem.max", "events low/high/max/oom",
+    rows.add(new String[] {"cgroup", "mem.current", "mem.peak", "mem.max", "swap", "swap.max", "events low/high/max/oom",
         "evicted", "allocs", "failed", "time share", "reference", "error", "limited by"});
     for (TenantReport t : r.tenants()) {
       Map<String, Long> ev = t.memoryEvents();
@@ -63,6 +63,8 @@ public final class ReportWriter {
         ByteSize.human(t.memoryCurrent()),
         ByteSize.human(t.memoryPeak()),
         ByteSize.human(t.memoryMax()),
+        ByteSize.human(t.swapCurrent()),
+        ByteSize.human(t.swapMax()),
         ev.getOrDefault("low", 0L) + "/" + ev.getOrDefault("high", 0L) + "/" + ev.getOrDefault("max", 0L) + "/"
             + ev.getOrDefault("oom", 0L),
         Long.toString(t.evictions()),

@@ -25,7 +25,6 @@ public record Scenario(
     long tickNanos,
     int samples,
     String device,
-    String region,
     List<Tenant> tenants) {
 
   public Scenario {
@@ -34,7 +33,7 @@ public record Scenario(
 
   /** This scenario with another duration (e.g. for a quick test run). */
   public Scenario withDuration(long nanos) {
-    return new Scenario(source, name, description, nanos, Math.min(tickNanos, nanos), samples, device, region, tenants);
+    return new Scenario(source, name, description, nanos, Math.min(tickNanos, nanos), samples, device, tenants);
   }
 
   /** Every tenant, parents before children. */
@@ -123,7 +122,7 @@ public record Scenario(
    * @param buffers how many buffers it keeps live
    * @param allocPerSecond new buffers per simulated second once it holds {@code buffers} (the
    *     oldest is freed for each): memory churn; 0 for none
-   * @param placements region names, preferred first, e.g. {@code [lmem0, smem]}
+   * @param placements region names, preferred first, e.g. {@code [local0, system0]}
    * @param startNanos simulated time at which it starts
    * @param stopNanos simulated time at which it stops and frees its buffers ({@code Long.MAX_VALUE}: never)
    * @param at where it was declared

@@ -33,7 +33,7 @@ import java.util.Set;
  */
 public final class ScenarioParser {
   private static final Set<String> TOP_FIELDS =
-      Set.of("name", "description", "duration", "tick", "samples", "device", "region", "tenants");
+      Set.of("name", "description", "duration", "tick", "samples", "device", "tenants");
   /** Tenant fields that are not controller sections. */
   static final Set<String> TENANT_FIELDS =
       Set.of("name", "files", "devices", "workloads", "children", "freeze", "kill", "schedule");
@@ -108,6 +108,11 @@ public final class ScenarioParser {
 
   private Scenario scenario(Node root) {
     MapNode top = map(root);
+    if (top.fields().containsKey("region")) {
+      throw error(top.fields().get("region"), "no longer a field: each memory registration governs one region"
+          + " of device memory, so the report's memory figures are the device's (i915.0: local0); write limits as"
+          + " plain values (max: 256M)");
+    }
     checkFields(top, TOP_FIELDS);
     String name = optText(top, "name", "scenario");
     String description = optText(top, "description", "");
@@ -123,7 +128,6 @@ public final class ScenarioParser {
     }
     int samples = (int) optLong(top, "samples", 100, 2, 10_000);
     String device = optText(top, "device", null);
-    String region = optText(top, "region", null);
     Node tenantsNode = top.fields().get("tenants");
     if (tenantsNode == null) {
       throw error(top, "tenants", "missing: a scenario needs at least one tenant");
@@ -133,7 +137,7 @@ public final class ScenarioParser {
       throw error(list, "must list at least one tenant");
     }
     List<Tenant> tenants = tenants(list, "");
-    return new Scenario(source, name, description, duration, tick, samples, device, region, tenants);
+    return new Scenario(source, name, description, duration, tick, samples, device, tenants);
   }
 
   private List<Tenant> tenants(ListNode list, String parentPath) {

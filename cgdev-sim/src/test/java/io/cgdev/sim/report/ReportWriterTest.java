@@ -17,15 +17,15 @@ import tools.jackson.databind.json.JsonMapper;
 class ReportWriterTest {
   static Report sample() {
     List<TenantReport> tenants = List.of(
-        new TenantReport("/a", true, 1 << 20, 2 << 20, ByteSize.MAX, Map.of("low", 1L, "max", 0L), 3, 1, 10, 600, 0.6, 0.5,
+        new TenantReport("/a", true, 1 << 20, 2 << 20, ByteSize.MAX, Map.of("low", 1L, "max", 0L), 8192, ByteSize.MAX, 3, 1, 10, 600, 0.6, 0.5,
             "weight", Map.of()),
-        new TenantReport("/b<x>", true, 0, 4096, 1 << 30, Map.of(), 0, 0, 2, 400, 0.4, 0.5, "demand",
+        new TenantReport("/b<x>", true, 0, 4096, 1 << 30, Map.of(), 0, 0, 0, 0, 2, 400, 0.4, 0.5, "demand",
             Map.of("gem.current", "3")));
     Report.Series series = new Report.Series(List.of(1_000_000L, 2_000_000L),
         Map.of("/a", List.of(0.5, 0.7), "/b<x>", List.of(0.5, 0.3)),
         Map.of("/a", List.of(0.5, 0.5), "/b<x>", List.of(0.5, 0.5)),
         Map.of("/a", List.of(1L << 20, 1L << 20), "/b<x>", List.of(0L, 0L)));
-    return new Report("s", "a test", "i915.0", "lmem0", 2_000_000L, 5_000_000L, 1000, tenants, series, List.of("note"));
+    return new Report("s", "a test", "i915.0", "local0", 2_000_000L, 5_000_000L, 1000, tenants, series, List.of("note"));
   }
 
   @Test
@@ -33,13 +33,15 @@ class ReportWriterTest {
     JsonNode root = JsonMapper.builder().build().readTree(ReportWriter.json(sample()));
     assertThat(root.get("scenario").asString()).isEqualTo("s");
     assertThat(root.get("device").asString()).isEqualTo("i915.0");
-    assertThat(root.get("region").asString()).isEqualTo("lmem0");
+    assertThat(root.get("region").asString()).isEqualTo("local0");
     assertThat(root.get("eventsPerSecond").asLong()).isEqualTo(200_000);
     JsonNode a = root.get("tenants").get(0);
     assertThat(a.get("path").asString()).isEqualTo("/a");
     assertThat(a.get("memory").get("current").asLong()).isEqualTo(1 << 20);
     assertThat(a.get("memory").get("max").asString()).isEqualTo("max");
     assertThat(a.get("memory").get("events").get("low").asLong()).isEqualTo(1);
+    assertThat(a.get("memory").get("swap").get("current").asLong()).isEqualTo(8192);
+    assertThat(a.get("memory").get("swap").get("max").asString()).isEqualTo("max");
     assertThat(a.get("deviceTime").get("share").asDouble()).isEqualTo(0.6);
     assertThat(a.get("deviceTime").get("referenceShare").asDouble()).isEqualTo(0.5);
     assertThat(a.get("deviceTime").get("error").asDouble()).isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-9));
@@ -48,6 +50,7 @@ class ReportWriterTest {
     assertThat(a.get("failedAllocations").asLong()).isEqualTo(1);
     JsonNode b = root.get("tenants").get(1);
     assertThat(b.get("memory").get("max").asLong()).isEqualTo(1 << 30);
+    assertThat(b.get("memory").get("swap").get("max").asLong()).isZero();
     assertThat(b.get("extra").get("gem.current").asString()).isEqualTo("3");
     assertThat(root.get("series").get("timesNanos")).hasSize(2);
     assertThat(root.get("series").get("share").get("/a")).hasSize(2);

@@ -22,6 +22,7 @@ class ScenarioParserTest {
           cpu: { weight: 200 }
           memory:
             max: 1G
+            swap.max: 0
           files:
             cgroup.max.depth: 2
           devices:
@@ -34,7 +35,7 @@ class ScenarioParserTest {
                   batch: 2ms
                   load: 1.5
                   start: 100ms
-                  memory: { size: 64M, count: 3, churn: 2/s, placement: [lmem0, smem] }
+                  memory: { size: 64M, count: 3, churn: 2/s, placement: [local0, system0] }
       """;
 
   @Test
@@ -46,9 +47,10 @@ class ScenarioParserTest {
     Tenant a = s.tenants().get(0);
     assertThat(a.path()).isEqualTo("/a");
     assertThat(a.writes()).extracting(w -> w.file("gpu0")).containsExactly(
-        "cpu.devices/gpu0/cpu.weight", "memory.devices/gpu0/memory.max", "cgroup.max.depth",
+        "cpu.devices/gpu0/cpu.weight", "memory.devices/gpu0/memory.max", "memory.devices/gpu0/memory.swap.max",
+        "cgroup.max.depth",
         "memory.devices/rdma0/memory.max");
-    assertThat(a.writes()).extracting(Write::value).containsExactly("200", "1G", "2", "64M");
+    assertThat(a.writes()).extracting(Write::value).containsExactly("200", "1G", "0", "2", "64M");
     Tenant leaf = a.children().get(0);
     assertThat(leaf.path()).isEqualTo("/a/leaf");
     Workload w = leaf.workloads().get(0);
@@ -58,7 +60,7 @@ class ScenarioParserTest {
     assertThat(w.bufferBytes()).isEqualTo(64L << 20);
     assertThat(w.buffers()).isEqualTo(3);
     assertThat(w.allocPerSecond()).isEqualTo(2.0);
-    assertThat(w.placements()).containsExactly("lmem0", "smem");
+    assertThat(w.placements()).containsExactly("local0", "system0");
     assertThat(w.startNanos()).isEqualTo(100_000_000L);
     assertThat(w.stopNanos()).isEqualTo(Long.MAX_VALUE);
     assertThat(w.activeAt(99_999_999L)).isFalse();
@@ -128,6 +130,7 @@ class ScenarioParserTest {
     "workloads and children | tenants:\\n  - name: a\\n    workloads: [{name: w}]\\n    children: [{name: b}] | s.yaml:3: tenants[0].workloads: a tenant with children cannot run workloads",
     "yaml syntax error      | tenants: [\\n  {name: a\\n                                    | s.yaml:",
     "stop before start      | tenants:\\n  - name: a\\n    workloads:\\n      - {name: w, start: 2s, stop: 1s} | s.yaml:4: tenants[0].workloads[0].stop: stop must come after start",
+    "region field retired   | region: lmem0\\ntenants: [{name: a}]                        | s.yaml:1: region: no longer a field",
     "empty file             | ''                                                            | s.yaml:1: the file is empty",
     "freeze without range   | tenants:\\n  - name: a\\n    freeze: 2s                    | s.yaml:3: tenants[0].freeze: invalid freeze range '2s'",
     "freeze backwards       | tenants:\\n  - name: a\\n    freeze: 3s..2s                | s.yaml:3: tenants[0].freeze: freeze range '3s..2s': the end must come after the start",

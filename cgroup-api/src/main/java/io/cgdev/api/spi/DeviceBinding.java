@@ -37,7 +37,7 @@ public interface DeviceBinding<S extends DeviceState> {
    * Refuses to let the device go while the driver still holds resources charged through this
    * binding.
    *
-   * @throws CgroupException {@code EBUSY} naming what is still charged (e.g. "lmem0: 4096 bytes
+   * @throws CgroupException {@code EBUSY} naming what is still charged (e.g. "local0: 4096 bytes
    *     charged to /a")
    */
   default void checkReleased() {}

@@ -6,8 +6,17 @@ import io.cgdev.api.Stability;
 import io.cgdev.api.Task;
 
 /**
- * The memory controller's capability for a device (its memcg/dmem side): charge and uncharge device
- * memory to cgroups, region by region. Obtain it from {@link DeviceRegistration#capability}.
+ * The memory controller's capability for a device registration (its memcg/dmem side): charge and
+ * uncharge device memory to cgroups. Obtain it from {@link DeviceRegistration#capability}.
+ *
+ * <p>A registration offers the memory controller exactly one region of device memory (a device with
+ * several registers once per region); its index is 0, and {@link #region(String)} gives it by name.
+ * Host-memory regions ({@link RegionSpec#host()}) are never charged.
+ *
+ * <p>Eviction is memcg's swap: when the driver moves a buffer out of device memory into host memory,
+ * it moves the buffer's charge from memory to swap ({@link #swapOut}), bounded by {@code
+ * memory.swap.max}; freeing the evicted buffer returns the swap ({@link #uncharge(SwapPool, long)}),
+ * and bringing it back charges memory again ({@link #swapIn}).
  *
  * <p>All methods are lock-free and may be called from any thread. A charge walks from the cgroup to
  * the root; when it would pass {@code memory.max} somewhere, the controller asks the device's {@link
@@ -33,6 +42,16 @@ public interface MemoryCharging {
 
     /** The region index, as {@link #region(String)} gives it. */
     int region();
+  }
+
+  /**
+   * One cgroup's share of the device's swap (memcg's swap counter): where the charge of an evicted
+   * buffer went, and so where it goes back to. One per cgroup for its whole life, dying phase
+   * included; compare with {@code ==}.
+   */
+  interface SwapPool {
+    /** The cgroup charged; it may have been removed since (then it is dying until drained). */
+    CgroupHandle cgroup();
   }
 
   /** How often {@link #charge(DriverContext, Task, int, long)} reads a task's cgroup again. */
@@ -120,4 +139,50 @@ public interface MemoryCharging {
 
   /** Bytes of a region charged to a cgroup and its descendants. */
   long usage(CgroupHandle cgroup, int region);
+
+  /**
+   * Moves the charge of {@code bytes} of a buffer the driver is evicting from device memory to host
+   * memory from memory to swap (memcg's swap-out): charges the swap of the pool's cgroup — of its
+   * nearest live ancestor when it was removed, as memcg charges a dead cgroup's swap-out — without
+   * reclaim, checking {@code memory.swap.max} on the way to the root, then returns the bytes to
+   * {@code pool}. Keep the returned swap pool with the buffer. Lock-free; callable from inside the
+   * device's {@link Reclaimer}.
+   *
+   * @return the swap pool charged, or {@code null} when a {@code memory.swap.max} refused (the
+   *     {@code max} and {@code fail} swap events are counted at the cgroup charged; nothing changed:
+   *     the buffer must stay in device memory)
+   * @throws CgroupException {@code EINVAL} for a pool of another device, a negative size or more
+   *     bytes than the pool holds; {@code ENODEV} after the device unregistered
+   */
+  default SwapPool swapOut(Pool pool, long bytes) {
+    return null; // no swap: nothing may be evicted
+  }
+
+  /**
+   * Brings an evicted buffer back to device memory (memcg's swap-in): charges memory as {@link
+   * #charge(CgroupHandle, int, long)} does, reclaiming if needed, to the swap pool's cgroup (its
+   * nearest live ancestor when it was removed), then returns the swap.
+   *
+   * @return the memory pool charged
+   * @throws CgroupException what the charge throws ({@code ENOSPC} ...); nothing changed then (the
+   *     bytes stay in swap)
+   */
+  default Pool swapIn(SwapPool swap, long bytes) {
+    throw CgroupException.of(Errno.EOPNOTSUPP, "this memory controller has no swap");
+  }
+
+  /**
+   * Returns the swap of an evicted buffer that is freed.
+   *
+   * @throws CgroupException {@code EINVAL} for a swap pool of another device, a negative size, or
+   *     more bytes than are in swap there (a driver bug; nothing changes then)
+   */
+  default void uncharge(SwapPool swap, long bytes) {
+    throw CgroupException.of(Errno.EINVAL, "this memory controller has no swap");
+  }
+
+  /** Bytes in swap (evicted buffers) of a cgroup and its descendants. */
+  default long swapUsage(CgroupHandle cgroup) {
+    return 0;
+  }
 }

@@ -8,7 +8,7 @@ import io.cgdev.api.Stability;
  */
 @Stability(Stability.Status.STABLE)
 public interface ReclaimRequest {
-  /** The region to free memory in, e.g. {@code lmem0}. */
+  /** The region to free memory in, e.g. {@code local0}. */
   String region();
 
   /** Bytes wanted. */

@@ -35,21 +35,14 @@ final class ChargeStocks {
   /** Pages of the region's page size charged at once (the kernel's MEMCG_CHARGE_BATCH). */
   static final int BATCH_PAGES = 64;
 
-  private final long[] batch;
-  private final long maxBatch;
+  private final long batch;
   private final ThreadLocal<Stock> local = new ThreadLocal<>();
   private final ConcurrentLinkedQueue<Stock> registry = new ConcurrentLinkedQueue<>();
   private final AtomicInteger registered = new AtomicInteger();
 
-  /** @param pageSizes the page size of each region */
-  ChargeStocks(long[] pageSizes) {
-    batch = new long[pageSizes.length];
-    long m = 0;
-    for (int r = 0; r < pageSizes.length; r++) {
-      batch[r] = Math.multiplyExact(Math.max(1, pageSizes[r]), (long) BATCH_PAGES);
-      m = Math.max(m, batch[r]);
-    }
-    maxBatch = m;
+  /** @param pageSize the page size of the binding's region */
+  ChargeStocks(long pageSize) {
+    batch = Math.multiplyExact(Math.max(1, pageSize), (long) BATCH_PAGES);
   }
 
   /** Threads with a stock here (dead ones until the next drain). */
@@ -57,9 +50,9 @@ final class ChargeStocks {
     return registered.get();
   }
 
-  /** The batch of a region: charges up to it go through the stock, larger ones bypass it. */
-  long batch(int region) {
-    return batch[region];
+  /** The batch: charges up to it go through the stock, larger ones bypass it. */
+  long batch() {
+    return batch;
   }
 
   /**
@@ -105,7 +98,7 @@ final class ChargeStocks {
    *
    * @return true if the bytes stay stocked; false if the caller must uncharge them at the counters
    */
-  boolean refund(PageCounter counter, int region, long bytes) {
+  boolean refund(PageCounter counter, long bytes) {
     Stock st = local.get();
     if (st == null) {
       return false;
@@ -114,7 +107,7 @@ final class ChargeStocks {
     if (s == null) {
       return false;
     }
-    if (bytes <= s.lent && s.put(bytes, batch[region])) {
+    if (bytes <= s.lent && s.put(bytes, batch)) {
       s.lent -= bytes;
       return true;
     }
@@ -127,7 +120,7 @@ final class ChargeStocks {
    * no stock changes meanwhile. 0 at once when no thread could stock that much above {@code floor}.
    */
   long stockedIn(PageCounter counter, long floor) {
-    if (floor >= (long) registered.get() * SLOTS * maxBatch) {
+    if (floor >= (long) registered.get() * SLOTS * batch) {
       return 0;
     }
     long sum = 0;
@@ -203,7 +196,7 @@ final class ChargeStocks {
     return false;
   }
 
-  /** One thread's stock: a few slots, each for one counter (one cgroup and region). */
+  /** One thread's stock: a few slots, each for one counter (one cgroup). */
   static final class Stock {
     private final WeakReference<Thread> owner;
     // written by the owner (volatile, rare: when it switches cgroups), read by drainers

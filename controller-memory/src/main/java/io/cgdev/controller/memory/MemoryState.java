@@ -11,22 +11,27 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The memory controller's state of one cgroup for one device: a {@link PageCounter} per region
- * (linked to the parent state's counters), event counters, statistics and the open {@code
- * memory.peak} handles that reset their watermark.
+ * The memory controller's state of one cgroup for one device registration (one region of device
+ * memory): a {@link PageCounter} for memory and one for swap (the bytes of evicted buffers), each
+ * linked to the parent state's, the memory and swap events, statistics and the open {@code
+ * memory.peak} / {@code memory.swap.peak} handles that reset their watermark.
  *
  * <p>Counters, events and statistics are lock-free and read or updated from any thread. The peak
  * watchers are changed only by file writes, under the hierarchy lock.
  */
 final class MemoryState implements DeviceState {
-  /** Keys of the per-region statistics kept here (besides usage and peak, read from the counter). */
+  /** Keys of the statistics kept here (besides usage and peak, read from the counter). */
   enum Stat {
-    /** Bytes uncharged by the reclaimer from this cgroup and its descendants. */
+    /** Bytes evicted (swapped out, or uncharged by the reclaimer) from this cgroup and below. */
     EVICTED,
-    /** Uncharges made by the reclaimer from this cgroup and its descendants (objects evicted). */
+    /** Evictions (buffers) from this cgroup and below. */
     EVICTIONS,
     /** Charges to this cgroup or a descendant that failed (ENOSPC, or refused by tryCharge). */
     FAILED_CHARGES,
+    /** Pages of evicted buffers brought back to device memory (memcg's {@code pswpin}). */
+    PSWPIN,
+    /** Pages of buffers moved to swap (memcg's {@code pswpout}). */
+    PSWPOUT,
     /** Reclaim requests sent to the driver with this cgroup as the scope. */
     RECLAIM_REQUESTS,
     /** Bytes freed by those requests. */
@@ -36,40 +41,40 @@ final class MemoryState implements DeviceState {
   }
 
   private static final int EVENTS = MemoryEvent.ALL.length;
-  private static final int STATS = Stat.ALL.length;
+  private static final int SWAP_EVENTS = SwapEvent.ALL.length;
 
   private final MemoryBinding binding;
   private final CgroupHandle cgroup;
   private final MemoryState parent;
-  private final PageCounter[] counters;
-  private final ChargePool[] pools;
-  private final AtomicLongArray events;
-  private final AtomicLongArray eventsLocal;
-  private final AtomicLongArray stats;
-  private final List<WeakReference<PeakWatch>> peakWatchers = new ArrayList<>();
+  private final PageCounter memory;
+  private final PageCounter swap;
+  private final ChargePool pool;
+  private final SwapCharge swapPool;
+  private final AtomicLongArray events = new AtomicLongArray(EVENTS);
+  private final AtomicLongArray eventsLocal = new AtomicLongArray(EVENTS);
+  private final AtomicLongArray swapEvents = new AtomicLongArray(SWAP_EVENTS);
+  private final AtomicLongArray stats = new AtomicLongArray(Stat.ALL.length);
+  private final PeakWatchers memoryPeaks;
+  private final PeakWatchers swapPeaks;
   // changed under the hierarchy lock (create, free), read by reclaim passes on any thread; a
   // concurrent set, so that adding and removing a child costs O(1) however many siblings it has
   // (a copy-on-write list made building a flat tree quadratic); readers need no order
   private final Set<MemoryState> children = ConcurrentHashMap.newKeySet();
 
-  MemoryState(MemoryBinding binding, CgroupHandle cgroup, MemoryState parent, long[] capacities) {
+  MemoryState(MemoryBinding binding, CgroupHandle cgroup, MemoryState parent, long capacity) {
     this.binding = binding;
     this.cgroup = cgroup;
     this.parent = parent;
-    int regions = capacities.length;
-    this.counters = new PageCounter[regions];
-    this.pools = new ChargePool[regions];
-    for (int r = 0; r < regions; r++) {
-      pools[r] = new ChargePool(this, r);
-      counters[r] = new PageCounter(parent == null ? null : parent.counters[r]);
-      if (parent == null) {
-        // the device's capacity is the root's limit: a full device is a limit hit at the root
-        counters[r].setMax(capacities[r]);
-      }
+    this.memory = new PageCounter(parent == null ? null : parent.memory);
+    this.swap = new PageCounter(parent == null ? null : parent.swap);
+    if (parent == null) {
+      // the device's capacity is the root's limit: a full device is a limit hit at the root
+      memory.setMax(capacity);
     }
-    this.events = new AtomicLongArray(regions * EVENTS);
-    this.eventsLocal = new AtomicLongArray(regions * EVENTS);
-    this.stats = new AtomicLongArray(regions * STATS);
+    this.pool = new ChargePool(this);
+    this.swapPool = new SwapCharge(this);
+    this.memoryPeaks = new PeakWatchers(memory);
+    this.swapPeaks = new PeakWatchers(swap);
     if (parent != null) {
       parent.children.add(this);
     }
@@ -96,17 +101,33 @@ final class MemoryState implements DeviceState {
     return parent == null;
   }
 
-  PageCounter counter(int region) {
-    return counters[region];
+  /** The memory counter (the region's device memory). */
+  PageCounter counter() {
+    return memory;
   }
 
-  int regions() {
-    return counters.length;
+  /** The swap counter: bytes of this cgroup's (and its descendants') buffers evicted to host memory. */
+  PageCounter swap() {
+    return swap;
   }
 
-  /** The pool a charge of the region to this state is returned to. */
-  ChargePool pool(int region) {
-    return pools[region];
+  /** The pool a charge to this state is returned to. */
+  ChargePool pool() {
+    return pool;
+  }
+
+  /** The swap pool an eviction charged to this state is returned to. */
+  SwapCharge swapPool() {
+    return swapPool;
+  }
+
+  /** This state, or its nearest ancestor whose cgroup is online (where memcg charges a dead cgroup's swap). */
+  MemoryState nearestOnline() {
+    MemoryState s = this;
+    while (!s.cgroup.online() && s.parent != null) {
+      s = s.parent;
+    }
+    return s;
   }
 
   /**
@@ -114,103 +135,85 @@ final class MemoryState implements DeviceState {
    * returned to the counters first): what {@code memory.current} and {@code MemoryCharging.usage}
    * report. The counter's own usage includes stocked bytes.
    */
-  long usage(int region) {
-    PageCounter c = counters[region];
-    if (c.usage() != 0) {
-      binding.drainStocks(c);
+  long usage() {
+    if (memory.usage() != 0) {
+      binding.drainStocks(memory);
     }
-    return c.usage();
+    return memory.usage();
   }
 
-  /** The state of this cgroup or an ancestor that owns {@code counter}. */
-  MemoryState ownerOf(PageCounter counter, int region) {
+  /** The state of this cgroup or an ancestor that owns {@code counter} (a memory counter). */
+  MemoryState ownerOf(PageCounter counter) {
     for (MemoryState s = this; s != null; s = s.parent) {
-      if (s.counters[region] == counter) {
+      if (s.memory == counter || s.swap == counter) {
         return s;
       }
     }
     throw new IllegalStateException("counter is not an ancestor's");
   }
 
-  /** Counts an event here (local and hierarchical) and in every ancestor (hierarchical), and notifies their files. */
-  void count(int region, MemoryEvent event) {
-    eventsLocal.incrementAndGet(region * EVENTS + event.ordinal());
+  /** Counts a memory event here (local and hierarchical) and in every ancestor (hierarchical), and notifies their files. */
+  void count(MemoryEvent event) {
+    eventsLocal.incrementAndGet(event.ordinal());
     for (MemoryState s = this; s != null; s = s.parent) {
-      s.events.incrementAndGet(region * EVENTS + event.ordinal());
+      s.events.incrementAndGet(event.ordinal());
     }
     binding.notifyEvent(this);
   }
 
-  long events(int region, MemoryEvent event, boolean local) {
-    return (local ? eventsLocal : events).get(region * EVENTS + event.ordinal());
+  long events(MemoryEvent event, boolean local) {
+    return (local ? eventsLocal : events).get(event.ordinal());
+  }
+
+  /** Counts a swap event here and in every ancestor ({@code memory.swap.events} is hierarchical), and notifies their files. */
+  void count(SwapEvent event) {
+    for (MemoryState s = this; s != null; s = s.parent) {
+      s.swapEvents.incrementAndGet(event.ordinal());
+    }
+    binding.notifySwapEvent(this);
+  }
+
+  long events(SwapEvent event) {
+    return swapEvents.get(event.ordinal());
   }
 
   /** Adds to a statistic here only. */
-  void addLocal(int region, Stat stat, long delta) {
-    stats.addAndGet(region * STATS + stat.ordinal(), delta);
+  void addLocal(Stat stat, long delta) {
+    stats.addAndGet(stat.ordinal(), delta);
   }
 
   /** Adds to a statistic here and in every ancestor. */
-  void addHierarchical(int region, Stat stat, long delta) {
+  void addHierarchical(Stat stat, long delta) {
     for (MemoryState s = this; s != null; s = s.parent) {
-      s.stats.addAndGet(region * STATS + stat.ordinal(), delta);
+      s.stats.addAndGet(stat.ordinal(), delta);
     }
   }
 
-  long stat(int region, Stat stat) {
-    return stats.get(region * STATS + stat.ordinal());
+  long stat(Stat stat) {
+    return stats.get(stat.ordinal());
   }
 
-  /** The peak as seen through a handle: all-time, or since that handle's last reset. */
-  long peak(int region, PeakWatch watch) {
-    PageCounter c = counters[region];
-    if (watch == null) {
-      return c.watermark();
-    }
-    return Math.max(watch.value(region), c.localWatermark());
+  /** The open {@code memory.peak} handles' watermarks. */
+  PeakWatchers memoryPeaks() {
+    return memoryPeaks;
   }
 
-  /**
-   * Resets the peak for one handle, as the kernel's per-file {@code memory.peak} reset: the shared
-   * local watermark restarts at usage now, after its old value is folded into every other handle
-   * that reset before (so they keep seeing their own peak). Called under the hierarchy lock.
-   */
-  PeakWatch resetPeak(PeakWatch watch) {
-    PeakWatch mine = watch != null ? watch : new PeakWatch(counters.length);
-    List<PeakWatch> live = new ArrayList<>();
-    peakWatchers.removeIf(ref -> {
-      PeakWatch w = ref.get();
-      if (w == null) {
-        return true;
-      }
-      live.add(w);
-      return false;
-    });
-    for (int r = 0; r < counters.length; r++) {
-      long now = usage(r);
-      long old = counters[r].swapLocalWatermark(now);
-      for (PeakWatch w : live) {
-        if (w != mine) {
-          w.raise(r, old);
-        }
-      }
-      mine.set(r, now);
-    }
-    if (!live.contains(mine)) {
-      peakWatchers.add(new WeakReference<>(mine));
-    }
-    return mine;
+  /** The open {@code memory.swap.peak} handles' watermarks. */
+  PeakWatchers swapPeaks() {
+    return swapPeaks;
   }
 
   /**
    * No charge comes here any more (the binding refuses charges to a removed cgroup, and takes back
-   * one that raced with the removal): the threads' stocks for this cgroup go back at once.
+   * one that raced with the removal): the threads' stocks for this cgroup go back at once, and the
+   * protection goes, as memcg's {@code mem_cgroup_css_offline} (and dmem's) clear {@code min} and
+   * {@code low} so that the charges a dying cgroup still holds protect nothing.
    */
   @Override
   public void offline() {
-    for (int r = 0; r < counters.length; r++) {
-      usage(r);
-    }
+    usage();
+    memory.setMin(0);
+    memory.setLow(0);
   }
 
   @Override
@@ -223,14 +226,9 @@ final class MemoryState implements DeviceState {
 
   @Override
   public boolean drained() {
-    for (int r = 0; r < counters.length; r++) {
-      // stocked bytes are nobody's charges: drain them (only when there is usage at all, so a
-      // drained state costs one read per region)
-      if (usage(r) != 0) {
-        return false;
-      }
-    }
-    return true;
+    // stocked bytes are nobody's charges: drain them (only when there is usage at all, so a
+    // drained state costs two reads)
+    return usage() == 0 && swap.usage() == 0;
   }
 
   @Override
@@ -238,24 +236,71 @@ final class MemoryState implements DeviceState {
     return "MemoryState[" + binding.deviceName() + " " + cgroup.path() + "]";
   }
 
-  /** Per-handle {@code memory.peak} state: the peak since that handle's last reset, per region. */
+  /**
+   * The per-handle resets of one counter's peak ({@code memory.peak}, {@code memory.swap.peak}): the
+   * kernel's per-file peak. Changed under the hierarchy lock (file writes), read anywhere.
+   */
+  static final class PeakWatchers {
+    private final PageCounter counter;
+    private final List<WeakReference<PeakWatch>> watchers = new ArrayList<>();
+
+    PeakWatchers(PageCounter counter) {
+      this.counter = counter;
+    }
+
+    /** The peak as seen through a handle: all-time, or since that handle's last reset. */
+    long peak(PeakWatch watch) {
+      if (watch == null) {
+        return counter.watermark();
+      }
+      return Math.max(watch.value(), counter.localWatermark());
+    }
+
+    /**
+     * Resets the peak for one handle: the shared local watermark restarts at {@code now}, after its
+     * old value is folded into every other handle that reset before (so they keep their own peak).
+     */
+    PeakWatch reset(PeakWatch watch, long now) {
+      PeakWatch mine = watch != null ? watch : new PeakWatch();
+      List<PeakWatch> live = new ArrayList<>();
+      watchers.removeIf(ref -> {
+        PeakWatch w = ref.get();
+        if (w == null) {
+          return true;
+        }
+        live.add(w);
+        return false;
+      });
+      long old = counter.swapLocalWatermark(now);
+      for (PeakWatch w : live) {
+        if (w != mine) {
+          w.raise(old);
+        }
+      }
+      mine.set(now);
+      if (!live.contains(mine)) {
+        watchers.add(new WeakReference<>(mine));
+      }
+      return mine;
+    }
+  }
+
+  /** Per-handle peak state: the peak since that handle's last reset. */
   static final class PeakWatch {
-    private final AtomicLongArray values;
+    private volatile long value;
 
-    PeakWatch(int regions) {
-      values = new AtomicLongArray(regions);
+    long value() {
+      return value;
     }
 
-    long value(int region) {
-      return values.get(region);
+    void set(long v) {
+      value = v;
     }
 
-    void set(int region, long value) {
-      values.set(region, value);
-    }
-
-    void raise(int region, long value) {
-      values.accumulateAndGet(region, value, Math::max);
+    synchronized void raise(long v) {
+      if (v > value) {
+        value = v;
+      }
     }
   }
 }

@@ -210,6 +210,29 @@ final class PageCounter {
     max = bytes;
   }
 
+  /**
+   * Sets max only if usage does not exceed it, as the kernel's {@code page_counter_set_max}: read
+   * usage, refuse if it is above; swap the limit in, and if usage grew meanwhile (a racing charge
+   * that saw the old limit) put the old limit back and try again. The caller serialises setters.
+   *
+   * @return false, with nothing changed, if usage is above {@code bytes}
+   */
+  boolean setMaxUnlessBelowUsage(long bytes) {
+    while (true) {
+      long before = usage;
+      if (before > bytes) {
+        return false;
+      }
+      long old = max;
+      max = bytes;
+      if (usage <= before) {
+        return true;
+      }
+      max = old;
+      Thread.onSpinWait();
+    }
+  }
+
   void setHigh(long bytes) {
     high = bytes;
   }

@@ -87,23 +87,23 @@ final class Protection {
    *
    * @return per state {@code {emin, elow}}
    */
-  static Map<MemoryState, long[]> subtree(MemoryState scope, int region) {
+  static Map<MemoryState, long[]> subtree(MemoryState scope) {
     Map<MemoryState, long[]> out = new IdentityHashMap<>();
     for (MemoryState child : scope.children()) {
-      PageCounter c = child.counter(region);
+      PageCounter c = child.counter();
       if (c.usage() > 0) {
         long[] e = {c.min(), c.low()};
         out.put(child, e);
-        below(child, region, e, out);
+        below(child, e, out);
       }
     }
     return out;
   }
 
-  private static void below(MemoryState parent, int region, long[] parentEffective, Map<MemoryState, long[]> out) {
-    PageCounter p = parent.counter(region);
+  private static void below(MemoryState parent, long[] parentEffective, Map<MemoryState, long[]> out) {
+    PageCounter p = parent.counter();
     for (MemoryState child : parent.children()) {
-      PageCounter c = child.counter(region);
+      PageCounter c = child.counter();
       long usage = c.usage();
       if (usage > 0) {
         long[] e = {
@@ -111,7 +111,7 @@ final class Protection {
           effective(usage, c.low(), parentEffective[1], p.childrenLowUsage())
         };
         out.put(child, e);
-        below(child, region, e, out);
+        below(child, e, out);
       }
     }
   }

@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ReclaimPass implements ReclaimRequest {
   private final MemoryBinding binding;
-  private final int region;
   private final long bytes;
   private final MemoryState scope;
   private final boolean ignoreLow;
@@ -32,13 +31,12 @@ final class ReclaimPass implements ReclaimRequest {
   private final Map<MemoryState, long[]> protection;
   private static final long[] NONE = {0, 0};
 
-  ReclaimPass(MemoryBinding binding, int region, long bytes, MemoryState scope, boolean ignoreLow) {
+  ReclaimPass(MemoryBinding binding, long bytes, MemoryState scope, boolean ignoreLow) {
     this.binding = binding;
-    this.region = region;
     this.bytes = bytes;
     this.scope = scope;
     this.ignoreLow = ignoreLow;
-    this.protection = Protection.subtree(scope, region);
+    this.protection = Protection.subtree(scope);
   }
 
   MemoryBinding binding() {
@@ -47,7 +45,7 @@ final class ReclaimPass implements ReclaimRequest {
 
   @Override
   public String region() {
-    return binding.regionName(region);
+    return binding.regionName();
   }
 
   @Override
@@ -73,8 +71,8 @@ final class ReclaimPass implements ReclaimRequest {
     } catch (CgroupException e) {
       return false;
     }
-    PageCounter limit = scope.counter(region);
-    PageCounter c = state.counter(region);
+    PageCounter limit = scope.counter();
+    PageCounter c = state.counter();
     if (c == limit) {
       return true;
     }
@@ -98,7 +96,7 @@ final class ReclaimPass implements ReclaimRequest {
       return false;
     }
     if (breachedLow.add(state)) {
-      state.count(region, MemoryEvent.LOW);
+      state.count(MemoryEvent.LOW);
     }
     return true;
   }

@@ -26,7 +26,7 @@ class ChargeStocksTest {
   }
 
   private long counted(String path) {
-    return f.state(path).counter(0).usage();
+    return f.state(path).counter().usage();
   }
 
   /** Runs {@code r} on a thread of its own and waits for it; rethrows what it threw. */
@@ -61,7 +61,7 @@ class ChargeStocksTest {
     assertThat(counted("/a")).isEqualTo(2 * PAGE);
     assertThat(f.charging.usage(f.cg("/"), 0)).isEqualTo(2 * PAGE);
     // the peak includes what was stocked, as memcg's does
-    assertThat(f.state("/a").counter(0).watermark()).isEqualTo(BATCH);
+    assertThat(f.state("/a").counter().watermark()).isEqualTo(BATCH);
   }
 
   @Test
@@ -79,11 +79,11 @@ class ChargeStocksTest {
     assertThat(counted("/a")).isEqualTo(BATCH);
     f.charging.charge(f.cg("/a"), 0, 99 * PAGE); // fits only without the other thread's stock
     assertThat(f.charging.usage(f.cg("/a"), 0)).isEqualTo(100 * PAGE);
-    assertThat(f.state("/a").counter(0).failcnt()).isZero();
+    assertThat(f.state("/a").counter().failcnt()).isZero();
     assertThat(f.read("/a", "events")).contains("max 0\n");
     // a real refusal is still counted exactly once
     assertThat(f.charging.tryCharge(f.cg("/a"), 0, PAGE)).isNull();
-    assertThat(f.state("/a").counter(0).failcnt()).isEqualTo(1);
+    assertThat(f.state("/a").counter().failcnt()).isEqualTo(1);
     assertThat(f.read("/a", "events")).contains("max 1\n");
     assertThat(counted("/a")).isEqualTo(100 * PAGE);
   }

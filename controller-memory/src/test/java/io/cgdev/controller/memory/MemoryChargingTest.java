@@ -35,8 +35,10 @@ class MemoryChargingTest {
         .isInstanceOf(CgroupException.class)
         .hasMessageContaining("memory.max of /a")
         .extracting(e -> ((CgroupException) e).errno()).isEqualTo(Errno.ENOSPC);
-    assertThat(f.read("/a", "events.local")).isEqualTo("low 0\nhigh 0\nmax 1\noom 1\noom_kill 0\n");
-    assertThat(f.read("/a/b", "events")).isEqualTo("low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
+    assertThat(f.read("/a", "events.local"))
+        .isEqualTo("low 0\nhigh 0\nmax 1\noom 1\noom_kill 0\noom_group_kill 0\nsock_throttled 0\n");
+    assertThat(f.read("/a/b", "events"))
+        .isEqualTo("low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\noom_group_kill 0\nsock_throttled 0\n");
     assertThat(f.read("/", "events")).contains("max 1\n").contains("oom 1\n");
     assertThat(f.read("/", "events.local")).contains("max 0\n");
     assertThat(f.read("/a/b", "stat")).contains("failed_charges 1\n");
@@ -160,15 +162,22 @@ class MemoryChargingTest {
   }
 
   @Test
-  void regionsAreChargedIndependently() {
-    Fixture two = new Fixture(new RegionSpec("lmem0", 10 * M), new RegionSpec("smem", 100 * M));
-    two.mkdir("/a");
-    two.write("/a", "max", "smem 1M");
-    two.charging.charge(two.cg("/a"), 0, 5 * M);
-    assertThat(errno(() -> two.charging.charge(two.cg("/a"), 1, 2 * M))).isEqualTo(Errno.ENOSPC);
-    assertThat(two.read("/a", "events")).isEqualTo(
-        "lmem0 low=0 high=0 max=0 oom=0 oom_kill=0\nsmem low=0 high=0 max=1 oom=1 oom_kill=0\n");
-    assertThat(two.read("/a", "current")).isEqualTo("lmem0 " + 5 * M + "\nsmem 0\n");
+  void aRegistrationGovernsItsOneDeviceRegionAndNeverChargesHostMemory() {
+    Fixture withHost = new Fixture(RegionSpec.host("system0", 100 * M), new RegionSpec("local0", 10 * M));
+    withHost.mkdir("/a");
+    assertThat(withHost.charging.region("local0")).isZero();
+    assertThat(errno(() -> withHost.charging.region("system0"))).isEqualTo(Errno.EINVAL);
+    assertThatThrownBy(() -> withHost.charging.region("system0")).hasMessageContaining("host memory");
+    withHost.charging.charge(withHost.cg("/a"), 0, 5 * M);
+    assertThat(withHost.read("/a", "current")).isEqualTo(5 * M + "\n");
+    assertThat(withHost.read("/", "capacity")).isEqualTo(10 * M + "\n");
+    withHost.charging.uncharge(withHost.cg("/a"), 0, 5 * M);
+    assertThatThrownBy(() -> new Fixture(new RegionSpec("local0", M), new RegionSpec("local1", M)))
+        .isInstanceOf(CgroupException.class)
+        .hasMessageContaining("2 device-memory regions (local0, local1)")
+        .hasMessageContaining("register each under its own name");
+    assertThatThrownBy(() -> new Fixture(RegionSpec.host("system0", M)))
+        .hasMessageContaining("no device-memory region").hasMessageContaining("host-memory regions are not charged");
   }
 
   @Test

@@ -41,7 +41,7 @@ class MemoryCounterStressTest {
     Thread watcher = new Thread(() -> {
       while (!done.get()) {
         for (String p : all) {
-          PageCounter c = f.state(p).counter(0);
+          PageCounter c = f.state(p).counter();
           // Only usage is checked live. The children's protected sums are updated as the kernel's
           // propagate_protected_usage does (swap the child's value, add the difference to the parent), so
           // two racing updates may leave a parent's sum briefly below zero; they are exact again at the
@@ -69,7 +69,7 @@ class MemoryCounterStressTest {
         f.charging.uncharge(targets[i], 0, bytes);
         held[me][i] -= bytes;
       } else {
-        PageCounter c = f.state(paths[rnd.nextInt(paths.length)]).counter(0);
+        PageCounter c = f.state(paths[rnd.nextInt(paths.length)]).counter();
         if (rnd.nextBoolean()) {
           c.setMin(rnd.nextInt(500) * PAGE);
         } else {
@@ -86,13 +86,13 @@ class MemoryCounterStressTest {
     watcher.join();
     assertThat(problems).isEmpty();
     for (String p : all) {
-      PageCounter c = f.state(p).counter(0);
+      PageCounter c = f.state(p).counter();
       assertThat(c.usage()).as(p).isZero();
       assertThat(c.childrenMinUsage()).as(p).isZero();
       assertThat(c.childrenLowUsage()).as(p).isZero();
       assertThat(f.state(p).drained()).isTrue();
     }
-    assertThat(f.state("/a").counter(0).failcnt() + f.state("/b/b1").counter(0).failcnt()).isPositive();
+    assertThat(f.state("/a").counter().failcnt() + f.state("/b/b1").counter().failcnt()).isPositive();
   }
 
   private static void checkQuiescent(Fixture f, List<String> all, CgroupHandle[] targets, long[][] held,
@@ -100,12 +100,12 @@ class MemoryCounterStressTest {
     StressChecks.checkUsage(f, all, targets, held, problems);
     for (String p : all) {
       MemoryState s = f.state(p);
-      PageCounter c = s.counter(0);
+      PageCounter c = s.counter();
       long childrenMin = 0;
       long childrenLow = 0;
       for (MemoryState child : s.children()) {
-        childrenMin += child.counter(0).minUsage();
-        childrenLow += child.counter(0).lowUsage();
+        childrenMin += child.counter().minUsage();
+        childrenLow += child.counter().lowUsage();
       }
       if (c.childrenMinUsage() != childrenMin || c.childrenLowUsage() != childrenLow) {
         problems.add(p + ": children protected sums " + c.childrenMinUsage() + "/" + c.childrenLowUsage()

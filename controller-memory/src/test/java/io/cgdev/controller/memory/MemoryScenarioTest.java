@@ -28,10 +28,12 @@ class MemoryScenarioTest {
   private static final String DEV = "/memory.devices/gpu0/";
 
   private final LruReclaimer lru = new LruReclaimer();
-  private final Cgroups cgroups = Cgroups.builder().discover(false).controller(new MemoryController()).build();
+  private final Cgroups cgroups = Cgroups.builder().discover(false).controller(new MemoryController())
+      .controller(new DmemController()).build();
   private final CgroupFs fs = cgroups.fs();
   private final DeviceRegistration gpu = cgroups.register(DeviceSpec.builder("gpu0", "sim")
-      .controllers("memory").region(new RegionSpec("lmem0", 256 * M)).reclaimer(lru).build());
+      .controllers("memory").region(new RegionSpec("lmem0", 256 * M)).reclaimer(lru)
+      .attribute("dmem.region", "drm/0000:03:00.0/vram0").build());
   private final MemoryCharging mem = gpu.capability(MemoryCharging.class).orElseThrow();
 
   MemoryScenarioTest() {
@@ -66,7 +68,8 @@ class MemoryScenarioTest {
     fs.mkdir("/a");
     assertThat(fs.list("/a/memory.devices/gpu0")).extracting(FsEntry::name).containsExactlyInAnyOrder(
         "memory.current", "memory.min", "memory.low", "memory.high", "memory.max", "memory.peak",
-        "memory.events", "memory.events.local", "memory.stat");
+        "memory.events", "memory.events.local", "memory.stat", "memory.reclaim", "memory.swap.current",
+        "memory.swap.high", "memory.swap.max", "memory.swap.peak", "memory.swap.events");
     assertThat(fs.read("/a" + DEV + "memory.max")).isEqualTo("max\n");
     fs.write("/a" + DEV + "memory.max", "64M");
     assertThat(fs.read("/a" + DEV + "memory.max")).isEqualTo(64 * M + "\n");
@@ -74,7 +77,27 @@ class MemoryScenarioTest {
         .isInstanceOfSatisfying(CgroupException.class, errno(Errno.EINVAL));
     assertThatThrownBy(() -> fs.write("/a" + DEV + "memory.current", "0")).isInstanceOf(CgroupException.class);
     assertThat(fs.read("/a" + DEV + "memory.max")).isEqualTo(64 * M + "\n");
-    assertThat(fs.read("/memory.region.capacity")).isEqualTo("gpu0/lmem0 " + 256 * M + "\n");
+  }
+
+  @Test
+  void theDmemViewIsAControllerWithHostFilesOnlyOverTheSameCounters() {
+    assertThat(fs.read("/cgroup.controllers")).isEqualTo("dmem memory\n");
+    assertThat(fs.list("/")).extracting(FsEntry::name).contains("dmem.capacity", "dmem.current", "memory.devices")
+        .doesNotContain("dmem.devices", "dmem.max", "dmem.peak");
+    assertThat(fs.read("/dmem.capacity")).isEqualTo("drm/0000:03:00.0/vram0 " + 256 * M + "\n");
+    fs.write("/cgroup.subtree_control", "+dmem");
+    fs.mkdir("/a");
+    assertThat(fs.list("/a")).extracting(FsEntry::name).contains("dmem.current", "dmem.min", "dmem.low", "dmem.max", "dmem.peak")
+        .doesNotContain("dmem.capacity", "memory.devices", "dmem.devices");
+    fs.write("/a/dmem.max", "drm/0000:03:00.0/vram0 64M");
+    assertThat(fs.read("/a/dmem.max")).isEqualTo("drm/0000:03:00.0/vram0 67108864\n");
+    assertThatThrownBy(() -> fs.write("/a/dmem.max", "drm/0000:03:00.0/vram0 1M\ndrm/0000:03:00.0/vram0 2M"))
+        .isInstanceOfSatisfying(CgroupException.class, errno(Errno.EINVAL));
+    mem.charge(cgroup("/a"), 0, 3 * M);
+    assertThat(fs.read("/a/dmem.current")).isEqualTo("drm/0000:03:00.0/vram0 " + 3 * M + "\n");
+    fs.write("/cgroup.subtree_control", "+memory");
+    assertThat(fs.read("/a" + DEV + "memory.max")).isEqualTo(64 * M + "\n");
+    mem.uncharge(cgroup("/a"), 0, 3 * M);
   }
 
   @Test
@@ -88,7 +111,8 @@ class MemoryScenarioTest {
     alloc("/a", 32 * M);
     alloc("/a", 8 * M);
     assertThat(fs.read("/a" + DEV + "memory.current")).isEqualTo(32 * M + "\n");
-    assertThat(fs.read("/a" + DEV + "memory.events")).isEqualTo("low 0\nhigh 0\nmax 1\noom 0\noom_kill 0\n");
+    assertThat(fs.read("/a" + DEV + "memory.events"))
+        .isEqualTo("low 0\nhigh 0\nmax 1\noom 0\noom_kill 0\noom_group_kill 0\nsock_throttled 0\n");
     assertThat(fs.read("/" + DEV + "memory.current")).isEqualTo(48 * M + "\n");
     lru.pinAll();
     assertThatThrownBy(() -> mem.charge(cgroup("/a"), 0, M)).isInstanceOfSatisfying(CgroupException.class, errno(Errno.ENOSPC));

@@ -48,7 +48,7 @@ class MemoryStockStressTest {
       int n = 0;
       while (!done.get()) {
         for (String p : all) {
-          PageCounter c = f.state(p).counter(0);
+          PageCounter c = f.state(p).counter();
           long u = c.usage();
           long max = c.max();
           if (u < 0) {
@@ -110,7 +110,7 @@ class MemoryStockStressTest {
     check(f, all, targets, held, problems);
     assertThat(problems).isEmpty();
     for (String p : all) {
-      PageCounter c = f.state(p).counter(0);
+      PageCounter c = f.state(p).counter();
       assertThat(c.usage()).as(p).isZero();
       assertThat(f.state(p).drained()).as(p).isTrue();
     }
@@ -126,7 +126,7 @@ class MemoryStockStressTest {
       ConcurrentLinkedQueue<String> problems) {
     StressChecks.checkUsage(f, all, targets, held, problems);
     for (String p : all) {
-      PageCounter c = f.state(p).counter(0);
+      PageCounter c = f.state(p).counter();
       if (c.usage() < 0) {
         problems.add(p + ": negative usage " + c.usage());
       }

@@ -122,9 +122,9 @@ class PageCounterPropertyTest {
         }
       }
       for (int i2 = 0; i2 < n; i2++) {
-        assertThat(f.state(nodes.get(i2).path).events(0, MemoryEvent.MAX, true)).isEqualTo(maxEvents[i2]);
+        assertThat(f.state(nodes.get(i2).path).events(MemoryEvent.MAX, true)).isEqualTo(maxEvents[i2]);
       }
-      if (f.state("/").counter(0).usage() != usage(nodes, 0)) {
+      if (f.state("/").counter().usage() != usage(nodes, 0)) {
         stocked++;
       }
       if (rnd.nextInt(4) == 0) {
@@ -143,8 +143,8 @@ class PageCounterPropertyTest {
     }
     for (int i = 0; i < n; i++) {
       assertThat(f.state(nodes.get(i).path).drained()).isTrue();
-      assertThat(f.state(nodes.get(i).path).counter(0).childrenMinUsage()).isZero();
-      assertThat(f.state(nodes.get(i).path).counter(0).childrenLowUsage()).isZero();
+      assertThat(f.state(nodes.get(i).path).counter().childrenMinUsage()).isZero();
+      assertThat(f.state(nodes.get(i).path).counter().childrenLowUsage()).isZero();
     }
   }
 
@@ -175,7 +175,7 @@ class PageCounterPropertyTest {
   private static void check(Fixture f, List<Node> nodes, long[] maxEvents) {
     for (int i = 0; i < nodes.size(); i++) {
       Node node = nodes.get(i);
-      PageCounter c = f.state(node.path).counter(0);
+      PageCounter c = f.state(node.path).counter();
       long usage = usage(nodes, i);
       assertThat(c.usage()).as("usage of %s", node.path).isEqualTo(usage);
       assertThat(c.watermark()).as("watermark of %s", node.path).isGreaterThanOrEqualTo(usage);
@@ -189,11 +189,11 @@ class PageCounterPropertyTest {
       }
       assertThat(c.childrenMinUsage()).as("children_min_usage of %s", node.path).isEqualTo(childrenMin);
       assertThat(c.childrenLowUsage()).as("children_low_usage of %s", node.path).isEqualTo(childrenLow);
-      assertThat(f.state(node.path).events(0, MemoryEvent.MAX, true)).isEqualTo(maxEvents[i]);
+      assertThat(f.state(node.path).events(MemoryEvent.MAX, true)).isEqualTo(maxEvents[i]);
       // effective protection relative to the root, by the kernel's recursion over the model
-      assertThat(Protection.of(f.state("/").counter(0), c, false)).as("emin of %s", node.path)
+      assertThat(Protection.of(f.state("/").counter(), c, false)).as("emin of %s", node.path)
           .isEqualTo(i == 0 ? 0 : effective(nodes, i, false));
-      long[] sub = Protection.subtree(f.state("/"), 0).get(f.state(node.path));
+      long[] sub = Protection.subtree(f.state("/")).get(f.state(node.path));
       if (i == 0 || usage == 0) {
         assertThat(sub).as("subtree protection of %s", node.path).isNull();
       } else {

@@ -51,14 +51,14 @@ class ProtectionTest {
   @Test
   void formulaSplitsTheParentsProtectionInProportion() {
     tree("min");
-    PageCounter a = f.state("/A").counter(0);
-    assertThat(Protection.of(a, f.state("/A/B").counter(0), false)).isEqualTo(50 * M);
-    assertThat((double) Protection.of(a, f.state("/A/B/C").counter(0), false)).isCloseTo(50.0 * M * 50 / 75, within(1.0));
-    assertThat((double) Protection.of(a, f.state("/A/B/D").counter(0), false)).isCloseTo(25.0 * M * 50 / 75, within(1.0));
-    assertThat(Protection.of(a, f.state("/A/B/E").counter(0), false)).isZero();
-    assertThat(Protection.of(a, f.state("/A/B/F").counter(0), false)).isZero();
+    PageCounter a = f.state("/A").counter();
+    assertThat(Protection.of(a, f.state("/A/B").counter(), false)).isEqualTo(50 * M);
+    assertThat((double) Protection.of(a, f.state("/A/B/C").counter(), false)).isCloseTo(50.0 * M * 50 / 75, within(1.0));
+    assertThat((double) Protection.of(a, f.state("/A/B/D").counter(), false)).isCloseTo(25.0 * M * 50 / 75, within(1.0));
+    assertThat(Protection.of(a, f.state("/A/B/E").counter(), false)).isZero();
+    assertThat(Protection.of(a, f.state("/A/B/F").counter(), false)).isZero();
     assertThat(Protection.of(a, a, false)).isZero();
-    assertThat(Protection.of(f.state("/A/B").counter(0), a, false)).isEqualTo(-1);
+    assertThat(Protection.of(f.state("/A/B").counter(), a, false)).isEqualTo(-1);
   }
 
   @Test

@@ -71,11 +71,11 @@ final class StressChecks {
       Collection<String> problems) {
     for (String p : paths) {
       MemoryState s = f.state(p);
-      PageCounter c = s.counter(0);
+      PageCounter c = s.counter();
       long own = heldBy(s.cgroup(), targets, held);
       long children = 0;
       for (MemoryState child : s.children()) {
-        children += child.counter(0).usage();
+        children += child.counter().usage();
       }
       if (c.usage() != children + own) {
         problems.add(p + ": usage " + c.usage() + " != children " + children + " + own " + own);

@@ -31,20 +31,22 @@ final class Demo {
     String dir = "/tenant/memory.devices/" + device + "/";
     fs.write("/cgroup.subtree_control", "+memory");
     fs.mkdir("/tenant");
-    fs.write(dir + "memory.max", "lmem0 64M\nsmem 32M");
+    fs.write(dir + "memory.max", "64M");
+    fs.write(dir + "memory.swap.max", "32M");
     out.println("$ cat " + dir + "memory.max\n" + fs.read(dir + "memory.max"));
     Task task = cgroups.tasks().spawn("trainer", CgroupPath.parse("/tenant"));
     try (DrmFile file = i915.device(device).open(task)) {
       for (int i = 1; i <= 16; i++) {
         try {
-          file.createGem(16 * MIB, "lmem0");
-          out.println("gem #" + i + " (16M in lmem0): ok");
+          file.createGem(16 * MIB, "local0");
+          out.println("gem #" + i + " (16M in local0): ok");
         } catch (CgroupException e) {
-          out.println("gem #" + i + " (16M in lmem0): " + e);
+          out.println("gem #" + i + " (16M in local0): " + e);
           break;
         }
       }
       out.println("$ cat " + dir + "memory.current\n" + fs.read(dir + "memory.current"));
+      out.println("$ cat " + dir + "memory.swap.current\n" + fs.read(dir + "memory.swap.current"));
       out.println("$ cat " + dir + "memory.events\n" + fs.read(dir + "memory.events"));
     }
     out.println("after close, memory.current:\n" + fs.read(dir + "memory.current"));

@@ -114,7 +114,7 @@ public final class FileView implements CgroupFs {
     if (!c.shows(e)) {
       return null;
     }
-    if (!perDevice && name.length() == dot + 8 && name.endsWith(".devices")) {
+    if (!perDevice && e.hasDeviceFolder() && name.length() == dot + 8 && name.endsWith(".devices")) {
       return new Node.ControllerDevicesDir(c, e);
     }
     CgroupFile<CgroupHandle> f = e.hostFiles().get(name);
@@ -167,7 +167,7 @@ public final class FileView implements CgroupFs {
               out.add(new FsEntry(f.getKey(), FsEntry.Kind.FILE, f.getValue().mode()));
             }
           }
-          if (!perDevice) {
+          if (!perDevice && e.hasDeviceFolder()) {
             out.add(new FsEntry(e.name() + ".devices", FsEntry.Kind.DIRECTORY, 0755));
           }
         }

@@ -135,6 +135,14 @@ public final class ControllerEntry<S extends DeviceState> {
     return deviceFiles;
   }
 
+  /**
+   * Whether cgroups show a {@code <name>.devices} folder for this controller: only a controller with
+   * per-device files has one (a view such as {@code dmem} shows every device in its host files).
+   */
+  public boolean hasDeviceFolder() {
+    return !deviceFiles.isEmpty();
+  }
+
   @Override
   public String toString() {
     return name + "(" + controller.getClass().getName() + ")";

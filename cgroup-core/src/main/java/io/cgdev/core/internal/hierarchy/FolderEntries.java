@@ -38,7 +38,7 @@ public final class FolderEntries {
     if (e == null || (mask & e.bit()) == 0) {
       return false;
     }
-    if (!perDevice && name.equals(e.name() + ".devices")) {
+    if (!perDevice && e.hasDeviceFolder() && name.equals(e.name() + ".devices")) {
       return true;
     }
     CgroupFile<CgroupHandle> f = e.hostFiles().get(name);
@@ -72,7 +72,7 @@ public final class FolderEntries {
       if ((enable & e.bit()) == 0) {
         continue;
       }
-      if (!perDevice) {
+      if (!perDevice && e.hasDeviceFolder()) {
         out.add(e.name() + ".devices");
       }
       for (Map.Entry<String, CgroupFile<CgroupHandle>> f : e.hostFiles().entrySet()) {
