@@ -55,8 +55,7 @@ class FrozenAndKilledTasksTest {
   }
 
   private long lmemCurrent(String cgroup) {
-    String text = fs.read(cgroup + "/memory.devices/gpu.0/memory.current");
-    return text.lines().filter(l -> l.startsWith("lmem0 ")).mapToLong(l -> Long.parseLong(l.substring(6))).sum();
+    return Long.parseLong(fs.read(cgroup + "/memory.devices/gpu.0/memory.current").strip());
   }
 
   @Test
@@ -85,12 +84,13 @@ class FrozenAndKilledTasksTest {
     assertThat(b.runtime("render") - bBefore).as("the sibling takes the whole engine").isEqualTo(6 * SLICE);
     assertThat(lmemCurrent("/a")).as("its memory stays charged").isEqualTo(12 * M);
     // its idle buffer stays evictable: a sibling that needs the local memory pushes it out to smem, where it
-    // stays charged to a; the buffer its queued batch uses is active and stays
+    // is charged to a's swap (as memcg swaps a frozen task's pages); the buffer its queued batch uses is active and stays
     b.createGem(8 * M, "lmem0");
     assertThat(a.object(idle).evictions()).isEqualTo(1);
     assertThat(a.object(idle).region()).isEqualTo("smem");
     assertThat(a.object(buffer).region()).isEqualTo("lmem0");
-    assertThat(fs.read("/a/memory.devices/gpu.0/memory.current")).isEqualTo("smem " + 8 * M + "\nlmem0 " + 4 * M + "\n");
+    assertThat(fs.read("/a/memory.devices/gpu.0/memory.current")).isEqualTo(4 * M + "\n");
+    assertThat(fs.read("/a/memory.devices/gpu.0/memory.swap.current")).isEqualTo(8 * M + "\n");
     // a frozen task's new client starts frozen too
     DrmFile late = dev.open(ta);
     assertThat(late.frozen()).isTrue();
@@ -124,7 +124,8 @@ class FrozenAndKilledTasksTest {
     assertThat(a.isOpen()).isFalse();
     assertThat(a2.isOpen()).isFalse();
     assertThat(b.isOpen()).isTrue();
-    assertThat(fs.read("/a/memory.devices/gpu.0/memory.current")).isEqualTo("smem 0\nlmem0 0\n");
+    assertThat(fs.read("/a/memory.devices/gpu.0/memory.current")).isEqualTo("0\n");
+    assertThat(fs.read("/a/memory.devices/gpu.0/memory.swap.current")).isEqualTo("0\n");
     assertThat(lmemCurrent("/b")).isEqualTo(M);
     assertThat(fs.read("/a/cgroup.events")).isEqualTo("populated 0\nfrozen 1\n");
     CgroupException closed = (CgroupException) org.assertj.core.api.Assertions.catchThrowable(() -> a.object(h));
