@@ -37,7 +37,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public final class Cgroup implements CgroupHandle {
   private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(DeviceState[].class);
   private static final DeviceState[] NO_STATES = new DeviceState[0];
-  private static final ModelThread[] NO_THREADS = new ModelThread[0];
+  private static final ModelTask.ModelThread[] NO_THREADS = new ModelTask.ModelThread[0];
   private static final ModelTask[] NO_TASKS = new ModelTask[0];
   private static final long[] NO_DISABLES = new long[0];
 
@@ -50,7 +50,7 @@ public final class Cgroup implements CgroupHandle {
   private volatile boolean online = true;
   private volatile ConcurrentSkipListMap<String, Cgroup> children;
   private volatile DeviceState[] states;
-  private volatile ModelThread[] threads = NO_THREADS;
+  private volatile ModelTask.ModelThread[] threads = NO_THREADS;
   // the domain of its threaded subtree (the kernel's dom_cgrp): itself unless threaded
   private volatile Cgroup dom = this;
   // cgroup.freeze as written here, and how many of itself and its ancestors freeze it (e_freeze)
@@ -250,15 +250,15 @@ public final class Cgroup implements CgroupHandle {
   }
 
   /** The threads in this cgroup, sorted by id; an immutable snapshot. */
-  public ModelThread[] threads() {
+  public ModelTask.ModelThread[] threads() {
     return threads;
   }
 
   /** The tasks whose main thread is in this cgroup (its own {@code cgroup.procs}), sorted by pid. */
   public ModelTask[] tasks() {
-    ModelThread[] a = threads;
+    ModelTask.ModelThread[] a = threads;
     int n = 0;
-    for (ModelThread t : a) {
+    for (ModelTask.ModelThread t : a) {
       if (t.isMain()) {
         n++;
       }
@@ -268,7 +268,7 @@ public final class Cgroup implements CgroupHandle {
     }
     ModelTask[] out = new ModelTask[n];
     int i = 0;
-    for (ModelThread t : a) {
+    for (ModelTask.ModelThread t : a) {
       if (t.isMain()) {
         out[i++] = t.task();
       }
@@ -281,24 +281,24 @@ public final class Cgroup implements CgroupHandle {
     return threads.length > 0;
   }
 
-  void addThread(ModelThread thread) {
-    ModelThread[] a = threads;
+  void addThread(ModelTask.ModelThread thread) {
+    ModelTask.ModelThread[] a = threads;
     int i = 0;
     while (i < a.length && a[i].tid() < thread.tid()) {
       i++;
     }
-    ModelThread[] b = new ModelThread[a.length + 1];
+    ModelTask.ModelThread[] b = new ModelTask.ModelThread[a.length + 1];
     System.arraycopy(a, 0, b, 0, i);
     b[i] = thread;
     System.arraycopy(a, i, b, i + 1, a.length - i);
     threads = b;
   }
 
-  void removeThread(ModelThread thread) {
-    ModelThread[] a = threads;
+  void removeThread(ModelTask.ModelThread thread) {
+    ModelTask.ModelThread[] a = threads;
     for (int i = 0; i < a.length; i++) {
       if (a[i] == thread) {
-        ModelThread[] b = new ModelThread[a.length - 1];
+        ModelTask.ModelThread[] b = new ModelTask.ModelThread[a.length - 1];
         System.arraycopy(a, 0, b, 0, i);
         System.arraycopy(a, i + 1, b, i, a.length - i - 1);
         threads = a.length == 1 ? NO_THREADS : b;

@@ -132,9 +132,9 @@ public final class CoreFiles {
 
   /** The ids of the threads here, one a line, ascending (main threads and others alike). */
   private String readThreads(Cgroup c, FileHandle h) {
-    ModelThread[] threads = c.threads();
+    ModelTask.ModelThread[] threads = c.threads();
     StringBuilder sb = new StringBuilder(threads.length * 6);
-    for (ModelThread t : threads) {
+    for (ModelTask.ModelThread t : threads) {
       sb.append(t.tid()).append('\n');
     }
     return sb.toString();

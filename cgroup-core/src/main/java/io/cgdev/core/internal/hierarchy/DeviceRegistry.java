@@ -160,7 +160,12 @@ final class DeviceRegistry {
    */
   private <S extends DeviceState> StateSlot<S> bind(ControllerEntry<S> e, Registration reg, Cgroup root, List<String> failed) {
     int index = slots.allocate();
-    StateSlot<S> s = new StateSlot<>(e, reg, root, index, fileEvents);
+    StateSlot<S> s = new StateSlot<>(e, reg, root, index, (cgroup, slot, file) -> {
+      if (!(cgroup instanceof Cgroup c)) {
+        throw new IllegalArgumentException("not a cgroup of this hierarchy: " + cgroup);
+      }
+      fileEvents.notifyChange(new FileEvents.Key(c, slot, file));
+    });
     String op = "bind of device " + reg.name();
     try {
       DeviceBinding<S> b = guard.call(e.plugin(), op, () -> e.controller().bind(s));

@@ -223,7 +223,7 @@ public final class Hierarchy {
   }
 
   /** The live thread with this id, or {@code null}. */
-  public ModelThread thread(int tid) {
+  public ModelTask.ModelThread thread(int tid) {
     return tasks.thread(tid);
   }
 
@@ -394,9 +394,9 @@ public final class Hierarchy {
   }
 
   /** Starts a thread in a live task, in its main thread's cgroup. @throws CgroupException {@code ESRCH} */
-  public ModelThread spawnThread(int pid) {
+  public ModelTask.ModelThread spawnThread(int pid) {
     return locked(() -> {
-      ModelThread th = tasks.spawnThread(pid);
+      ModelTask.ModelThread th = tasks.spawnThread(pid);
       updatePopulated(th.cgroup());
       return th;
     });

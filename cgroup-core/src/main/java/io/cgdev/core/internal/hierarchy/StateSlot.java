@@ -22,17 +22,27 @@ public final class StateSlot<S extends DeviceState> implements StateKey<S>, Bind
   private final DeviceRegistration registration;
   private final CgroupHandle root;
   private final int index;
-  private final FileEvents fileEvents;
+  private final Notifier notifier;
   private DeviceBinding<S> binding;
   private volatile boolean live;
 
   StateSlot(ControllerEntry<S> controller, DeviceRegistration registration, CgroupHandle root, int index,
-      FileEvents fileEvents) {
+      Notifier notifier) {
     this.controller = controller;
     this.registration = registration;
     this.root = root;
     this.index = index;
-    this.fileEvents = fileEvents;
+    this.notifier = notifier;
+  }
+
+  /**
+   * Where a slot's file changes go (the hierarchy's file events); a function, so that the slot needs
+   * neither the cgroup class nor the events (no class circle). Throws {@link IllegalArgumentException}
+   * for a handle of another hierarchy.
+   */
+  @FunctionalInterface
+  interface Notifier {
+    void changed(CgroupHandle cgroup, StateSlot<?> slot, String fullName);
   }
 
   @Override
@@ -56,10 +66,7 @@ public final class StateSlot<S extends DeviceState> implements StateKey<S>, Bind
     if (full == null) {
       throw new IllegalArgumentException("controller " + controller.name() + " declares no device file '" + file + "'");
     }
-    if (!(cgroup instanceof Cgroup c)) {
-      throw new IllegalArgumentException("not a cgroup of this hierarchy: " + cgroup);
-    }
-    fileEvents.notifyChange(new FileEvents.Key(c, this, full));
+    notifier.changed(cgroup, this, full);
   }
 
   public ControllerEntry<S> controller() {

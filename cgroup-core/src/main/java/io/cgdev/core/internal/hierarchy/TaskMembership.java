@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 final class TaskMembership {
   private final ControllerTable controllers;
   private final ConcurrentSkipListMap<Integer, ModelTask> byPid = new ConcurrentSkipListMap<>();
-  private final ConcurrentSkipListMap<Integer, ModelThread> byTid = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<Integer, ModelTask.ModelThread> byTid = new ConcurrentSkipListMap<>();
   private int nextId = 1;
 
   TaskMembership(ControllerTable controllers) {
@@ -47,13 +47,13 @@ final class TaskMembership {
   }
 
   /** See {@link Hierarchy#spawnThread}; the new thread is in the main thread's cgroup. */
-  ModelThread spawnThread(int pid) {
+  ModelTask.ModelThread spawnThread(int pid) {
     ModelTask t = byPid.get(pid);
     if (t == null) {
       throw CgroupException.of(Errno.ESRCH, "cannot start a thread in task %d: no such task", pid);
     }
     Cgroup c = t.cgroupHandle();
-    ModelThread th = new ModelThread(nextId++, t, c);
+    ModelTask.ModelThread th = new ModelTask.ModelThread(nextId++, t, c);
     t.addThread(th);
     byTid.put(th.tid(), th);
     c.addThread(th);
@@ -67,7 +67,7 @@ final class TaskMembership {
       throw CgroupException.of(Errno.ESRCH, "no task with pid %d", pid);
     }
     Set<Cgroup> left = new LinkedHashSet<>();
-    for (ModelThread th : t.threadArray()) {
+    for (ModelTask.ModelThread th : t.threadArray()) {
       byTid.remove(th.tid());
       th.cgroup().removeThread(th);
       left.add(th.cgroup());
@@ -77,8 +77,8 @@ final class TaskMembership {
   }
 
   /** See {@link Hierarchy#exitThread}. @return the thread that ended */
-  ModelThread exitThread(int tid) {
-    ModelThread th = byTid.get(tid);
+  ModelTask.ModelThread exitThread(int tid) {
+    ModelTask.ModelThread th = byTid.get(tid);
     if (th == null) {
       throw CgroupException.of(Errno.ESRCH, "no thread with id %d", tid);
     }
@@ -99,7 +99,7 @@ final class TaskMembership {
    * @return the cgroups its threads left (empty if all were in {@code to} already)
    */
   Set<Cgroup> migrate(int id, Cgroup to) {
-    ModelThread named = byTid.get(id);
+    ModelTask.ModelThread named = byTid.get(id);
     if (named == null) {
       throw CgroupException.of(Errno.ESRCH, "cannot move pid %d to %s: no such task", id, to);
     }
@@ -108,8 +108,8 @@ final class TaskMembership {
       throw CgroupException.of(Errno.ENOENT, "cannot move pid %d to %s: the cgroup was removed", id, to);
     }
     ThreadedMode.vetDestination(to, "pid " + id, controllers);
-    List<ModelThread> moving = new ArrayList<>();
-    for (ModelThread th : t.threadArray()) {
+    List<ModelTask.ModelThread> moving = new ArrayList<>();
+    for (ModelTask.ModelThread th : t.threadArray()) {
       if (th.cgroup() != to) {
         moving.add(th);
       }
@@ -119,7 +119,7 @@ final class TaskMembership {
     }
     Set<Cgroup> left = new LinkedHashSet<>();
     Runnable move = () -> {
-      for (ModelThread th : moving) {
+      for (ModelTask.ModelThread th : moving) {
         left.add(th.cgroup());
         th.cgroup().removeThread(th);
         to.addThread(th);
@@ -142,7 +142,7 @@ final class TaskMembership {
    * @return the cgroup it left, or {@code null} if it was in {@code to} already
    */
   Cgroup migrateThread(int tid, Cgroup to) {
-    ModelThread th = byTid.get(tid);
+    ModelTask.ModelThread th = byTid.get(tid);
     if (th == null) {
       throw CgroupException.of(Errno.ESRCH, "cannot move thread %d to %s: no such thread", tid, to);
     }
@@ -171,7 +171,7 @@ final class TaskMembership {
   }
 
   /** The live thread with this id, or {@code null}. */
-  ModelThread thread(int tid) {
+  ModelTask.ModelThread thread(int tid) {
     return byTid.get(tid);
   }
 
