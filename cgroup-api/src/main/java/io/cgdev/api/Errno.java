@@ -9,6 +9,7 @@ public enum Errno {
   EPERM(1, "Operation not permitted"),
   ENOENT(2, "No such file or directory"),
   ESRCH(3, "No such process"),
+  EIO(5, "Input/output error"),
   E2BIG(7, "Argument list too long"),
   EBADF(9, "Bad file descriptor"),
   EAGAIN(11, "Resource temporarily unavailable"),
