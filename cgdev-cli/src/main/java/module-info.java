@@ -14,6 +14,7 @@ module io.cgdev.cli {
   requires io.cgdev.core;
   requires io.cgdev.i915;
   requires io.cgdev.fuse;
+  requires io.cgdev.state;
   requires io.cgdev.sim;
   requires info.picocli;
   requires org.slf4j;

@@ -4,6 +4,8 @@ import io.cgdev.drm.DrmDevice;
 import io.cgdev.fuse.CgroupMount;
 import io.cgdev.fuse.MountException;
 import io.cgdev.fuse.MountOptions;
+import io.cgdev.fuse.OwnershipJournal;
+import io.cgdev.state.StateFile;
 import io.cgdev.sim.scenario.Scenario;
 import io.cgdev.sim.LiveWorkloads;
 import io.cgdev.sim.PluginDevices;
@@ -51,7 +53,8 @@ import picocli.CommandLine.Spec;
       "  watch cat DIR/training/cpu.devices/i915.0/cpu.stat",
       "Needs /dev/fuse (root, or access to it), libfuse3 and fusermount3",
       "(apt-get install fuse3). Exit codes: 5 cannot mount, 6 stale mount at DIR",
-      "(clear it with fusermount3 -u DIR); after Ctrl-C 130, after SIGTERM 143.",
+      "(clear it with fusermount3 -u DIR), 7 unusable --state file; after Ctrl-C 130,",
+      "after SIGTERM 143.",
       ""
     })
 final class MountCommand implements Callable<Integer> {
@@ -78,6 +81,11 @@ final class MountCommand implements Callable<Integer> {
       description = "let other users in (-o allow_other; needed for delegation; a non-root mounter needs"
           + " user_allow_other in /etc/fuse.conf)")
   boolean allowOther;
+
+  @Option(names = "--state", paramLabel = "FILE",
+      description = "keep the tree's configuration in FILE (cgroups, settings, task moves, owners and modes), on disk"
+          + " before each change is acknowledged, and start from it (made if missing); see docs/FUSE.md")
+  Path stateFile;
 
   @Option(names = {"-s", "--single-threaded"}, description = "serve requests on one thread (libfuse -s)")
   boolean singleThreaded;
@@ -121,6 +129,7 @@ final class MountCommand implements Callable<Integer> {
         workloads.start();
         devices = workloads.devices();
       }
+      StateFile state = openState(w, workloads, err);
       LiveWorkloads liveRun = liveMode ? LiveWorkloads.start(devices, workloads) : null;
       try {
         // on Ctrl-C/SIGTERM the mount stops the live work before it unmounts (beforeUnmount below);
@@ -132,7 +141,8 @@ final class MountCommand implements Callable<Integer> {
           err.flush();
         }
         PrintWriter out = spec.commandLine().getOut();
-        CgroupMount.Ending ending = CgroupMount.serve(w.fs(), target, options, line -> {
+        CgroupMount.Ending ending = CgroupMount.serve(state == null ? w.fs() : state.fs(), target, options,
+            state == null ? OwnershipJournal.NONE : StateFiles.ownership(state), line -> {
           out.println(line);
           out.flush();
         }, liveRun == null ? () -> {} : liveRun::close);
@@ -142,6 +152,9 @@ final class MountCommand implements Callable<Integer> {
             : "cgdev mount: unmounted " + target);
         err.flush();
       } finally {
+        if (state != null) {
+          state.close();
+        }
         if (liveRun != null) {
           liveRun.close();
         }
@@ -154,6 +167,28 @@ final class MountCommand implements Callable<Integer> {
       removeQuietly(hook);
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * Opens {@code --state} on the world as booted (with the scenario's tree and tasks: the base its
+   * records apply to) and says what it found; releases the workloads if it cannot be used.
+   */
+  private StateFile openState(World w, Workloads workloads, PrintWriter err) {
+    if (stateFile == null) {
+      return null;
+    }
+    try {
+      StateFile state = StateFile.open(stateFile, StateFiles.base(w, scenarioFile), w.fs(), w.tasks());
+      err.println("cgdev mount: state " + stateFile + ": " + state.replay().summary());
+      state.replay().notes().forEach(n -> err.println("cgdev mount: " + n));
+      err.flush();
+      return state;
+    } catch (RuntimeException e) {
+      if (workloads != null) {
+        workloads.release();
+      }
+      throw e;
+    }
   }
 
   private static String describe(Scenario scenario, Workloads workloads, boolean liveMode, List<DrmDevice> devices) {
