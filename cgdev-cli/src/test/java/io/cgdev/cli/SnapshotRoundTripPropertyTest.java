@@ -66,6 +66,26 @@ class SnapshotRoundTripPropertyTest {
     }
   }
 
+  @Test
+  void aPartitionThatSiblingsMadeInvalidIsRestoredInvalid() {
+    String before;
+    String partition = "/a/cpuset.devices/i915.0/cpuset.cpus.partition";
+    try (World w = World.boot(World.Options.DEFAULT)) {
+      w.fs().write("/cgroup.subtree_control", "+cpuset");
+      w.fs().mkdir("/a");
+      w.fs().mkdir("/b");
+      w.fs().write("/b/cpuset.devices/i915.0/cpuset.cpus.exclusive", "1-2");
+      w.fs().write("/a/cpuset.devices/i915.0/cpuset.cpus", "2-3");
+      w.fs().write(partition, "root");
+      assertThat(w.fs().read(partition)).as("the order of events made it invalid").startsWith("root invalid");
+      before = Worlds.snapshot(w, false);
+    }
+    try (World restored = World.boot(World.Options.DEFAULT)) {
+      TreeRestore.converge(restored.fs(), SnapshotJson.parse(before, "snapshot").configuration());
+      assertThat(Worlds.snapshot(restored, false)).isEqualTo(before);
+    }
+  }
+
   private static StateBase base(World w) {
     return StateFiles.base(w, null);
   }

@@ -37,7 +37,9 @@ import java.util.Set;
  * cpuset.cpus.partition}'s {@code <state> invalid (<reason>)} is written as {@code <state>}. And
  * {@code cgroup.max.depth}/{@code cgroup.max.descendants}, which the kernel lets be set below what
  * exists, are lifted on the ancestors of a cgroup they keep from being made, and set to their
- * target by the file pass that follows.
+ * target by the file pass that follows. A partition the target shows invalid is written last, after
+ * everything else converged (see {@code deferred}): the order of events made it invalid, and written
+ * early it would be valid and block the sibling claims that invalidate it.
  */
 public final class TreeRestore {
   /** More passes than any chain of dependencies between files seen so far needs. */
@@ -103,23 +105,43 @@ public final class TreeRestore {
     return new TreeRestore(fs, target, tasks, List.copyOf(placements)).run();
   }
 
+  /** Whether the partitions the target shows invalid are still left for last ({@link #deferred}). */
+  private boolean deferring;
+
   private Result run() {
     List<Problem> problems = List.of();
-    for (int pass = 1; pass <= MAX_PASSES; pass++) {
+    deferring = target.cgroups().stream().anyMatch(c -> c.files().entrySet().stream().anyMatch(TreeRestore::deferred));
+    for (int pass = 1; pass <= MAX_PASSES + (deferring ? MAX_PASSES : 0); pass++) {
       problems = new ArrayList<>();
       boolean changed = makeCgroups(problems);
       changed |= placeTasks(problems);
       changed |= writeFiles(problems);
       changed |= removeCgroups(problems);
-      if (problems.isEmpty()) {
+      if (problems.isEmpty() && !deferring) {
         return new Result(pass, made, removed, written, moved, ended);
       }
-      if (!changed) {
-        break;
+      if (problems.isEmpty() || !changed) {
+        if (!deferring) {
+          break;
+        }
+        deferring = false; // everything else is as far as it gets: now the invalid partitions
       }
     }
     throw failure(problems);
   }
+
+  /**
+   * Whether a target file is left for last: a partition the target shows invalid. Such a state comes
+   * from the order in which siblings claimed CPUs (a sibling took them before this partition was made
+   * root); a partition made root first would be valid, hold its CPUs and refuse the sibling's claim.
+   * While deferred it is kept a {@code member}, so it holds nothing.
+   */
+  private static boolean deferred(Map.Entry<String, String> file) {
+    return ConfigurationFiles.nameOf(file.getKey()).equals(PARTITION) && file.getValue().contains(" invalid");
+  }
+
+  private static final String PARTITION = "cpuset.cpus.partition";
+  private static final String MEMBER = "member\n";
 
   private record Problem(Errno errno, String text) {}
 
@@ -199,6 +221,17 @@ public final class TreeRestore {
           before = fs.read(path);
         } catch (CgroupException e) {
           problems.add(new Problem(e.errno(), path + ": " + e.errno() + " (" + e.getMessage() + ")"));
+          continue;
+        }
+        if (deferring && deferred(f)) {
+          if (!before.equals(MEMBER)) {
+            try {
+              fs.write(path, MEMBER);
+              changed = true;
+            } catch (CgroupException e) {
+              problems.add(new Problem(e.errno(), path + ": writing 'member' first: " + e.errno() + " (" + e.getMessage() + ")"));
+            }
+          }
           continue;
         }
         if (before.equals(want)) {
