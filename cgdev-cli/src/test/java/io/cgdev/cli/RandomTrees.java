@@ -111,7 +111,10 @@ final class RandomTrees {
         StringBuilder v = new StringBuilder();
         for (String c : available) {
           if (!c.isEmpty() && random.nextInt(3) > 0) {
-            v.append(v.isEmpty() ? "" : " ").append(random.nextInt(3) > 0 ? "+" : "-").append(c);
+            // only enabling: the core keeps a disabled controller's states (hidden) and shows them again
+            // when it is enabled again, where the kernel makes new ones; what is hidden is in no snapshot
+            // and no checkpoint, so a rebuilt tree could not match (docs/STATE.md, known gap)
+            v.append(v.isEmpty() ? "" : " ").append("+").append(c);
           }
         }
         yield v.toString();

@@ -130,7 +130,9 @@ class StateKillTrialTest {
             continue;
           }
         }
-        fail(why + ": after kill -9 and remount the tree is neither the one after the last acknowledged change nor"
+        Path kept = Path.of("target", "state-kill-trial-failure.state");
+        Files.copy(state, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        fail(why + ": (state file kept in " + kept.toAbsolutePath() + ") after kill -9 and remount the tree is neither the one after the last acknowledged change nor"
             + " the one after the change in flight (" + inFlight + ")\nexpected: " + ackedTree + "\n owners " + owners
             + "\nseen:     " + seen + "\ndaemon: " + err);
       }
@@ -200,6 +202,7 @@ class StateKillTrialTest {
     List<String> cgroups = RandomTrees.cgroups(mirror.fs()).stream().filter(c -> !c.equals("/")).toList();
     if (random.nextInt(8) > 0 || cgroups.isEmpty()) {
       RandomTrees.Change c = RandomTrees.propose(mirror.fs(), random);
+      // RandomTrees only enables controllers: see there, and docs/STATE.md (known gap)
       return c == null || "".equals(c.value()) ? null : new TreeStep(c);
     }
     String cgroup = cgroups.get(random.nextInt(cgroups.size()));
