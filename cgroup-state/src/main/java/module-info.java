@@ -7,7 +7,7 @@
  * io.cgdev.state.TreeRestore} read a tree's configuration and rebuild it, which the journal's
  * compaction and {@code cgdev restore} share.
  *
- * <p>Depends on the api alone; a front end glues it to what it serves (docs/FUSE.md).
+ * <p>Depends on the api alone; a front end glues it to what it serves (docs/STATE.md).
  */
 module io.cgdev.state {
   requires transitive io.cgdev.api;

@@ -84,7 +84,7 @@ final class MountCommand implements Callable<Integer> {
 
   @Option(names = "--state", paramLabel = "FILE",
       description = "keep the tree's configuration in FILE (cgroups, settings, task moves, owners and modes), on disk"
-          + " before each change is acknowledged, and start from it (made if missing); see docs/FUSE.md")
+          + " before each change is acknowledged, and start from it (made if missing); see docs/STATE.md")
   Path stateFile;
 
   @Option(names = {"-s", "--single-threaded"}, description = "serve requests on one thread (libfuse -s)")

@@ -6,11 +6,11 @@ import java.util.List;
  * One operation of a state file: a name and its arguments, each a {@link String} or a {@link Long}.
  * A line of the file holds one or more ops that were made together ({@link RecordCodec}).
  *
- * <p>The ops, as docs/FUSE.md lists them: {@code base LAYOUT CONTROLLERS DEVICES SCENARIO};
+ * <p>The ops, as docs/STATE.md lists them: {@code base LAYOUT CONTROLLERS DEVICES SCENARIO};
  * {@code mkdir PATH}, {@code rmdir PATH}, {@code write PATH VALUE [CALLER_PID NONBLOCKING]};
  * {@code created PATH UID GID}, {@code chown PATH UID GID}, {@code chmod PATH MODE},
  * {@code forget PATH}; and in a checkpoint (between {@code checkpoint} and {@code end}) {@code
- * cgroup PATH}, {@code set PATH CONTENT}, {@code task PID NAME CGROUP} and the ownership ops.
+ * cgroup PATH}, {@code set PATH FILE CONTENT}, {@code task PID NAME CGROUP} and the ownership ops.
  */
 record Op(String name, List<Object> args) {
   Op {

@@ -27,7 +27,7 @@ import java.util.SequencedMap;
  * }                                     // after SIGKILL or power loss: open again, the tree is back
  * }</pre>
  *
- * <p><b>The file</b> is an append-only journal (docs/FUSE.md shows one): a header ({@code
+ * <p><b>The file</b> is an append-only journal (docs/STATE.md shows one): a header ({@code
  * cgdev-state 1}), the {@link StateBase base} the records apply to, optionally a checkpoint (the
  * whole configuration, its tasks' places and the recorded owners, as a compaction wrote it), then one
  * line per change, each with a CRC ({@link RecordCodec}). {@link #open} replays it onto the given
