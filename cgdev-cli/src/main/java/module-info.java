@@ -14,6 +14,7 @@ module io.cgdev.cli {
   requires io.cgdev.core;
   requires io.cgdev.i915;
   requires io.cgdev.fuse;
+  requires io.cgdev.state;
   requires io.cgdev.sim;
   // not used by the tool itself: it puts the plugin building blocks in the boot layer, so that plugins
   // loaded with --plugins (and the samples) that use them find them there

@@ -22,6 +22,11 @@ public final class ExitCodes {
    * the command that clears it ({@code fusermount3 -u DIR}).
    */
   public static final int STALE_MOUNT = 6;
+  /**
+   * A state file ({@code --state}) or a snapshot ({@code restore}) cannot be used: corrupt, of
+   * another version or world, or refused on replay; the message names file and line.
+   */
+  public static final int STATE = 7;
   /** A bug. */
   public static final int INTERNAL = 70;
 

@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
       SnapshotCommand.class,
       FdinfoCommand.class,
       MountCommand.class,
+      RestoreCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nExamples:%n",
@@ -40,6 +41,7 @@ import picocli.CommandLine.ScopeType;
       "4:the hierarchy could not boot",
       "5:mount: FUSE is missing, or the folder is missing, not empty or mounted",
       "6:mount: a stale mount of a dead daemon is in the way (the message says: fusermount3 -u DIR)",
+      "7:a state file or snapshot cannot be used (the message names file and line)",
       "70:internal error (a bug; run with --verbose for the stack trace)"
     })
 public final class Main implements Runnable {
@@ -92,6 +94,10 @@ public final class Main implements Runnable {
     if (e instanceof ScenarioException se) {
       err.println("cgdev: " + se.getMessage());
       return ExitCodes.BAD_SCENARIO;
+    }
+    if (e instanceof io.cgdev.state.StateException || e instanceof SnapshotJson.BadSnapshotException) {
+      err.println("cgdev: " + e.getMessage());
+      return ExitCodes.STATE;
     }
     if (e instanceof BootException be) {
       err.println("cgdev: cannot boot: " + be.getMessage());

@@ -4,6 +4,8 @@ import io.cgdev.drm.DrmDevice;
 import io.cgdev.fuse.CgroupMount;
 import io.cgdev.fuse.MountException;
 import io.cgdev.fuse.MountOptions;
+import io.cgdev.fuse.OwnershipJournal;
+import io.cgdev.state.StateFile;
 import io.cgdev.sim.scenario.Scenario;
 import io.cgdev.sim.LiveWorkloads;
 import io.cgdev.sim.PluginDevices;
@@ -47,10 +49,11 @@ import picocli.CommandLine.Spec;
           + "use it as they would /sys/fs/cgroup, until Ctrl-C or SIGTERM unmounts it.",
       "It boots the world of 'cgdev shell' (the i915 model registered); --scenario FILE also builds that "
           + "scenario's tree and spawns its tasks, and in live mode (the default with a scenario) runs its "
-          + "workloads in real time, so counters move while you watch.",
+          + "workloads in real time, so counters move while you watch. --state FILE keeps the tree's "
+          + "configuration in a state file, so that a later mount with the same file starts from it (docs/STATE.md).",
       "It needs /dev/fuse (root, or access to it), libfuse3 and fusermount3 (apt-get install fuse3). Exit codes: "
-          + "5 cannot mount, 6 stale mount at DIR (clear it with fusermount3 -u DIR); after Ctrl-C 130, after "
-          + "SIGTERM 143."
+          + "5 cannot mount, 6 stale mount at DIR (clear it with fusermount3 -u DIR), 7 unusable --state file; "
+          + "after Ctrl-C 130, after SIGTERM 143."
     },
     footerHeading = "%nExample:%n",
     footer = {
@@ -83,6 +86,11 @@ final class MountCommand implements Callable<Integer> {
       description = "let other users in (-o allow_other; needed for delegation; a non-root mounter needs"
           + " user_allow_other in /etc/fuse.conf)")
   boolean allowOther;
+
+  @Option(names = "--state", paramLabel = "FILE",
+      description = "keep the tree's configuration in FILE (cgroups, settings, task moves, owners and modes), on disk"
+          + " before each change is acknowledged, and start from it (made if missing); see docs/STATE.md")
+  Path stateFile;
 
   @Option(names = {"-s", "--single-threaded"}, description = "serve requests on one thread (libfuse -s)")
   boolean singleThreaded;
@@ -128,6 +136,7 @@ final class MountCommand implements Callable<Integer> {
         workloads.start();
         devices = workloads.devices();
       }
+      StateFile state = openState(w, workloads, err);
       LiveWorkloads liveRun = liveMode ? LiveWorkloads.start(devices, workloads) : null;
       try {
         // on Ctrl-C/SIGTERM the mount stops the live work before it unmounts (beforeUnmount below);
@@ -139,7 +148,8 @@ final class MountCommand implements Callable<Integer> {
           err.flush();
         }
         PrintWriter out = spec.commandLine().getOut();
-        CgroupMount.Ending ending = CgroupMount.serve(w.fs(), target, options, line -> {
+        CgroupMount.Ending ending = CgroupMount.serve(state == null ? w.fs() : state.fs(), target, options,
+            state == null ? OwnershipJournal.NONE : StateFiles.ownership(state), line -> {
           out.println(line);
           out.flush();
         }, liveRun == null ? () -> {} : liveRun::close);
@@ -149,6 +159,9 @@ final class MountCommand implements Callable<Integer> {
             : "cgdev mount: unmounted " + target);
         err.flush();
       } finally {
+        if (state != null) {
+          state.close();
+        }
         if (liveRun != null) {
           liveRun.close();
         }
@@ -161,6 +174,28 @@ final class MountCommand implements Callable<Integer> {
       removeQuietly(hook);
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * Opens {@code --state} on the world as booted (with the scenario's tree and tasks: the base its
+   * records apply to) and says what it found; releases the workloads if it cannot be used.
+   */
+  private StateFile openState(World w, Workloads workloads, PrintWriter err) {
+    if (stateFile == null) {
+      return null;
+    }
+    try {
+      StateFile state = StateFile.open(stateFile, StateFiles.base(w, scenarioFile), w.fs(), w.tasks());
+      err.println("cgdev mount: state " + stateFile + ": " + state.replay().summary());
+      state.replay().notes().forEach(n -> err.println("cgdev mount: " + n));
+      err.flush();
+      return state;
+    } catch (RuntimeException e) {
+      if (workloads != null) {
+        workloads.release();
+      }
+      throw e;
+    }
   }
 
   private static String describe(Scenario scenario, Workloads workloads, boolean liveMode, List<DrmDevice> devices) {

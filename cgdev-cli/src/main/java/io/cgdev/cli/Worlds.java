@@ -56,8 +56,14 @@ final class Worlds {
     return names;
   }
 
-  /** A JSON snapshot of the whole hierarchy, as the core takes it. */
-  static String snapshot(World w) {
-    return SnapshotJson.render(w.cgroups().snapshot());
+  /**
+   * A JSON snapshot of the whole hierarchy, as the core takes it, each cgroup's settings apart from
+   * its status; with {@code configurationOnly}, the settings alone (what {@code cgdev restore}
+   * rebuilds). Take it while nothing else changes the tree.
+   */
+  static String snapshot(World w, boolean configurationOnly) {
+    io.cgdev.core.snapshot.Snapshot s = w.cgroups().snapshot();
+    io.cgdev.state.Configuration c = io.cgdev.state.Configuration.read(w.fs());
+    return configurationOnly ? SnapshotJson.renderConfiguration(s, c) : SnapshotJson.render(s, c);
   }
 }

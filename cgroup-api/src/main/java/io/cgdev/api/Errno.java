@@ -9,7 +9,10 @@ public enum Errno {
   EPERM(1, "Operation not permitted"),
   ENOENT(2, "No such file or directory"),
   ESRCH(3, "No such process"),
-  /** A plugin (controller or driver) failed inside an operation: its code threw where the SPI does not allow it. */
+  /**
+   * A plugin (controller or driver) failed inside an operation (its code threw where the SPI does not
+   * allow it), or a state file could not be read or written.
+   */
   EIO(5, "Input/output error"),
   E2BIG(7, "Argument list too long"),
   EBADF(9, "Bad file descriptor"),

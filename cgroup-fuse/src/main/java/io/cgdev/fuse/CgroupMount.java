@@ -74,14 +74,23 @@ public final class CgroupMount implements AutoCloseable {
    *     or if libfuse refuses the mount
    */
   public static CgroupMount mount(CgroupFs fs, Path dir, MountOptions options) {
+    return mount(fs, dir, options, OwnershipJournal.NONE);
+  }
+
+  /**
+   * As {@link #mount(CgroupFs, Path, MountOptions)}, starting from the owners and modes {@code
+   * journal} recorded and keeping every later change of them there.
+   */
+  public static CgroupMount mount(CgroupFs fs, Path dir, MountOptions options, OwnershipJournal journal) {
     Objects.requireNonNull(fs, "fs");
     Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(journal, "journal");
     Path target = dir.toAbsolutePath().normalize();
     try {
       LibFuse lib = LibFuse.load();
       MountPoints.check(target);
       RequestContext context = RequestContext.of(lib);
-      CgroupFuseOperations operations = new CgroupFuseOperations(fs, context, new Ownership(), target);
+      CgroupFuseOperations operations = new CgroupFuseOperations(fs, context, ownership(journal), target, journal::atomically);
       AtomicReference<CgroupMount> self = new AtomicReference<>();
       FuseSession session = FuseSession.start(lib, operations, context, target, arguments(options),
           !options.singleThreaded(), () -> {
@@ -100,6 +109,41 @@ public final class CgroupMount implements AutoCloseable {
     } catch (FuseException e) {
       throw new MountException(e.getMessage(), e);
     }
+  }
+
+  /** An ownership map holding what {@code journal} recorded, which tells it of every change from now on. */
+  private static Ownership ownership(OwnershipJournal journal) {
+    Ownership ownership = new Ownership();
+    for (OwnershipChange change : journal.recorded()) {
+      switch (change) {
+        case OwnershipChange.Created c -> ownership.replay(Ownership.Kind.CREATED, c.path(), c.uid(), c.gid(), 0);
+        case OwnershipChange.Chown c -> ownership.replay(Ownership.Kind.CHOWN, c.path(), c.uid(), c.gid(), 0);
+        case OwnershipChange.Chmod c -> ownership.replay(Ownership.Kind.CHMOD, c.path(), 0, 0, c.mode());
+        case OwnershipChange.Forget f -> ownership.replay(Ownership.Kind.FORGET, f.path(), 0, 0, 0);
+      }
+    }
+    ownership.listen(new Ownership.Changes() {
+      @Override
+      public void created(String path, Ownership.Owner creator) {
+        journal.record(new OwnershipChange.Created(path, creator.uid(), creator.gid()));
+      }
+
+      @Override
+      public void chowned(String path, Ownership.Owner owner) {
+        journal.record(new OwnershipChange.Chown(path, owner.uid(), owner.gid()));
+      }
+
+      @Override
+      public void chmodded(String path, int mode) {
+        journal.record(new OwnershipChange.Chmod(path, mode));
+      }
+
+      @Override
+      public void forgotten(String path) {
+        journal.record(new OwnershipChange.Forget(path));
+      }
+    });
+    return ownership;
   }
 
   /** How a served mount ended. */
@@ -129,7 +173,16 @@ public final class CgroupMount implements AutoCloseable {
    */
   public static Ending serve(CgroupFs fs, Path dir, MountOptions options, Consumer<String> announce,
       Runnable beforeUnmount) throws InterruptedException {
-    try (CgroupMount mount = mount(fs, dir, options)) {
+    return serve(fs, dir, options, OwnershipJournal.NONE, announce, beforeUnmount);
+  }
+
+  /**
+   * As {@link #serve(CgroupFs, Path, MountOptions, Consumer, Runnable)}, with owners and modes kept
+   * in {@code journal} ({@link #mount(CgroupFs, Path, MountOptions, OwnershipJournal)}).
+   */
+  public static Ending serve(CgroupFs fs, Path dir, MountOptions options, OwnershipJournal journal,
+      Consumer<String> announce, Runnable beforeUnmount) throws InterruptedException {
+    try (CgroupMount mount = mount(fs, dir, options, journal)) {
       mount.beforeUnmount(beforeUnmount);
       announce.accept("cgdev: mounted at " + mount.dir() + "; Ctrl-C or SIGTERM unmounts");
       mount.awaitUnmount();

@@ -57,6 +57,7 @@ public final class CgroupFuseOperations implements FuseFileSystem {
   private final CgroupFs fs;
   private final CallerSource callers;
   private final Ownership ownership;
+  private final java.util.function.Consumer<Runnable> requests;
   private final Instant mounted = Instant.now();
   private final Nodes nodes = new Nodes();
   private final Map<Long, OpenHandle> handles = new ConcurrentHashMap<>();
@@ -82,10 +83,24 @@ public final class CgroupFuseOperations implements FuseFileSystem {
    *     notifier thread starts at {@link #init}
    */
   public CgroupFuseOperations(CgroupFs fs, CallerSource callers, Ownership ownership, Path mountPoint) {
+    this(fs, callers, ownership, mountPoint, Runnable::run);
+  }
+
+  /**
+   * @param mountPoint where the file system is mounted, for the notifier's touches (inotify); the
+   *     notifier thread starts at {@link #init}
+   * @param requests runs the part of a request that changes both the tree and the ownership map
+   *     ({@code mkdir}: the cgroup, its creator and mode; {@code rmdir}: the cgroup and what was
+   *     recorded for it; a {@code setattr}'s mode and owner) as one unit, so that a state file keeps
+   *     all of it or none ({@code cgdev mount --state})
+   */
+  public CgroupFuseOperations(CgroupFs fs, CallerSource callers, Ownership ownership, Path mountPoint,
+      java.util.function.Consumer<Runnable> requests) {
     this.fs = fs;
     this.callers = callers;
     this.ownership = ownership;
     this.notifier = new ChangeNotifier(mountPoint);
+    this.requests = requests;
   }
 
   /**
@@ -198,31 +213,33 @@ public final class CgroupFuseOperations implements FuseFileSystem {
     Nodes.Node n = nodes.get(ino);
     Attributes now = attributesOf(n);
     Caller caller = callers.current();
-    if (changes.has(NativeLayout.SET_ATTR_MODE)) {
-      if (!caller.isRoot() && caller.uid() != now.uid()) {
-        throw CgroupException.of(Errno.EPERM, "uid %d may not chmod %s", caller.uid(), n.path());
+    requests.accept(() -> {
+      if (changes.has(NativeLayout.SET_ATTR_MODE)) {
+        if (!caller.isRoot() && caller.uid() != now.uid()) {
+          throw CgroupException.of(Errno.EPERM, "uid %d may not chmod %s", caller.uid(), n.path());
+        }
+        if (n.removed()) {
+          n.attributes(n.attributes().withMode(changes.mode()));
+        } else {
+          ownership.chmod(n.path(), changes.mode());
+        }
       }
-      if (n.removed()) {
-        n.attributes(n.attributes().withMode(changes.mode()));
-      } else {
-        ownership.chmod(n.path(), changes.mode());
+      if (changes.has(NativeLayout.SET_ATTR_UID) || changes.has(NativeLayout.SET_ATTR_GID)) {
+        int uid = changes.has(NativeLayout.SET_ATTR_UID) ? changes.uid() : now.uid();
+        int gid = changes.has(NativeLayout.SET_ATTR_GID) ? changes.gid() : now.gid();
+        // chown(2) without CAP_CHOWN: only the owner, only to a group of its own
+        boolean allowed = caller.isRoot() || caller.uid() == now.uid() && uid == now.uid()
+            && (gid == now.gid() || gid == caller.gid());
+        if (!allowed) {
+          throw CgroupException.of(Errno.EPERM, "uid %d may not chown %s", caller.uid(), n.path());
+        }
+        if (n.removed()) {
+          n.attributes(n.attributes().withOwner(uid, gid));
+        } else {
+          ownership.chown(n.path(), new Ownership.Owner(uid, gid));
+        }
       }
-    }
-    if (changes.has(NativeLayout.SET_ATTR_UID) || changes.has(NativeLayout.SET_ATTR_GID)) {
-      int uid = changes.has(NativeLayout.SET_ATTR_UID) ? changes.uid() : now.uid();
-      int gid = changes.has(NativeLayout.SET_ATTR_GID) ? changes.gid() : now.gid();
-      // chown(2) without CAP_CHOWN: only the owner, only to a group of its own
-      boolean allowed = caller.isRoot() || caller.uid() == now.uid() && uid == now.uid()
-          && (gid == now.gid() || gid == caller.gid());
-      if (!allowed) {
-        throw CgroupException.of(Errno.EPERM, "uid %d may not chown %s", caller.uid(), n.path());
-      }
-      if (n.removed()) {
-        n.attributes(n.attributes().withOwner(uid, gid));
-      } else {
-        ownership.chown(n.path(), new Ownership.Owner(uid, gid));
-      }
-    }
+    });
     if (changes.has(NativeLayout.SET_ATTR_SIZE) && now.directory()) {
       throw CgroupException.of(Errno.EISDIR, "%s is a folder", n.path());
     }
@@ -236,9 +253,11 @@ public final class CgroupFuseOperations implements FuseFileSystem {
     String path = Nodes.child(p, name);
     Caller caller = callers.current();
     checkFolderWrite(caller, p.path());
-    fs.mkdir(path);
-    ownership.created(path, new Ownership.Owner(caller.uid(), caller.gid()));
-    ownership.chmod(path, mode); // as cgroup_mkdir: the mode mkdir(2) asked for, the kernel's umask applied
+    requests.accept(() -> {
+      fs.mkdir(path);
+      ownership.created(path, new Ownership.Owner(caller.uid(), caller.gid()));
+      ownership.chmod(path, mode); // as cgroup_mkdir: the mode mkdir(2) asked for, the kernel's umask applied
+    });
     Attributes a = attributes(path, fs.stat(path));
     Nodes.Node n = nodes.lookedUp(path);
     n.attributes(a);
@@ -250,8 +269,10 @@ public final class CgroupFuseOperations implements FuseFileSystem {
     Nodes.Node p = live(parent);
     String path = Nodes.child(p, name);
     checkFolderWrite(callers.current(), p.path());
-    fs.rmdir(path);
-    ownership.forget(path);
+    requests.accept(() -> {
+      fs.rmdir(path);
+      ownership.forget(path);
+    });
     nodes.removed(path);
   }
 

@@ -47,6 +47,42 @@ class OwnershipTest {
     assertThat(ownership.permits(alice, "/g", FOLDER, Ownership.READ | Ownership.EXECUTE)).isTrue();
   }
 
+  @Test
+  void theListenerHearsOfEveryChangeButNotOfReplayedOnes() {
+    java.util.List<String> heard = new java.util.ArrayList<>();
+    ownership.replay(Ownership.Kind.CREATED, "/d", 1000, 1000, 0);
+    ownership.replay(Ownership.Kind.CHMOD, "/d", 0, 0, 0700);
+    ownership.listen(new Ownership.Changes() {
+      @Override
+      public void created(String path, Owner creator) {
+        heard.add("created " + path + " " + creator.uid());
+      }
+
+      @Override
+      public void chowned(String path, Owner owner) {
+        heard.add("chown " + path + " " + owner.uid());
+      }
+
+      @Override
+      public void chmodded(String path, int mode) {
+        heard.add("chmod " + path + " " + Integer.toOctalString(mode));
+      }
+
+      @Override
+      public void forgotten(String path) {
+        heard.add("forget " + path);
+      }
+    });
+    assertThat(ownership.ownerOf("/d/x")).isEqualTo(new Owner(1000, 1000));
+    assertThat(ownership.modeOf("/d", FOLDER)).isEqualTo(0700);
+    ownership.created("/d/c", new Owner(1001, 1001)); // forgets below /d/c without saying so: created implies it
+    ownership.chown("/d/c/memory.max", Owner.ROOT);
+    ownership.chmod("/d/c", 0750);
+    ownership.forget("/d");
+    assertThat(heard).containsExactly("created /d/c 1001", "chown /d/c/memory.max 0", "chmod /d/c 750", "forget /d");
+    assertThat(ownership.ownerOf("/d/c")).isEqualTo(Owner.ROOT);
+  }
+
   @RepeatedTest(20)
   void commonAncestorIsAnAncestorOfBothAndTheDeepestSuch() {
     long seed = System.nanoTime();
