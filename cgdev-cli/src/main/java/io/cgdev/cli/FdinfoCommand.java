@@ -17,11 +17,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "fdinfo",
     mixinStandardHelpOptions = true,
-    header = "Run a scenario and print every DRM client's fdinfo, or their sums per cgroup.",
+    header = "Run a scenario and print its DRM clients' fdinfo.",
     description = "Runs a scenario (the demo unless --scenario) and prints each DRM client's fdinfo at the end "
         + "(drm-engine-<class>, drm-total-<region>, ...), or with --by-cgroup their sums per cgroup.",
     footerHeading = "%nExample:%n",
-    footer = "  cgdev fdinfo --scenario samples/scenarios/two-teams.yaml --duration 1s --by-cgroup")
+    footer = "  cgdev fdinfo --scenario samples/scenarios/two-teams.yaml --by-cgroup")
 final class FdinfoCommand implements Callable<Integer> {
   @Mixin WorldOptions world;
   @Mixin Runs runs;

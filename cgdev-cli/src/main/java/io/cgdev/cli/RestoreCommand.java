@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
         + "fit this world (the message says where).",
     footerHeading = "%nExample:%n",
     footer = {
-      "  cgdev snapshot --scenario samples/scenarios/demo.yaml --configuration > tree.json",
+      "  cgdev snapshot --scenario samples/scenarios/demo.yaml > tree.json",
       "  cgdev restore tree.json --state tree.state"
     })
 final class RestoreCommand implements Callable<Integer> {

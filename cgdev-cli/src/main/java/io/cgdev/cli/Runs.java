@@ -108,7 +108,7 @@ final class Runs {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      Files.writeString(snapshot, Worlds.snapshot(w) + "\n");
+      Files.writeString(snapshot, Worlds.snapshot(w, false) + "\n");
     }
   }
 

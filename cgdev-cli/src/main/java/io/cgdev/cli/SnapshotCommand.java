@@ -76,7 +76,7 @@ final class SnapshotCommand implements Callable<Integer> {
       return null;
     }
     Scenario scenario = WorldOptions.scenario(scenarioTree.scenarioFile);
-    Workloads workloads = new Workloads(scenario, w.tasks(), Runs.drmDevices(w), PluginDevices.of(w.plugins().drivers()),
+    Workloads workloads = new Workloads(scenario, w.tasks(), Runs.drmDevices(w), w.pluginDevices().devices(),
         Worlds.device(w, scenario));
     workloads.start();
     return workloads;
