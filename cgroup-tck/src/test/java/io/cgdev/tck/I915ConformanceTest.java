@@ -42,11 +42,6 @@ class I915ConformanceTest extends DriverConformance {
       }
 
       @Override
-      public List<String> regions() {
-        return List.of("lmem0", "smem");
-      }
-
-      @Override
       public boolean evictable() {
         return true; // idle local-memory objects move to system memory under a limit
       }
