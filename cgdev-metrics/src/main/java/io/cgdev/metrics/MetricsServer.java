@@ -1,0 +1,158 @@
+package io.cgdev.metrics;
+
+import io.cgdev.api.CgroupFs;
+import io.cgdev.metrics.internal.TreeCollector;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Prometheus endpoint for live cgroup trees: {@code GET /metrics} answers with every cgroup's
+ * per-device metrics, read from the tree at that moment (docs/METRICS.md lists them). Served by the
+ * official Prometheus Java client's HTTP server on two daemon threads; {@code /-/healthy} answers
+ * {@code Exporter is healthy.}.
+ *
+ * <pre>{@code
+ * try (MetricsServer server = MetricsServer.start(MetricsAddress.parse("127.0.0.1:9400"), cgroups.fs())) {
+ *   System.out.println("scrape " + server.url());
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>A scrape reads the tree through its file view only, which takes no hierarchy lock for listings
+ * and reads: scraping never holds up the tree's writers. Several trees (e.g. one per node of a
+ * simulated fleet) are served together by {@link #on}, each with a label of its own.
+ */
+public final class MetricsServer implements AutoCloseable {
+  private final HTTPServer http;
+  private final InetSocketAddress address;
+
+  private MetricsServer(HTTPServer http, InetSocketAddress address) {
+    this.http = http;
+    this.address = address;
+  }
+
+  /**
+   * Serves one tree.
+   *
+   * @throws UncheckedIOException when the address cannot be served, its message in errno style:
+   *     {@code EADDRINUSE} (another process listens there), {@code EADDRNOTAVAIL} (not an address of
+   *     this machine), {@code EACCES} (a port below 1024 without the right), or an unknown host
+   */
+  public static MetricsServer start(MetricsAddress address, CgroupFs tree) {
+    return on(address).tree(tree).start();
+  }
+
+  /** Starts describing a server of several trees. */
+  public static Builder on(MetricsAddress address) {
+    return new Builder(address);
+  }
+
+  /** Collects the trees to serve. Not thread-safe; use once. */
+  public static final class Builder {
+    private final MetricsAddress address;
+    private final List<TreeCollector.Tree> trees = new ArrayList<>();
+
+    private Builder(MetricsAddress address) {
+      this.address = Objects.requireNonNull(address, "address");
+    }
+
+    /** A tree whose metrics carry no label of their own (serve one such tree at most). */
+    public Builder tree(CgroupFs fs) {
+      trees.add(new TreeCollector.Tree(fs, List.of(), List.of()));
+      return this;
+    }
+
+    /**
+     * A tree whose every metric carries {@code labelName="labelValue"}, e.g. {@code node="n17"}, so
+     * that trees served together stay apart.
+     */
+    public Builder tree(CgroupFs fs, String labelName, String labelValue) {
+      trees.add(new TreeCollector.Tree(fs, List.of(labelName), List.of(labelValue)));
+      return this;
+    }
+
+    /**
+     * Binds the address and starts serving.
+     *
+     * @throws UncheckedIOException see {@link MetricsServer#start(MetricsAddress, CgroupFs)}
+     */
+    public MetricsServer start() {
+      if (trees.isEmpty()) {
+        throw new IllegalStateException("no tree to serve");
+      }
+      PrometheusRegistry registry = new PrometheusRegistry();
+      registry.register(new TreeCollector(trees, System::nanoTime));
+      InetAddress host;
+      try {
+        host = InetAddress.getByName(address.host());
+      } catch (UnknownHostException e) {
+        throw new UncheckedIOException("cannot serve metrics on " + address + ": unknown host '" + address.host()
+            + "' (give an address of this machine, e.g. 127.0.0.1 or 0.0.0.0)", e);
+      }
+      ExecutorService threads = Executors.newFixedThreadPool(2, daemonThreads());
+      try {
+        HTTPServer http = HTTPServer.builder().inetAddress(host).port(address.port()).registry(registry)
+            .executorService(threads).buildAndStart();
+        return new MetricsServer(http, new InetSocketAddress(host, http.getPort()));
+      } catch (IOException e) {
+        threads.shutdownNow();
+        throw new UncheckedIOException("cannot serve metrics on " + address + ": " + errno(e), e);
+      }
+    }
+  }
+
+  /** The error of a failed bind in errno style, e.g. {@code EADDRINUSE: Address already in use (...)}. */
+  static String errno(IOException e) {
+    String m = String.valueOf(e.getMessage());
+    if (e instanceof BindException || m.contains("in use")) {
+      if (m.contains("in use")) {
+        return "EADDRINUSE: Address already in use (another process listens on that port; choose another)";
+      }
+      if (m.contains("assign requested address")) {
+        return "EADDRNOTAVAIL: Cannot assign requested address (not an address of this machine)";
+      }
+      if (m.contains("Permission denied")) {
+        return "EACCES: Permission denied (ports below 1024 need privileges; choose a higher one)";
+      }
+    }
+    return m;
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "cgdev-metrics-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** The address served (with the port chosen when 0 was asked for). */
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  /** The URL of the metrics, e.g. {@code http://127.0.0.1:9400/metrics}. */
+  public String url() {
+    String host = address.getAddress().getHostAddress();
+    return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort() + "/metrics";
+  }
+
+  /** Stops serving; idempotent. */
+  @Override
+  public void close() {
+    http.close();
+  }
+}
