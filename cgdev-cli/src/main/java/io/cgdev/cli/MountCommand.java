@@ -4,6 +4,7 @@ import io.cgdev.drm.DrmDevice;
 import io.cgdev.fuse.CgroupMount;
 import io.cgdev.fuse.MountException;
 import io.cgdev.fuse.MountOptions;
+import io.cgdev.metrics.MetricsServer;
 import io.cgdev.sim.scenario.Scenario;
 import io.cgdev.sim.LiveWorkloads;
 import io.cgdev.sim.PluginDevices;
@@ -52,6 +53,7 @@ import picocli.CommandLine.Spec;
       "Needs /dev/fuse (root, or access to it), libfuse3 and fusermount3",
       "(apt-get install fuse3). Exit codes: 5 cannot mount, 6 stale mount at DIR",
       "(clear it with fusermount3 -u DIR); after Ctrl-C 130, after SIGTERM 143.",
+      "--metrics ADDR:PORT also serves the tree's Prometheus metrics (docs/METRICS.md).",
       ""
     })
 final class MountCommand implements Callable<Integer> {
@@ -60,6 +62,7 @@ final class MountCommand implements Callable<Integer> {
   private static final long SHUTDOWN_WAIT_SECONDS = 15;
 
   @Mixin WorldOptions world;
+  @Mixin MetricsOption metrics;
 
   @Parameters(paramLabel = "DIR", description = "the mount point: an empty folder")
   Path dir;
@@ -122,7 +125,10 @@ final class MountCommand implements Callable<Integer> {
         devices = workloads.devices();
       }
       LiveWorkloads liveRun = liveMode ? LiveWorkloads.start(devices, workloads) : null;
+      MetricsServer metricsServer = null;
       try {
+        // before the mount, so that an address in use fails the command before anything is mounted
+        metricsServer = metrics.serve(w.fs(), "cgdev mount", err);
         // on Ctrl-C/SIGTERM the mount stops the live work before it unmounts (beforeUnmount below);
         // this hook keeps the JVM up until the world below is closed
         hook = new Thread(() -> awaitQuietly(closedWorld), "cgdev-mount-shutdown");
@@ -142,6 +148,9 @@ final class MountCommand implements Callable<Integer> {
             : "cgdev mount: unmounted " + target);
         err.flush();
       } finally {
+        if (metricsServer != null) {
+          metricsServer.close();
+        }
         if (liveRun != null) {
           liveRun.close();
         }
