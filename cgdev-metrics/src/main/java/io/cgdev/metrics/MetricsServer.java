@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,15 +32,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>A scrape reads the tree through its file view only, which takes no hierarchy lock for listings
- * and reads: scraping never holds up the tree's writers. Several trees (e.g. one per node of a
+ * and reads: scraping never holds up the tree's writers. The files read are kept open from one scrape
+ * to the next (a read regenerates the content) and closed once their cgroup is gone; scrapes run one
+ * at a time. Several trees (e.g. one per node of a
  * simulated fleet) are served together by {@link #on}, each with a label of its own.
  */
 public final class MetricsServer implements AutoCloseable {
   private final HTTPServer http;
+  private final TreeCollector collector;
   private final InetSocketAddress address;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private MetricsServer(HTTPServer http, InetSocketAddress address) {
+  private MetricsServer(HTTPServer http, TreeCollector collector, InetSocketAddress address) {
     this.http = http;
+    this.collector = collector;
     this.address = address;
   }
 
@@ -92,8 +98,6 @@ public final class MetricsServer implements AutoCloseable {
       if (trees.isEmpty()) {
         throw new IllegalStateException("no tree to serve");
       }
-      PrometheusRegistry registry = new PrometheusRegistry();
-      registry.register(new TreeCollector(trees, System::nanoTime));
       InetAddress host;
       try {
         host = InetAddress.getByName(address.host());
@@ -101,13 +105,17 @@ public final class MetricsServer implements AutoCloseable {
         throw new UncheckedIOException("cannot serve metrics on " + address + ": unknown host '" + address.host()
             + "' (give an address of this machine, e.g. 127.0.0.1 or 0.0.0.0)", e);
       }
+      TreeCollector collector = new TreeCollector(trees, System::nanoTime);
+      PrometheusRegistry registry = new PrometheusRegistry();
+      registry.register(collector);
       ExecutorService threads = Executors.newFixedThreadPool(2, daemonThreads());
       try {
         HTTPServer http = HTTPServer.builder().inetAddress(host).port(address.port()).registry(registry)
             .executorService(threads).buildAndStart();
-        return new MetricsServer(http, new InetSocketAddress(host, http.getPort()));
+        return new MetricsServer(http, collector, new InetSocketAddress(host, http.getPort()));
       } catch (IOException e) {
         threads.shutdownNow();
+        collector.close();
         throw new UncheckedIOException("cannot serve metrics on " + address + ": " + errno(e), e);
       }
     }
@@ -150,9 +158,12 @@ public final class MetricsServer implements AutoCloseable {
     return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort() + "/metrics";
   }
 
-  /** Stops serving; idempotent. */
+  /** Stops serving and closes the files the scrapes keep open; idempotent. */
   @Override
   public void close() {
-    http.close();
+    if (closed.compareAndSet(false, true)) {
+      http.close();
+      collector.close();
+    }
   }
 }

@@ -4,13 +4,16 @@ import io.cgdev.api.CgroupFs;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
@@ -22,7 +25,8 @@ import java.util.function.LongSupplier;
  * <p>Called by the HTTP server's threads, possibly at once; each call works on its own data.
  */
 public final class TreeCollector implements MultiCollector {
-  private static final double USEC = 1e-6;
+  /** Division, not multiplication by 1e-6: it gives the nearest double, 0.2 for 200000. */
+  private static final double USEC_PER_SECOND = 1e6;
   private static final double MIB = 1024.0 * 1024.0;
 
   /**
@@ -46,6 +50,11 @@ public final class TreeCollector implements MultiCollector {
   private final List<Tree> trees;
   private final LongSupplier nanoClock;
   private final Utilization utilization = new Utilization();
+  /** Per tree: the folders of the previous scrape, by path. Guarded by {@link #lock}. */
+  private final List<Map<String, FolderCache>> caches = new ArrayList<>();
+  /** One scrape at a time: the open files of {@link FolderCache} serve one reader at a time. */
+  private final ReentrantLock lock = new ReentrantLock();
+  private boolean closed;
 
   /**
    * A collector of these trees; reads each root's {@code cpu.stat} once now, so that the first scrape
@@ -55,27 +64,64 @@ public final class TreeCollector implements MultiCollector {
     this.trees = List.copyOf(trees);
     this.nanoClock = nanoClock;
     for (int i = 0; i < this.trees.size(); i++) {
-      Scrape s = new Scrape(this.trees.get(i), i, new Points());
-      TreeScan.walkRoot(this.trees.get(i).fs(), s::deviceFolder);
-      s.utilizationOnly();
+      caches.add(new HashMap<>());
+    }
+    lock.lock();
+    try {
+      for (int i = 0; i < this.trees.size(); i++) {
+        Scrape s = new Scrape(this.trees.get(i), i, new Points());
+        TreeScan.walkRoot(this.trees.get(i).fs(), s::deviceFolder);
+        s.retire();
+        s.utilizationOnly();
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
+  /**
+   * Walks every tree and returns its metrics. Concurrent calls run one after the other.
+   *
+   * @throws IllegalStateException after {@link #close()}
+   */
   @Override
   public MetricSnapshots collect() {
-    Points points = new Points();
-    Set<String> devices = new HashSet<>();
-    for (int i = 0; i < trees.size(); i++) {
-      long start = nanoClock.getAsLong();
-      Scrape s = new Scrape(trees.get(i), i, points);
-      int cgroups = TreeScan.walk(trees.get(i).fs(), s::deviceFolder);
-      s.finish(devices);
-      Labels treeLabels = Labels.of(s.treeNames, s.treeValues);
-      points.add(Metric.SCRAPE_CGROUPS, treeLabels, cgroups);
-      points.add(Metric.SCRAPE_DURATION, treeLabels, (nanoClock.getAsLong() - start) / 1e9);
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("the metrics collector is closed");
+      }
+      Points points = new Points();
+      Set<String> devices = new HashSet<>();
+      for (int i = 0; i < trees.size(); i++) {
+        long start = nanoClock.getAsLong();
+        Scrape s = new Scrape(trees.get(i), i, points);
+        int cgroups = TreeScan.walk(trees.get(i).fs(), s::deviceFolder);
+        s.retire();
+        s.finish(devices);
+        Labels treeLabels = Labels.of(s.treeNames, s.treeValues);
+        points.add(Metric.SCRAPE_CGROUPS, treeLabels, cgroups);
+        points.add(Metric.SCRAPE_DURATION, treeLabels, (nanoClock.getAsLong() - start) / 1e9);
+      }
+      utilization.retain(devices);
+      return points.snapshots();
+    } finally {
+      lock.unlock();
     }
-    utilization.retain(devices);
-    return points.snapshots();
+  }
+
+  /** Closes the files kept open between scrapes; later scrapes fail. Idempotent. */
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      for (Map<String, FolderCache> cache : caches) {
+        cache.values().forEach(FolderCache::close);
+        cache.clear();
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The root's figures of one device, for the DCGM families. */
@@ -96,6 +142,9 @@ public final class TreeCollector implements MultiCollector {
     final String[] treeNames;
     final String[] treeValues;
     final Map<String, DeviceTotals> roots = new LinkedHashMap<>();
+    final Map<String, FolderCache> previous;
+    final Map<String, FolderCache> seen = new HashMap<>();
+    final Batch batch = new Batch();
 
     Scrape(Tree tree, int index, Points points) {
       this.tree = tree;
@@ -103,51 +152,69 @@ public final class TreeCollector implements MultiCollector {
       this.points = points;
       this.treeNames = tree.labelNames().toArray(String[]::new);
       this.treeValues = tree.labelValues().toArray(String[]::new);
+      this.previous = caches.get(index);
     }
 
     void deviceFolder(String cgroup, String device, String folder, List<String> files) {
-      Folder f = new Folder(this, cgroup, device);
+      FolderCache cache = previous.remove(folder);
+      if (cache == null) {
+        cache = seen.get(folder);
+      }
+      if (cache == null) {
+        cache = new FolderCache(treeNames, treeValues, cgroup, device);
+      }
+      seen.put(folder, cache);
+      Folder f = new Folder(points, cache, batch);
       DeviceTotals totals = cgroup.equals("/") ? roots.computeIfAbsent(device, d -> new DeviceTotals()) : null;
       CgroupFs fs = tree.fs();
       for (String file : files) {
         switch (file) {
           case "memory.current" -> {
-            FileValues.single(fs.read(folder + "/" + file), (region, v) -> {
+            FileValues.single(cache.read(fs, folder, file), (region, v) -> {
               f.value(Metric.MEMORY_CURRENT, region, v);
               if (totals != null) {
                 totals.used += v;
                 totals.hasMemory = true;
               }
             });
+            batch.flush(points, Metric.MEMORY_CURRENT);
           }
           case "memory.capacity" -> {
-            FileValues.single(fs.read(folder + "/" + file), (region, v) -> {
+            FileValues.single(cache.read(fs, folder, file), (region, v) -> {
               f.value(Metric.MEMORY_CAPACITY, region, v);
               if (totals != null) {
                 totals.capacity += v;
                 totals.hasCapacity = true;
               }
             });
+            batch.flush(points, Metric.MEMORY_CAPACITY);
           }
-          case "memory.min" -> f.single(Metric.MEMORY_MIN, fs.read(folder + "/" + file));
-          case "memory.low" -> f.single(Metric.MEMORY_LOW, fs.read(folder + "/" + file));
-          case "memory.high" -> f.single(Metric.MEMORY_HIGH, fs.read(folder + "/" + file));
-          case "memory.max" -> f.single(Metric.MEMORY_MAX, fs.read(folder + "/" + file));
-          case "memory.peak" -> f.single(Metric.MEMORY_PEAK, fs.read(folder + "/" + file));
-          case "memory.swap.current" -> f.single(Metric.MEMORY_SWAP_CURRENT, fs.read(folder + "/" + file));
-          case "memory.swap.max" -> f.single(Metric.MEMORY_SWAP_MAX, fs.read(folder + "/" + file));
-          case "memory.swap.peak" -> f.single(Metric.MEMORY_SWAP_PEAK, fs.read(folder + "/" + file));
-          case "memory.events" -> f.events(Metric.MEMORY_EVENTS, fs.read(folder + "/" + file));
-          case "memory.swap.events" -> f.events(Metric.MEMORY_SWAP_EVENTS, fs.read(folder + "/" + file));
-          case "cpu.weight" -> f.single(Metric.CPU_WEIGHT, fs.read(folder + "/" + file));
-          case "cpu.stat" -> f.cpuStat(fs.read(folder + "/" + file), totals);
+          case "memory.min" -> f.single(Metric.MEMORY_MIN, cache.read(fs, folder, file));
+          case "memory.low" -> f.single(Metric.MEMORY_LOW, cache.read(fs, folder, file));
+          case "memory.high" -> f.single(Metric.MEMORY_HIGH, cache.read(fs, folder, file));
+          case "memory.max" -> f.single(Metric.MEMORY_MAX, cache.read(fs, folder, file));
+          case "memory.peak" -> f.single(Metric.MEMORY_PEAK, cache.read(fs, folder, file));
+          case "memory.swap.current" -> f.single(Metric.MEMORY_SWAP_CURRENT, cache.read(fs, folder, file));
+          case "memory.swap.max" -> f.single(Metric.MEMORY_SWAP_MAX, cache.read(fs, folder, file));
+          case "memory.swap.peak" -> f.single(Metric.MEMORY_SWAP_PEAK, cache.read(fs, folder, file));
+          case "memory.events" -> f.events(Metric.MEMORY_EVENTS, cache.read(fs, folder, file));
+          case "memory.swap.events" -> f.events(Metric.MEMORY_SWAP_EVENTS, cache.read(fs, folder, file));
+          case "cpu.weight" -> f.single(Metric.CPU_WEIGHT, cache.read(fs, folder, file));
+          case "cpu.stat" -> f.cpuStat(cache.read(fs, folder, file), totals);
           default -> {
             if (file.endsWith(".pressure") && file.length() > ".pressure".length()) {
-              f.pressure(file.substring(0, file.length() - ".pressure".length()), fs.read(folder + "/" + file));
+              f.pressure(file.substring(0, file.length() - ".pressure".length()), cache.read(fs, folder, file));
             }
           }
         }
       }
+    }
+
+    /** Closes the folders this walk did not find again, and keeps those it found for the next. */
+    void retire() {
+      previous.values().forEach(FolderCache::close);
+      previous.clear();
+      previous.putAll(seen);
     }
 
     /** The DCGM families from the root's figures; notes the devices seen. */
@@ -190,9 +257,6 @@ public final class TreeCollector implements MultiCollector {
     }
 
     Labels labels(String[] names, String[] values) {
-      if (treeNames.length == 0) {
-        return Labels.of(names, values);
-      }
       String[] n = Arrays.copyOf(treeNames, treeNames.length + names.length);
       String[] v = Arrays.copyOf(treeValues, treeValues.length + values.length);
       System.arraycopy(names, 0, n, treeNames.length, names.length);
@@ -201,46 +265,56 @@ public final class TreeCollector implements MultiCollector {
     }
   }
 
-  /** The points of one per-device folder of one cgroup. */
-  private static final class Folder {
-    private static final String[] BASE = {"cgroup", "device"};
-    final Scrape scrape;
-    final String cgroup;
-    final String device;
-    Labels base;
+  /** The points of one file, gathered to be added in label order ({@link Points#addSorted}). */
+  private static final class Batch {
+    String[] keys = new String[16];
+    Labels[] labels = new Labels[16];
+    double[] values = new double[16];
+    int n;
 
-    Folder(Scrape scrape, String cgroup, String device) {
-      this.scrape = scrape;
-      this.cgroup = cgroup;
-      this.device = device;
-    }
-
-    private Labels base() {
-      if (base == null) {
-        base = scrape.labels(BASE, new String[] {cgroup, device});
+    void add(String key, Labels l, double v) {
+      if (n == keys.length) {
+        keys = Arrays.copyOf(keys, n * 2);
+        labels = Arrays.copyOf(labels, n * 2);
+        values = Arrays.copyOf(values, n * 2);
       }
-      return base;
+      keys[n] = key;
+      labels[n] = l;
+      values[n] = v;
+      n++;
     }
 
-    private Labels with(String name, String value) {
-      return scrape.labels(new String[] {"cgroup", "device", name}, new String[] {cgroup, device, value});
+    void flush(Points points, Metric m) {
+      points.addSorted(m, keys, labels, values, n);
+      n = 0;
     }
+  }
 
-    private Labels with(String name1, String value1, String name2, String value2) {
-      return scrape.labels(new String[] {"cgroup", "device", name1, name2}, new String[] {cgroup, device, value1, value2});
-    }
-
+  /** The points of one per-device folder of one cgroup. */
+  private record Folder(Points points, FolderCache cache, Batch batch) {
     void value(Metric m, String region, double v) {
-      scrape.points.add(m, region == null ? base() : with("region", region), v);
+      if (region == null) {
+        points.add(m, cache.base(), v);
+      } else {
+        batch.add(region, cache.with(FolderCache.Extra.REGION, region), v);
+      }
     }
 
+    /** A single-value file: one point, or one per region in region order. */
     void single(Metric m, String text) {
       FileValues.single(text, (region, v) -> value(m, region, v));
+      batch.flush(points, m);
     }
 
     void events(Metric m, String text) {
-      FileValues.keyed(text, (region, key, v) ->
-          scrape.points.add(m, region == null ? with("event", key) : with("event", key, "region", region), v));
+      FileValues.keyed(text, (region, key, v) -> {
+        if (region == null) {
+          batch.add(key, cache.with(FolderCache.Extra.EVENT, key), v);
+        } else {
+          batch.add(key + '\0' + region, cache.with(FolderCache.Extra.EVENT_REGION, key, region), v);
+        }
+      });
+      batch.flush(points, m);
     }
 
     void cpuStat(String text, DeviceTotals totals) {
@@ -250,18 +324,18 @@ public final class TreeCollector implements MultiCollector {
         }
         switch (key) {
           case "usage_usec" -> {
-            scrape.points.add(Metric.CPU_USAGE, base(), v * USEC);
+            points.add(Metric.CPU_USAGE, cache.base(), v / USEC_PER_SECOND);
             if (totals != null) {
               totals.usageUsec = v;
             }
           }
-          case "throttled_usec" -> scrape.points.add(Metric.CPU_THROTTLED, base(), v * USEC);
-          case "nr_periods" -> scrape.points.add(Metric.CPU_PERIODS, base(), v);
-          case "nr_throttled" -> scrape.points.add(Metric.CPU_THROTTLED_PERIODS, base(), v);
+          case "throttled_usec" -> points.add(Metric.CPU_THROTTLED, cache.base(), v / USEC_PER_SECOND);
+          case "nr_periods" -> points.add(Metric.CPU_PERIODS, cache.base(), v);
+          case "nr_throttled" -> points.add(Metric.CPU_THROTTLED_PERIODS, cache.base(), v);
           default -> {
             if (key.startsWith("usage_usec.") && key.length() > "usage_usec.".length()) {
               String engine = key.substring("usage_usec.".length());
-              scrape.points.add(Metric.CPU_ENGINE_USAGE, with("engine", engine), v * USEC);
+              batch.add(engine, cache.with(FolderCache.Extra.ENGINE, engine), v / USEC_PER_SECOND);
               if (totals != null) {
                 totals.usecByEngine.put(engine, v);
               }
@@ -269,6 +343,7 @@ public final class TreeCollector implements MultiCollector {
           }
         }
       });
+      batch.flush(points, Metric.CPU_ENGINE_USAGE);
     }
 
     void pressure(String resource, String text) {
@@ -277,9 +352,9 @@ public final class TreeCollector implements MultiCollector {
           return;
         }
         if (kind.equals("some")) {
-          scrape.points.add(Metric.PRESSURE_WAITING, with("resource", resource), v * USEC);
+          points.add(Metric.PRESSURE_WAITING, cache.with(FolderCache.Extra.RESOURCE, resource), v / USEC_PER_SECOND);
         } else if (kind.equals("full")) {
-          scrape.points.add(Metric.PRESSURE_STALLED, with("resource", resource), v * USEC);
+          points.add(Metric.PRESSURE_STALLED, cache.with(FolderCache.Extra.RESOURCE, resource), v / USEC_PER_SECOND);
         }
       });
     }
