@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * spread below them, memory and cpu enabled everywhere, so every cgroup has both device folders.
  *
  * <p>JMH: {@code java -jar bench/target/benchmarks.jar ScrapeBench -f 1 -wi 3 -i 5}. A timed run
- * without JMH (warm-up scrapes, then the mean and the slowest of the measured ones): {@code java -cp
+ * without JMH (warm-up scrapes, then the mean and fastest wall time and the process's CPU time per scrape): {@code java -cp
  * bench/target/benchmarks.jar io.cgdev.bench.metrics.ScrapeBench [cgroups] [scrapes]}.
  */
 @State(Scope.Benchmark)
@@ -103,16 +103,21 @@ public class ScrapeBench {
         bytes = get(server.url());
       }
       long total = 0;
-      long slowest = 0;
+      long fastest = Long.MAX_VALUE;
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long cpu0 = os.getProcessCpuTime();
       for (int i = 0; i < scrapes; i++) {
         long t0 = System.nanoTime();
         get(server.url());
         long t = System.nanoTime() - t0;
         total += t;
-        slowest = Math.max(slowest, t);
+        fastest = Math.min(fastest, t);
       }
-      System.out.printf(Locale.ROOT, "%d cgroups x 1 device: %d bytes per scrape; mean %.1f ms, slowest %.1f ms over %d"
-          + " scrapes%n", n, bytes, total / 1e6 / scrapes, slowest / 1e6, scrapes);
+      double cpu = (os.getProcessCpuTime() - cpu0) / 1e6 / scrapes;
+      System.out.printf(Locale.ROOT, "%d cgroups x 1 device: %d bytes per scrape; wall mean %.1f ms, fastest %.1f ms;"
+          + " process CPU %.1f ms per scrape (all threads, GC included) over %d scrapes%n", n, bytes, total / 1e6 / scrapes,
+          fastest / 1e6, cpu, scrapes);
     }
   }
 }
