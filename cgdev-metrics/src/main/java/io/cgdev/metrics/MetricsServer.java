@@ -38,6 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * simulated fleet) are served together by {@link #on}, each with a label of its own.
  */
 public final class MetricsServer implements AutoCloseable {
+  /** Labels the metrics carry themselves: a tree's label may not take these names. */
+  private static final java.util.Set<String> RESERVED_LABELS =
+      java.util.Set.of("cgroup", "device", "region", "event", "engine", "resource", "gpu");
   private final HTTPServer http;
   private final TreeCollector collector;
   private final InetSocketAddress address;
@@ -74,18 +77,42 @@ public final class MetricsServer implements AutoCloseable {
       this.address = Objects.requireNonNull(address, "address");
     }
 
-    /** A tree whose metrics carry no label of their own (serve one such tree at most). */
+    /**
+     * A tree whose metrics carry no label of their own.
+     *
+     * @throws IllegalArgumentException when a tree without a label was given already (their series
+     *     would collide)
+     */
     public Builder tree(CgroupFs fs) {
-      trees.add(new TreeCollector.Tree(fs, List.of(), List.of()));
-      return this;
+      return add(new TreeCollector.Tree(fs, List.of(), List.of()));
     }
 
     /**
      * A tree whose every metric carries {@code labelName="labelValue"}, e.g. {@code node="n17"}, so
      * that trees served together stay apart.
+     *
+     * @throws IllegalArgumentException for a label name that is not {@code [a-zA-Z_][a-zA-Z0-9_]*},
+     *     one the metrics use themselves ({@code cgroup}, {@code device}, ...), or a name and value
+     *     given for another tree already
      */
     public Builder tree(CgroupFs fs, String labelName, String labelValue) {
-      trees.add(new TreeCollector.Tree(fs, List.of(labelName), List.of(labelValue)));
+      Objects.requireNonNull(labelValue, "labelValue");
+      if (labelName == null || !labelName.matches("[a-zA-Z_][a-zA-Z0-9_]*") || labelName.startsWith("__")
+          || RESERVED_LABELS.contains(labelName)) {
+        throw new IllegalArgumentException("tree label '" + labelName + "': not a Prometheus label name, or one of "
+            + RESERVED_LABELS);
+      }
+      return add(new TreeCollector.Tree(fs, List.of(labelName), List.of(labelValue)));
+    }
+
+    private Builder add(TreeCollector.Tree tree) {
+      for (TreeCollector.Tree t : trees) {
+        if (t.labelNames().equals(tree.labelNames()) && t.labelValues().equals(tree.labelValues())) {
+          throw new IllegalArgumentException("two trees with the same labels " + tree.labelNames() + "="
+              + tree.labelValues() + ": their series would collide");
+        }
+      }
+      trees.add(tree);
       return this;
     }
 

@@ -165,6 +165,17 @@ class MetricsServerTest {
   }
 
   @Test
+  void treesWhoseSeriesWouldCollideOrWhoseLabelIsNotALabelAreRefused() {
+    MetricsServer.Builder b = MetricsServer.on(MetricsAddress.parse(":0")).tree(fs);
+    assertThatThrownBy(() -> b.tree(fs)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("collide");
+    MetricsServer.Builder n = MetricsServer.on(MetricsAddress.parse(":0")).tree(fs, "node", "n1");
+    assertThatThrownBy(() -> n.tree(fs, "node", "n1")).isInstanceOf(IllegalArgumentException.class);
+    for (String bad : List.of("no-de", "1node", "__name", "cgroup", "gpu", "")) {
+      assertThatThrownBy(() -> n.tree(fs, bad, "x")).as(bad).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
   void anyAcceptHeaderGetsAValidExposition() throws Exception {
     // Prometheus asks for OpenMetrics first, or protobuf when native histograms are on
     String om = Scrapes.get(server.url(), "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
