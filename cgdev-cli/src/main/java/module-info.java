@@ -1,6 +1,6 @@
 /**
  * The cgdev tool: the {@code cgdev} command line (demo, scenarios, shell, tree, snapshot, a FUSE
- * mount). Scenarios, their engine and the report come from the simulator ({@code io.cgdev.sim}). {@code cgdev mount} needs
+ * mount, a Prometheus endpoint with {@code --metrics}). Scenarios, their engine and the report come from the simulator ({@code io.cgdev.sim}). {@code cgdev mount} needs
  * {@code --enable-native-access=io.cgdev.fuse} (the launcher
  * passes it). The only module of cgdev with an SLF4J binding
  * (slf4j-simple, warn level unless {@code --verbose}).
@@ -15,6 +15,7 @@ module io.cgdev.cli {
   requires io.cgdev.i915;
   requires io.cgdev.fuse;
   requires io.cgdev.state;
+  requires io.cgdev.metrics;
   requires io.cgdev.sim;
   // not used by the tool itself: it puts the plugin building blocks in the boot layer, so that plugins
   // loaded with --plugins (and the samples) that use them find them there

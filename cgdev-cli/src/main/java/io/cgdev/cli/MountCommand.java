@@ -6,6 +6,7 @@ import io.cgdev.fuse.MountException;
 import io.cgdev.fuse.MountOptions;
 import io.cgdev.fuse.OwnershipJournal;
 import io.cgdev.state.StateFile;
+import io.cgdev.metrics.MetricsServer;
 import io.cgdev.sim.scenario.Scenario;
 import io.cgdev.sim.LiveWorkloads;
 import io.cgdev.sim.PluginDevices;
@@ -50,7 +51,8 @@ import picocli.CommandLine.Spec;
       "It boots the world of 'cgdev shell' (the i915 model registered); --scenario FILE also builds that "
           + "scenario's tree and spawns its tasks, and in live mode (the default with a scenario) runs its "
           + "workloads in real time, so counters move while you watch. --state FILE keeps the tree's "
-          + "configuration in a state file, so that a later mount with the same file starts from it (docs/STATE.md).",
+          + "configuration in a state file, so that a later mount with the same file starts from it (docs/STATE.md). "
+          + "--metrics ADDR:PORT also serves the tree's Prometheus metrics (docs/METRICS.md).",
       "It needs /dev/fuse (root, or access to it), libfuse3 and fusermount3 (apt-get install fuse3). Exit codes: "
           + "5 cannot mount, 6 stale mount at DIR (clear it with fusermount3 -u DIR), 7 unusable --state file; "
           + "after Ctrl-C 130, after SIGTERM 143."
@@ -68,6 +70,7 @@ final class MountCommand implements Callable<Integer> {
   private static final long SHUTDOWN_WAIT_SECONDS = 15;
 
   @Mixin WorldOptions world;
+  @Mixin MetricsOption metrics;
 
   @Parameters(paramLabel = "DIR", description = "the mount point: an empty folder")
   Path dir;
@@ -138,7 +141,10 @@ final class MountCommand implements Callable<Integer> {
       }
       StateFile state = openState(w, workloads, err);
       LiveWorkloads liveRun = liveMode ? LiveWorkloads.start(devices, workloads) : null;
+      MetricsServer metricsServer = null;
       try {
+        // before the mount, so that an address in use fails the command before anything is mounted
+        metricsServer = metrics.serve(w.fs(), "cgdev mount", err);
         // on Ctrl-C/SIGTERM the mount stops the live work before it unmounts (beforeUnmount below);
         // this hook keeps the JVM up until the world below is closed
         hook = new Thread(() -> awaitQuietly(closedWorld), "cgdev-mount-shutdown");
@@ -159,6 +165,9 @@ final class MountCommand implements Callable<Integer> {
             : "cgdev mount: unmounted " + target);
         err.flush();
       } finally {
+        if (metricsServer != null) {
+          metricsServer.close();
+        }
         if (state != null) {
           state.close();
         }
