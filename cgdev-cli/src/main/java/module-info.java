@@ -15,6 +15,7 @@ module io.cgdev.cli {
   requires io.cgdev.i915;
   requires io.cgdev.fuse;
   requires io.cgdev.sim;
+  requires io.cgdev.fleet;
   requires info.picocli;
   requires org.slf4j;
   requires tools.jackson.core;

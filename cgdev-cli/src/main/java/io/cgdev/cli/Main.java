@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
       SnapshotCommand.class,
       FdinfoCommand.class,
       MountCommand.class,
+      FleetCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -15,14 +15,13 @@ import java.util.SplittableRandom;
  * Values are uniform in their ranges. The same seed and pod give the same phases whatever the policy,
  * the node or the thread, so policies are compared on the same demand. Not thread-safe: one per pod.
  */
-final class DemandModel {
+final class DemandModel implements PodDemand {
   static final double MEAN_PHASE_SECONDS = 1800;
   static final double MIN_PHASE_SECONDS = 60;
   private final SplittableRandom random;
   private final double share;
   private double compute;
   private double memory;
-  private boolean burst;
 
   /**
    * @param seed the run's seed
@@ -41,12 +40,12 @@ final class DemandModel {
     return z ^ (z >>> 31);
   }
 
-  /** Draws the next phase; returns its length in seconds. */
-  double next() {
+  @Override
+  public double next() {
     double kind = random.nextDouble();
     double c = random.nextDouble();
     double m = random.nextDouble();
-    burst = kind >= 0.70 && kind < 0.85;
+    boolean burst = kind >= 0.70 && kind < 0.85;
     if (kind < 0.70) {
       compute = share * (0.6 + 0.4 * c);
       memory = 0.5 + 0.45 * m;
@@ -61,18 +60,13 @@ final class DemandModel {
     return Math.max(MIN_PHASE_SECONDS, length);
   }
 
-  /** The phase's device-time demand per GPU, in GPUs' worth (0..1). */
-  double compute() {
+  @Override
+  public double compute() {
     return compute;
   }
 
-  /** The phase's memory per GPU as a multiple of the pod's memory share. */
-  double memory() {
+  @Override
+  public double memory() {
     return memory;
-  }
-
-  /** Whether the phase is a burst. */
-  boolean burst() {
-    return burst;
   }
 }

@@ -46,25 +46,26 @@ public final class NodeSim {
   private final NodeSpec node;
   private final List<PodRun> runs;
   private final SharingMode mode;
-  private final long seed;
   private final ShareModel model;
+  private final PodDemand.Source demands;
   private long events;
 
   /**
    * @param runs the pods placed on the node, in any order
    * @param model the share model (one per simulation: it keeps scratch space)
+   * @param demands every pod's demand
    */
-  public NodeSim(NodeSpec node, List<PodRun> runs, SharingMode mode, long seed, ShareModel model) {
+  NodeSim(NodeSpec node, List<PodRun> runs, SharingMode mode, ShareModel model, PodDemand.Source demands) {
     this.node = node;
     this.runs = List.copyOf(runs);
     this.mode = mode;
-    this.seed = seed;
     this.model = model;
+    this.demands = demands;
   }
 
-  /** A simulation with the engine's own share model. */
+  /** A simulation with the engine's share model and the seeded {@link DemandModel}. */
   public NodeSim(NodeSpec node, List<PodRun> runs, SharingMode mode, long seed) {
-    this(node, runs, mode, seed, new WaterFill());
+    this(node, runs, mode, new WaterFill(), (run, share) -> new DemandModel(seed, run.pod().index(), share));
   }
 
   /** Events processed by {@link #run} (arrivals, departures, phase changes). */
@@ -109,7 +110,7 @@ public final class NodeSim {
     long seq = 0;
     for (int i = 0; i < pods.length; i++) {
       PodRun r = runs.get(i);
-      pods[i] = new Pod(r, seed);
+      pods[i] = new Pod(r, demands);
       if (r.end() > r.start()) {
         queue.add(new Event(r.start(), ARRIVE, i, seq++));
         queue.add(new Event(r.end(), DEPART, i, seq++));
@@ -252,7 +253,7 @@ public final class NodeSim {
   /** A pod on the node: its settings as read back, its clients, its demand and what it got. */
   private static final class Pod {
     final PodRun run;
-    final DemandModel demand;
+    final PodDemand demand;
     final double share;
     final double[] weight;
     final double[] cap;
@@ -268,10 +269,10 @@ public final class NodeSim {
     int refusals;
     int allocations;
 
-    Pod(PodRun run, long seed) {
+    Pod(PodRun run, PodDemand.Source demands) {
       this.run = run;
       this.share = run.pod().gpuMilli() / 1000.0;
-      this.demand = new DemandModel(seed, run.pod().index(), share);
+      this.demand = demands.of(run, share);
       this.weight = new double[run.gpuCount()];
       this.cap = new double[run.gpuCount()];
     }
