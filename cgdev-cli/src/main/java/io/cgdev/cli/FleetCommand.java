@@ -130,6 +130,9 @@ final class FleetCommand implements Callable<Integer> {
       sb.append(String.format(Locale.ROOT, "%14s", p.policy()));
     }
     sb.append('\n');
+    line(sb, r, "inflation (FGD setting): allocated at 100%", p -> pct(p.inflation().finalAllocated()));
+    line(sb, r, "inflation: GPUs unallocated at 100%", p -> String.format(Locale.ROOT, "%.0f",
+        (1 - p.inflation().finalAllocated()) * r.gpus()));
     line(sb, r, "GPU allocation rate (time average)", p -> pct(p.allocation().allocationRate()));
     line(sb, r, "peak allocation rate", p -> pct(p.allocation().peakAllocationRate()));
     line(sb, r, "fragmentation (partly used GPUs, average)", p -> pct(p.allocation().fragmentation()));

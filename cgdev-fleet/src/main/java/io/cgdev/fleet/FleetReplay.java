@@ -4,6 +4,7 @@ import io.cgdev.fleet.internal.node.NodeSim;
 import io.cgdev.fleet.internal.node.PodRun;
 import io.cgdev.fleet.internal.node.PodUsage;
 import io.cgdev.fleet.internal.replay.AllocationStats;
+import io.cgdev.fleet.internal.replay.InflationReplay;
 import io.cgdev.fleet.internal.replay.PlacementReplay;
 import io.cgdev.fleet.internal.replay.PodPlacement;
 import io.cgdev.fleet.placement.PlacementPolicy;
@@ -33,6 +34,8 @@ import java.util.concurrent.Future;
 public final class FleetReplay {
   /** An LS pod meets its objective when it receives at least this fraction of the device time it demanded. */
   public static final double SLO_FRACTION = 0.95;
+  /** The inflation experiment's points: every 5% of arrived workload, as the FGD paper plots. */
+  static final int INFLATION_STEPS = 20;
 
   private final Trace trace;
   private final FleetOptions options;
@@ -62,8 +65,14 @@ public final class FleetReplay {
     try {
       // placements: one task per policy
       List<Future<PlacementReplay.Result>> placements = new ArrayList<>();
+      List<Future<InflationReplay.Result>> inflations = new ArrayList<>();
       for (PlacementPolicy p : policies) {
         placements.add(pool.submit(() -> new PlacementReplay(trace, p, options.samples()).run()));
+      }
+      for (String name : options.policies()) {
+        // a policy instance of its own: policies may keep state between calls
+        PlacementPolicy p = Policies.create(name);
+        inflations.add(pool.submit(() -> new InflationReplay(trace, p, options.seed(), INFLATION_STEPS).run()));
       }
       List<PlacementReplay.Result> placed = new ArrayList<>();
       for (int i = 0; i < policies.size(); i++) {
@@ -96,7 +105,10 @@ public final class FleetReplay {
       }
       List<PolicyResult> results = new ArrayList<>();
       for (int i = 0; i < policies.size(); i++) {
-        results.add(result(policies.get(i), placed.get(i), outcomes.get(i)));
+        InflationReplay.Result f = get(inflations.get(i), "inflation with " + policies.get(i).name());
+        PolicyResult.Inflation inflation = new PolicyResult.Inflation(f.arrived(), f.allocated(), f.stranded(),
+            f.expectedFragmentation(), f.failed(), f.arrivals());
+        results.add(result(policies.get(i), placed.get(i), inflation, outcomes.get(i)));
       }
       progress.finish();
       return new FleetResult(trace.source(), trace.nodes().size(), trace.gpuCount(), trace.horizon(), options, results,
@@ -145,7 +157,8 @@ public final class FleetReplay {
     return byNode;
   }
 
-  private PolicyResult result(PlacementPolicy policy, PlacementReplay.Result placed, List<NodeOutcome> nodes) {
+  private PolicyResult result(PlacementPolicy policy, PlacementReplay.Result placed, PolicyResult.Inflation inflation,
+      List<NodeOutcome> nodes) {
     PodUsage[] usage = new PodUsage[trace.pods().size()];
     long events = 0;
     int booted = 0;
@@ -214,6 +227,6 @@ public final class FleetReplay {
     PolicyResult.Summary summary = new PolicyResult.Summary(trace.pods().size(), placedCount, never, waited,
         pending / 3600, received / 3600, demanded / 3600, entitled / 3600, ls, violations, refusals, withRefusals,
         breach / 3600);
-    return new PolicyResult(policy.name(), policy.description(), allocation, summary, pods, booted, events);
+    return new PolicyResult(policy.name(), policy.description(), allocation, inflation, summary, pods, booted, events);
   }
 }

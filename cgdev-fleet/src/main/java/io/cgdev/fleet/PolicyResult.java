@@ -8,13 +8,15 @@ import java.util.List;
  * @param policy the policy's name
  * @param description what it optimises
  * @param allocation allocation figures (placement only)
+ * @param inflation the FGD paper's experiment (placement only): pods drawn from the trace arrive until their
+ *     requests reach the cluster's capacity, none leaves
  * @param summary what the pods received
  * @param pods every pod, in the trace's order
  * @param nodesBooted the nodes that had a pod, each booted as its own hierarchy
  * @param events events the node simulations processed
  */
-public record PolicyResult(String policy, String description, Allocation allocation, Summary summary, List<Pod> pods,
-    int nodesBooted, long events) {
+public record PolicyResult(String policy, String description, Allocation allocation, Inflation inflation, Summary summary,
+    List<Pod> pods, int nodesBooted, long events) {
   public PolicyResult {
     pods = List.copyOf(pods);
   }
@@ -34,6 +36,33 @@ public record PolicyResult(String policy, String description, Allocation allocat
   public record Allocation(double allocationRate, double peakAllocationRate, double fragmentation,
       double expectedFragmentation, List<Long> sampleSeconds, List<Double> allocated, List<Double> stranded,
       List<Integer> pending) {}
+
+  /**
+   * The FGD paper's "workload inflation" experiment, placement only: one point per 5% of arrived
+   * workload (GPU requests of the pods drawn so far / the cluster's GPU capacity).
+   *
+   * @param arrived arrived workload at each point
+   * @param allocated allocated GPU share / capacity
+   * @param stranded unallocated share on partly allocated GPUs / capacity
+   * @param expectedFragmentation FGD's expected fragmentation / capacity
+   * @param failed GPU share of pods no node could take / capacity
+   * @param arrivals pods drawn
+   */
+  public record Inflation(List<Double> arrived, List<Double> allocated, List<Double> stranded,
+      List<Double> expectedFragmentation, List<Double> failed, int arrivals) {
+    public Inflation {
+      arrived = List.copyOf(arrived);
+      allocated = List.copyOf(allocated);
+      stranded = List.copyOf(stranded);
+      expectedFragmentation = List.copyOf(expectedFragmentation);
+      failed = List.copyOf(failed);
+    }
+
+    /** The allocated share when the arrived workload reached the capacity (the last point). */
+    public double finalAllocated() {
+      return allocated.isEmpty() ? 0 : allocated.get(allocated.size() - 1);
+    }
+  }
 
   /**
    * What the pods received.

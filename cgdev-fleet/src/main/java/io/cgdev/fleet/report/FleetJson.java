@@ -75,6 +75,21 @@ public final class FleetJson {
     }
     g.writeEndArray();
     g.writeEndObject();
+    PolicyResult.Inflation f = p.inflation();
+    g.writeName("inflation");
+    g.writeStartObject();
+    g.writeNumberProperty("arrivals", f.arrivals());
+    g.writeName("arrived");
+    doubles(g, f.arrived());
+    g.writeName("allocated");
+    doubles(g, f.allocated());
+    g.writeName("stranded");
+    doubles(g, f.stranded());
+    g.writeName("expectedFragmentation");
+    doubles(g, f.expectedFragmentation());
+    g.writeName("failed");
+    doubles(g, f.failed());
+    g.writeEndObject();
     PolicyResult.Summary s = p.summary();
     g.writeName("summary");
     g.writeStartObject();
