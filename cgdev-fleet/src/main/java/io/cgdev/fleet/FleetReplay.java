@@ -136,7 +136,7 @@ public final class FleetReplay {
   private record NodeOutcome(int policy, int node, List<PodUsage> usage, long events) {}
 
   private NodeOutcome simulate(int policy, NodeSpec node, List<PodRun> runs) {
-    NodeSim sim = new NodeSim(node, runs, options.mode(), options.seed());
+    NodeSim sim = new NodeSim(node, runs, options.mode() == SharingMode.MAX, options.seed());
     try {
       return new NodeOutcome(policy, node.index(), sim.run(), sim.events());
     } catch (RuntimeException e) {

@@ -8,7 +8,6 @@ import io.cgdev.api.Task;
 import io.cgdev.api.spi.Controller;
 import io.cgdev.core.Cgroups;
 import io.cgdev.drm.DrmFile;
-import io.cgdev.fleet.SharingMode;
 import io.cgdev.fleet.trace.NodeSpec;
 import io.cgdev.fleet.trace.PodSpec;
 import io.cgdev.fleet.trace.Qos;
@@ -26,8 +25,8 @@ import java.util.ServiceLoader;
  * ShareModel}) and integrated exactly, so a trace of months needs no ticks.
  *
  * <p>Enforcement goes through the file view only: at arrival a pod's cgroup gets, on each of its GPUs,
- * {@code cpu.weight} = its share in thousandths or {@code cpu.max} = its share of the period ({@link
- * SharingMode}), {@code memory.max} = its memory share, and {@code memory.min} (Guaranteed) or {@code
+ * {@code cpu.weight} = its share in thousandths or {@code cpu.max} = its share of the period (the
+ * run's choice), {@code memory.max} = its memory share, and {@code memory.min} (Guaranteed) or {@code
  * memory.low} (LS) = its memory share; the share model reads the values back from the files, so it
  * follows what the controllers accepted. Device memory is allocated as GEM objects of the pod's DRM
  * clients and charged by the memory controller, which refuses what exceeds {@code memory.max}.
@@ -45,27 +44,29 @@ public final class NodeSim {
 
   private final NodeSpec node;
   private final List<PodRun> runs;
-  private final SharingMode mode;
+  /** Whether shares are hard caps ({@code cpu.max}) rather than weights ({@code cpu.weight}). */
+  private final boolean caps;
   private final ShareModel model;
   private final PodDemand.Source demands;
   private long events;
 
   /**
    * @param runs the pods placed on the node, in any order
+   * @param caps whether a pod's share becomes {@code cpu.max} (a hard cap) rather than {@code cpu.weight}
    * @param model the share model (one per simulation: it keeps scratch space)
    * @param demands every pod's demand
    */
-  NodeSim(NodeSpec node, List<PodRun> runs, SharingMode mode, ShareModel model, PodDemand.Source demands) {
+  NodeSim(NodeSpec node, List<PodRun> runs, boolean caps, ShareModel model, PodDemand.Source demands) {
     this.node = node;
     this.runs = List.copyOf(runs);
-    this.mode = mode;
+    this.caps = caps;
     this.model = model;
     this.demands = demands;
   }
 
   /** A simulation with the engine's share model and the seeded {@link DemandModel}. */
-  public NodeSim(NodeSpec node, List<PodRun> runs, SharingMode mode, long seed) {
-    this(node, runs, mode, new WaterFill(), (run, share) -> new DemandModel(seed, run.pod().index(), share));
+  public NodeSim(NodeSpec node, List<PodRun> runs, boolean caps, long seed) {
+    this(node, runs, caps, new WaterFill(), (run, share) -> new DemandModel(seed, run.pod().index(), share));
   }
 
   /** Events processed by {@link #run} (arrivals, departures, phase changes). */
@@ -191,7 +192,7 @@ public final class NodeSim {
       String dev = GpuDriver.deviceName(p.run.gpu(k));
       String cpu = dir + "/cpu.devices/" + dev + "/";
       String mem = dir + "/memory.devices/" + dev + "/";
-      if (mode == SharingMode.WEIGHT) {
+      if (!caps) {
         fs.write(cpu + "cpu.weight", Integer.toString(spec.gpuMilli()));
       } else {
         fs.write(cpu + "cpu.max", (spec.gpuMilli() * PERIOD_USEC / 1000) + " " + PERIOD_USEC);

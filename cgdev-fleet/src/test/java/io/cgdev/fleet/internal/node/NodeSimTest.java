@@ -40,7 +40,7 @@ class NodeSimTest {
   }
 
   static List<PodUsage> simulate(SharingMode mode, List<PodRun> runs, double[] compute, double memory) {
-    return new NodeSim(NODE, runs, mode, new WaterFill(), new Constant(compute, memory)).run();
+    return new NodeSim(NODE, runs, mode == SharingMode.MAX, new WaterFill(), new Constant(compute, memory)).run();
   }
 
   @Test
@@ -89,8 +89,8 @@ class NodeSimTest {
     List<PodRun> runs = List.of(run(0, 300, 0, 50_000, 0), run(1, 700, 1000, 40_000, 0), run(2, 1000, 0, 30_000, 1),
         run(3, 0, 10, 20, new int[0]));
     for (SharingMode mode : SharingMode.values()) {
-      List<PodUsage> u = new NodeSim(NODE, runs, mode, 7).run();
-      List<PodUsage> again = new NodeSim(NODE, runs, mode, 7).run();
+      List<PodUsage> u = new NodeSim(NODE, runs, mode == SharingMode.MAX, 7).run();
+      List<PodUsage> again = new NodeSim(NODE, runs, mode == SharingMode.MAX, 7).run();
       assertThat(again).isEqualTo(u);
       double gpu0 = 0;
       for (PodUsage p : u) {
