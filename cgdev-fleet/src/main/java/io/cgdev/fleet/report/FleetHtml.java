@@ -43,18 +43,27 @@ public final class FleetHtml {
     }
     sb.append("<h2>The FGD paper's setting: workload inflation (placement only)</h2>\n<p>Pods drawn at random from the trace ")
         .append("arrive on the empty cluster and never leave, until their GPU requests reach the cluster's capacity; a pod no ")
-        .append("node can take fails. Unallocated GPU share against arrived workload (lower is better).</p>\n");
+        .append("node can take fails. GPUs left unallocated when the arrived requests reach the capacity (lower is better):</p>\n");
     if (!r.policies().isEmpty()) {
-      List<Double> arrived = r.policies().get(0).inflation().arrived().stream().map(v -> v * 100).toList();
       Map<String, List<Double>> unallocated = new LinkedHashMap<>();
       for (PolicyResult p : r.policies()) {
-        unallocated.put(p.policy(), p.inflation().allocated().stream().map(v -> 1 - v).toList());
+        PolicyResult.Inflation f = p.inflation();
+        unallocated.put(p.policy(), List.of((1 - f.finalAllocated()) * r.gpus(),
+            (f.stranded().isEmpty() ? 0 : f.stranded().get(f.stranded().size() - 1)) * r.gpus(),
+            (f.failed().isEmpty() ? 0 : f.failed().get(f.failed().size() - 1)) * r.gpus()));
       }
-      sb.append(Charts.lines("inflation", arrived, unallocated, 1.0, FleetHtml::percent, "%"));
+      sb.append(Charts.bars("inflation-bars", List.of("GPUs unallocated at 100% arrived", "of them on partly used GPUs",
+          "GPUs asked by pods that failed"), unallocated, v -> String.format(Locale.ROOT, "%.0f", v)));
+      sb.append("<p>Fragmentation (unallocated share on partly allocated GPUs, of all GPUs) as the workload arrives:</p>\n");
+      List<Double> arrived = r.policies().get(0).inflation().arrived().stream().map(v -> v * 100).toList();
+      double top = r.policies().stream().flatMap(p -> p.inflation().stranded().stream()).mapToDouble(Double::doubleValue)
+          .max().orElse(0);
+      sb.append(Charts.lines("inflation", arrived, series(r, p -> p.inflation().stranded()), Math.max(0.01, top * 1.1),
+          FleetHtml::percent, "%"));
     }
     sb.append("<h2>Allocation over the trace's time (placement only)</h2>\n");
     sb.append(Charts.bars("allocation-bars", List.of("GPU allocation rate", "fragmentation (partly used GPUs)",
-        "FGD expected fragmentation"), bars, v -> String.format(Locale.ROOT, "%.1f%%", v)));
+        "FGD expected fragmentation"), bars, v -> String.format(Locale.ROOT, v < 1 ? "%.2f%%" : "%.1f%%", v)));
     Map<String, List<Double>> outcome = new LinkedHashMap<>();
     for (PolicyResult p : r.policies()) {
       PolicyResult.Summary s = p.summary();
@@ -67,14 +76,14 @@ public final class FleetHtml {
     if (!r.policies().isEmpty()) {
       List<Double> days = r.policies().get(0).allocation().sampleSeconds().stream().map(s -> s / 86400.0).toList();
       sb.append("<h2>GPU allocation rate over time</h2>\n");
-      sb.append(Charts.lines("allocated", days, series(r, a -> a.allocated()), 1.0, FleetHtml::percent, "d"));
+      sb.append(Charts.lines("allocated", days, series(r, p -> p.allocation().allocated()), 1.0, FleetHtml::percent, "d"));
       sb.append("<h2>Fragmentation over time</h2>\n<p>Unallocated share on partly allocated GPUs, of all GPUs.</p>\n");
-      double top = r.policies().stream().flatMap(p -> p.allocation().stranded().stream()).mapToDouble(Double::doubleValue)
+      double topStranded = r.policies().stream().flatMap(p -> p.allocation().stranded().stream()).mapToDouble(Double::doubleValue)
           .max().orElse(0);
-      sb.append(Charts.lines("stranded", days, series(r, a -> a.stranded()), Math.max(0.01, top * 1.1), FleetHtml::percent, "d"));
+      sb.append(Charts.lines("stranded", days, series(r, p -> p.allocation().stranded()), Math.max(0.01, topStranded * 1.1), FleetHtml::percent, "d"));
       sb.append("<h2>Pending pods over time</h2>\n");
       Map<String, List<Double>> pending = new LinkedHashMap<>();
-      double maxPending = 1;
+      double maxPending = 4;
       for (PolicyResult p : r.policies()) {
         List<Double> v = p.allocation().pending().stream().map(Integer::doubleValue).toList();
         pending.put(p.policy(), v);
@@ -89,10 +98,10 @@ public final class FleetHtml {
     return sb.toString();
   }
 
-  private static Map<String, List<Double>> series(FleetResult r, Function<PolicyResult.Allocation, List<Double>> f) {
+  private static Map<String, List<Double>> series(FleetResult r, Function<PolicyResult, List<Double>> f) {
     Map<String, List<Double>> out = new LinkedHashMap<>();
     for (PolicyResult p : r.policies()) {
-      out.put(p.policy(), f.apply(p.allocation()));
+      out.put(p.policy(), f.apply(p));
     }
     return out;
   }
