@@ -169,8 +169,9 @@ public final class FleetHtml {
     return String.format(Locale.ROOT, "%.1f", v);
   }
 
+  /** A fraction as a percentage; small ones with two decimals, so 0.04% does not read as 0.0%. */
   static String percent(double v) {
-    return String.format(Locale.ROOT, "%.1f%%", v * 100);
+    return String.format(Locale.ROOT, v != 0 && Math.abs(v) < 0.01 ? "%.2f%%" : "%.1f%%", v * 100);
   }
 
   static String esc(String s) {
