@@ -20,6 +20,7 @@ module io.cgdev.cli {
   // not used by the tool itself: it puts the plugin building blocks in the boot layer, so that plugins
   // loaded with --plugins (and the samples) that use them find them there
   requires io.cgdev.plugin.support;
+  requires io.cgdev.fleet;
   requires info.picocli;
   requires org.slf4j;
   requires tools.jackson.core;

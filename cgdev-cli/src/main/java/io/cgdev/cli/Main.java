@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
       FdinfoCommand.class,
       MountCommand.class,
       RestoreCommand.class,
+      FleetCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nExamples:%n",

@@ -166,4 +166,19 @@ class CgdevArchitectureTest {
         .should().dependOnClassesThat().resideInAPackage("io.cgdev.i915..")
         .check(classes);
   }
+
+  /**
+   * The fleet boots every node through the core's exported type and finds controllers by ServiceLoader, so
+   * it knows no controller and no driver but its own generic GPU on the DRM model; the placement SPI that
+   * policy plugins see reaches nothing of the fleet's internals.
+   */
+  @Test
+  void theFleetKnowsNoControllerAndItsPlacementSpiNoInternals() {
+    noClasses().that().resideInAPackage("io.cgdev.fleet..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.cgdev.controller..", "io.cgdev.i915..")
+        .check(classes);
+    noClasses().that().resideInAPackage("io.cgdev.fleet.placement..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.cgdev.fleet.internal..", "io.cgdev.fleet.report..")
+        .check(classes);
+  }
 }

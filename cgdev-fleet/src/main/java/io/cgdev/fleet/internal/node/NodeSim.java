@@ -1,0 +1,379 @@
+package io.cgdev.fleet.internal.node;
+
+import io.cgdev.api.CgroupException;
+import io.cgdev.api.CgroupFs;
+import io.cgdev.api.CgroupPath;
+import io.cgdev.api.Errno;
+import io.cgdev.api.Task;
+import io.cgdev.api.spi.Controller;
+import io.cgdev.core.Cgroups;
+import io.cgdev.drm.DrmFile;
+import io.cgdev.fleet.trace.NodeSpec;
+import io.cgdev.fleet.trace.PodSpec;
+import io.cgdev.fleet.trace.Qos;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.ServiceLoader;
+
+/**
+ * The event-driven simulation of one node: its own hierarchy, booted through the core with the memory
+ * and cpu controllers found by {@link ServiceLoader} and a {@link GpuDriver} for its GPUs, and the pods
+ * placed on it as cgroups. Events are arrivals, departures and demand phase changes ({@link
+ * DemandModel}); between two events every GPU's device time is shared by the fluid model ({@link
+ * ShareModel}) and integrated exactly, so a trace of months needs no ticks.
+ *
+ * <p>Enforcement goes through the file view only: at arrival a pod's cgroup gets, on each of its GPUs,
+ * {@code cpu.weight} = its share in thousandths or {@code cpu.max} = its share of the period (the
+ * run's choice), {@code memory.max} = its memory share, and {@code memory.min} (Guaranteed) or {@code
+ * memory.low} (LS) = its memory share; the share model reads the values back from the files, so it
+ * follows what the controllers accepted. Device memory is allocated as GEM objects of the pod's DRM
+ * clients and charged by the memory controller, which refuses what exceeds {@code memory.max}.
+ *
+ * <p>One instance per node, run on one thread; nodes are independent, so the replay runs them in
+ * parallel. The result depends only on the inputs and the seed.
+ */
+public final class NodeSim {
+  private static final int DEPART = 0;
+  private static final int ARRIVE = 1;
+  private static final int PHASE = 2;
+  private static final long PERIOD_USEC = 100_000;
+  /** A pod's memory is allocated in this many chunks at its share (so a burst needs more than memory.max). */
+  private static final int CHUNKS_PER_SHARE = 8;
+
+  private final NodeSpec node;
+  private final List<PodRun> runs;
+  /** Whether shares are hard caps ({@code cpu.max}) rather than weights ({@code cpu.weight}). */
+  private final boolean caps;
+  private final ShareModel model;
+  private final PodDemand.Source demands;
+  private long events;
+
+  /**
+   * @param runs the pods placed on the node, in any order
+   * @param caps whether a pod's share becomes {@code cpu.max} (a hard cap) rather than {@code cpu.weight}
+   * @param model the share model (one per simulation: it keeps scratch space)
+   * @param demands every pod's demand
+   */
+  NodeSim(NodeSpec node, List<PodRun> runs, boolean caps, ShareModel model, PodDemand.Source demands) {
+    this.node = node;
+    this.runs = List.copyOf(runs);
+    this.caps = caps;
+    this.model = model;
+    this.demands = demands;
+  }
+
+  /** A simulation with the engine's share model and the seeded {@link DemandModel}. */
+  public NodeSim(NodeSpec node, List<PodRun> runs, boolean caps, long seed) {
+    this(node, runs, caps, new WaterFill(), (run, share) -> new DemandModel(seed, run.pod().index(), share));
+  }
+
+  /** Events processed by {@link #run} (arrivals, departures, phase changes). */
+  public long events() {
+    return events;
+  }
+
+  /**
+   * Boots the node, replays its pods and returns their usage, in the order of {@code runs}.
+   *
+   * @throws CgroupException if the hierarchy refuses a setting the mapping writes (a bug: the
+   *     message names the pod, the file and the value)
+   */
+  public List<PodUsage> run() {
+    GpuDriver driver = new GpuDriver(node.model(), node.gpus());
+    Cgroups.Builder b = Cgroups.builder().discover(false).driver(driver);
+    List<String> found = new ArrayList<>();
+    for (Controller<?> c : ServiceLoader.load(Controller.class)) {
+      if (c.name().equals("memory") || c.name().equals("cpu")) {
+        b.controller(c);
+        found.add(c.name());
+      }
+    }
+    if (found.size() != 2) {
+      throw new IllegalStateException("a node needs the memory and cpu controllers on the module path; found only "
+          + found + " (add controller-memory and controller-cpu)");
+    }
+    try (Cgroups cg = b.build()) {
+      return replay(cg, driver);
+    }
+  }
+
+  private List<PodUsage> replay(Cgroups cg, GpuDriver driver) {
+    CgroupFs fs = cg.fs();
+    fs.write("/cgroup.subtree_control", "+memory +cpu");
+    Gpu[] gpus = new Gpu[node.gpus()];
+    for (int g = 0; g < gpus.length; g++) {
+      gpus[g] = new Gpu();
+    }
+    Pod[] pods = new Pod[runs.size()];
+    PriorityQueue<Event> queue = new PriorityQueue<>();
+    long seq = 0;
+    for (int i = 0; i < pods.length; i++) {
+      PodRun r = runs.get(i);
+      pods[i] = new Pod(r, demands);
+      if (r.end() > r.start()) {
+        queue.add(new Event(r.start(), ARRIVE, i, seq++));
+        queue.add(new Event(r.end(), DEPART, i, seq++));
+      }
+    }
+    while (!queue.isEmpty()) {
+      Event e = queue.poll();
+      events++;
+      Pod p = pods[e.pod];
+      switch (e.kind) {
+        case ARRIVE -> {
+          arrive(cg, fs, driver, p);
+          for (int k = 0; k < p.run.gpuCount(); k++) {
+            Gpu gpu = gpus[p.run.gpu(k)];
+            gpu.integrate(e.time);
+            gpu.add(p, k);
+          }
+          double next = e.time + phase(p);
+          if (next < p.run.end() && p.run.gpuCount() > 0) {
+            queue.add(new Event(next, PHASE, e.pod, seq++));
+          }
+          solve(gpus, p);
+        }
+        case PHASE -> {
+          for (int k = 0; k < p.run.gpuCount(); k++) {
+            gpus[p.run.gpu(k)].integrate(e.time);
+          }
+          double next = e.time + phase(p);
+          if (next < p.run.end()) {
+            queue.add(new Event(next, PHASE, e.pod, seq++));
+          }
+          solve(gpus, p);
+        }
+        default -> {
+          for (int k = 0; k < p.run.gpuCount(); k++) {
+            Gpu gpu = gpus[p.run.gpu(k)];
+            gpu.integrate(e.time);
+            gpu.remove(p);
+          }
+          solve(gpus, p);
+          depart(cg, fs, p);
+        }
+      }
+    }
+    List<PodUsage> out = new ArrayList<>(pods.length);
+    for (Pod p : pods) {
+      out.add(new PodUsage(p.run.pod().index(), p.received, p.demanded, p.entitled, p.refusals, p.allocations, p.breach));
+    }
+    return out;
+  }
+
+  private void solve(Gpu[] gpus, Pod p) {
+    for (int k = 0; k < p.run.gpuCount(); k++) {
+      gpus[p.run.gpu(k)].solve(model);
+    }
+  }
+
+  /** Draws the pod's next phase and brings its device memory to the phase's size; returns the phase's length. */
+  private static double phase(Pod p) {
+    double length = p.demand.next();
+    if (p.files.length > 0) {
+      int target = (int) Math.round(p.demand.memory() * CHUNKS_PER_SHARE);
+      for (int k = 0; k < p.files.length; k++) {
+        p.resize(k, target);
+      }
+    }
+    return length;
+  }
+
+  private void arrive(Cgroups cg, CgroupFs fs, GpuDriver driver, Pod p) {
+    PodSpec spec = p.run.pod();
+    String dir = "/" + spec.name();
+    fs.mkdir(dir);
+    long memShare = Math.max(GpuDriver.CHUNK,
+        (long) (node.model() == null ? 0 : node.model().memoryBytes() / 1000.0 * spec.gpuMilli()) / GpuDriver.CHUNK * GpuDriver.CHUNK);
+    p.chunk = Math.max(GpuDriver.CHUNK, memShare / CHUNKS_PER_SHARE / GpuDriver.CHUNK * GpuDriver.CHUNK);
+    for (int k = 0; k < p.run.gpuCount(); k++) {
+      String dev = GpuDriver.deviceName(p.run.gpu(k));
+      String cpu = dir + "/cpu.devices/" + dev + "/";
+      String mem = dir + "/memory.devices/" + dev + "/";
+      if (!caps) {
+        fs.write(cpu + "cpu.weight", Integer.toString(spec.gpuMilli()));
+      } else {
+        fs.write(cpu + "cpu.max", (spec.gpuMilli() * PERIOD_USEC / 1000) + " " + PERIOD_USEC);
+      }
+      fs.write(mem + "memory.max", Long.toString(memShare));
+      if (spec.qos() == Qos.GUARANTEED) {
+        fs.write(mem + "memory.min", Long.toString(memShare));
+      } else if (spec.qos() == Qos.LS) {
+        fs.write(mem + "memory.low", Long.toString(memShare));
+      }
+      // the share model follows what the controller holds, read back through the same files
+      p.weight[k] = Long.parseLong(fs.read(cpu + "cpu.weight").strip());
+      p.cap[k] = cap(fs.read(cpu + "cpu.max").strip());
+    }
+    Task task = cg.tasks().spawn(spec.name(), CgroupPath.parse(dir));
+    p.task = task;
+    p.files = new DrmFile[p.run.gpuCount()];
+    p.handles = new int[p.run.gpuCount()][];
+    p.held = new int[p.run.gpuCount()];
+    for (int k = 0; k < p.files.length; k++) {
+      p.files[k] = driver.devices().get(p.run.gpu(k)).open(task);
+      p.handles[k] = new int[CHUNKS_PER_SHARE * 2];
+    }
+  }
+
+  /** {@code cpu.max}'s {@code $MAX $PERIOD} as GPUs' worth; infinity for {@code max}. */
+  static double cap(String value) {
+    String[] f = value.split(" ");
+    if (f[0].equals("max")) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return Long.parseLong(f[0]) / (double) Long.parseLong(f[1]);
+  }
+
+  private static void depart(Cgroups cg, CgroupFs fs, Pod p) {
+    for (DrmFile f : p.files) {
+      f.close();
+    }
+    cg.tasks().exit(p.task.pid());
+    fs.rmdir("/" + p.run.pod().name());
+  }
+
+  private record Event(double time, int kind, int pod, long seq) implements Comparable<Event> {
+    @Override
+    public int compareTo(Event o) {
+      int c = Double.compare(time, o.time);
+      if (c != 0) {
+        return c;
+      }
+      c = Integer.compare(kind, o.kind);
+      if (c != 0) {
+        return c;
+      }
+      c = Integer.compare(pod, o.pod);
+      return c != 0 ? c : Long.compare(seq, o.seq);
+    }
+  }
+
+  /** A pod on the node: its settings as read back, its clients, its demand and what it got. */
+  private static final class Pod {
+    final PodRun run;
+    final PodDemand demand;
+    final double share;
+    final double[] weight;
+    final double[] cap;
+    Task task;
+    DrmFile[] files = new DrmFile[0];
+    int[][] handles;
+    int[] held;
+    long chunk;
+    double received;
+    double demanded;
+    double entitled;
+    double breach;
+    int refusals;
+    int allocations;
+
+    Pod(PodRun run, PodDemand.Source demands) {
+      this.run = run;
+      this.share = run.pod().gpuMilli() / 1000.0;
+      this.demand = demands.of(run, share);
+      this.weight = new double[run.gpuCount()];
+      this.cap = new double[run.gpuCount()];
+    }
+
+    /** Allocates or frees chunks on client {@code k} until it holds {@code target}; a refusal stops growth. */
+    void resize(int k, int target) {
+      while (held[k] > target) {
+        files[k].closeHandle(handles[k][--held[k]]);
+      }
+      while (held[k] < target) {
+        try {
+          int h = files[k].createGem(chunk, GpuDriver.REGION);
+          if (held[k] == handles[k].length) {
+            handles[k] = Arrays.copyOf(handles[k], held[k] * 2);
+          }
+          handles[k][held[k]++] = h;
+          allocations++;
+        } catch (CgroupException e) {
+          if (e.errno() != Errno.ENOSPC) {
+            throw e;
+          }
+          refusals++;
+          return;
+        }
+      }
+    }
+  }
+
+  /** One GPU: the pods on it, their current rates, and the time up to which their usage is summed. */
+  private static final class Gpu {
+    private Pod[] pods = new Pod[4];
+    private int[] slot = new int[4];
+    private int n;
+    private double[] weight = new double[4];
+    private double[] cap = new double[4];
+    private double[] demand = new double[4];
+    private double[] rate = new double[4];
+    private boolean[] breached = new boolean[4];
+    private double since;
+
+    void add(Pod p, int k) {
+      if (n == pods.length) {
+        int m = n * 2;
+        pods = Arrays.copyOf(pods, m);
+        slot = Arrays.copyOf(slot, m);
+        weight = Arrays.copyOf(weight, m);
+        cap = Arrays.copyOf(cap, m);
+        demand = Arrays.copyOf(demand, m);
+        rate = Arrays.copyOf(rate, m);
+        breached = Arrays.copyOf(breached, m);
+      }
+      pods[n] = p;
+      slot[n] = k;
+      rate[n] = 0;
+      breached[n] = false;
+      n++;
+    }
+
+    void remove(Pod p) {
+      for (int i = 0; i < n; i++) {
+        if (pods[i] == p) {
+          n--;
+          System.arraycopy(pods, i + 1, pods, i, n - i);
+          System.arraycopy(slot, i + 1, slot, i, n - i);
+          System.arraycopy(rate, i + 1, rate, i, n - i);
+          System.arraycopy(breached, i + 1, breached, i, n - i);
+          pods[n] = null;
+          return;
+        }
+      }
+    }
+
+    /** Sums the pods' usage from the last change up to {@code now} at the rates of that interval. */
+    void integrate(double now) {
+      double dt = now - since;
+      if (dt > 0) {
+        for (int i = 0; i < n; i++) {
+          Pod p = pods[i];
+          p.received += rate[i] * dt;
+          p.demanded += p.demand.compute() * dt;
+          p.entitled += p.share * dt;
+          if (breached[i]) {
+            p.breach += dt;
+          }
+        }
+      }
+      since = now;
+    }
+
+    void solve(ShareModel model) {
+      for (int i = 0; i < n; i++) {
+        Pod p = pods[i];
+        weight[i] = p.weight[slot[i]];
+        cap[i] = p.cap[slot[i]];
+        demand[i] = p.demand.compute();
+      }
+      model.solve(n, weight, cap, demand, rate);
+      for (int i = 0; i < n; i++) {
+        breached[i] = rate[i] < Math.min(demand[i], pods[i].share) - 1e-9;
+      }
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package io.cgdev.fleet.internal.replay;
+
+import io.cgdev.fleet.placement.Placement;
+import io.cgdev.fleet.placement.PlacementPolicy;
+import io.cgdev.fleet.placement.WorkloadProfile;
+import io.cgdev.fleet.trace.PodSpec;
+import io.cgdev.fleet.trace.Trace;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Replays a trace's arrivals and deletions against one placement policy, in the order of simulated
+ * time: a pod is placed when it is created if the policy finds room, else it waits (pending) until a
+ * deletion frees room on a node where it fits (pending pods are retried in the order they arrived) or
+ * until its own deletion time, as in the trace. A placed pod runs until its deletion time. At equal
+ * times deletions come first, then arrivals, each in pod order. Placement looks at requests only (the
+ * pods' usage never changes where they go), so the per-node simulations can run afterwards, in
+ * parallel. One thread.
+ */
+public final class PlacementReplay {
+  private final Trace trace;
+  private final PlacementPolicy policy;
+  private final int samples;
+
+  /** @param samples how many points the charts get over the horizon */
+  public PlacementReplay(Trace trace, PlacementPolicy policy, int samples) {
+    this.trace = trace;
+    this.policy = policy;
+    this.samples = samples;
+  }
+
+  /** The result: every pod's placement (by pod number) and the allocation figures. */
+  public record Result(List<PodPlacement> pods, AllocationStats stats) {}
+
+  /**
+   * Runs the replay.
+   *
+   * @throws IllegalStateException if the policy returns a placement that does not fit
+   */
+  public Result run() {
+    List<PodSpec> pods = trace.pods();
+    ClusterState cluster = new ClusterState(trace.nodes(), WorkloadProfile.of(pods));
+    // events: 2 per pod, as (time, kind, pod) sorted; kind 0 deletion, 1 arrival
+    long[][] events = new long[pods.size() * 2][];
+    for (PodSpec p : pods) {
+      events[2 * p.index()] = new long[] {p.creation(), 1, p.index()};
+      events[2 * p.index() + 1] = new long[] {p.deletion(), 0, p.index()};
+    }
+    Arrays.sort(events, Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]).thenComparingLong(e -> e[2]));
+    Placement[] placed = new Placement[pods.size()];
+    long[] start = new long[pods.size()];
+    boolean[] gone = new boolean[pods.size()];
+    LinkedHashSet<Integer> pending = new LinkedHashSet<>();
+    long first = events.length == 0 ? 0 : events[0][0];
+    long horizon = trace.horizon();
+    long span = Math.max(1, horizon - first);
+    List<Long> sampleAt = new ArrayList<>();
+    List<Double> allocated = new ArrayList<>();
+    List<Double> stranded = new ArrayList<>();
+    List<Integer> waiting = new ArrayList<>();
+    double expectedSum = 0;
+    int nextSample = 0;
+    double allocIntegral = 0;
+    double strandIntegral = 0;
+    double peak = 0;
+    long last = first;
+    double total = Math.max(1, cluster.totalMilli());
+    for (long[] e : events) {
+      long t = e[0];
+      while (nextSample < samples && first + span * nextSample / Math.max(1, samples - 1) < t) {
+        sampleAt.add(first + span * nextSample / Math.max(1, samples - 1));
+        allocated.add(cluster.allocatedMilli() / total);
+        stranded.add(cluster.strandedMilli() / total);
+        waiting.add(pending.size());
+        expectedSum += cluster.expectedFragmentation() / total;
+        nextSample++;
+      }
+      allocIntegral += cluster.allocatedMilli() * (double) (t - last);
+      strandIntegral += cluster.strandedMilli() * (double) (t - last);
+      last = t;
+      int i = (int) e[2];
+      PodSpec pod = pods.get(i);
+      if (e[1] == 0) {
+        gone[i] = true;
+        if (placed[i] != null) {
+          cluster.release(pod, placed[i]);
+          retry(cluster, pods, pending, placed, start, placed[i].node(), t);
+        } else if (pending.remove(i)) {
+          start[i] = t;
+        } else {
+          start[i] = t; // deleted at its creation time: it never waited
+        }
+      } else if (!gone[i]) {
+        if (!tryPlace(cluster, pod, placed, start, t)) {
+          pending.add(i);
+        }
+      }
+      peak = Math.max(peak, cluster.allocatedMilli() / total);
+    }
+    while (nextSample < samples) {
+      sampleAt.add(first + span * nextSample / Math.max(1, samples - 1));
+      allocated.add(cluster.allocatedMilli() / total);
+      stranded.add(cluster.strandedMilli() / total);
+      waiting.add(pending.size());
+      expectedSum += cluster.expectedFragmentation() / total;
+      nextSample++;
+    }
+    List<PodPlacement> out = new ArrayList<>(pods.size());
+    for (PodSpec p : pods) {
+      out.add(new PodPlacement(p, placed[p.index()], start[p.index()]));
+    }
+    AllocationStats stats = new AllocationStats(cluster.totalMilli(), allocIntegral / span / total, peak,
+        strandIntegral / span / total, samples == 0 ? 0 : expectedSum / samples, sampleAt, allocated, stranded, waiting);
+    return new Result(out, stats);
+  }
+
+  /** Pending pods that fit on {@code node} now, in arrival order, are offered to the policy again. */
+  private void retry(ClusterState cluster, List<PodSpec> pods, LinkedHashSet<Integer> pending, Placement[] placed,
+      long[] start, int node, long t) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    var it = pending.iterator();
+    while (it.hasNext()) {
+      int i = it.next();
+      PodSpec pod = pods.get(i);
+      // nothing else changed since it last failed: only the freed node can take it now
+      if (cluster.node(node).fits(pod) && tryPlace(cluster, pod, placed, start, t)) {
+        it.remove();
+      }
+    }
+  }
+
+  private boolean tryPlace(ClusterState cluster, PodSpec pod, Placement[] placed, long[] start, long t) {
+    Optional<Placement> p = policy.place(pod, cluster);
+    if (p.isEmpty()) {
+      return false;
+    }
+    Placement pl = p.get();
+    if (pl.node() < 0 || pl.node() >= cluster.nodeCount() || !cluster.node(pl.node()).fits(pod, pl.gpus())) {
+      throw new IllegalStateException("policy " + policy.name() + " placed " + pod.name() + " on " + pl
+          + " where it does not fit");
+    }
+    cluster.allocate(pod, pl);
+    placed[pod.index()] = pl;
+    start[pod.index()] = t;
+    return true;
+  }
+}
