@@ -37,7 +37,9 @@ final class CliScenarios {
     String file(String cgroup, String controller, String name) {
       JsonNode c = find(snapshot.get("root"), cgroup);
       assertThat(c).as("cgroup %s in the snapshot", cgroup).isNotNull();
-      JsonNode f = c.get("files").get(controller + ".devices/" + DEVICE + "/" + controller + "." + name);
+      // a snapshot keeps settings under configuration and the rest (counters, usage) under status
+      String key = controller + ".devices/" + DEVICE + "/" + controller + "." + name;
+      JsonNode f = c.get("status").has(key) ? c.get("status").get(key) : c.get("configuration").get(key);
       assertThat(f).as("%s.%s of %s", controller, name, cgroup).isNotNull();
       return f.asString();
     }

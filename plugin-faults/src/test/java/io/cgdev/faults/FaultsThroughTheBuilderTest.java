@@ -97,8 +97,8 @@ class FaultsThroughTheBuilderTest {
       expectErrno(Errno.EIO, () -> fs.mkdir("/mk-bad"), "controller mkdirf", "createState of device mk0 in /mk-bad");
       assertThat(fs.list("/")).noneMatch(e -> e.name().equals("mk-bad"));
       fs.mkdir("/ok");
-      fs.write("/ok/memory.devices/i915.0/memory.max", "lmem0 1M");
-      assertThat(fs.read("/ok/memory.devices/i915.0/memory.max")).contains("lmem0 1048576");
+      fs.write("/ok/memory.devices/i915.0/memory.max", "1M");
+      assertThat(fs.read("/ok/memory.devices/i915.0/memory.max")).isEqualTo("1048576\n");
       // attach hooks: a canAttach that throws refuses that move only; an attach that throws is ignored
       fs.mkdir("/attach-bad");
       fs.mkdir("/attach-odd");

@@ -46,7 +46,7 @@ final class ReportHtml {
       .key .solid{border-top:4px solid #555;opacity:.45}.key .dash{border-top:2px dashed #555}
       @media (max-width:800px){body{margin:.8em auto}.bar{width:6em}td.wrap{white-space:normal;min-width:9em}}
       @media (max-width:600px){body{padding:0 .5em}th{white-space:normal;vertical-align:bottom}td,th{padding:.25em .2em}
-      table{font-size:.8em}.barcol{display:none}svg.chart text{font-size:16px}}
+      table{font-size:.8em}.barcol,.wide{display:none}svg.chart text{font-size:16px}}
       """;
 
   private ReportHtml() {}
@@ -145,25 +145,34 @@ final class ReportHtml {
         !r.series().referenceShare().isEmpty());
   }
 
+  /** The peak and the limits leave the memory table on a phone's width (the terminal's table and report.json keep them). */
+  private static String narrowHidden(int column) {
+    return column == 2 || column == 3 || column == 5 ? " class=\"wide\"" : "";
+  }
+
   private static void tenants(Report r, StringBuilder sb) {
     sb.append("<h2>Memory and allocations (region ").append(Svg.esc(r.region())).append(")</h2>\n");
     sb.append("<div class=\"scroll").append(r.tenants().size() > LONG_TABLE ? " long" : "").append("\"><table id=\"tenants\"><tr>");
     String[] head = {"cgroup", "memory.current", "memory.peak", "memory.max", "swap", "swap.max", "events low/high/max/oom",
-      "evicted", "allocs", "failed"}; // short, as in the terminal's table: the table fits a phone's width
-    for (String h : head) {
+      "evicted", "allocs", "failed"}; // short, as in the terminal's table
+    for (int i = 0; i < head.length; i++) {
       // break points after dots and slashes, so that the headers wrap on a narrow window
-      sb.append("<th>").append(Svg.esc(h).replace(".", ".<wbr>").replace("/", "/<wbr>")).append("</th>");
+      sb.append("<th").append(narrowHidden(i)).append('>').append(Svg.esc(head[i]).replace(".", ".<wbr>").replace("/", "/<wbr>"))
+          .append("</th>");
     }
     sb.append("</tr>\n");
     for (TenantReport t : r.tenants()) {
       Map<String, Long> ev = t.memoryEvents();
-      sb.append("<tr><td>").append(Svg.esc(t.path())).append("</td><td>").append(ByteSize.human(t.memoryCurrent()))
-          .append("</td><td>").append(ByteSize.human(t.memoryPeak())).append("</td><td>").append(ByteSize.human(t.memoryMax()))
-          .append("</td><td>").append(ByteSize.human(t.swapCurrent())).append("</td><td>").append(ByteSize.human(t.swapMax()))
-          .append("</td><td>").append(ev.getOrDefault("low", 0L)).append('/').append(ev.getOrDefault("high", 0L))
-          .append('/').append(ev.getOrDefault("max", 0L)).append('/').append(ev.getOrDefault("oom", 0L))
-          .append("</td><td>").append(t.evictions()).append("</td><td>").append(t.allocations())
-          .append("</td><td>").append(t.failedAllocations()).append("</td></tr>\n");
+      String[] cells = {Svg.esc(t.path()), ByteSize.human(t.memoryCurrent()), ByteSize.human(t.memoryPeak()),
+        ByteSize.human(t.memoryMax()), ByteSize.human(t.swapCurrent()), ByteSize.human(t.swapMax()),
+        ev.getOrDefault("low", 0L) + "/" + ev.getOrDefault("high", 0L) + "/" + ev.getOrDefault("max", 0L) + "/"
+            + ev.getOrDefault("oom", 0L),
+        Long.toString(t.evictions()), Long.toString(t.allocations()), Long.toString(t.failedAllocations())};
+      sb.append("<tr>");
+      for (int i = 0; i < cells.length; i++) {
+        sb.append("<td").append(narrowHidden(i)).append('>').append(cells[i]).append("</td>");
+      }
+      sb.append("</tr>\n");
     }
     sb.append("</table></div>\n");
     if (r.tenants().stream().anyMatch(t -> !t.extra().isEmpty())) {
