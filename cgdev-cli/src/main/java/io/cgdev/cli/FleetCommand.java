@@ -51,7 +51,7 @@ final class FleetCommand implements Callable<Integer> {
   List<String> policies = FleetOptions.DEFAULT_POLICIES;
 
   @Option(names = "--sharing", paramLabel = "weight|max",
-      description = "GPU share as cpu.weight (work-conserving) or cpu.max (hard cap) (default: weight)")
+      description = "GPU share as cpu.weight (work-conserving) or as cpu.max (hard cap) besides the same cpu.weight (default: weight)")
   String sharing = "weight";
 
   @Option(names = "--seed", paramLabel = "N", description = "seed of the demand model (default: ${DEFAULT-VALUE})")

@@ -11,7 +11,10 @@ public enum SharingMode {
   WEIGHT,
   /**
    * Hard caps: {@code cpu.max} of the pod on each of its GPUs is its share of the period
-   * ({@code <share × 100> 100000}); a pod never runs beyond its share.
+   * ({@code <share × 100> 100000}); a pod never runs beyond its share. Its {@code cpu.weight} is its
+   * share as with {@link #WEIGHT}, so that within a period, while a capped neighbour still runs, a pod
+   * still gets its share (caps are budgets per period; with equal weights it would get only an equal
+   * split until the neighbour's budget is spent).
    */
   MAX;
 

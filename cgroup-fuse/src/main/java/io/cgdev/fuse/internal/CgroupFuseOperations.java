@@ -152,6 +152,11 @@ public final class CgroupFuseOperations implements FuseFileSystem {
   @Override
   public Entry lookup(long parent, String name) {
     String path = Nodes.child(live(parent), name);
+    return entry(path);
+  }
+
+  /** What lookup and mkdir answer for {@code path}: its node, counted as looked up, with fresh attributes. */
+  private Entry entry(String path) {
     Attributes a = attributes(path, fs.stat(path));
     Nodes.Node n = nodes.lookedUp(path);
     n.attributes(a);
@@ -258,10 +263,7 @@ public final class CgroupFuseOperations implements FuseFileSystem {
       ownership.created(path, new Ownership.Owner(caller.uid(), caller.gid()));
       ownership.chmod(path, mode); // as cgroup_mkdir: the mode mkdir(2) asked for, the kernel's umask applied
     });
-    Attributes a = attributes(path, fs.stat(path));
-    Nodes.Node n = nodes.lookedUp(path);
-    n.attributes(a);
-    return new Entry(n.ino(), a);
+    return entry(path);
   }
 
   @Override

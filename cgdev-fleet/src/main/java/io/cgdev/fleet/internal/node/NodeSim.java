@@ -22,11 +22,11 @@ import java.util.ServiceLoader;
  * and cpu controllers found by {@link ServiceLoader} and a {@link GpuDriver} for its GPUs, and the pods
  * placed on it as cgroups. Events are arrivals, departures and demand phase changes ({@link
  * DemandModel}); between two events every GPU's device time is shared by the fluid model ({@link
- * ShareModel}) and integrated exactly, so a trace of months needs no ticks.
+ * ShareModel}: cgdev-sim's fluid solver, {@link FluidShare}) and integrated exactly, so a trace of months needs no ticks.
  *
  * <p>Enforcement goes through the file view only: at arrival a pod's cgroup gets, on each of its GPUs,
- * {@code cpu.weight} = its share in thousandths or {@code cpu.max} = its share of the period (the
- * run's choice), {@code memory.max} = its memory share, and {@code memory.min} (Guaranteed) or {@code
+ * {@code cpu.weight} = its share in thousandths and, if the run asks for caps, {@code cpu.max} = its
+ * share of the period, {@code memory.max} = its memory share, and {@code memory.min} (Guaranteed) or {@code
  * memory.low} (LS) = its memory share; the share model reads the values back from the files, so it
  * follows what the controllers accepted. Device memory is allocated as GEM objects of the pod's DRM
  * clients and charged by the memory controller, which refuses what exceeds {@code memory.max}.
@@ -44,7 +44,7 @@ public final class NodeSim {
 
   private final NodeSpec node;
   private final List<PodRun> runs;
-  /** Whether shares are hard caps ({@code cpu.max}) rather than weights ({@code cpu.weight}). */
+  /** Whether shares are also hard caps ({@code cpu.max}), not only weights ({@code cpu.weight}). */
   private final boolean caps;
   private final ShareModel model;
   private final PodDemand.Source demands;
@@ -52,7 +52,7 @@ public final class NodeSim {
 
   /**
    * @param runs the pods placed on the node, in any order
-   * @param caps whether a pod's share becomes {@code cpu.max} (a hard cap) rather than {@code cpu.weight}
+   * @param caps whether a pod's share also becomes {@code cpu.max} (a hard cap), besides {@code cpu.weight}
    * @param model the share model (one per simulation: it keeps scratch space)
    * @param demands every pod's demand
    */
@@ -64,9 +64,9 @@ public final class NodeSim {
     this.demands = demands;
   }
 
-  /** A simulation with the engine's share model and the seeded {@link DemandModel}. */
+  /** A simulation with the fluid solver's share model ({@link FluidShare}) and the seeded {@link DemandModel}. */
   public NodeSim(NodeSpec node, List<PodRun> runs, boolean caps, long seed) {
-    this(node, runs, caps, new WaterFill(), (run, share) -> new DemandModel(seed, run.pod().index(), share));
+    this(node, runs, caps, new FluidShare(), (run, share) -> new DemandModel(seed, run.pod().index(), share));
   }
 
   /** Events processed by {@link #run} (arrivals, departures, phase changes). */
@@ -192,9 +192,8 @@ public final class NodeSim {
       String dev = GpuDriver.deviceName(p.run.gpu(k));
       String cpu = dir + "/cpu.devices/" + dev + "/";
       String mem = dir + "/memory.devices/" + dev + "/";
-      if (!caps) {
-        fs.write(cpu + "cpu.weight", Integer.toString(spec.gpuMilli()));
-      } else {
+      fs.write(cpu + "cpu.weight", Integer.toString(spec.gpuMilli()));
+      if (caps) {
         fs.write(cpu + "cpu.max", (spec.gpuMilli() * PERIOD_USEC / 1000) + " " + PERIOD_USEC);
       }
       fs.write(mem + "memory.max", Long.toString(memShare));

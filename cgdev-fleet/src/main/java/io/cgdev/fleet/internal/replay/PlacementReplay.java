@@ -58,27 +58,15 @@ public final class PlacementReplay {
     long first = events.length == 0 ? 0 : events[0][0];
     long horizon = trace.horizon();
     long span = Math.max(1, horizon - first);
-    List<Long> sampleAt = new ArrayList<>();
-    List<Double> allocated = new ArrayList<>();
-    List<Double> stranded = new ArrayList<>();
-    List<Integer> waiting = new ArrayList<>();
-    double expectedSum = 0;
-    int nextSample = 0;
     double allocIntegral = 0;
     double strandIntegral = 0;
     double peak = 0;
     long last = first;
     double total = Math.max(1, cluster.totalMilli());
+    Samples sampled = new Samples(first, span, total);
     for (long[] e : events) {
       long t = e[0];
-      while (nextSample < samples && first + span * nextSample / Math.max(1, samples - 1) < t) {
-        sampleAt.add(first + span * nextSample / Math.max(1, samples - 1));
-        allocated.add(cluster.allocatedMilli() / total);
-        stranded.add(cluster.strandedMilli() / total);
-        waiting.add(pending.size());
-        expectedSum += cluster.expectedFragmentation() / total;
-        nextSample++;
-      }
+      sampled.before(t, cluster, pending.size());
       allocIntegral += cluster.allocatedMilli() * (double) (t - last);
       strandIntegral += cluster.strandedMilli() * (double) (t - last);
       last = t;
@@ -101,21 +89,48 @@ public final class PlacementReplay {
       }
       peak = Math.max(peak, cluster.allocatedMilli() / total);
     }
-    while (nextSample < samples) {
-      sampleAt.add(first + span * nextSample / Math.max(1, samples - 1));
-      allocated.add(cluster.allocatedMilli() / total);
-      stranded.add(cluster.strandedMilli() / total);
-      waiting.add(pending.size());
-      expectedSum += cluster.expectedFragmentation() / total;
-      nextSample++;
-    }
+    sampled.before(Long.MAX_VALUE, cluster, pending.size());
     List<PodPlacement> out = new ArrayList<>(pods.size());
     for (PodSpec p : pods) {
       out.add(new PodPlacement(p, placed[p.index()], start[p.index()]));
     }
     AllocationStats stats = new AllocationStats(cluster.totalMilli(), allocIntegral / span / total, peak,
-        strandIntegral / span / total, samples == 0 ? 0 : expectedSum / samples, sampleAt, allocated, stranded, waiting);
+        strandIntegral / span / total, samples == 0 ? 0 : sampled.expectedSum / samples, sampled.at, sampled.allocated, sampled.stranded,
+        sampled.waiting);
     return new Result(out, stats);
+  }
+
+  /** The charts' points, {@link #samples} evenly spaced from the first event to the horizon, and their figures. */
+  private final class Samples {
+    final List<Long> at = new ArrayList<>();
+    final List<Double> allocated = new ArrayList<>();
+    final List<Double> stranded = new ArrayList<>();
+    final List<Integer> waiting = new ArrayList<>();
+    double expectedSum;
+    private final long first;
+    private final long span;
+    private final double total;
+
+    Samples(long first, long span, double total) {
+      this.first = first;
+      this.span = span;
+      this.total = total;
+    }
+
+    /** Takes the points not yet taken that come before {@code t}, from the cluster as it is now. */
+    void before(long t, ClusterState cluster, int pendingPods) {
+      while (at.size() < samples && point(at.size()) < t) {
+        at.add(point(at.size()));
+        allocated.add(cluster.allocatedMilli() / total);
+        stranded.add(cluster.strandedMilli() / total);
+        waiting.add(pendingPods);
+        expectedSum += cluster.expectedFragmentation() / total;
+      }
+    }
+
+    private long point(int k) {
+      return first + span * k / Math.max(1, samples - 1);
+    }
   }
 
   /** Pending pods that fit on {@code node} now, in arrival order, are offered to the policy again. */

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.RepeatedTest;
 /**
  * The event-driven engine against the tick engine (cgdev-sim's {@link ScenarioRunner}) on random
  * single-GPU fleets that both can run: one node, 1–4 pods whose shares sum to at most one GPU, each with
- * a constant demand, shared by {@code cpu.weight} or capped by {@code cpu.max}. The tick engine runs
+ * a constant demand, shared by {@code cpu.weight}, also capped by {@code cpu.max} in the max mode. The tick engine runs
  * the pods as tenants with one client each on the i915 model's render engine (one engine, as a fleet
  * GPU has) for 2 simulated seconds in 1 ms ticks; the event engine runs them as pods of a node. Every
  * pod's share of the device's time must agree within 1% of the device (0.01 GPUs' worth).
@@ -69,11 +69,11 @@ class EngineAgreementTest {
     StringBuilder yaml = new StringBuilder("name: agree\nduration: " + SECONDS + "s\ntick: 1ms\nsamples: 2\ntenants:\n");
     for (int i = 0; i < milli.length; i++) {
       yaml.append("  - name: pod").append(i).append('\n');
-      if (mode == SharingMode.WEIGHT) {
-        yaml.append("    cpu: { weight: ").append(milli[i]).append(" }\n");
-      } else {
-        yaml.append("    cpu: { max: ").append(milli[i] * 100).append(" 100000 }\n");
+      yaml.append("    cpu: { weight: ").append(milli[i]);
+      if (mode == SharingMode.MAX) {
+        yaml.append(", max: ").append(milli[i] * 100).append(" 100000");
       }
+      yaml.append(" }\n");
       yaml.append("    workloads:\n      - { name: w").append(i).append(", engine: render, batch: 100us, load: ")
           .append(demand[i]).append(" }\n");
     }

@@ -40,7 +40,7 @@ class NodeSimTest {
   }
 
   static List<PodUsage> simulate(SharingMode mode, List<PodRun> runs, double[] compute, double memory) {
-    return new NodeSim(NODE, runs, mode == SharingMode.MAX, new WaterFill(), new Constant(compute, memory)).run();
+    return new NodeSim(NODE, runs, mode == SharingMode.MAX, new FluidShare(), new Constant(compute, memory)).run();
   }
 
   @Test
