@@ -85,6 +85,24 @@ public enum Metric {
     this.help = help;
   }
 
+  private static final java.util.Map<String, Metric> SINGLE_VALUE_FILES = new java.util.HashMap<>();
+
+  static {
+    for (Metric m : values()) {
+      if (!m.counter && m.source.matches("[a-z]+(\\.[a-z]+)+")) {
+        SINGLE_VALUE_FILES.put(m.source, m);
+      }
+    }
+  }
+
+  /**
+   * The gauge a single-value file gives ({@code memory.max}, {@code cpu.weight}, ...: the gauges whose
+   * source is a bare file name), or null for any other file.
+   */
+  public static Metric singleValueFile(String file) {
+    return SINGLE_VALUE_FILES.get(file);
+  }
+
   /** The name a scrape shows: the family, with {@code _total} for counters. */
   public String exposedName() {
     return counter ? family + "_total" : family;
