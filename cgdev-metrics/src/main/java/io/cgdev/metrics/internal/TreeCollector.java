@@ -189,12 +189,11 @@ public final class TreeCollector implements MultiCollector {
       Folder f = new Folder(sink, cache, totals);
       CgroupFs fs = tree.fs();
       for (String file : files) {
-        Metric single = Metric.singleValueFile(file);
-        if (single != null) {
-          f.single(single, cache.read(fs, folder, file));
-        } else if (file.equals("memory.events") || file.equals("memory.swap.events")) {
-          f.events(file.equals("memory.events") ? Metric.MEMORY_EVENTS : Metric.MEMORY_SWAP_EVENTS,
-              cache.read(fs, folder, file));
+        Metric whole = Metric.ofFile(file);
+        if (whole != null && whole.counter) {
+          f.events(whole, cache.read(fs, folder, file));
+        } else if (whole != null) {
+          f.single(whole, cache.read(fs, folder, file));
         } else if (file.equals("cpu.stat")) {
           f.cpuStat(cache.read(fs, folder, file));
         } else if (file.endsWith(".pressure") && file.length() > ".pressure".length()) {
@@ -282,24 +281,17 @@ public final class TreeCollector implements MultiCollector {
         if (group != null) {
           return;
         }
-        switch (key) {
-          case "usage_usec" -> {
-            sink.add(Metric.CPU_USAGE, cache, null, null, null, v / USEC_PER_SECOND);
-            if (totals != null) {
-              totals.usageUsec = v;
-            }
+        Metric m = Metric.ofCpuStatKey(key);
+        if (m != null) {
+          sink.add(m, cache, null, null, null, m.inMicroseconds() ? v / USEC_PER_SECOND : v);
+          if (totals != null && m == Metric.CPU_USAGE) {
+            totals.usageUsec = v;
           }
-          case "throttled_usec" -> sink.add(Metric.CPU_THROTTLED, cache, null, null, null, v / USEC_PER_SECOND);
-          case "nr_periods" -> sink.add(Metric.CPU_PERIODS, cache, null, null, null, v);
-          case "nr_throttled" -> sink.add(Metric.CPU_THROTTLED_PERIODS, cache, null, null, null, v);
-          default -> {
-            if (key.startsWith("usage_usec.") && key.length() > "usage_usec.".length()) {
-              String engine = key.substring("usage_usec.".length());
-              sink.add(Metric.CPU_ENGINE_USAGE, cache, FolderCache.Extra.ENGINE, engine, null, v / USEC_PER_SECOND);
-              if (totals != null) {
-                totals.usecByEngine.put(engine, v);
-              }
-            }
+        } else if (key.startsWith("usage_usec.") && key.length() > "usage_usec.".length()) {
+          String engine = key.substring("usage_usec.".length());
+          sink.add(Metric.CPU_ENGINE_USAGE, cache, FolderCache.Extra.ENGINE, engine, null, v / USEC_PER_SECOND);
+          if (totals != null) {
+            totals.usecByEngine.put(engine, v);
           }
         }
       });
