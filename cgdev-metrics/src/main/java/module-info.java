@@ -5,10 +5,10 @@
  * metric and the file it comes from). It reads the tree through the file view ({@link
  * io.cgdev.api.CgroupFs}) only, as a user would, so a scrape takes no hierarchy lock.
  *
- * <p>The official Prometheus Java client renders and serves the metrics; its jars are automatic
- * modules ({@code io.prometheus.metrics.core}, {@code io.prometheus.metrics.exporter.httpserver},
- * {@code io.prometheus.writer.text}, ...). Its HTTP server is the JDK's, hence {@code jdk.httpserver},
- * which no automatic module would bring into the module graph.
+ * <p>The JDK's HTTP server ({@code jdk.httpserver}) serves; a plain scrape gets the text format
+ * written by cgdev, OpenMetrics and protobuf come from the official Prometheus Java client's handler
+ * and writers; its jars are automatic modules ({@code io.prometheus.metrics.core}, {@code
+ * io.prometheus.metrics.exporter.httpserver}, {@code io.prometheus.writer.text}, ...).
  */
 module io.cgdev.metrics {
   requires transitive io.cgdev.api;

@@ -41,55 +41,55 @@ public final class FileValues {
     void entry(String group, String key, double value);
   }
 
-  /** Reads a single-value file: a bare value, or {@code <region> <value>} lines. */
-  public static void single(String text, ValueSink sink) {
+  /** The non-blank lines of a file: the first word is {@code [first, firstEnd)}, the line ends at {@code end}. */
+  @FunctionalInterface
+  private interface Line {
+    void words(String text, int first, int firstEnd, int end);
+  }
+
+  /** Calls {@code line} for every line of {@code text} that has a word. */
+  private static void lines(String text, Line line) {
     int n = text.length();
-    int line = 0;
-    while (line < n) {
-      int end = lineEnd(text, line);
-      int a = skipBlanks(text, line, end);
+    int from = 0;
+    while (from < n) {
+      int nl = text.indexOf('\n', from);
+      int end = nl < 0 ? n : nl;
+      int a = skipBlanks(text, from, end);
       int aEnd = wordEnd(text, a, end);
       if (a < aEnd) {
-        int b = skipBlanks(text, aEnd, end);
-        int bEnd = wordEnd(text, b, end);
-        if (b == bEnd) {
-          emit(sink, null, number(text, a, aEnd));
-        } else if (skipBlanks(text, bEnd, end) == end) {
-          emit(sink, text.substring(a, aEnd), number(text, b, bEnd));
-        }
+        line.words(text, a, aEnd, end);
       }
-      line = end + 1;
+      from = end + 1;
     }
   }
 
-  private static void emit(ValueSink sink, String region, double value) {
-    if (!Double.isNaN(value)) {
-      sink.value(region, value);
-    }
+  /** Reads a single-value file: a bare value, or {@code <region> <value>} lines. */
+  public static void single(String text, ValueSink sink) {
+    lines(text, (t, a, aEnd, end) -> {
+      int b = skipBlanks(t, aEnd, end);
+      int bEnd = wordEnd(t, b, end);
+      double v = b == bEnd ? number(t, a, aEnd) : number(t, b, bEnd);
+      if (!Double.isNaN(v) && skipBlanks(t, bEnd, end) == end) {
+        sink.value(b == bEnd ? null : t.substring(a, aEnd), v);
+      }
+    });
   }
 
   /** Reads a keyed file: flat {@code key value} lines or nested {@code group key=value ...} lines. */
   public static void keyed(String text, KeyedSink sink) {
-    int n = text.length();
-    int line = 0;
-    while (line < n) {
-      int end = lineEnd(text, line);
-      int a = skipBlanks(text, line, end);
-      int aEnd = wordEnd(text, a, end);
-      if (a < aEnd) {
-        if (text.indexOf('=', aEnd) >= 0 && text.indexOf('=', aEnd) < end) {
-          nested(text, text.substring(a, aEnd), aEnd, end, sink);
-        } else {
-          int b = skipBlanks(text, aEnd, end);
-          int bEnd = wordEnd(text, b, end);
-          double v = number(text, b, bEnd);
-          if (b < bEnd && !Double.isNaN(v) && skipBlanks(text, bEnd, end) == end) {
-            sink.entry(null, text.substring(a, aEnd), v);
-          }
-        }
+    lines(text, (t, a, aEnd, end) -> {
+      int eq = t.indexOf('=', aEnd);
+      if (eq >= 0 && eq < end) {
+        nested(t, t.substring(a, aEnd), aEnd, end, sink);
+        return;
       }
-      line = end + 1;
-    }
+      int b = skipBlanks(t, aEnd, end);
+      int bEnd = wordEnd(t, b, end);
+      double v = number(t, b, bEnd);
+      if (!Double.isNaN(v) && skipBlanks(t, bEnd, end) == end) {
+        sink.entry(null, t.substring(a, aEnd), v);
+      }
+    });
   }
 
   private static void nested(String text, String group, int from, int end, KeyedSink sink) {
@@ -154,11 +154,6 @@ public final class FileValues {
     } catch (NumberFormatException e) {
       return Double.NaN;
     }
-  }
-
-  private static int lineEnd(String text, int from) {
-    int nl = text.indexOf('\n', from);
-    return nl < 0 ? text.length() : nl;
   }
 
   private static int skipBlanks(String text, int from, int end) {

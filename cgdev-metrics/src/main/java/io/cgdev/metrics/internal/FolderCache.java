@@ -5,6 +5,7 @@ import io.cgdev.api.CgroupFs;
 import io.cgdev.api.OpenFile;
 import io.cgdev.api.OpenOptions;
 import io.prometheus.metrics.model.snapshots.Labels;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,8 +13,9 @@ import java.util.Map;
 /**
  * What one per-device folder of one cgroup keeps from scrape to scrape: its files, open (a read of
  * an open file regenerates its content, as a kernfs seq file does, without resolving the path again),
- * and the label sets of its series (built and checked by the Prometheus client once, not at every
- * scrape). Dropped, with its files closed, at the first scrape that no longer finds the folder.
+ * and its labels: the text format's label block, and the client's label sets (built and checked by the
+ * Prometheus client once, not at every scrape), each built when first asked for. Dropped, with its
+ * files closed, at the first scrape that no longer finds the folder.
  *
  * <p>Used by one scrape at a time ({@link TreeCollector} serialises them), as an open file must be.
  */
@@ -35,7 +37,8 @@ final class FolderCache implements AutoCloseable {
 
   private final String[] names;
   private final String[] values;
-  private final Labels base;
+  private byte[] text;
+  private Labels base;
   private final Map<String, OpenFile> files = new HashMap<>();
   private final Map<Extra, Map<String, Labels>> extras = new EnumMap<>(Extra.class);
 
@@ -43,38 +46,39 @@ final class FolderCache implements AutoCloseable {
   FolderCache(String[] treeNames, String[] treeValues, String cgroup, String device) {
     names = concat(treeNames, "cgroup", "device");
     values = concat(treeValues, cgroup, device);
-    base = Labels.of(names, values);
   }
 
-  Labels base() {
-    return base;
-  }
-
-  /** The labels of a series with one more label. */
-  Labels with(Extra extra, String value) {
-    Map<String, Labels> m = map(extra);
-    Labels l = m.get(value);
-    if (l == null) {
-      l = Labels.of(concat(names, extra.names[0]), concat(values, value));
-      m.put(value, l);
+  /** The text format's labels of the folder, {@code {cgroup="/a",device="i915.0"}, without the closing brace. */
+  byte[] textLabels() {
+    if (text == null) {
+      text = TextExposition.labelBlock(names, values).getBytes(StandardCharsets.UTF_8);
     }
-    return l;
+    return text;
   }
 
-  /** The labels of a series with two more labels ({@link Extra#EVENT_REGION}). */
-  Labels with(Extra extra, String value1, String value2) {
-    Map<String, Labels> m = map(extra);
-    String key = value1 + '\0' + value2;
+  /**
+   * The client's labels of a series of this folder.
+   *
+   * @param extra the labels it adds, or null for the folder's base series
+   * @param value1 the first added label's value
+   * @param value2 the second's ({@link Extra#EVENT_REGION}), else null
+   */
+  Labels labels(Extra extra, String value1, String value2) {
+    if (extra == null) {
+      if (base == null) {
+        base = Labels.of(names, values);
+      }
+      return base;
+    }
+    Map<String, Labels> m = extras.computeIfAbsent(extra, e -> new HashMap<>());
+    String key = value2 == null ? value1 : value1 + '\0' + value2;
     Labels l = m.get(key);
     if (l == null) {
-      l = Labels.of(concat(names, extra.names[0], extra.names[1]), concat(values, value1, value2));
+      l = value2 == null ? Labels.of(concat(names, extra.names[0]), concat(values, value1))
+          : Labels.of(concat(names, extra.names), concat(values, value1, value2));
       m.put(key, l);
     }
     return l;
-  }
-
-  private Map<String, Labels> map(Extra extra) {
-    return extras.computeIfAbsent(extra, e -> new HashMap<>());
   }
 
   /**
@@ -107,7 +111,7 @@ final class FolderCache implements AutoCloseable {
     files.clear();
   }
 
-  private static String[] concat(String[] head, String... tail) {
+  static String[] concat(String[] head, String... tail) {
     String[] out = new String[head.length + tail.length];
     System.arraycopy(head, 0, out, 0, head.length);
     System.arraycopy(tail, 0, out, head.length, tail.length);

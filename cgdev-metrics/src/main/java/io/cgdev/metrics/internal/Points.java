@@ -11,8 +11,11 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The data points of one scrape, by family; turned into the Prometheus client's snapshots at the end. */
-final class Points {
+/**
+ * The data points of one scrape, by family, as the Prometheus client's snapshots (for the formats the
+ * client writes: OpenMetrics and protobuf). Used by one thread.
+ */
+final class Points implements Sink {
   private static final Metric[] METRICS = Metric.values();
   private final List<List<CounterDataPointSnapshot>> counters = new ArrayList<>(METRICS.length);
   private final List<List<GaugeDataPointSnapshot>> gauges = new ArrayList<>(METRICS.length);
@@ -24,37 +27,22 @@ final class Points {
     }
   }
 
-  void add(Metric metric, Labels labels, double value) {
+  @Override
+  public void add(Metric metric, FolderCache folder, FolderCache.Extra extra, String value1, String value2,
+      double value) {
+    add(metric, folder.labels(extra, value1, value2), value);
+  }
+
+  @Override
+  public void add(Metric metric, String[] names, String[] values, double value) {
+    add(metric, Labels.of(names, values), value);
+  }
+
+  private void add(Metric metric, Labels labels, double value) {
     if (metric.counter) {
       counters.get(metric.ordinal()).add(new CounterDataPointSnapshot(value, labels, null, 0L));
     } else {
       gauges.get(metric.ordinal()).add(new GaugeDataPointSnapshot(value, labels, null));
-    }
-  }
-
-  /**
-   * Adds the points of one file in the order of their labels' extra value ({@code keys}), so that a
-   * family's points arrive nearly sorted: the client sorts every family by labels, and a sorted list
-   * costs it one comparison per point.
-   */
-  void addSorted(Metric metric, String[] keys, Labels[] labels, double[] values, int n) {
-    for (int i = 1; i < n; i++) {
-      String k = keys[i];
-      Labels l = labels[i];
-      double v = values[i];
-      int j = i - 1;
-      while (j >= 0 && keys[j].compareTo(k) > 0) {
-        keys[j + 1] = keys[j];
-        labels[j + 1] = labels[j];
-        values[j + 1] = values[j];
-        j--;
-      }
-      keys[j + 1] = k;
-      labels[j + 1] = l;
-      values[j + 1] = v;
-    }
-    for (int i = 0; i < n; i++) {
-      add(metric, labels[i], values[i]);
     }
   }
 

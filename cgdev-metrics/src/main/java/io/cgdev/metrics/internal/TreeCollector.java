@@ -2,10 +2,8 @@ package io.cgdev.metrics.internal;
 
 import io.cgdev.api.CgroupFs;
 import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -55,6 +53,8 @@ public final class TreeCollector implements MultiCollector {
   /** One scrape at a time: the open files of {@link FolderCache} serve one reader at a time. */
   private final ReentrantLock lock = new ReentrantLock();
   private boolean closed;
+  /** The family sizes of the previous text scrape. Guarded by {@link #lock}. */
+  private int[] textSizes = new int[0];
 
   /**
    * A collector of these trees; reads each root's {@code cpu.stat} once now, so that the first scrape
@@ -80,31 +80,53 @@ public final class TreeCollector implements MultiCollector {
   }
 
   /**
-   * Walks every tree and returns its metrics. Concurrent calls run one after the other.
+   * Walks every tree and returns its metrics as the client's snapshots (for OpenMetrics and protobuf).
+   * Concurrent calls run one after the other.
    *
    * @throws IllegalStateException after {@link #close()}
    */
   @Override
   public MetricSnapshots collect() {
+    Points points = new Points();
+    scrape(points);
+    return points.snapshots();
+  }
+
+  /**
+   * Walks every tree and writes its metrics in the text format. Concurrent calls run one after the
+   * other.
+   *
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public TextExposition text() {
+    lock.lock();
+    try {
+      TextExposition text = new TextExposition(textSizes);
+      scrape(text);
+      textSizes = text.sizes();
+      return text;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void scrape(Sink sink) {
     lock.lock();
     try {
       if (closed) {
         throw new IllegalStateException("the metrics collector is closed");
       }
-      Points points = new Points();
       Set<String> devices = new HashSet<>();
       for (int i = 0; i < trees.size(); i++) {
         long start = nanoClock.getAsLong();
-        Scrape s = new Scrape(trees.get(i), i, points);
+        Scrape s = new Scrape(trees.get(i), i, sink);
         int cgroups = TreeScan.walk(trees.get(i).fs(), s::deviceFolder);
         s.retire();
         s.finish(devices);
-        Labels treeLabels = Labels.of(s.treeNames, s.treeValues);
-        points.add(Metric.SCRAPE_CGROUPS, treeLabels, cgroups);
-        points.add(Metric.SCRAPE_DURATION, treeLabels, (nanoClock.getAsLong() - start) / 1e9);
+        sink.add(Metric.SCRAPE_CGROUPS, s.treeNames, s.treeValues, cgroups);
+        sink.add(Metric.SCRAPE_DURATION, s.treeNames, s.treeValues, (nanoClock.getAsLong() - start) / 1e9);
       }
       utilization.retain(devices);
-      return points.snapshots();
     } finally {
       lock.unlock();
     }
@@ -138,18 +160,17 @@ public final class TreeCollector implements MultiCollector {
   private final class Scrape {
     final Tree tree;
     final int index;
-    final Points points;
+    final Sink sink;
     final String[] treeNames;
     final String[] treeValues;
     final Map<String, DeviceTotals> roots = new LinkedHashMap<>();
     final Map<String, FolderCache> previous;
     final Map<String, FolderCache> seen = new HashMap<>();
-    final Batch batch = new Batch();
 
-    Scrape(Tree tree, int index, Points points) {
+    Scrape(Tree tree, int index, Sink sink) {
       this.tree = tree;
       this.index = index;
-      this.points = points;
+      this.sink = sink;
       this.treeNames = tree.labelNames().toArray(String[]::new);
       this.treeValues = tree.labelValues().toArray(String[]::new);
       this.previous = caches.get(index);
@@ -164,48 +185,19 @@ public final class TreeCollector implements MultiCollector {
         cache = new FolderCache(treeNames, treeValues, cgroup, device);
       }
       seen.put(folder, cache);
-      Folder f = new Folder(points, cache, batch);
       DeviceTotals totals = cgroup.equals("/") ? roots.computeIfAbsent(device, d -> new DeviceTotals()) : null;
+      Folder f = new Folder(sink, cache, totals);
       CgroupFs fs = tree.fs();
       for (String file : files) {
-        switch (file) {
-          case "memory.current" -> {
-            FileValues.single(cache.read(fs, folder, file), (region, v) -> {
-              f.value(Metric.MEMORY_CURRENT, region, v);
-              if (totals != null) {
-                totals.used += v;
-                totals.hasMemory = true;
-              }
-            });
-            batch.flush(points, Metric.MEMORY_CURRENT);
-          }
-          case "memory.capacity" -> {
-            FileValues.single(cache.read(fs, folder, file), (region, v) -> {
-              f.value(Metric.MEMORY_CAPACITY, region, v);
-              if (totals != null) {
-                totals.capacity += v;
-                totals.hasCapacity = true;
-              }
-            });
-            batch.flush(points, Metric.MEMORY_CAPACITY);
-          }
-          case "memory.min" -> f.single(Metric.MEMORY_MIN, cache.read(fs, folder, file));
-          case "memory.low" -> f.single(Metric.MEMORY_LOW, cache.read(fs, folder, file));
-          case "memory.high" -> f.single(Metric.MEMORY_HIGH, cache.read(fs, folder, file));
-          case "memory.max" -> f.single(Metric.MEMORY_MAX, cache.read(fs, folder, file));
-          case "memory.peak" -> f.single(Metric.MEMORY_PEAK, cache.read(fs, folder, file));
-          case "memory.swap.current" -> f.single(Metric.MEMORY_SWAP_CURRENT, cache.read(fs, folder, file));
-          case "memory.swap.max" -> f.single(Metric.MEMORY_SWAP_MAX, cache.read(fs, folder, file));
-          case "memory.swap.peak" -> f.single(Metric.MEMORY_SWAP_PEAK, cache.read(fs, folder, file));
-          case "memory.events" -> f.events(Metric.MEMORY_EVENTS, cache.read(fs, folder, file));
-          case "memory.swap.events" -> f.events(Metric.MEMORY_SWAP_EVENTS, cache.read(fs, folder, file));
-          case "cpu.weight" -> f.single(Metric.CPU_WEIGHT, cache.read(fs, folder, file));
-          case "cpu.stat" -> f.cpuStat(cache.read(fs, folder, file), totals);
-          default -> {
-            if (file.endsWith(".pressure") && file.length() > ".pressure".length()) {
-              f.pressure(file.substring(0, file.length() - ".pressure".length()), cache.read(fs, folder, file));
-            }
-          }
+        Metric whole = Metric.ofFile(file);
+        if (whole != null && whole.counter) {
+          f.events(whole, cache.read(fs, folder, file));
+        } else if (whole != null) {
+          f.single(whole, cache.read(fs, folder, file));
+        } else if (file.equals("cpu.stat")) {
+          f.cpuStat(cache.read(fs, folder, file));
+        } else if (file.endsWith(".pressure") && file.length() > ".pressure".length()) {
+          f.pressure(file.substring(0, file.length() - ".pressure".length()), cache.read(fs, folder, file));
         }
       }
     }
@@ -223,16 +215,17 @@ public final class TreeCollector implements MultiCollector {
       for (Map.Entry<String, DeviceTotals> e : roots.entrySet()) {
         String device = e.getKey();
         DeviceTotals t = e.getValue();
-        Labels labels = labels(new String[] {"gpu", "device"}, new String[] {device, device});
+        String[] names = FolderCache.concat(treeNames, "gpu", "device");
+        String[] values = FolderCache.concat(treeValues, device, device);
         if (t.hasMemory) {
-          points.add(Metric.DCGM_FB_USED, labels, t.used / MIB);
+          sink.add(Metric.DCGM_FB_USED, names, values, t.used / MIB);
           if (t.hasCapacity) {
-            points.add(Metric.DCGM_FB_FREE, labels, Math.max(0, t.capacity - t.used) / MIB);
+            sink.add(Metric.DCGM_FB_FREE, names, values, Math.max(0, t.capacity - t.used) / MIB);
           }
         }
         double util = utilization(device, t, now);
         if (!Double.isNaN(util)) {
-          points.add(Metric.DCGM_GPU_UTIL, labels, util);
+          sink.add(Metric.DCGM_GPU_UTIL, names, values, util);
         }
         devices.add(key(device));
       }
@@ -255,95 +248,53 @@ public final class TreeCollector implements MultiCollector {
     private String key(String device) {
       return index + "/" + device;
     }
-
-    Labels labels(String[] names, String[] values) {
-      String[] n = Arrays.copyOf(treeNames, treeNames.length + names.length);
-      String[] v = Arrays.copyOf(treeValues, treeValues.length + values.length);
-      System.arraycopy(names, 0, n, treeNames.length, names.length);
-      System.arraycopy(values, 0, v, treeValues.length, values.length);
-      return Labels.of(n, v);
-    }
   }
 
-  /** The points of one file, gathered to be added in label order ({@link Points#addSorted}). */
-  private static final class Batch {
-    String[] keys = new String[16];
-    Labels[] labels = new Labels[16];
-    double[] values = new double[16];
-    int n;
-
-    void add(String key, Labels l, double v) {
-      if (n == keys.length) {
-        keys = Arrays.copyOf(keys, n * 2);
-        labels = Arrays.copyOf(labels, n * 2);
-        values = Arrays.copyOf(values, n * 2);
-      }
-      keys[n] = key;
-      labels[n] = l;
-      values[n] = v;
-      n++;
-    }
-
-    void flush(Points points, Metric m) {
-      points.addSorted(m, keys, labels, values, n);
-      n = 0;
-    }
-  }
-
-  /** The points of one per-device folder of one cgroup. */
-  private record Folder(Points points, FolderCache cache, Batch batch) {
-    void value(Metric m, String region, double v) {
-      if (region == null) {
-        points.add(m, cache.base(), v);
-      } else {
-        batch.add(region, cache.with(FolderCache.Extra.REGION, region), v);
-      }
-    }
-
-    /** A single-value file: one point, or one per region in region order. */
+  /** The samples of one per-device folder of one cgroup; {@code totals} the root's, else null. */
+  private record Folder(Sink sink, FolderCache cache, DeviceTotals totals) {
+    /** A single-value file: one sample, or one per region. */
     void single(Metric m, String text) {
-      FileValues.single(text, (region, v) -> value(m, region, v));
-      batch.flush(points, m);
+      FileValues.single(text, (region, v) -> {
+        sink.add(m, cache, region == null ? null : FolderCache.Extra.REGION, region, null, v);
+        if (totals != null && m == Metric.MEMORY_CURRENT) {
+          totals.used += v;
+          totals.hasMemory = true;
+        } else if (totals != null && m == Metric.MEMORY_CAPACITY) {
+          totals.capacity += v;
+          totals.hasCapacity = true;
+        }
+      });
     }
 
     void events(Metric m, String text) {
       FileValues.keyed(text, (region, key, v) -> {
         if (region == null) {
-          batch.add(key, cache.with(FolderCache.Extra.EVENT, key), v);
+          sink.add(m, cache, FolderCache.Extra.EVENT, key, null, v);
         } else {
-          batch.add(key + '\0' + region, cache.with(FolderCache.Extra.EVENT_REGION, key, region), v);
+          sink.add(m, cache, FolderCache.Extra.EVENT_REGION, key, region, v);
         }
       });
-      batch.flush(points, m);
     }
 
-    void cpuStat(String text, DeviceTotals totals) {
+    void cpuStat(String text) {
       FileValues.keyed(text, (group, key, v) -> {
         if (group != null) {
           return;
         }
-        switch (key) {
-          case "usage_usec" -> {
-            points.add(Metric.CPU_USAGE, cache.base(), v / USEC_PER_SECOND);
-            if (totals != null) {
-              totals.usageUsec = v;
-            }
+        Metric m = Metric.ofCpuStatKey(key);
+        if (m != null) {
+          sink.add(m, cache, null, null, null, m.inMicroseconds() ? v / USEC_PER_SECOND : v);
+          if (totals != null && m == Metric.CPU_USAGE) {
+            totals.usageUsec = v;
           }
-          case "throttled_usec" -> points.add(Metric.CPU_THROTTLED, cache.base(), v / USEC_PER_SECOND);
-          case "nr_periods" -> points.add(Metric.CPU_PERIODS, cache.base(), v);
-          case "nr_throttled" -> points.add(Metric.CPU_THROTTLED_PERIODS, cache.base(), v);
-          default -> {
-            if (key.startsWith("usage_usec.") && key.length() > "usage_usec.".length()) {
-              String engine = key.substring("usage_usec.".length());
-              batch.add(engine, cache.with(FolderCache.Extra.ENGINE, engine), v / USEC_PER_SECOND);
-              if (totals != null) {
-                totals.usecByEngine.put(engine, v);
-              }
-            }
+        } else if (key.startsWith("usage_usec.") && key.length() > "usage_usec.".length()) {
+          String engine = key.substring("usage_usec.".length());
+          sink.add(Metric.CPU_ENGINE_USAGE, cache, FolderCache.Extra.ENGINE, engine, null, v / USEC_PER_SECOND);
+          if (totals != null) {
+            totals.usecByEngine.put(engine, v);
           }
         }
       });
-      batch.flush(points, Metric.CPU_ENGINE_USAGE);
     }
 
     void pressure(String resource, String text) {
@@ -351,10 +302,9 @@ public final class TreeCollector implements MultiCollector {
         if (kind == null || !key.equals("total")) {
           return;
         }
-        if (kind.equals("some")) {
-          points.add(Metric.PRESSURE_WAITING, cache.with(FolderCache.Extra.RESOURCE, resource), v / USEC_PER_SECOND);
-        } else if (kind.equals("full")) {
-          points.add(Metric.PRESSURE_STALLED, cache.with(FolderCache.Extra.RESOURCE, resource), v / USEC_PER_SECOND);
+        Metric m = kind.equals("some") ? Metric.PRESSURE_WAITING : kind.equals("full") ? Metric.PRESSURE_STALLED : null;
+        if (m != null) {
+          sink.add(m, cache, FolderCache.Extra.RESOURCE, resource, null, v / USEC_PER_SECOND);
         }
       });
     }
