@@ -199,10 +199,13 @@ public final class Workloads {
     return out;
   }
 
-  /** Each client now, with the tenant it runs in. */
+  /** Each client now, with the tenant it runs in (a killed task's is closed: it has none). */
   List<ScenarioRunner.Client> clients() {
     List<ScenarioRunner.Client> out = new ArrayList<>();
     for (DrmStream s : streams) {
+      if (!s.file.isOpen()) {
+        continue; // as fdinfo(): a dead process has no client to show
+      }
       out.add(new ScenarioRunner.Client(s.file.task().name() + " (pid " + s.file.task().pid() + ")", s.tenant.path(),
           s.file.fdinfo()));
     }

@@ -107,7 +107,7 @@ class FreezeKillRunTest {
     assertThat(at(report.series().memory().get("/a"), t -> t > 4000 * MS)).hasSize(10).containsOnly(0L);
     assertThat(at(report.series().share().get("/a"), t -> t > 4000 * MS)).containsOnly(0.0);
     assertThat(at(report.series().share().get("/b"), t -> t > 4000 * MS)).containsOnly(1.0);
-    assertThat(world.fs().read("/a/memory.devices/i915.0/memory.current")).isEqualTo("smem 0\nlmem0 0\n");
+    assertThat(world.fs().read("/a/memory.devices/i915.0/memory.current")).isEqualTo("0\n");
     assertThat(world.fs().read("/a/cgroup.events")).isEqualTo("populated 0\nfrozen 0\n");
     assertThat(report.tenants().stream().filter(t -> t.path().equals("/a")).findFirst().orElseThrow().memoryCurrent())
         .isZero();

@@ -67,7 +67,7 @@ class WorkloadsFreezeTest {
       workloads.step(now, MS);
     }
     assertThat(workloads.stats("/a").allocations).as("a killed task allocates nothing").isEqualTo(2);
-    assertThat(world.fs().read("/a/memory.devices/i915.0/memory.current")).isEqualTo("smem 0\nlmem0 0\n");
+    assertThat(world.fs().read("/a/memory.devices/i915.0/memory.current")).isEqualTo("0\n");
     assertThat(workloads.fdinfo()).as("a dead task has no open client").isEmpty();
   }
 }
