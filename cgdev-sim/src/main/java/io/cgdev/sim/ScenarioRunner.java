@@ -157,26 +157,33 @@ public final class ScenarioRunner {
     workloads.refreshFrozen(this::frozen);
 
     List<DrmDevice> used = workloads.devices();
+    files.keepOpen();
     long startWall = System.nanoTime();
-    for (long now = 0; now < duration; ) {
-      long step = Math.min(tick, duration - now);
-      if (nextTimed < timeline.size() && timeline.get(nextTimed).write().atNanos() <= now) {
-        while (nextTimed < timeline.size() && timeline.get(nextTimed).write().atNanos() <= now) {
-          apply(timeline.get(nextTimed++), now);
+    try {
+      for (long now = 0; now < duration; ) {
+        long step = Math.min(tick, duration - now);
+        if (nextTimed < timeline.size() && timeline.get(nextTimed).write().atNanos() <= now) {
+          while (nextTimed < timeline.size() && timeline.get(nextTimed).write().atNanos() <= now) {
+            apply(timeline.get(nextTimed++), now);
+          }
+          workloads.refreshFrozen(this::frozen);
         }
-        workloads.refreshFrozen(this::frozen);
-      }
-      reference.at(now);
-      workloads.step(now, step);
-      for (DrmDevice d : used) {
-        d.runFor(step);
-      }
-      now += step;
-      events++;
-      if (sampler.maybeSample(now, now == duration)) {
+        reference.at(now);
+        workloads.step(now, step);
+        for (DrmDevice d : used) {
+          d.runFor(step);
+        }
+        now += step;
         events++;
-        progress.update(now / (double) duration, Durations.format(now) + " of " + Durations.format(duration));
+        if (sampler.maybeSample(now, now == duration)) {
+          events++;
+          if (progress != Progress.NONE) { // the text costs more than the sample: built only for someone who shows it
+            progress.update(now / (double) duration, Durations.format(now) + " of " + Durations.format(duration));
+          }
+        }
       }
+    } finally {
+      files.closeAll();
     }
     long wall = System.nanoTime() - startWall;
     progress.finish();

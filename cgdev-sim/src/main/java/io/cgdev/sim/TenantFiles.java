@@ -3,16 +3,25 @@ package io.cgdev.sim;
 import io.cgdev.api.ByteSize;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupFs;
+import io.cgdev.api.OpenFile;
+import io.cgdev.api.OpenOptions;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Reads a tenant's per-device files of the scenario's device, as a user of the file view would,
  * for the samples and the report: single values (memcg's shapes: {@code 4096}, {@code max}) and
  * {@code usage_usec} of {@code cpu.stat}. A file that does not exist (the controller does not govern
- * the device) reads as the given default. Simulating thread only.
+ * the device) reads as the given default. While {@link #keepOpen kept open} (the run's sampling
+ * loop), a file is opened once and read again through its handle, as a monitoring tool keeps its
+ * file descriptors (looking the path up again cost more than generating the content); a handle whose
+ * file went away ({@code ENODEV}) is dropped and the path looked up afresh. Simulating thread only.
  */
 final class TenantFiles {
   private final CgroupFs fs;
   private final String device;
+  private final Map<String, OpenFile> open = new HashMap<>();
+  private boolean keepOpen;
 
   /** @param device the device whose folders are read */
   TenantFiles(CgroupFs fs, String device) {
@@ -27,7 +36,42 @@ final class TenantFiles {
 
   /** The content of a per-device file; throws as the file view does. */
   String read(String cgroup, String controller, String name) {
-    return fs.read(file(cgroup, controller, name));
+    String path = file(cgroup, controller, name);
+    if (!keepOpen) {
+      return fs.read(path);
+    }
+    OpenFile handle = open.get(path);
+    if (handle != null) {
+      try {
+        return handle.read();
+      } catch (CgroupException e) {
+        open.remove(path); // gone since it was opened (cgroup, device or controller): look it up again
+        handle.close();
+      }
+    }
+    handle = fs.open(path, OpenOptions.READ);
+    try {
+      String content = handle.read();
+      open.put(path, handle);
+      return content;
+    } catch (CgroupException e) {
+      handle.close();
+      throw e;
+    }
+  }
+
+  /** From now on files read stay open and are read again through their handles, until {@link #closeAll}. */
+  void keepOpen() {
+    keepOpen = true;
+  }
+
+  /** Closes the handles kept open; reads open and close each file again. Idempotent. */
+  void closeAll() {
+    keepOpen = false;
+    for (OpenFile f : open.values()) {
+      f.close();
+    }
+    open.clear();
   }
 
   /** A single-value file's number ({@code max} is {@link ByteSize#MAX}), or {@code dflt} where there is none. */

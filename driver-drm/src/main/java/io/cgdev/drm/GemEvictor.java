@@ -4,6 +4,7 @@ import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.ReclaimRequest;
 import io.cgdev.api.spi.Reclaimer;
 import io.cgdev.drm.sim.RegionAllocator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -90,10 +91,9 @@ final class GemEvictor implements Reclaimer, EvictionPort {
       return 0;
     }
     long freed = 0;
-    for (GemObject o : residency.get(r.name()).leastRecentlyUsedFirst()) {
-      if (freed >= bytes) {
-        break;
-      }
+    Residency from = residency.get(r.name());
+    for (Iterator<GemObject> walk = from.walk(); walk.hasNext() && freed < bytes; ) {
+      GemObject o = walk.next();
       if (!o.evictable() || o.region != r) {
         continue;
       }
@@ -101,7 +101,7 @@ final class GemEvictor implements Reclaimer, EvictionPort {
       if (c != null && ((scope != null && !c.cgroup().isDescendantOf(scope)) || !mayEvict.test(c.cgroup()))) {
         continue;
       }
-      if (moveToTarget(o, r)) {
+      if (moveToTarget(o, r, walk)) {
         freed += o.size();
       }
     }
@@ -111,8 +111,11 @@ final class GemEvictor implements Reclaimer, EvictionPort {
   /**
    * Moves one object; false, with nothing changed, when the target has no room or {@code
    * memory.swap.max} refuses its charge.
+   *
+   * @param walk the eviction walk over {@code from}'s residency that returned {@code o} last, or
+   *     null outside a walk
    */
-  private boolean moveToTarget(GemObject o, MemoryRegion from) {
+  private boolean moveToTarget(GemObject o, MemoryRegion from, Iterator<GemObject> walk) {
     List<RegionAllocator.Block> blocks = target.allocator().allocate(o.size());
     if (blocks.isEmpty()) {
       return false;
@@ -128,7 +131,11 @@ final class GemEvictor implements Reclaimer, EvictionPort {
     from.allocator().free(o.blocks);
     o.placeIn(target, blocks, null, swap);
     o.evictions++;
-    residency.get(from.name()).evictedTo(o, residency.get(target.name()));
+    if (walk == null) {
+      residency.get(from.name()).evictedTo(o, residency.get(target.name()));
+    } else {
+      residency.get(from.name()).evictedTo(walk, o, residency.get(target.name()));
+    }
     return true;
   }
 
@@ -141,7 +148,7 @@ final class GemEvictor implements Reclaimer, EvictionPort {
    */
   boolean evictOne(GemObject o) {
     assert Thread.holdsLock(lock);
-    return target != null && o.region != target && moveToTarget(o, o.region);
+    return target != null && o.region != target && moveToTarget(o, o.region, null);
   }
 
   /** The region evicted objects go to; null when the device has none. */

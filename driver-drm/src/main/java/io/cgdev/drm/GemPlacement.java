@@ -34,6 +34,8 @@ final class GemPlacement implements GemRefs {
   private final EvictionPort eviction;
   private final Set<GemObject> objects = new LinkedHashSet<>();
   private long nextObjectId = 1;
+  /** The default placement list, resolved at its first use. */
+  private volatile List<MemoryRegion> defaultList;
 
   GemPlacement(Object lock, String device, Map<String, MemoryRegion> regions, List<String> defaultPlacement,
       Map<String, Residency> residency, ChargingPort charging, EvictionPort eviction) {
@@ -53,6 +55,17 @@ final class GemPlacement implements GemRefs {
    * @throws CgroupException {@code EINVAL} for an unknown or repeated region
    */
   List<MemoryRegion> placementList(String... names) {
+    if (names == null || names.length == 0) {
+      List<MemoryRegion> d = defaultList;
+      if (d == null) {
+        d = defaultList = resolve(names); // immutable inputs (the config's copy, fixed regions): same list every time
+      }
+      return d;
+    }
+    return resolve(names);
+  }
+
+  private List<MemoryRegion> resolve(String... names) {
     List<String> list = names == null || names.length == 0 ? defaultPlacement : List.of(names);
     if (list.isEmpty()) {
       list = List.copyOf(regions.keySet());
@@ -82,7 +95,10 @@ final class GemPlacement implements GemRefs {
    */
   GemObject create(String creator, long size, List<MemoryRegion> placements, CgroupHandle cgroup) {
     assert Thread.holdsLock(lock);
-    long pageSize = placements.stream().mapToLong(MemoryRegion::pageSize).max().orElse(4096);
+    long pageSize = placements.isEmpty() ? 4096 : 0;
+    for (MemoryRegion r : placements) {
+      pageSize = Math.max(pageSize, r.pageSize());
+    }
     long aligned = RegionAllocator.roundUp(size, pageSize);
     GemObject obj = new GemObject(lock, device, nextObjectId++, aligned, placements, cgroup);
     String why = "";
@@ -99,8 +115,8 @@ final class GemPlacement implements GemRefs {
       residency.get(r.name()).failedAllocation();
       why = why + " " + r.name() + ": " + failure + ";";
     }
-    throw CgroupException.of(Errno.ENOSPC, "%s: cannot place a GEM object of %d bytes for %s:%s",
-        device, aligned, creator, why);
+    // concatenated, not formatted: a workload at its limit is refused often (String.format dominated this path)
+    throw new CgroupException(Errno.ENOSPC, device + ": cannot place a GEM object of " + aligned + " bytes for " + creator + ":" + why);
   }
 
   /** Charges then allocates {@code obj} in {@code r}; null on success, else why not (nothing held). */

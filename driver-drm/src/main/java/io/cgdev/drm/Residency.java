@@ -2,6 +2,7 @@ package io.cgdev.drm;
 
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -75,6 +76,24 @@ final class Residency {
   /** The resident objects, least recently used first; a copy. */
   List<GemObject> leastRecentlyUsedFirst() {
     return List.copyOf(lru);
+  }
+
+  /**
+   * The resident objects, least recently used first, live (no copy: eviction walks only as far as
+   * it needs to, where a copy cost the whole list per reclaim). While it is in use nothing but
+   * {@link #evictedTo(Iterator, GemObject, Residency)} may change this residency: any other change
+   * fails the walk with {@link java.util.ConcurrentModificationException}.
+   */
+  Iterator<GemObject> walk() {
+    return lru.iterator();
+  }
+
+  /** The object {@code walk} just returned was evicted from here to {@code target}. */
+  void evictedTo(Iterator<GemObject> walk, GemObject o, Residency target) {
+    walk.remove();
+    target.lru.add(o);
+    evictions++;
+    evictedBytes += o.size();
   }
 
   /** The allocator's and these counters' figures now. */

@@ -291,8 +291,10 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     }
     limiting.count(MemoryEvent.OOM);
     s.addHierarchical(MemoryState.Stat.FAILED_CHARGES, 1);
-    throw CgroupException.of(Errno.ENOSPC, "%s: cannot charge %d bytes of %s to %s: %s after %d reclaim attempts",
-        device, bytes, region.name(), s.cgroup().path(), limitText(limiting), attempts);
+    // concatenated, not formatted: a refused charge is a common outcome under a limit (every refused
+    // buffer of a workload churning at its limit), and Formatter cost more than the reclaim before it
+    throw new CgroupException(Errno.ENOSPC, device + ": cannot charge " + bytes + " bytes of " + region.name() + " to "
+        + s.cgroup().path() + ": " + limitText(limiting) + " after " + attempts + " reclaim attempts");
   }
 
   private String limitText(MemoryState limiting) {

@@ -29,6 +29,7 @@ final class PageCounter {
   private static final VarHandle LOW_USAGE;
   private static final VarHandle CHILDREN_MIN_USAGE;
   private static final VarHandle CHILDREN_LOW_USAGE;
+  private static final VarHandle PROTECTING;
 
   static {
     try {
@@ -41,6 +42,7 @@ final class PageCounter {
       LOW_USAGE = l.findVarHandle(PageCounter.class, "lowUsage", long.class);
       CHILDREN_MIN_USAGE = l.findVarHandle(PageCounter.class, "childrenMinUsage", long.class);
       CHILDREN_LOW_USAGE = l.findVarHandle(PageCounter.class, "childrenLowUsage", long.class);
+      PROTECTING = l.findVarHandle(PageCounter.class, "protecting", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -68,6 +70,10 @@ final class PageCounter {
   private volatile long lowUsage;
   private volatile long childrenMinUsage;
   private volatile long childrenLowUsage;
+
+  // How many levels of this subtree (this one included) have min or low set: where it is 0, every
+  // effective protection below is 0 whatever the usage, so reclaim need not compute it there.
+  private volatile int protecting;
 
   PageCounter(PageCounter parent) {
     this.parent = parent;
@@ -238,16 +244,48 @@ final class PageCounter {
   }
 
   void setMin(long bytes) {
-    min = bytes;
+    synchronized (this) {
+      boolean was = min != 0 || low != 0;
+      min = bytes;
+      countProtecting(was);
+    }
     for (PageCounter c = this; c != null; c = c.parent) {
       c.propagateProtectedUsage(c.usage);
     }
   }
 
   void setLow(long bytes) {
-    low = bytes;
+    synchronized (this) {
+      boolean was = min != 0 || low != 0;
+      low = bytes;
+      countProtecting(was);
+    }
     for (PageCounter c = this; c != null; c = c.parent) {
       c.propagateProtectedUsage(c.usage);
+    }
+  }
+
+  /**
+   * How many levels of this counter's subtree, itself included, have {@code min} or {@code low}
+   * set (exact once the setters have returned; a setter racing with a reader is seen before or after).
+   */
+  int protectingLevels() {
+    return protecting;
+  }
+
+  /** Whether this level itself has {@code min} or {@code low} set. */
+  boolean protects() {
+    return min != 0 || low != 0;
+  }
+
+  // Called under this counter's lock, so a concurrent setMin and setLow of this level count once.
+  private void countProtecting(boolean was) {
+    boolean now = min != 0 || low != 0;
+    if (was != now) {
+      int d = now ? 1 : -1;
+      for (PageCounter c = this; c != null; c = c.parent) {
+        PROTECTING.getAndAdd(c, d);
+      }
     }
   }
 

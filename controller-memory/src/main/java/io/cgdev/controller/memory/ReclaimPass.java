@@ -78,7 +78,8 @@ final class ReclaimPass implements ReclaimRequest {
     }
     long[] prot = protection.get(state);
     if (prot == null) {
-      // not in the subtree, or without usage when the pass started (so nothing to protect)
+      // not in the subtree, or without usage when the pass started, or in a part of the subtree
+      // where no level sets min or low: nothing to protect
       if (!isBelow(c, limit)) {
         return false;
       }

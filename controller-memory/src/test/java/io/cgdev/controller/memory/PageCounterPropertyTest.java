@@ -148,6 +148,19 @@ class PageCounterPropertyTest {
     }
   }
 
+  /** Whether node {@code j} is node {@code i} or below it. */
+  private static boolean isIn(List<Node> nodes, int j, int i) {
+    for (int k = j; k >= 0; k = nodes.get(k).parent) {
+      if (k == i) {
+        return true;
+      }
+      if (k == 0) {
+        return false;
+      }
+    }
+    return false;
+  }
+
   private static long usage(List<Node> nodes, int i) {
     long sum = nodes.get(i).local;
     for (int j = 0; j < nodes.size(); j++) {
@@ -197,9 +210,17 @@ class PageCounterPropertyTest {
       if (i == 0 || usage == 0) {
         assertThat(sub).as("subtree protection of %s", node.path).isNull();
       } else {
-        assertThat(sub).as("subtree protection of %s", node.path)
+        // left out where no level of the cgroup's subtree sets min or low: then it has none
+        assertThat(sub == null ? new long[] {0, 0} : sub).as("subtree protection of %s", node.path)
             .containsExactly(effective(nodes, i, false), effective(nodes, i, true));
       }
+      int protecting = 0;
+      for (int j = 0; j < nodes.size(); j++) {
+        if (isIn(nodes, j, i) && (nodes.get(j).min != 0 || nodes.get(j).low != 0)) {
+          protecting++;
+        }
+      }
+      assertThat(c.protectingLevels()).as("levels setting min or low in the subtree of %s", node.path).isEqualTo(protecting);
     }
   }
 

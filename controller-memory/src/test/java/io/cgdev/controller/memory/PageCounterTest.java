@@ -80,4 +80,69 @@ class PageCounterTest {
     a.setHigh(10);
     assertThat(b.overHigh()).isSameAs(a);
   }
+
+  @Test
+  void protectingLevelsCountEveryLevelThatSetsMinOrLow() {
+    b.setMin(4096);
+    b.setLow(8192);
+    assertThat(new int[] {b.protectingLevels(), a.protectingLevels(), root.protectingLevels()}).containsExactly(1, 1, 1);
+    a.setLow(4096);
+    assertThat(new int[] {b.protectingLevels(), a.protectingLevels(), root.protectingLevels()}).containsExactly(1, 2, 2);
+    b.setMin(0);
+    assertThat(b.protectingLevels()).as("low still set").isEqualTo(1);
+    b.setLow(0);
+    a.setLow(0);
+    assertThat(new int[] {b.protectingLevels(), a.protectingLevels(), root.protectingLevels()}).containsExactly(0, 0, 0);
+  }
+
+  /**
+   * The protecting-level counts are kept by atomic adds along the ancestors (the setters lock only
+   * their own level): two threads per level flip min and low of siblings and of one shared level
+   * at once; afterwards every count equals what the settings say.
+   */
+  @Test
+  void protectingLevelsStayExactUnderConcurrentSetters() throws Exception {
+    long seed = System.nanoTime();
+    PageCounter[] levels = new PageCounter[8];
+    levels[0] = root;
+    for (int i = 1; i < levels.length; i++) {
+      levels[i] = new PageCounter(levels[(i - 1) / 2]);
+    }
+    int threads = 4;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+    java.util.List<Thread> running = new java.util.ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    for (int t = 0; t < threads; t++) {
+      java.util.Random rnd = new java.util.Random(seed + t);
+      Thread th = new Thread(() -> {
+        try {
+          start.await();
+          for (int k = 0; k < 20_000; k++) {
+            PageCounter c = levels[rnd.nextInt(levels.length)];
+            long v = rnd.nextBoolean() ? 0 : 4096;
+            if (rnd.nextBoolean()) {
+              c.setMin(v);
+            } else {
+              c.setLow(v);
+            }
+          }
+        } catch (Throwable e) {
+          failure.set(e);
+        }
+      });
+      th.start();
+      running.add(th);
+    }
+    for (Thread th : running) {
+      th.join();
+    }
+    assertThat(failure.get()).as("seed %d", seed).isNull();
+    for (int i = levels.length - 1; i >= 0; i--) {
+      int expected = levels[i].protects() ? 1 : 0;
+      for (int j = 2 * i + 1; j <= 2 * i + 2 && j < levels.length; j++) {
+        expected += levels[j].protectingLevels();
+      }
+      assertThat(levels[i].protectingLevels()).as("level %d, seed %d", i, seed).isEqualTo(expected);
+    }
+  }
 }

@@ -318,6 +318,9 @@ public final class EngineScheduler {
         }
       }
       // clients without a scheduling entity (no cgroup) fall through to round-robin
+      if (byClient.size() == entities.size()) {
+        return null; // every entity has a cpu client: no one is left for round-robin, and no need to walk them all
+      }
     }
     SchedEntity first = null;
     for (SchedEntity s : entities) {

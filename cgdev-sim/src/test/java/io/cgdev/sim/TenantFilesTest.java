@@ -1,0 +1,47 @@
+package io.cgdev.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cgdev.api.ByteSize;
+import io.cgdev.controller.memory.MemoryController;
+import io.cgdev.core.Cgroups;
+import io.cgdev.i915.I915Driver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tenants' files as the sampling loop reads them: through handles kept open, the same values
+ * as a fresh open; a handle whose file went away (its controller disabled) gives the default, and
+ * the file is found again once it is back; after {@link TenantFiles#closeAll} every read opens afresh.
+ */
+class TenantFilesTest {
+  private final Cgroups world = Cgroups.builder().discover(false).controller(new MemoryController())
+      .driver(new I915Driver()).build();
+
+  @AfterEach
+  void close() {
+    world.close();
+  }
+
+  @Test
+  void keptOpenHandlesReadLikeFreshOpensAndFollowTheFileGoingAndComingBack() {
+    var fs = world.fs();
+    fs.mkdir("/a");
+    fs.write("/cgroup.subtree_control", "+memory");
+    fs.write("/a/memory.devices/i915.0/memory.max", "64M");
+    TenantFiles files = new TenantFiles(fs, "i915.0");
+    files.keepOpen();
+    assertThat(files.readLong("/a", "memory", "max", -1)).isEqualTo(64L << 20);
+    fs.write("/a/memory.devices/i915.0/memory.max", "32M");
+    assertThat(files.readLong("/a", "memory", "max", -1)).as("read again through the open handle").isEqualTo(32L << 20);
+    fs.write("/cgroup.subtree_control", "-memory");
+    assertThat(files.readLong("/a", "memory", "max", -1)).as("gone with its controller").isEqualTo(-1);
+    fs.write("/cgroup.subtree_control", "+memory");
+    long fresh = Long.parseLong(fs.read("/a/memory.devices/i915.0/memory.max").strip().replace("max", String.valueOf(ByteSize.MAX)));
+    assertThat(files.readLong("/a", "memory", "max", -1)).as("back: as a fresh open reads it").isEqualTo(fresh);
+    files.closeAll();
+    fs.write("/a/memory.devices/i915.0/memory.max", "16M");
+    assertThat(files.readLong("/a", "memory", "max", -1)).isEqualTo(16L << 20);
+    assertThat(files.readLong("/nope", "memory", "max", -1)).isEqualTo(-1);
+  }
+}
