@@ -74,6 +74,10 @@ class ControllerRestartScenarioTest extends DemoHierarchy {
     assertThat(oldB.freed).isZero(); // still charged: dying, not freed
     assertThat(oldA.freed).isZero();
     assertThat(stateOf("/").charged.get()).isEqualTo(30); // the charge is still counted once, at the root
+    // the killed csses are dying (offline_css counts them in their cgroup and its ancestors); the
+    // cgroups themselves live on
+    assertThat(fs.read("/cgroup.stat")).contains("nr_dying_descendants 0\n", "nr_dying_subsys_demo 2\n");
+    assertThat(fs.read("/a/b/cgroup.stat")).contains("nr_dying_subsys_demo 1\n");
 
     fs.write("/cgroup.subtree_control", "+demo");
     fs.write("/a/cgroup.subtree_control", "+demo");
@@ -92,6 +96,7 @@ class ControllerRestartScenarioTest extends DemoHierarchy {
     assertThat(oldB.freed).isEqualTo(1);
     assertThat(oldA.freed).isEqualTo(1);
     assertThat(stateOf("/").charged.get()).isZero();
+    assertThat(fs.read("/cgroup.stat")).contains("nr_dying_subsys_demo 0\n");
     fs.rmdir("/poke");
   }
 

@@ -28,6 +28,8 @@ final class DyingCgroups {
   private final PluginGuard guard;
   private final List<Cgroup> dying = new ArrayList<>();
   private final List<Retired> retired = new ArrayList<>();
+  /** What {@link #retiredSnapshot} answers: a copy of {@link #retired}, replaced on every change. */
+  private volatile List<Retired> retiredSnapshot = List.of();
   private volatile boolean any;
   /** What {@link #snapshot} answers: a copy of {@link #dying}, replaced on every change. */
   private volatile List<Cgroup> snapshot = List.of();
@@ -64,7 +66,13 @@ final class DyingCgroups {
   /** Keeps an offlined state until it drains ({@link #reap} frees it). */
   void retire(Cgroup c, StateSlot<?> slot, DeviceState state) {
     retired.add(new Retired(c, slot, state));
+    retiredSnapshot = List.copyOf(retired);
     any = true;
+  }
+
+  /** The retired states now, in no order; lock-free (for {@code cgroup.stat}). */
+  List<Retired> retiredSnapshot() {
+    return retiredSnapshot;
   }
 
   /**
@@ -81,6 +89,7 @@ final class DyingCgroups {
       }
     }
     out.sort(Comparator.comparingInt((Retired r) -> r.cgroup().level()).reversed());
+    retiredSnapshot = List.copyOf(retired);
     any = !dying.isEmpty() || !retired.isEmpty();
     return out;
   }
@@ -136,6 +145,9 @@ final class DyingCgroups {
       } else {
         i++;
       }
+    }
+    if (retiredSnapshot.size() != retired.size()) {
+      retiredSnapshot = List.copyOf(retired);
     }
     any = !dying.isEmpty() || !retired.isEmpty();
   }

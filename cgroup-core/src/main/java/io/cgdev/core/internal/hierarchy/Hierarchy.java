@@ -217,6 +217,11 @@ public final class Hierarchy {
     return dying.snapshot();
   }
 
+  /** The states a disable took out of live cgroups that still hold charges; a lock-free snapshot. */
+  List<DyingCgroups.Retired> retired() {
+    return dying.retiredSnapshot();
+  }
+
   /** The live task with this pid, or {@code null}. */
   public ModelTask task(int pid) {
     return tasks.task(pid);
