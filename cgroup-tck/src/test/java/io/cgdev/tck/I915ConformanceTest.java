@@ -43,7 +43,8 @@ class I915ConformanceTest extends DriverConformance {
 
       @Override
       public List<String> regions() {
-        return List.of("lmem0", "smem");
+        // i915's region names since the wt-mem merge (system0 is host memory and never charged)
+        return List.of("local0");
       }
 
       @Override

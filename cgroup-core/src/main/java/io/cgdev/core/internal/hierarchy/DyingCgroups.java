@@ -19,7 +19,8 @@ import io.cgdev.core.internal.guard.PluginGuard;
  * into it), so the charges it still holds are returned to it, never lost and never counted twice. States drain without the lock (a driver uncharges), so the list is polled: see {@link
  * Hierarchy#locked} and {@link Hierarchy#pollDying}.
  *
- * <p>Every method but {@link #any()} runs under the hierarchy lock.
+ * <p>Every method but {@link #any()}, {@link #snapshot()} and {@link #retiredSnapshot()} runs under
+ * the hierarchy lock.
  */
 final class DyingCgroups {
   private static final Comparator<Cgroup> CHILDREN_FIRST = Comparator.comparingInt(Cgroup::level).reversed();
