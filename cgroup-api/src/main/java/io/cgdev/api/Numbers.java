@@ -13,7 +13,8 @@ public final class Numbers {
   private Numbers() {}
 
   /**
-   * Parses a decimal integer within {@code [min, max]}.
+   * Parses an integer within {@code [min, max]}, as the kernel's {@code kstrtoll(buf, 0)} reads it
+   * (an optional sign, {@code 0x} hexadecimal, a leading {@code 0} octal, else decimal).
    *
    * @param what what the number is, for the message, e.g. {@code cpu.weight}
    * @throws CgroupException {@code EINVAL} if not an integer, {@code ERANGE} if outside the bounds
@@ -28,7 +29,8 @@ public final class Numbers {
   }
 
   /**
-   * Parses {@code max} (returned as {@code Long.MAX_VALUE}) or a non-negative decimal integer.
+   * Parses {@code max} (returned as {@code Long.MAX_VALUE}) or a non-negative integer ({@code
+   * kstrtoll(buf, 0)} forms).
    *
    * @throws CgroupException {@code EINVAL} if neither, {@code ERANGE} if negative or too large for
    *     a long
@@ -69,17 +71,19 @@ public final class Numbers {
     return parseInRange(text, min, max, what);
   }
 
-  /** As {@link #parseLong}, but an integer too large for a long saturates to its bound (the caller's range check says ERANGE). */
+  /**
+   * The kernel's {@code kstrtoll(text, 0)} on the stripped text, but an integer too large for a long
+   * saturates to its bound (the caller's range check then says ERANGE, as the kernel's does).
+   */
   private static long parseSaturated(String text, String what) {
     String s = KernelText.strip(text);
-    boolean negative = s.startsWith("-");
-    if (!KernelText.isDigits(negative ? s.substring(1) : s)) {
-      throw notAnInteger(what, s);
-    }
     try {
-      return Long.parseLong(s);
-    } catch (NumberFormatException e) { // well formed, so it did not fit
-      return negative ? Long.MIN_VALUE : Long.MAX_VALUE;
+      return parseKernelS64(s, what);
+    } catch (CgroupException e) {
+      if (e.errno() == Errno.ERANGE) {
+        return s.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
+      }
+      throw e;
     }
   }
 
@@ -121,21 +125,54 @@ public final class Numbers {
    *     if the text is not such a number
    */
   public static int parseKernelInt(String text, String what) {
-    String s = text == null ? "" : text;
-    boolean negative = s.startsWith("-");
-    // kstrtoll skips one '-' and then takes no '+'; kstrtoull skips one '+'
-    long magnitude = parseKernelUnsigned(negative ? s.substring(1) : s.startsWith("+") ? s.substring(1) : s, text, what);
-    long v = negative ? -magnitude : magnitude;
-    if (magnitude < 0 || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+    long v = parseKernelS64(text, what);
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
       throw CgroupException.of(Errno.ERANGE, "%s '%s' does not fit an int", what, text);
     }
     return (int) v;
   }
 
   /**
-   * The kernel's {@code _kstrtoull} with base 0, on the text after any sign. Returns a negative
-   * value for a number above {@code Long.MAX_VALUE} (which no caller accepts).
+   * The kernel's {@code kstrtoll(text, 0, &v)}, exactly (what {@code cftype.write_s64} files such as
+   * {@code cpu.weight.nice} get, lib/kstrtox.c): one optional {@code -} (after which no {@code +}),
+   * or one optional {@code +}; then a base-0 number; then at most one newline.
+   *
+   * @throws CgroupException {@code ERANGE} if the number does not fit a signed 64-bit value, else
+   *     {@code EINVAL} if the text is not such a number
    */
+  @Stability(value = Stability.Status.STABLE, since = "0.2")
+  public static long parseKernelS64(String text, String what) {
+    String s = text == null ? "" : text;
+    if (s.startsWith("-")) {
+      long magnitude = parseKernelUnsigned(s.substring(1), text, what);
+      if (Long.compareUnsigned(magnitude, Long.MIN_VALUE) > 0) {
+        throw CgroupException.of(Errno.ERANGE, "%s '%s' is too small", what, text);
+      }
+      return -magnitude;
+    }
+    long v = parseKernelU64(s, what);
+    if (v < 0) {
+      throw CgroupException.of(Errno.ERANGE, "%s '%s' is too large", what, text);
+    }
+    return v;
+  }
+
+  /**
+   * The kernel's {@code kstrtoull(text, 0, &v)}, exactly (what {@code cftype.write_u64} files such as
+   * {@code cpu.weight} get, lib/kstrtox.c): one optional {@code +}, then a base-0 number, then at
+   * most one newline. The result is an unsigned 64-bit value in a long's bits: compare it with
+   * {@link Long#compareUnsigned}.
+   *
+   * @throws CgroupException {@code ERANGE} if the number does not fit 64 bits, else {@code EINVAL}
+   *     if the text is not such a number (a {@code -} among them)
+   */
+  @Stability(value = Stability.Status.STABLE, since = "0.2")
+  public static long parseKernelU64(String text, String what) {
+    String s = text == null ? "" : text;
+    return parseKernelUnsigned(s.startsWith("+") ? s.substring(1) : s, text, what);
+  }
+
+  /** The kernel's {@code _kstrtoull} with base 0, on the text after any sign: unsigned 64 bits. */
   private static long parseKernelUnsigned(String s, String text, String what) {
     int base = 10;
     int i = 0;
@@ -172,7 +209,7 @@ public final class Numbers {
     if (i != s.length()) {
       throw CgroupException.of(Errno.EINVAL, "invalid %s '%s': text after the number", what, text);
     }
-    return value < 0 ? -1 : value;
+    return value;
   }
 
   private static int hexDigit(char c) {

@@ -26,7 +26,7 @@ class NumbersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "abc", "1.0", "+1", "1e3", "--1", "1-1", "-", "\u0665\u0660\u0660", "\uff15", "5\u2003", "\u30005"})
+  @ValueSource(strings = {"", "abc", "1.0", "+-1", "1e3", "--1", "1-1", "-", "\u0665\u0660\u0660", "\uff15", "5\u2003", "\u30005"})
   void notANumberIsEinval(String text) {
     assertThatThrownBy(() -> Numbers.parseInRange(text, 1, 10000, "cpu.weight"))
         .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));

@@ -33,7 +33,8 @@ class CpuControllerConformanceTest extends ControllerConformance {
         accepted("cpu.max", "20000 50000", "20000 50000\n"),
         refused("cpu.max", "500 100000", Errno.EINVAL), // quota below 1000 us: EINVAL, not ERANGE
         refused("cpu.max", "50000 999", Errno.EINVAL),
-        refused("cpu.max", "50000 100000 7", Errno.EINVAL),
+        accepted("cpu.max", "50000 100000 7", "50000 100000\n"), // sscanf("%20s %llu") ignores a third field
+        refused("cpu.max", "+50000", Errno.EINVAL), // %llu takes no sign
         accepted("cpu.max.burst", "1000", "1000\n"));
   }
 

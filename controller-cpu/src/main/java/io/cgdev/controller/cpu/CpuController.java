@@ -64,14 +64,16 @@ public final class CpuController implements Controller<CpuState> {
   }
 
   /**
-   * Parses {@code cpu.max.burst}: µs, 0..2^44-1.
+   * Parses {@code cpu.max.burst}: µs, 0..2^44-1. The kernel's file is a {@code cftype.write_u64}, so
+   * the text is read by {@code kstrtoull(buf, 0)} ({@code +}, {@code 0x}, octal; {@code ERANGE} past
+   * 64 bits) before the bandwidth check.
    *
    * @throws CgroupException {@code EINVAL} for anything else (the kernel validates bandwidth values
-   *     as a whole)
+   *     as a whole), {@code ERANGE} for a number past 64 bits
    */
   static long parseBurst(String text) {
-    long usec = Numbers.parseLong(text, "cpu.max.burst");
-    if (usec < 0 || usec > Bandwidth.MAX_QUOTA_USEC) {
+    long usec = Numbers.parseKernelU64(text, "cpu.max.burst");
+    if (Long.compareUnsigned(usec, Bandwidth.MAX_QUOTA_USEC) > 0) {
       throw CgroupException.of(Errno.EINVAL, "cpu.max.burst '%s' out of range 0..%d", text.strip(),
           Bandwidth.MAX_QUOTA_USEC);
     }

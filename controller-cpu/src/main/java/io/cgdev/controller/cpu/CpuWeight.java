@@ -73,17 +73,25 @@ final class CpuWeight {
   }
 
   /**
-   * Parses a {@code cpu.weight} write.
+   * Parses a {@code cpu.weight} write as the kernel does: {@code cftype.write_u64}, so {@code
+   * kstrtoull(buf, 0)} (a {@code +} but no {@code -}; {@code 0x}, octal), then {@code
+   * cpu_weight_write_u64}'s range check.
    *
-   * @throws io.cgdev.api.CgroupException {@code EINVAL} if not an integer, {@code ERANGE} outside
-   *     1..10000
+   * @throws io.cgdev.api.CgroupException {@code EINVAL} if not such a number, {@code ERANGE} outside
+   *     1..10000 (also past 64 bits)
    */
   static long parseWeight(String text) {
-    return loadOfWeight((int) Numbers.parseInRange(text, MIN_WEIGHT, MAX_WEIGHT, "cpu.weight"));
+    long v = Numbers.parseKernelU64(text, "cpu.weight");
+    if (Long.compareUnsigned(v, MIN_WEIGHT) < 0 || Long.compareUnsigned(v, MAX_WEIGHT) > 0) {
+      throw io.cgdev.api.CgroupException.of(io.cgdev.api.Errno.ERANGE, "cpu.weight '%s' out of range %d..%d", text,
+          MIN_WEIGHT, MAX_WEIGHT);
+    }
+    return loadOfWeight((int) v);
   }
 
   /**
-   * Parses a {@code cpu.weight.nice} write.
+   * Parses a {@code cpu.weight.nice} write as the kernel does: {@code cftype.write_s64}, so {@code
+   * kstrtoll(buf, 0)}, then {@code cpu_weight_nice_write_s64}'s range check.
    *
    * @throws io.cgdev.api.CgroupException {@code EINVAL} if not an integer, {@code ERANGE} outside
    *     -20..19

@@ -187,7 +187,9 @@ public final class CoreFiles {
    * subtree ({@code nr_subsys_<ctrl>}: this cgroup and its live descendants that show the
    * controller, 0 if this one does not), dying descendants, then per controller the dying ones
    * ({@code nr_dying_subsys_<ctrl>}: removed descendants whose states of the controller still hold
-   * charges — what keeps a kernel css dying).
+   * charges — what keeps a kernel css dying — and the states a disable took out of this cgroup or a
+   * descendant that still hold charges, as the kernel's {@code offline_css} counts a killed css in
+   * its cgroup and every ancestor).
    */
   private String readStat(Cgroup c, FileHandle h) {
     hierarchy.pollDying();
@@ -198,8 +200,9 @@ public final class CoreFiles {
     }
     out.put("nr_dying_descendants", c.nrDyingDescendants());
     List<Cgroup> dying = c.nrDyingDescendants() == 0 ? List.of() : below(c, hierarchy.dying());
+    List<DyingCgroups.Retired> retired = hierarchy.retired();
     for (ControllerEntry<?> e : controllers) {
-      out.put("nr_dying_subsys_" + e.name(), dying.isEmpty() ? 0 : holding(dying, e));
+      out.put("nr_dying_subsys_" + e.name(), (dying.isEmpty() ? 0 : holding(dying, e)) + retiredAtOrBelow(c, retired, e));
     }
     return out.toString();
   }
@@ -213,6 +216,28 @@ public final class CoreFiles {
       }
     }
     return n;
+  }
+
+  /**
+   * Retired states of {@code e} in {@code c} or below, one per cgroup (the kernel has one css per
+   * cgroup and controller where cgdev has one state per registration).
+   */
+  private static int retiredAtOrBelow(Cgroup c, List<DyingCgroups.Retired> retired, ControllerEntry<?> e) {
+    if (retired.isEmpty()) {
+      return 0;
+    }
+    Set<Cgroup> counted = new HashSet<>();
+    for (DyingCgroups.Retired r : retired) {
+      if (r.slot().controller() == e && !counted.contains(r.cgroup())) {
+        for (Cgroup a = r.cgroup(); a != null; a = a.parent()) {
+          if (a == c) {
+            counted.add(r.cgroup());
+            break;
+          }
+        }
+      }
+    }
+    return counted.size();
   }
 
   private static List<Cgroup> below(Cgroup c, List<Cgroup> dying) {

@@ -9,6 +9,7 @@ import io.cgdev.core.internal.guard.Plugin;
 import io.cgdev.core.internal.guard.PluginGuard;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -116,7 +117,7 @@ final class DeviceRegistry {
    *
    * @param dyingChildrenFirst the removed cgroups that still hold states, children first
    */
-  void unregister(Registration reg, Cgroup root, List<Cgroup> dyingChildrenFirst) {
+  void unregister(Registration reg, Cgroup root, DyingCgroups dying) {
     if (!reg.registered() || registrations.get(reg.name()) != reg) {
       throw CgroupException.of(Errno.ENODEV, "device %s is not registered", reg.name());
     }
@@ -126,7 +127,11 @@ final class DeviceRegistry {
     }
     reg.registered(false);
     publish(reg.name(), null);
-    teardown(reg, root, dyingChildrenFirst);
+    for (DyingCgroups.Retired r : dying.takeRetired(reg.slots())) {
+      guard.hook(r.slot().controller().plugin(), "free of retired state of device " + reg.name() + " in " + r.cgroup(),
+          r.state()::free);
+    }
+    teardown(reg, root, dying.childrenFirst());
   }
 
   /**
@@ -152,6 +157,93 @@ final class DeviceRegistry {
       }
       throw e;
     }
+  }
+
+  /**
+   * Prepares the restart of the controllers in {@code disabled} below {@code parent}, whose {@code
+   * cgroup.subtree_control} is about to disable them: the kernel kills those csses in the
+   * descendants (offline, freed once their references drop) and makes new ones with default
+   * settings when the controller is enabled again. Here a fresh state is created (not yet onlined
+   * nor stored) now for every such slot in every live descendant, parents first, so that a plugin
+   * failure refuses the write with nothing changed; the returned commit then offlines the old
+   * states children first, stores and onlines the fresh ones parents first, and hands the old ones
+   * to {@code dying}, which frees each once it has drained (charges still held are returned to the
+   * state they were taken from). The fresh states are made at disable rather than at the next
+   * enable because cgdev's cgroups always have a state per slot (a charge made while the controller
+   * is hidden goes to the cgroup's own state, docs/CHARGING_POLICY.md); hidden, they cannot be
+   * configured, so the next enable shows the defaults either way.
+   *
+   * @return what to run once the new mask is stored
+   * @throws CgroupException {@code EIO} if a plugin fails to create a state (those made are freed)
+   */
+  Runnable prepareRestart(Cgroup parent, long disabled, DyingCgroups dying) {
+    List<StateSlot<?>> slots = new ArrayList<>();
+    for (Registration r : registrations.values()) {
+      for (StateSlot<?> s : r.slots()) {
+        if ((disabled & s.controller().bit()) != 0) {
+          slots.add(s);
+        }
+      }
+    }
+    List<Cgroup> below = parent.subtree();
+    below.remove(0);
+    if (slots.isEmpty() || below.isEmpty()) {
+      return () -> {};
+    }
+    List<Map<Cgroup, DeviceState>> fresh = new ArrayList<>();
+    try {
+      for (StateSlot<?> s : slots) {
+        Map<Cgroup, DeviceState> made = new IdentityHashMap<>();
+        fresh.add(made);
+        for (Cgroup c : below) {
+          DeviceState parentState = c.parent() == parent ? parent.stateAt(s.index()) : made.get(c.parent());
+          made.put(c, createFresh(s, c, parentState));
+        }
+      }
+    } catch (RuntimeException e) {
+      for (int i = fresh.size() - 1; i >= 0; i--) {
+        StateSlot<?> s = slots.get(i);
+        for (Cgroup c : below.reversed()) {
+          DeviceState st = fresh.get(i).get(c);
+          if (st != null) {
+            guard.hook(s.controller().plugin(), "free of device " + s.registration().name() + " in " + c, st::free);
+          }
+        }
+      }
+      throw e;
+    }
+    return () -> {
+      for (Cgroup c : below.reversed()) {
+        for (StateSlot<?> s : slots.reversed()) {
+          offlineIn(s, c);
+        }
+      }
+      for (Cgroup c : below) {
+        for (int i = 0; i < slots.size(); i++) {
+          StateSlot<?> s = slots.get(i);
+          DeviceState old = c.stateAt(s.index());
+          DeviceState st = fresh.get(i).get(c);
+          c.setState(s.index(), st);
+          guard.hook(s.controller().plugin(), "online of device " + s.registration().name() + " in " + c, st::online);
+          if (old != null) {
+            dying.retire(c, s, old);
+          }
+        }
+      }
+    };
+  }
+
+  /** A new state for a slot in a cgroup, neither onlined nor stored. */
+  private <S extends DeviceState> S createFresh(StateSlot<S> slot, Cgroup cgroup, DeviceState parentState) {
+    @SuppressWarnings("unchecked") // the slot holds states made by this binding only
+    S p = (S) parentState;
+    Plugin who = slot.controller().plugin();
+    String op = "createState of device " + slot.registration().name() + " in " + cgroup;
+    S s = guard.call(who, op, () -> slot.binding().createState(cgroup, p));
+    if (s == null) {
+      throw guard.fault(who, op, new NullPointerException("createState returned null"));
+    }
+    return s;
   }
 
   /**

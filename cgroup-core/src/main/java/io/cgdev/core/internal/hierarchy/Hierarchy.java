@@ -217,6 +217,11 @@ public final class Hierarchy {
     return dying.snapshot();
   }
 
+  /** The states a disable took out of live cgroups that still hold charges; a lock-free snapshot. */
+  List<DyingCgroups.Retired> retired() {
+    return dying.retiredSnapshot();
+  }
+
   /** The live task with this pid, or {@code null}. */
   public ModelTask task(int pid) {
     return tasks.task(pid);
@@ -353,7 +358,10 @@ public final class Hierarchy {
 
   /**
    * Applies a {@code cgroup.subtree_control} write: parsed completely, then all or nothing. A
-   * disabled controller's files vanish from the children, and handles open on them stay stale.
+   * disabled controller's files vanish from the children, and handles open on them stay stale; its
+   * states in every descendant are offlined and replaced by fresh ones with default settings (the
+   * kernel kills the css and makes a new one on the next enable), the old ones freed once they
+   * have drained.
    *
    * @throws CgroupException {@code EINVAL} for a token that is not {@code +name}/{@code -name} of a
    *     known controller, {@code ENOENT} enabling a controller the cgroup may not use, {@code EBUSY}
@@ -361,7 +369,10 @@ public final class Hierarchy {
    *     EEXIST} enabling one that would add an entry a child already holds as a cgroup
    */
   public void writeSubtreeControl(Cgroup c, String value) {
-    locked(() -> subtreeControl.write(c, value));
+    locked(() -> {
+      subtreeControl.write(c, value, disabled -> devices.prepareRestart(c, disabled, dying));
+      dying.reap();
+    });
   }
 
   /** Sets {@code cgroup.max.depth}. */
@@ -542,7 +553,7 @@ public final class Hierarchy {
    */
   public void unregister(Registration reg) {
     locked(() -> {
-      devices.unregister(reg, root, dying.childrenFirst());
+      devices.unregister(reg, root, dying);
       dying.reap();
     });
   }

@@ -23,8 +23,17 @@ final class SubtreeControl {
   /** What a write asks for: the bits to set and the bits to clear (disjoint). */
   private record Change(long enable, long disable) {}
 
-  /** See {@link Hierarchy#writeSubtreeControl}. */
-  void write(Cgroup c, String value) {
+  /**
+   * What a write that disables controllers prepares before anything changes: it may refuse (the
+   * write then changes nothing) and gives what to run once the new mask is stored.
+   */
+  @FunctionalInterface
+  interface Restart {
+    Runnable prepare(long disabled);
+  }
+
+  /** See {@link Hierarchy#writeSubtreeControl}; {@code restart} is asked for the controllers disabled. */
+  void write(Cgroup c, String value, Restart restart) {
     Change asked = parse(c, value);
     Change change = effective(c, asked);
     if (change.enable() == 0 && change.disable() == 0) {
@@ -36,7 +45,9 @@ final class SubtreeControl {
       throw CgroupException.of(Errno.EEXIST, "cannot enable %s in %s: the entry %s would appear, but a cgroup has that name",
           String.join(" ", controllers.names(change.enable())), c, clash);
     }
+    Runnable commit = change.disable() == 0 ? () -> {} : restart.prepare(change.disable());
     c.subtreeControl((c.subtreeControl() | change.enable()) & ~change.disable());
+    commit.run();
   }
 
   /** @throws CgroupException {@code EINVAL} for a token that is not {@code +name}/{@code -name} of a known controller */
