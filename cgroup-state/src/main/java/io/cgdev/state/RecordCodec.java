@@ -60,6 +60,13 @@ final class RecordCodec {
     if (line.length() < 10 || line.charAt(8) != ' ') {
       throw new IllegalArgumentException("not a record (a record starts with 8 hex digits and a space)");
     }
+    for (int i = 0; i < 8; i++) {
+      char c = line.charAt(i);
+      // the CRC is written in lower case: an upper-case digit is damage, even though it reads the same
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        throw new IllegalArgumentException("not a record (a record starts with 8 lower-case hex digits and a space)");
+      }
+    }
     long expected;
     try {
       expected = Integer.toUnsignedLong(HexFormat.fromHexDigits(line, 0, 8));
