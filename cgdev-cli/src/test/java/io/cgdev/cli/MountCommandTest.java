@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * (a failure under {@code CGDEV_REQUIRE_FUSE=1}), as cgroup-fuse's tests are.
  */
 class MountCommandTest {
-  private static final String SKIP_VARIABLE = "CGDEV_SKIP_FUSE";
   /** Upper bound of every wait (a failure, never a measurement). */
   private static final long WAIT_SECONDS = 15;
   private static final String SCENARIO = """
@@ -55,7 +53,7 @@ class MountCommandTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    requireFuse();
+    MountDaemon.requireFuse();
     dir = Files.createDirectory(temp.resolve("cg")).toRealPath();
   }
 
@@ -255,36 +253,6 @@ class MountCommandTest {
     for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
       String[] fields = line.split(" ");
       if (fields.length > 4 && fields[4].equals(dir.toString())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Skips (with the reason: what to install) when FUSE is missing or {@code CGDEV_SKIP_FUSE=1};
-   * fails instead when {@code CGDEV_REQUIRE_FUSE=1} (set by {@code .ci/run}), as cgroup-fuse's tests do.
-   */
-  private static void requireFuse() {
-    String reason = io.cgdev.fuse.CgroupMount.unavailableReason().orElse(null);
-    if (reason == null && !onPath("fusermount3")) {
-      reason = "fusermount3 is not on the PATH (install it: apt-get install fuse3)";
-    }
-    if ("1".equals(System.getenv(SKIP_VARIABLE))) {
-      Assumptions.abort(SKIP_VARIABLE + "=1");
-    }
-    if (reason == null) {
-      return;
-    }
-    if ("1".equals(System.getenv("CGDEV_REQUIRE_FUSE"))) {
-      fail(reason + " — and CGDEV_REQUIRE_FUSE=1 asks for the FUSE tests to run");
-    }
-    Assumptions.abort("FUSE tests skipped: " + reason);
-  }
-
-  private static boolean onPath(String program) {
-    for (String folder : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, program))) {
         return true;
       }
     }
