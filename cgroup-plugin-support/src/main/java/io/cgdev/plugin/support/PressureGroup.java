@@ -6,6 +6,7 @@ import io.cgdev.api.Stability;
 import io.cgdev.api.spi.DeviceClock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -146,7 +147,7 @@ public final class PressureGroup {
 
   /** A group below {@code parent}, on its clock. */
   public PressureGroup(PressureGroup parent) {
-    this(java.util.Objects.requireNonNull(parent, "parent"), parent.clock);
+    this(Objects.requireNonNull(parent, "parent"), parent.clock);
   }
 
   /** The parent group, {@code null} at the root. */
@@ -432,7 +433,7 @@ public final class PressureGroup {
     if (!enabled) {
       throw CgroupException.of(Errno.EOPNOTSUPP, "pressure trigger '%s': pressure is disabled (cgroup.pressure 0)", text);
     }
-    PressureTrigger t = new PressureTrigger(this, spec, java.util.Objects.requireNonNull(notifier, "notifier"));
+    PressureTrigger t = new PressureTrigger(this, spec, Objects.requireNonNull(notifier, "notifier"));
     long now = clock.nanoTime();
     synchronized (this) {
       runDue(now);
