@@ -36,6 +36,7 @@ final class Generator {
       "+freezer", "*hugetlb", "+hugetlb2", "+ hugetlb");
   /** Values safe to write to any core file, cgroup.procs included: none is a pid of a process. */
   private static final List<String> ANY_FILE_VALUES = List.of("max", "999999999", "-1", "+hugetlb", "-hugetlb", "", "abc", "0x");
+  private static final List<String> DESCRIPTOR_VALUES = ANY_FILE_VALUES.stream().filter(v -> !v.isEmpty()).toList();
   private static final List<String> SEPARATORS = List.of(" ", " ", " ", "  ", "\t", "\n", "\u00a0");
 
   private final Random random;
@@ -136,7 +137,9 @@ final class Generator {
     return switch (random.nextInt(6)) {
       case 0, 1 -> new Step.Open(slot, file(pick(live), pick(CORE_FILES)));
       case 2 -> new Step.ReadFd(slot);
-      case 3 -> new Step.WriteFd(slot, Value.Bytes.of(pick(ANY_FILE_VALUES)));
+      // never an empty write through a descriptor: the FUSE kernel module answers a write of nothing
+      // itself, so a removed cgroup's ENODEV cannot be given (ARCHITECTURE §7); paths write "" instead
+      case 3 -> new Step.WriteFd(slot, Value.Bytes.of(pick(DESCRIPTOR_VALUES)));
       case 4 -> new Step.FstatFd(slot);
       default -> new Step.CloseFd(slot);
     };
