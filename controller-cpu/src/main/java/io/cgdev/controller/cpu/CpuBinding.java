@@ -44,6 +44,11 @@ import java.util.stream.Collectors;
  * else. {@code cpu.stat} reads take no lock: they read atomics and volatile counters.
  */
 final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
+  /** A client's {@code cpu.pressure} states: no work, runnable but not running, running. */
+  static final int IDLE = 0;
+  static final int WAITING = 1;
+  static final int RUNNING = 2;
+
   private final ReentrantLock lock = new ReentrantLock();
   private final String device;
   private final DeviceClock clock;
@@ -60,6 +65,8 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
   private long seq;
   private volatile boolean unbound;
   private CpuState root;
+  /** Per engine: the client it picked last and runs until it asks again, or null; guarded by {@link #lock}. */
+  private final CpuClient[] current;
 
   CpuBinding(BindContext<CpuState> context) {
     DeviceSpec spec = context.registration().spec();
@@ -70,6 +77,11 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
     this.clock = spec.clock();
     this.engineNames = spec.engines().stream().map(EngineSpec::name).toArray(String[]::new);
     this.key = context.key();
+    this.current = new CpuClient[engineNames.length];
+  }
+
+  DeviceClock clock() {
+    return clock;
   }
 
   String deviceName() {
@@ -132,6 +144,8 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
     try {
       checkBound();
       refresh();
+      root.pressure.advance();
+      release(engine);
       RunQueue queue = root.entities[engine].queue;
       while (true) {
         SchedEntity first = queue.first();
@@ -139,6 +153,9 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
           return null;
         }
         if (first instanceof ClientEntity c) {
+          current[engine] = c.client;
+          c.client.runningOn++;
+          updatePressure(c.client);
           return c.client;
         }
         queue = ((GroupEntity) first).queue;
@@ -184,6 +201,7 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
       } else {
         dequeue(ce);
       }
+      updatePressure(client);
     } finally {
       lock.unlock();
     }
@@ -231,12 +249,57 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
           dequeue(ce);
         }
       }
+      for (int e = 0; e < current.length; e++) {
+        if (current[e] == client) {
+          current[e] = null;
+        }
+      }
+      client.runningOn = 0;
       client.closed = true;
+      updatePressure(client);
       client.state.clientClosed();
       clients.remove(client);
     } finally {
       lock.unlock();
     }
+  }
+
+  // ---- cpu.pressure ----
+
+  /** Engine {@code engine} asks again: the client it ran last runs there no more. */
+  private void release(int engine) {
+    CpuClient c = current[engine];
+    if (c != null) {
+      current[engine] = null;
+      c.runningOn--;
+      updatePressure(c);
+    }
+  }
+
+  /**
+   * Brings a client's {@code cpu.pressure} state in line with the scheduler's (under {@link #lock}):
+   * running while an engine that picked it has not asked again (the kernel's task on a CPU); waiting
+   * while it is runnable on an engine — in a queue, also of a group that {@code cpu.max} throttles —
+   * and not running; idle otherwise. The change reaches every ancestor's pressure.
+   */
+  void updatePressure(CpuClient c) {
+    int now = c.closed ? IDLE : c.runningOn > 0 ? RUNNING : queuedAnywhere(c) ? WAITING : IDLE;
+    int was = c.pressureState;
+    if (now == was) {
+      return;
+    }
+    c.pressureState = now;
+    c.state.pressure.change((now == WAITING ? 1 : 0) - (was == WAITING ? 1 : 0),
+        (now == RUNNING ? 1 : 0) - (was == RUNNING ? 1 : 0));
+  }
+
+  private static boolean queuedAnywhere(CpuClient c) {
+    for (ClientEntity ce : c.entities) {
+      if (ce.queued()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---- configuration (file writes, under the hierarchy lock) ----

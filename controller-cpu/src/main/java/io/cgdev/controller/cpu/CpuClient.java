@@ -18,6 +18,15 @@ final class CpuClient implements TimeSharing.Client {
   /** Set under the binding's lock; volatile for {@link #toString} and tests. */
   volatile boolean closed;
 
+  /** Engines whose last pick was this client and that have not asked again; guarded by the binding's lock. */
+  int runningOn;
+
+  /**
+   * What {@code cpu.pressure} counts it as: {@link CpuBinding#IDLE}, {@link CpuBinding#WAITING} or
+   * {@link CpuBinding#RUNNING}; guarded by the binding's lock.
+   */
+  int pressureState = CpuBinding.IDLE;
+
   CpuClient(CpuBinding binding, CpuState state, String label, int engines) {
     this.binding = binding;
     this.state = state;
