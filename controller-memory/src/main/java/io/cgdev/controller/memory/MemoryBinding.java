@@ -6,6 +6,7 @@ import io.cgdev.api.Errno;
 import io.cgdev.api.spi.BindContext;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceBinding;
+import io.cgdev.api.spi.DeviceClock;
 import io.cgdev.api.spi.MemoryCharging;
 import io.cgdev.api.spi.Reclaimer;
 import io.cgdev.api.spi.RegionSpec;
@@ -58,6 +59,7 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
   // that every charge over high is seen (and counted) as it happens. Changed under the hierarchy lock.
   private volatile int highLimits;
   private volatile boolean bound = true;
+  private final DeviceClock clock;
 
   MemoryBinding(MemoryController controller, BindContext<MemoryState> context) {
     this.controller = controller;
@@ -69,6 +71,7 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     }
     this.regions = list.toArray(RegionSpec[]::new);
     this.reclaimer = context.registration().spec().reclaimer();
+    this.clock = context.registration().spec().clock();
     long[] pages = new long[regions.length];
     for (int r = 0; r < regions.length; r++) {
       pages[r] = regions[r].pageSize();
@@ -184,6 +187,11 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     throw CgroupException.of(Errno.EINVAL, "device %s has no memory region '%s'", device, name);
   }
 
+  /** The device's clock, which {@code memory.pressure} measures stalls with. */
+  DeviceClock clock() {
+    return clock;
+  }
+
   @Override
   public Pool charge(CgroupHandle cgroup, int region, long bytes) {
     MemoryState s = liveState(cgroup, region, bytes);
@@ -197,10 +205,31 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     } else if (fail != null) {
       chargeSlow(s, region, bytes, fail);
     }
-    return confirm(s, region, bytes);
+    Pool pool = confirm(s, region, bytes);
+    s.retried();
+    return pool;
   }
 
+  /**
+   * {@link #reclaimAndRetry} as a memory stall of {@code s} (the kernel's {@code psi_memstall_enter}
+   * and {@code psi_memstall_leave} around reclaim in {@code try_charge_memcg}); a refusal leaves the
+   * cgroup stalled until it charges again ({@link MemoryState#refused}).
+   */
   private void chargeSlow(MemoryState s, int region, long bytes, PageCounter fail) {
+    s.pressure().change(+1, 0);
+    try {
+      reclaimAndRetry(s, region, bytes, fail);
+    } catch (CgroupException e) {
+      if (e.errno() == Errno.ENOSPC) {
+        s.refused();
+      }
+      throw e;
+    } finally {
+      s.pressure().change(-1, 0);
+    }
+  }
+
+  private void reclaimAndRetry(MemoryState s, int region, long bytes, PageCounter fail) {
     PageCounter c = s.counter(region);
     boolean nested = CURRENT.get() != null;
     MemoryState limiting = s.ownerOf(fail, region);
@@ -308,6 +337,9 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     if (!c.uncharge(bytes)) {
       throw CgroupException.of(Errno.EINVAL, "%s: cannot uncharge %d bytes of %s from %s: only %d bytes are charged there",
           device, bytes, regions[region].name(), s.cgroup().path(), c.usage());
+    }
+    if (s.refusedPending() && c.usage() == 0) {
+      s.retried(); // all given back: nothing of it waits to be charged any more
     }
     if (reclaiming.get() != 0) {
       ReclaimPass pass = CURRENT.get();
@@ -419,7 +451,12 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
       if (over > 0) {
         h.count(region, MemoryEvent.HIGH);
         if (mayReclaim && !nested) {
-          reclaim(h, region, over);
+          s.pressure().change(+1, 0); // the charging client stalls while it reclaims (mem_cgroup_handle_over_high)
+          try {
+            reclaim(h, region, over);
+          } finally {
+            s.pressure().change(-1, 0);
+          }
         }
       }
     }

@@ -61,7 +61,14 @@ final class MemoryFiles {
         CgroupFile.readWrite("peak", MemoryFiles::readPeak, MemoryFiles::writePeak),
         CgroupFile.readOnly("events", (s, h) -> events(s, false)),
         CgroupFile.readOnly("events.local", (s, h) -> events(s, true)),
-        CgroupFile.readOnly("stat", (s, h) -> stat(s)));
+        CgroupFile.readOnly("stat", (s, h) -> stat(s)),
+        CgroupFile.readOnly("pressure", (s, h) -> pressure(s)));
+  }
+
+  /** {@code memory.pressure} in the kernel's format, its averages brought up to the device's time. */
+  static String pressure(MemoryState s) {
+    s.pressure().advance();
+    return s.pressure().show(true);
   }
 
   private static CgroupFile<MemoryState> limitFile(Limit limit) {

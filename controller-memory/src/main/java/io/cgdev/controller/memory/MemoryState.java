@@ -2,12 +2,14 @@ package io.cgdev.controller.memory;
 
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceState;
+import io.cgdev.plugin.support.PressureGroup;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -51,6 +53,10 @@ final class MemoryState implements DeviceState {
   // concurrent set, so that adding and removing a child costs O(1) however many siblings it has
   // (a copy-on-write list made building a flat tree quadratic); readers need no order
   private final Set<MemoryState> children = ConcurrentHashMap.newKeySet();
+  /** {@code memory.pressure}: charges stalled in reclaim, and a refused charge until its cgroup charges again. */
+  private final PressureGroup pressure;
+  /** A charge of this cgroup was refused and none succeeded since: its client waits to retry. */
+  private final AtomicBoolean refused = new AtomicBoolean();
 
   MemoryState(MemoryBinding binding, CgroupHandle cgroup, MemoryState parent, long[] capacities) {
     this.binding = binding;
@@ -70,6 +76,7 @@ final class MemoryState implements DeviceState {
     this.events = new AtomicLongArray(regions * EVENTS);
     this.eventsLocal = new AtomicLongArray(regions * EVENTS);
     this.stats = new AtomicLongArray(regions * STATS);
+    this.pressure = parent == null ? PressureGroup.root(binding.clock()) : new PressureGroup(parent.pressure);
     if (parent != null) {
       parent.children.add(this);
     }
@@ -218,6 +225,36 @@ final class MemoryState implements DeviceState {
       parent.children.remove(this);
     }
     binding.forget(this);
+    retried();
+    pressure.close();
+  }
+
+  /** The pressure of this cgroup's charges ({@code memory.pressure}). */
+  PressureGroup pressure() {
+    return pressure;
+  }
+
+  /**
+   * A charge was refused ({@code ENOSPC} after reclaim): from now on its client stalls, waiting to
+   * retry, until a charge of this cgroup succeeds, all of a region's memory is given back, or the
+   * cgroup is freed.
+   */
+  void refused() {
+    if (refused.compareAndSet(false, true)) {
+      pressure.change(+1, 0);
+    }
+  }
+
+  /** A charge succeeded (or nothing is charged any more): a refused client stalls no longer. */
+  void retried() {
+    if (refused.get() && refused.compareAndSet(true, false)) {
+      pressure.change(-1, 0);
+    }
+  }
+
+  /** Whether a refused charge keeps this cgroup stalled now. */
+  boolean refusedPending() {
+    return refused.get();
   }
 
   @Override

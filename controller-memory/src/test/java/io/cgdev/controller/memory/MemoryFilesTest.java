@@ -39,7 +39,7 @@ class MemoryFilesTest {
   void fileTableAndFlags() {
     List<CgroupFile<MemoryState>> files = f.controller.deviceFiles();
     assertThat(files).extracting(CgroupFile::name).containsExactly(
-        "current", "capacity", "min", "low", "high", "max", "peak", "events", "events.local", "stat");
+        "current", "capacity", "min", "low", "high", "max", "peak", "events", "events.local", "stat", "pressure");
     for (String limit : List.of("min", "low", "high", "max")) {
       assertThat(f.file(limit).has(FileFlag.NOT_ON_ROOT)).isTrue();
       assertThat(f.file(limit).mode()).isEqualTo(0644);

@@ -66,7 +66,7 @@ class MemoryScenarioTest {
     fs.mkdir("/a");
     assertThat(fs.list("/a/memory.devices/gpu0")).extracting(FsEntry::name).containsExactlyInAnyOrder(
         "memory.current", "memory.min", "memory.low", "memory.high", "memory.max", "memory.peak",
-        "memory.events", "memory.events.local", "memory.stat");
+        "memory.events", "memory.events.local", "memory.stat", "memory.pressure");
     assertThat(fs.read("/a" + DEV + "memory.max")).isEqualTo("max\n");
     fs.write("/a" + DEV + "memory.max", "64M");
     assertThat(fs.read("/a" + DEV + "memory.max")).isEqualTo(64 * M + "\n");
