@@ -103,6 +103,8 @@ public final class PressureGroup {
   private final PressureGroup root;
   private final DeviceClock clock;
   private final AtomicReference<Snap> snap;
+  // the instant the last collect counted up to (guarded by this group's monitor)
+  private long collectedAt;
   private volatile boolean enabled = true;
 
   private final AtomicLong avgsDue = new AtomicLong(NEVER);
@@ -307,6 +309,10 @@ public final class PressureGroup {
   /** Folds the time up to {@code t} into the aggregator's totals; returns the states that grew. */
   private int collect(int aggregator, long t) {
     Snap s = snap.get();
+    if (s.start > t) {
+      t = s.start; // a change recorded at a later clock reading than the caller's (see read)
+    }
+    collectedAt = t;
     int changed = 0;
     for (int state = 0; state < 3; state++) {
       long time = s.time(state, t);
@@ -497,14 +503,17 @@ public final class PressureGroup {
    * kind the averages as percentages (as printed, truncated to hundredths) and the total in ns.
    */
   public Reading read() {
-    long now = clock.nanoTime();
+    long clockNow = clock.nanoTime();
     synchronized (this) {
+      // a change racing with this read may have been recorded at a later clock reading than ours: the
+      // reading's instant is then that change's, so that its totals never run ahead of its time
+      long now = Math.max(clockNow, snap.get().start);
       runDue(now);
       collect(AVGS, now);
       if (now >= avgNextUpdate) {
         avgNextUpdate = updateAverages(now);
       }
-      return new Reading(now, new long[][] {avg[0].clone(), avg[1].clone()}, total[AVGS].clone());
+      return new Reading(Math.max(now, collectedAt), new long[][] {avg[0].clone(), avg[1].clone()}, total[AVGS].clone());
     }
   }
 
