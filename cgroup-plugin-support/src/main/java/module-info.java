@@ -11,6 +11,11 @@
  *       held.
  *   <li>{@link io.cgdev.plugin.support.Registrar}: registers a device with those of the wanted
  *       controllers that are present.
+ *   <li>{@link io.cgdev.plugin.support.PressureGroup}, {@link io.cgdev.plugin.support.PressureTrigger},
+ *       {@link io.cgdev.plugin.support.Stall}: pressure stall information (the kernel's PSI) for a
+ *       resource of a device: some/full stall time from client state changes, the kernel's
+ *       fixed-point averages and text format, triggers; {@link io.cgdev.plugin.support.PressureFile}
+ *       declares a pressure file over them (read, trigger write, poll, release).
  * </ul>
  *
  * <p>Number formats ({@code max} or a bounded integer) are in the api: {@code io.cgdev.api.Numbers}.

@@ -8,6 +8,7 @@
  */
 module io.cgdev.controller.memory {
   requires io.cgdev.api;
+  requires io.cgdev.plugin.support;
 
   provides io.cgdev.api.spi.Controller with
       io.cgdev.controller.memory.MemoryController,

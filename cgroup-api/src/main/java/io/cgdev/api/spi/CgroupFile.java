@@ -35,11 +35,36 @@ public final class CgroupFile<S> {
     void write(S target, String value, FileHandle handle);
   }
 
+  /**
+   * What a poll of one open handle reports, for a file whose handles do not follow its change
+   * notifications (the kernel's {@code cftype->poll}, e.g. a pressure file's trigger): true for
+   * {@code POLLPRI}. The file view asks it instead of comparing notification counts, whenever a
+   * poller looks (after each {@code BindContext.notifyChange} of the file, and at each {@code poll});
+   * it may consume what it reports, as the kernel's {@code psi_trigger_poll} does. Runs on any
+   * thread without the hierarchy lock; must be lock-free and must not throw.
+   */
+  @FunctionalInterface
+  public interface Poller<S> {
+    boolean poll(S target, FileHandle handle);
+  }
+
+  /**
+   * Called once when an open handle of the file closes (the kernel's {@code cftype->release}), before
+   * its attachment is dropped: to end what the handle set up, e.g. a pressure trigger. Runs on the
+   * closing thread without the hierarchy lock; must not throw.
+   */
+  @FunctionalInterface
+  public interface Releaser<S> {
+    void release(S target, FileHandle handle);
+  }
+
   private final String name;
   private final Set<FileFlag> flags;
   private final int maxWriteBytes;
   private final Reader<S> reader;
   private final Writer<S> writer;
+  private final Poller<S> poller;
+  private final Releaser<S> releaser;
 
   private CgroupFile(Builder<S> b) {
     this.name = b.name;
@@ -47,6 +72,8 @@ public final class CgroupFile<S> {
     this.maxWriteBytes = b.maxWriteBytes;
     this.reader = b.reader;
     this.writer = b.writer;
+    this.poller = b.poller;
+    this.releaser = b.releaser;
   }
 
   /** Starts a declaration of the file {@code <controller>.<name>}. */
@@ -132,6 +159,26 @@ public final class CgroupFile<S> {
     writer.write(target, value, handle);
   }
 
+  /** Whether handles of this file poll through a {@link Poller} rather than its change notifications. */
+  public boolean polls() {
+    return poller != null;
+  }
+
+  /**
+   * What a poll of {@code handle} reports ({@code POLLPRI}); without a {@link Poller}, false (the file
+   * view then compares change notifications).
+   */
+  public boolean poll(S target, FileHandle handle) {
+    return poller != null && poller.poll(target, handle);
+  }
+
+  /** Tells the file that {@code handle} closes; nothing without a {@link Releaser}. */
+  public void release(S target, FileHandle handle) {
+    if (releaser != null) {
+      releaser.release(target, handle);
+    }
+  }
+
   @Override
   public String toString() {
     return "CgroupFile[" + name + ", " + flags + ", mode " + Integer.toOctalString(mode()) + "]";
@@ -144,6 +191,8 @@ public final class CgroupFile<S> {
     private int maxWriteBytes = CgroupFs.MAX_WRITE_BYTES;
     private Reader<S> reader;
     private Writer<S> writer;
+    private Poller<S> poller;
+    private Releaser<S> releaser;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -159,6 +208,18 @@ public final class CgroupFile<S> {
 
     public Builder<S> writer(Writer<S> writer) {
       this.writer = Objects.requireNonNull(writer);
+      return this;
+    }
+
+    /** Handles of the file poll through {@code poller} (see {@link Poller}). */
+    public Builder<S> poller(Poller<S> poller) {
+      this.poller = Objects.requireNonNull(poller);
+      return this;
+    }
+
+    /** {@code releaser} runs when a handle of the file closes (see {@link Releaser}). */
+    public Builder<S> releaser(Releaser<S> releaser) {
+      this.releaser = Objects.requireNonNull(releaser);
       return this;
     }
 

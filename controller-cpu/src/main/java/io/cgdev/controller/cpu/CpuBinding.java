@@ -52,6 +52,11 @@ import java.util.stream.Collectors;
  * else. {@code cpu.stat} reads take no lock: they read atomics and volatile counters.
  */
 final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
+  /** A client's {@code cpu.pressure} states: no work, runnable but not running, running. */
+  static final int IDLE = 0;
+  static final int WAITING = 1;
+  static final int RUNNING = 2;
+
   private final ReentrantLock lock = new ReentrantLock();
   private final String device;
   private final DeviceClock clock;
@@ -81,6 +86,10 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
     this.engineNames = spec.engines().stream().map(EngineSpec::name).toArray(String[]::new);
     this.current = new CpuClient[engineNames.length];
     this.key = context.key();
+  }
+
+  DeviceClock clock() {
+    return clock;
   }
 
   String deviceName() {
@@ -143,6 +152,7 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
     try {
       checkBound();
       refresh();
+      advancePressure();
       release(engine);
       RunQueue queue = root.entities[engine].queue;
       while (true) {
@@ -152,6 +162,7 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
         }
         if (first instanceof ClientEntity c) {
           claim(c.client, engine);
+          updatePressure(c.client);
           return c.client;
         }
         queue = ((GroupEntity) first).queue;
@@ -199,6 +210,7 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
       } else {
         dequeue(ce);
       }
+      updatePressure(client);
     } finally {
       lock.unlock();
     }
@@ -252,6 +264,7 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
         }
       }
       client.closed = true;
+      updatePressure(client);
       client.state.clientClosed();
       clients.remove(client);
     } finally {
@@ -412,6 +425,41 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
         c.parked[e] = false;
         enqueue(c.entities[e]);
       }
+    }
+    updatePressure(c);
+  }
+
+  /**
+   * Brings a client's {@code cpu.pressure} state in line with the scheduler's (under {@link #lock}):
+   * running while an engine that picked it has not asked again; waiting while it is runnable on some
+   * engine (queued, parked, or in a throttled group) and not running, as a kernel task that is
+   * runnable but not on a CPU; idle otherwise. The change reaches the cgroup's ancestors.
+   */
+  void updatePressure(CpuClient c) {
+    int now = c.closed ? IDLE : c.runningOn >= 0 ? RUNNING : wantsToRunAnywhere(c) ? WAITING : IDLE;
+    int was = c.pressureState;
+    if (now == was) {
+      return;
+    }
+    c.pressureState = now;
+    c.state.pressure.change((now == WAITING ? 1 : 0) - (was == WAITING ? 1 : 0),
+        (now == RUNNING ? 1 : 0) - (was == RUNNING ? 1 : 0));
+  }
+
+  private static boolean wantsToRunAnywhere(CpuClient c) {
+    for (int e = 0; e < c.entities.length; e++) {
+      if (c.wantsToRun(e)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Runs the pressure averaging and triggers that the device clock has passed; any thread. */
+  void advancePressure() {
+    CpuState r = root;
+    if (r != null) {
+      r.pressure.advance();
     }
   }
 

@@ -19,6 +19,12 @@ final class CpuClient implements TimeSharing.Client {
   /** Set under the binding's lock; volatile for {@link #toString} and tests. */
   volatile boolean closed;
 
+  /**
+   * What {@code cpu.pressure} counts it as: {@link CpuBinding#IDLE}, {@link CpuBinding#WAITING} or
+   * {@link CpuBinding#RUNNING}; guarded by the binding's lock.
+   */
+  int pressureState = CpuBinding.IDLE;
+
   /** The engine that picked it last and has not asked again, or -1; guarded by the binding's lock. */
   int runningOn = -1;
 

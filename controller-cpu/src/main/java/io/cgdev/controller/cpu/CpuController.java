@@ -25,6 +25,9 @@ import java.util.List;
  *   <li>{@code cpu.max.burst} (not on root): µs of unused quota that may carry over, at most the
  *       quota; {@code EINVAL} otherwise.
  *   <li>{@code cpu.stat}: usage and throttling counters; the root's usage is the whole device's.
+ *   <li>{@code cpu.pressure}: how long the cgroup's clients waited for the device's engines, in the
+ *       kernel's PSI format ({@code some}: at least one runnable client waited; {@code full}: clients
+ *       waited and none ran).
  * </ul>
  */
 public final class CpuController implements Controller<CpuState> {
@@ -55,7 +58,8 @@ public final class CpuController implements Controller<CpuState> {
             (s, h) -> s.pool.burstUsec() + "\n",
             (s, v, h) -> s.binding.setBurst(s, parseBurst(v)),
             FileFlag.NOT_ON_ROOT),
-        CgroupFile.readOnly("stat", (s, h) -> s.stat()));
+        CgroupFile.readOnly("stat", (s, h) -> s.stat()),
+        CgroupFile.readOnly("pressure", (s, h) -> s.pressure()));
   }
 
   @Override

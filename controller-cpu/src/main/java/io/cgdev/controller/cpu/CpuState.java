@@ -3,6 +3,7 @@ package io.cgdev.controller.cpu;
 import io.cgdev.api.Keyed;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceState;
+import io.cgdev.plugin.support.PressureGroup;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -22,6 +23,12 @@ final class CpuState implements DeviceState {
   volatile long load = CpuWeight.NICE0_LOAD;
 
   final BandwidthPool pool = new BandwidthPool();
+
+  /**
+   * {@code cpu.pressure}: its clients' waiting for engines, fed by the binding under its lock
+   * ({@link CpuBinding#updatePressure}).
+   */
+  final PressureGroup pressure;
 
   /** Per engine: this group's entity in its parent's queue, holding its own queue. */
   final GroupEntity[] entities;
@@ -44,6 +51,7 @@ final class CpuState implements DeviceState {
       entities[e] = new GroupEntity(this, parentQueue, binding.nextSeq());
     }
     this.usage = new AtomicLongArray(engines);
+    this.pressure = parent == null ? PressureGroup.root(binding.clock()) : new PressureGroup(parent.pressure);
   }
 
   boolean isRoot() {
@@ -74,6 +82,16 @@ final class CpuState implements DeviceState {
   @Override
   public void free() {
     binding.forget(this);
+    pressure.close();
+  }
+
+  /**
+   * {@code cpu.pressure}: the kernel's format; the root's {@code full} line is zeros, as the kernel
+   * prints CPU {@code full} at the system level.
+   */
+  String pressure() {
+    pressure.advance();
+    return pressure.show(!isRoot());
   }
 
   /** {@code cpu.stat}: kernel keys first, then {@code usage_usec.<engine>} per engine. */

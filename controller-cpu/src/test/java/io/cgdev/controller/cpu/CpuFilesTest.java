@@ -31,12 +31,12 @@ class CpuFilesTest {
   }
 
   @Test
-  void theTableNamesFiveFilesAndOnlyStatIsOnTheRoot() {
+  void theTableNamesSixFilesAndOnlyStatAndPressureAreOnTheRoot() {
     List<CgroupFile<CpuState>> files = gpu.controller().deviceFiles();
     assertThat(gpu.controller().name()).isEqualTo("cpu");
-    assertThat(files).extracting(CgroupFile::name).containsExactly("weight", "weight.nice", "max", "max.burst", "stat");
+    assertThat(files).extracting(CgroupFile::name).containsExactly("weight", "weight.nice", "max", "max.burst", "stat", "pressure");
     for (CgroupFile<CpuState> f : files) {
-      assertThat(f.has(FileFlag.NOT_ON_ROOT)).as(f.name()).isEqualTo(!f.name().equals("stat"));
+      assertThat(f.has(FileFlag.NOT_ON_ROOT)).as(f.name()).isEqualTo(!f.name().equals("stat") && !f.name().equals("pressure"));
     }
     assertThat(gpu.file("cpu.stat").writable()).isFalse();
     assertErrno(() -> gpu.read(cgroups.root(), "cpu.weight"), Errno.ENOENT, "cpu.weight");

@@ -59,11 +59,11 @@ class CpuScenarioTest {
 
   @Test
   void filesAppearWhereTheControllerIsEnabled() {
-    assertThat(fs.list("/cpu.devices/gpu0")).extracting(FsEntry::name).containsExactly("cpu.stat");
+    assertThat(fs.list("/cpu.devices/gpu0")).extracting(FsEntry::name).containsExactlyInAnyOrder("cpu.stat", "cpu.pressure");
     fs.write("/cgroup.subtree_control", "+cpu");
     fs.mkdir("/a");
     assertThat(fs.list("/a/cpu.devices/gpu0")).extracting(FsEntry::name)
-        .containsExactlyInAnyOrder("cpu.max", "cpu.max.burst", "cpu.stat", "cpu.weight", "cpu.weight.nice");
+        .containsExactlyInAnyOrder("cpu.max", "cpu.max.burst", "cpu.pressure", "cpu.stat", "cpu.weight", "cpu.weight.nice");
     assertThat(fs.read("/a" + DEV + "cpu.max")).isEqualTo("max 100000\n");
     assertThatThrownBy(() -> fs.write("/a" + DEV + "cpu.weight", "0"))
         .isInstanceOfSatisfying(CgroupException.class, errno(Errno.ERANGE));

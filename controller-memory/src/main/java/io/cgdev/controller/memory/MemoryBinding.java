@@ -6,6 +6,7 @@ import io.cgdev.api.Errno;
 import io.cgdev.api.spi.BindContext;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceBinding;
+import io.cgdev.api.spi.DeviceClock;
 import io.cgdev.api.spi.DeviceSpec;
 import io.cgdev.api.spi.MemoryCharging;
 import io.cgdev.api.spi.Reclaimer;
@@ -147,6 +148,11 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     return region.name();
   }
 
+  /** The device's clock, which {@code memory.pressure} measures stalls with. */
+  DeviceClock clock() {
+    return spec.clock();
+  }
+
   RegionSpec regionSpec() {
     return region;
   }
@@ -261,10 +267,27 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     } else if (fail != null) {
       chargeSlow(s, bytes, fail);
     }
-    return confirm(s, bytes);
+    Pool p = confirm(s, bytes);
+    s.retried();
+    return p;
   }
 
+  /** {@link #chargeSlow} as a memory stall of {@code s} (the kernel's psi_memstall_enter/leave around reclaim). */
   private void chargeSlow(MemoryState s, long bytes, PageCounter fail) {
+    s.pressure().change(+1, 0);
+    try {
+      reclaimAndRetry(s, bytes, fail);
+    } catch (CgroupException e) {
+      if (e.errno() == Errno.ENOSPC) {
+        s.refused();
+      }
+      throw e;
+    } finally {
+      s.pressure().change(-1, 0);
+    }
+  }
+
+  private void reclaimAndRetry(MemoryState s, long bytes, PageCounter fail) {
     PageCounter c = s.counter();
     boolean nested = CURRENT.get() != null;
     MemoryState limiting = s.ownerOf(fail);
@@ -385,6 +408,9 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     if (!c.uncharge(bytes)) {
       throw CgroupException.of(Errno.EINVAL, "%s: cannot uncharge %d bytes of %s from %s: only %d bytes are charged there",
           device, bytes, region.name(), s.cgroup().path(), c.usage());
+    }
+    if (s.refusedPending() && c.usage() == 0) {
+      s.retried(); // all given back: nothing of it waits to be charged any more
     }
     if (mayStock && reclaiming.get() != 0) {
       ReclaimPass pass = CURRENT.get();
@@ -611,7 +637,12 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
       if (over > 0) {
         h.count(MemoryEvent.HIGH);
         if (mayReclaim && !nested) {
-          reclaim(h, over);
+          s.pressure().change(+1, 0); // the charging client stalls while it reclaims (mem_cgroup_handle_over_high)
+          try {
+            reclaim(h, over);
+          } finally {
+            s.pressure().change(-1, 0);
+          }
         }
       }
     }

@@ -52,6 +52,12 @@ final class MemoryFiles {
       "charged", "peak", "failcnt", "failed_charges", "evicted", "evictions", "pswpin", "pswpout",
       "reclaim_requests", "reclaimed");
 
+  /** {@code memory.pressure} in the kernel's format, averages brought up to the device's present time. */
+  static String pressure(MemoryState s) {
+    s.pressure().advance();
+    return s.pressure().show(true);
+  }
+
   static List<CgroupFile<MemoryState>> deviceFiles() {
     return List.of(
         CgroupFile.readOnly("current", (s, h) -> value(s.usage())),
@@ -73,7 +79,8 @@ final class MemoryFiles {
             (s, v, h) -> s.swap().setMax(Memparse.pages(v, s.binding().regionSpec().pageSize(), "memory.swap.max")),
             FileFlag.NOT_ON_ROOT),
         CgroupFile.readWrite("swap.peak", (s, h) -> value(s.swapPeaks().peak(watch(h))), (s, v, h) -> resetPeak(s, v, h, true)),
-        CgroupFile.readOnly("swap.events", (s, h) -> swapEvents(s)));
+        CgroupFile.readOnly("swap.events", (s, h) -> swapEvents(s)),
+        CgroupFile.readOnly("pressure", (s, h) -> pressure(s)));
   }
 
   private static CgroupFile<MemoryState> limitFile(Limit limit) {

@@ -2,12 +2,14 @@ package io.cgdev.controller.memory;
 
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceState;
+import io.cgdev.plugin.support.PressureGroup;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -60,6 +62,10 @@ final class MemoryState implements DeviceState {
   // concurrent set, so that adding and removing a child costs O(1) however many siblings it has
   // (a copy-on-write list made building a flat tree quadratic); readers need no order
   private final Set<MemoryState> children = ConcurrentHashMap.newKeySet();
+  /** {@code memory.pressure}: charges stalled in reclaim, and a refused charge until its cgroup charges again. */
+  private final PressureGroup pressure;
+  /** A charge of this cgroup was refused and none succeeded since: its client waits to retry. */
+  private final AtomicBoolean refused = new AtomicBoolean();
 
   MemoryState(MemoryBinding binding, CgroupHandle cgroup, MemoryState parent, long capacity) {
     this.binding = binding;
@@ -75,6 +81,7 @@ final class MemoryState implements DeviceState {
     this.swapPool = new SwapCharge(this);
     this.memoryPeaks = new PeakWatchers(memory);
     this.swapPeaks = new PeakWatchers(swap);
+    this.pressure = parent == null ? PressureGroup.root(binding.clock()) : new PressureGroup(parent.pressure);
     if (parent != null) {
       parent.children.add(this);
     }
@@ -222,6 +229,34 @@ final class MemoryState implements DeviceState {
       parent.children.remove(this);
     }
     binding.forget(this);
+    retried();
+    pressure.close();
+  }
+
+  /** The pressure of this cgroup's charges ({@code memory.pressure}). */
+  PressureGroup pressure() {
+    return pressure;
+  }
+
+  /**
+   * A charge was refused ({@code ENOSPC} after reclaim): from now on its client stalls, waiting to
+   * retry, until a charge of this cgroup succeeds or all of its memory is given back.
+   */
+  void refused() {
+    if (refused.compareAndSet(false, true)) {
+      pressure.change(+1, 0);
+    }
+  }
+
+  /** A charge succeeded (or nothing is charged any more): a refused client stalls no longer. */
+  void retried() {
+    if (refused.get() && refused.compareAndSet(true, false)) {
+      pressure.change(-1, 0);
+    }
+  }
+
+  boolean refusedPending() {
+    return refused.get();
   }
 
   @Override

@@ -69,7 +69,7 @@ class MemoryScenarioTest {
     assertThat(fs.list("/a/memory.devices/gpu0")).extracting(FsEntry::name).containsExactlyInAnyOrder(
         "memory.current", "memory.min", "memory.low", "memory.high", "memory.max", "memory.peak",
         "memory.events", "memory.events.local", "memory.stat", "memory.reclaim", "memory.swap.current",
-        "memory.swap.high", "memory.swap.max", "memory.swap.peak", "memory.swap.events");
+        "memory.swap.high", "memory.swap.max", "memory.swap.peak", "memory.swap.events", "memory.pressure");
     assertThat(fs.read("/a" + DEV + "memory.max")).isEqualTo("max\n");
     fs.write("/a" + DEV + "memory.max", "64M");
     assertThat(fs.read("/a" + DEV + "memory.max")).isEqualTo(64 * M + "\n");
