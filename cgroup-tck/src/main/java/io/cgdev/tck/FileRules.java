@@ -25,6 +25,10 @@ public final class FileRules {
 
   private static final String BYTES = "(0|[1-9][0-9]*)\n";
   private static final String BYTES_OR_MAX = "(0|[1-9][0-9]*|max)\n";
+  /** The pressure stall format (Documentation/accounting/psi.rst), some and full. */
+  private static final String PRESSURE =
+      "some avg10=[0-9]+\\.[0-9][0-9] avg60=[0-9]+\\.[0-9][0-9] avg300=[0-9]+\\.[0-9][0-9] total=[0-9]+\n"
+          + "full avg10=[0-9]+\\.[0-9][0-9] avg60=[0-9]+\\.[0-9][0-9] avg300=[0-9]+\\.[0-9][0-9] total=[0-9]+\n";
   private static final String EVENTS = "low (0|[1-9][0-9]*)\nhigh (0|[1-9][0-9]*)\nmax (0|[1-9][0-9]*)\noom (0|[1-9][0-9]*)\n"
       + "oom_kill (0|[1-9][0-9]*)\noom_group_kill (0|[1-9][0-9]*)\nsock_throttled (0|[1-9][0-9]*)\n";
 
@@ -44,6 +48,7 @@ public final class FileRules {
       Map.entry("memory.events.local", new Object[] {EVENTS, 0444}),
       Map.entry("memory.stat", new Object[] {"([a-z_]+ (0|[1-9][0-9]*)\n)+", 0444}),
       Map.entry("memory.reclaim", new Object[] {null, 0200}),
+      Map.entry("memory.pressure", new Object[] {PRESSURE, 0444}), // 0644 in the kernel (triggers)
       Map.entry("memory.swap.current", new Object[] {BYTES, 0444}),
       Map.entry("memory.swap.high", new Object[] {BYTES_OR_MAX, 0644}),
       Map.entry("memory.swap.max", new Object[] {BYTES_OR_MAX, 0644}),

@@ -34,7 +34,10 @@ class MemcgShapeTest {
     /** "A read-only flat-keyed file": {@code KEY VALUE} lines, the keys below in this order. */
     FLAT_KEYED("([a-z_]+ (0|[1-9][0-9]*)\n)+"),
     /** "A write-only nested-keyed file" ({@code memory.reclaim}): nothing to read. */
-    WRITE_ONLY(null);
+    WRITE_ONLY(null),
+    /** The pressure stall format of Documentation/accounting/psi.rst ({@code memory.pressure}). */
+    PRESSURE("some avg10=[0-9]+\\.[0-9][0-9] avg60=[0-9]+\\.[0-9][0-9] avg300=[0-9]+\\.[0-9][0-9] total=[0-9]+\n"
+        + "full avg10=[0-9]+\\.[0-9][0-9] avg60=[0-9]+\\.[0-9][0-9] avg300=[0-9]+\\.[0-9][0-9] total=[0-9]+\n");
 
     final Pattern pattern;
 
@@ -65,6 +68,7 @@ class MemcgShapeTest {
       // memory.stat: flat keyed; its keys are the device's own (docs/MEMORY.md), memcg's are about pages of RAM
       new Row("memory.stat", Shape.FLAT_KEYED, 0444, MemoryFiles.STAT_KEYS),
       new Row("memory.reclaim", Shape.WRITE_ONLY, 0200, List.of()),
+      new Row("memory.pressure", Shape.PRESSURE, 0444, List.of()), // 0644 in the kernel: writable once triggers are wired
       new Row("memory.swap.current", Shape.BYTES, 0444, List.of()),
       new Row("memory.swap.high", Shape.BYTES_OR_MAX, 0644, List.of()),
       new Row("memory.swap.max", Shape.BYTES_OR_MAX, 0644, List.of()),
