@@ -11,6 +11,8 @@
  *       held.
  *   <li>{@link io.cgdev.plugin.support.Registrar}: registers a device with those of the wanted
  *       controllers that are present.
+ *   <li>{@link io.cgdev.plugin.support.SingleDeviceDriver}: a driver with one device and one memory
+ *       region: its listing, {@code ENODEV}/{@code EINVAL} checks and unplug.
  * </ul>
  *
  * <p>Number formats ({@code max} or a bounded integer) are in the api: {@code io.cgdev.api.Numbers}.
