@@ -1,5 +1,6 @@
 package io.cgdev.fuse;
 
+import io.cgdev.api.OwnershipChange;
 import java.util.List;
 
 /**
