@@ -1,6 +1,5 @@
 package io.cgdev.cli;
 
-import io.cgdev.api.OwnershipChange;
 import io.cgdev.cli.world.World;
 import io.cgdev.fuse.OwnershipJournal;
 import io.cgdev.state.StateBase;
@@ -47,21 +46,6 @@ final class StateFiles {
 
   /** The mount's ownership hook, kept in {@code state}. */
   static OwnershipJournal ownership(StateFile state) {
-    return new OwnershipJournal() {
-      @Override
-      public List<OwnershipChange> recorded() {
-        return state.ownership();
-      }
-
-      @Override
-      public void record(OwnershipChange change) {
-        state.record(change);
-      }
-
-      @Override
-      public void atomically(Runnable request) {
-        state.atomically(request);
-      }
-    };
+    return OwnershipJournal.of(state::ownership, state::record, state::atomically);
   }
 }
