@@ -11,14 +11,12 @@ import picocli.CommandLine.Spec;
 /** {@code cgdev demo}: the built-in scenario. */
 @Command(
     name = "demo",
-    mixinStandardHelpOptions = true,
     header = "Run the built-in demo: three tenants share a modelled i915 GPU.",
     description = {
       "The i915 model registers, and three tenants share it: inference (high cpu.weight, memory.low protection), "
           + "training (a large memory.max, most engines) and batch (a cpu.max cap, copy and video engines only).",
       "Prints the cgroup tree and a report table, and writes report.json and report.html to --out."
     },
-    footerHeading = "%nExample:%n",
     footer = "  cgdev demo --duration 2s --out /tmp/demo")
 final class DemoCommand implements Callable<Integer> {
   @Mixin WorldOptions world;

@@ -16,11 +16,9 @@ import picocli.CommandLine.Spec;
 /** {@code cgdev fdinfo}: the DRM clients' usage stats after a scenario. */
 @Command(
     name = "fdinfo",
-    mixinStandardHelpOptions = true,
     header = "Run a scenario and print its DRM clients' fdinfo.",
     description = "Runs a scenario (the demo unless --scenario) and prints each DRM client's fdinfo at the end "
         + "(drm-engine-<class>, drm-total-<region>, ...), or with --by-cgroup their sums per cgroup.",
-    footerHeading = "%nExample:%n",
     footer = "  cgdev fdinfo --scenario samples/scenarios/two-teams.yaml --by-cgroup")
 final class FdinfoCommand implements Callable<Integer> {
   @Mixin WorldOptions world;

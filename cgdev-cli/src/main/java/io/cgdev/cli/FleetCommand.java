@@ -30,13 +30,11 @@ import picocli.CommandLine.Spec;
 /** {@code cgdev fleet}: the GPU cluster trace replayed on a fleet of hierarchies, one report per policy, side by side. */
 @Command(
     name = "fleet",
-    mixinStandardHelpOptions = true,
     header = "Replay a GPU cluster trace under several placement policies.",
     description = "Replays a GPU cluster trace (the Alibaba GPU trace v2023 is built in) on a fleet: every node its own "
         + "cgroup hierarchy with its GPUs, every pod a cgroup whose GPU share, memory share and QoS are enforced "
         + "through the file view. Each placement policy gets the same trace and demand; the command prints the "
         + "comparison and writes fleet.json and fleet.html to --out. docs/FLEET.md describes the model.",
-    footerHeading = "%nExample:%n",
     footer = "  cgdev fleet --policies first-fit,frag --sharing max --out /tmp/fleet")
 final class FleetCommand implements Callable<Integer> {
   @Option(names = "--trace", paramLabel = "DIR",

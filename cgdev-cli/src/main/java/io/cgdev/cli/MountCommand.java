@@ -43,7 +43,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "mount",
-    mixinStandardHelpOptions = true,
     header = "Mount the live cgroup tree on a folder with FUSE.",
     description = {
       "Serves the live cgroup tree at DIR (an empty folder) with FUSE, so that bash, coreutils and cgroup tools "
@@ -57,7 +56,6 @@ import picocli.CommandLine.Spec;
           + "5 cannot mount, 6 stale mount at DIR (clear it with fusermount3 -u DIR), 7 unusable --state file; "
           + "after Ctrl-C 130, after SIGTERM 143."
     },
-    footerHeading = "%nExample:%n",
     footer = {
       "  mkdir -p /tmp/cg",
       "  cgdev mount /tmp/cg --scenario samples/scenarios/demo.yaml &",

@@ -26,7 +26,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "restore",
-    mixinStandardHelpOptions = true,
     header = "Rebuild the cgroup tree of a snapshot, with every setting.",
     description = "Rebuilds the tree of a snapshot ('cgdev snapshot > FILE'): its cgroups and every setting in their "
         + "'configuration' sections, in a world booted with these options, then prints the snapshot of the result "
@@ -34,7 +33,6 @@ import picocli.CommandLine.Spec;
         + "tasks are not restored: they follow from what runs. --state FILE also writes the tree to a new state "
         + "file, which 'cgdev mount DIR --state FILE' serves. Exit code 7: the snapshot cannot be read or does not "
         + "fit this world (the message says where).",
-    footerHeading = "%nExample:%n",
     footer = {
       "  cgdev snapshot --scenario samples/scenarios/demo.yaml > tree.json",
       "  cgdev restore tree.json --state tree.state"

@@ -18,12 +18,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "run",
-    mixinStandardHelpOptions = true,
     header = "Run a scenario file in simulated time and report on it.",
     description = "Reads a scenario file (YAML or JSON; docs/SCENARIOS.md), builds its cgroup tree, runs its workloads "
         + "in simulated time, prints the tree and the report, and writes report.json and report.html to --out. With "
         + "--metrics ADDR:PORT the tree's Prometheus metrics are served while it runs and then until Ctrl-C or SIGTERM.",
-    footerHeading = "%nExample:%n",
     footer = "  cgdev run samples/scenarios/two-teams.yaml --duration 2s --out /tmp/teams")
 final class RunCommand implements Callable<Integer> {
   @Mixin WorldOptions world;

@@ -19,7 +19,6 @@ import picocli.CommandLine.Spec;
 /** {@code cgdev shell}: the interactive shell, or script mode from a file or stdin. */
 @Command(
     name = "shell",
-    mixinStandardHelpOptions = true,
     header = "Explore and change the cgroup file view with shell commands.",
     description = {
       "An interactive shell over the cgroup file view (ls, cat, echo VALUE > FILE, mkdir, rmdir, tree, cd, pwd, "

@@ -20,13 +20,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "snapshot",
-    mixinStandardHelpOptions = true,
     header = "Print a JSON snapshot of every cgroup and file.",
     description = "Prints a JSON snapshot of the hierarchy as the core makes it: devices, tasks and every cgroup with "
         + "its settings ('configuration', which 'cgdev restore' writes back) and the rest of its files ('status': "
         + "counters, usage, effective values). --state FILE shows the tree a state file keeps ('cgdev mount "
         + "--state'), without changing the file.",
-    footerHeading = "%nExample:%n",
     footer = "  cgdev snapshot --scenario samples/scenarios/demo.yaml > snapshot.json")
 final class SnapshotCommand implements Callable<Integer> {
   @Mixin WorldOptions world;

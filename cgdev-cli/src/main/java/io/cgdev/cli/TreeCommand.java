@@ -13,11 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
 /** {@code cgdev tree}: the file view as a tree, as text or JSON. */
 @Command(
     name = "tree",
-    mixinStandardHelpOptions = true,
     header = "Print the cgroup tree with its file values.",
     description = "Prints the cgroup tree with the per-device folders and the values of its files, of the default "
         + "world or, with --scenario, of a scenario's tree.",
-    footerHeading = "%nExample:%n",
     footer = "  cgdev tree --scenario samples/scenarios/demo.yaml /training")
 final class TreeCommand implements Callable<Integer> {
   @Mixin WorldOptions world;
