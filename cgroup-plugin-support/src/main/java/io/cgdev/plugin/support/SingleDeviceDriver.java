@@ -7,6 +7,7 @@ import io.cgdev.api.spi.DeviceRegistration;
 import io.cgdev.api.spi.DeviceWorkloads;
 import io.cgdev.api.spi.DriverContext;
 import io.cgdev.api.spi.DriverProvider;
+import io.cgdev.api.spi.MemoryCharging;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,9 +15,10 @@ import java.util.Optional;
  * The part of a driver with one device and one memory region that every such driver writes the same
  * way: it keeps the registration {@link #probe} made, lists the device while it is registered,
  * answers {@code ENODEV} for another device, before probe and after {@link #remove}, {@code EINVAL}
- * for another region, and unplugs on {@link #remove}. A driver extends it, registers in {@link
- * #register}, looks its capabilities up in {@link #registered}, and implements {@link #allocate}
- * starting with {@link #checked}:
+ * for another region, and unplugs on {@link #remove}; it looks up the memory controller's charging
+ * for the region ({@link #memory()}, {@link #memoryRegion()}). A driver extends it, registers in {@link
+ * #register}, looks its other capabilities up in {@link #registered}, and implements {@link #allocate}
+ * starting with {@link #checked} and ending with {@link #allocation}:
  *
  * <pre>{@code
  * public final class AccelDriver extends SingleDeviceDriver {
@@ -25,10 +27,10 @@ import java.util.Optional;
  *     return Registrar.registerWithPresent(ctx, DeviceSpec.builder(device(), name())
  *         .region(new RegionSpec(region(), 16L << 30)), "memory");
  *   }
- *   protected void registered(DeviceRegistration reg) { memory = reg.capability(MemoryCharging.class).orElseThrow(); }
  *   public Allocation allocate(String device, String region, Task task, long bytes) {
  *     DriverContext ctx = checked(device, region);
- *     ...
+ *     MemoryCharging.Pool pool = memory().charge(ctx, task, memoryRegion(), bytes);
+ *     return allocation(bytes, () -> memory().uncharge(pool, bytes));
  *   }
  * }
  * }</pre>
@@ -43,6 +45,8 @@ public abstract class SingleDeviceDriver implements DriverProvider, DeviceWorklo
   private final String region;
   private final String noun;
   private volatile DriverContext context;
+  private volatile MemoryCharging memory;
+  private volatile int memoryRegion = -1;
   private volatile DeviceRegistration registration;
   private volatile boolean removed;
 
@@ -83,8 +87,21 @@ public abstract class SingleDeviceDriver implements DriverProvider, DeviceWorklo
    */
   protected abstract Optional<DeviceRegistration> register(DriverContext context);
 
-  /** Called once with the registration {@link #register} made, before the device is listed: look capabilities up here. */
-  protected abstract void registered(DeviceRegistration registration);
+  /**
+   * Called once with the registration {@link #register} made, after {@link #memory()} is set and
+   * before the device is listed: look other capabilities up here. Does nothing by default.
+   */
+  protected void registered(DeviceRegistration registration) {}
+
+  /** The memory controller's charging for the device, or null when it is not bound to it (or before probe). */
+  protected final MemoryCharging memory() {
+    return memory;
+  }
+
+  /** The index of the device's region in {@link #memory()}'s numbering; -1 without it. */
+  protected final int memoryRegion() {
+    return memoryRegion;
+  }
 
   @Override
   public final void probe(DriverContext ctx) {
@@ -92,6 +109,9 @@ public abstract class SingleDeviceDriver implements DriverProvider, DeviceWorklo
     if (reg == null) {
       return;
     }
+    MemoryCharging m = reg.capability(MemoryCharging.class).orElse(null);
+    this.memoryRegion = m == null ? -1 : m.region(region);
+    this.memory = m;
     registered(reg);
     this.context = ctx;
     this.registration = reg;
@@ -123,6 +143,29 @@ public abstract class SingleDeviceDriver implements DriverProvider, DeviceWorklo
       throw CgroupException.of(Errno.EINVAL, "%s: %s has no region %s (it has %s)", name, dev, regionName, region);
     }
     return ctx;
+  }
+
+  /**
+   * An allocation of {@code bytes} whose first {@code close()} runs {@code free} (later ones do
+   * nothing); {@code free} must not throw.
+   */
+  protected static Allocation allocation(long bytes, Runnable free) {
+    return new Allocation() {
+      private boolean closed;
+
+      @Override
+      public long bytes() {
+        return bytes;
+      }
+
+      @Override
+      public synchronized void close() {
+        if (!closed) {
+          closed = true;
+          free.run();
+        }
+      }
+    };
   }
 
   /**

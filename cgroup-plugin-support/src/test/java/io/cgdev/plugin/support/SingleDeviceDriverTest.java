@@ -139,6 +139,8 @@ class SingleDeviceDriverTest {
     assertThat(made).hasSize(1);
     assertThat(made.get(0).spec.controllers()).containsExactly("memory");
     assertThat(d.seen).containsExactly(made.get(0));
+    assertThat(d.memory()).as("no memory capability offered").isNull();
+    assertThat(d.memoryRegion()).isEqualTo(-1);
     assertThat(d.devices()).containsExactly("acc0");
     assertThat(d.regions("acc0")).containsExactly("hbm");
     assertThatThrownBy(() -> d.regions("acc1")).satisfies(e -> assertThat(errno(e)).isEqualTo(Errno.ENODEV));
@@ -178,5 +180,15 @@ class SingleDeviceDriverTest {
     idle.remove();
     assertThat(idleMade.get(0).registered).isFalse();
     assertThat(idleMade.get(0).unregisterCalls).as("a second remove finds it unregistered").isEqualTo(1);
+  }
+
+  @Test
+  void anAllocationFreesOnceWhateverHowOftenItIsClosed() {
+    int[] frees = {0};
+    var a = SingleDeviceDriver.allocation(4096, () -> frees[0]++);
+    assertThat(a.bytes()).isEqualTo(4096);
+    a.close();
+    a.close();
+    assertThat(frees[0]).isEqualTo(1);
   }
 }

@@ -29,8 +29,6 @@ public final class VgemDriver extends SingleDeviceDriver {
   public static final String REGION = "vram";
 
   private volatile GemCounting gem;
-  private volatile MemoryCharging memory;
-  private volatile int region = -1;
 
   /** The ServiceLoader constructor. */
   public VgemDriver() {
@@ -47,8 +45,6 @@ public final class VgemDriver extends SingleDeviceDriver {
   @Override
   protected void registered(DeviceRegistration reg) {
     this.gem = reg.capability(GemCounting.class).orElse(null);
-    this.memory = reg.capability(MemoryCharging.class).orElse(null);
-    this.region = memory == null ? -1 : memory.region(REGION);
   }
 
   /**
@@ -64,14 +60,14 @@ public final class VgemDriver extends SingleDeviceDriver {
     DriverContext ctx = checked(device, regionName);
     CgroupHandle cg = ctx.cgroupOf(task);
     GemCounting g = gem;
-    MemoryCharging m = memory;
+    MemoryCharging m = memory();
     if (g != null) {
       g.charge(cg, 1);
     }
     MemoryCharging.Pool pool = null;
     if (m != null) {
       try {
-        pool = m.charge(cg, region, bytes);
+        pool = m.charge(cg, memoryRegion(), bytes);
       } catch (CgroupException e) {
         if (g != null) {
           g.uncharge(cg, 1);
@@ -80,27 +76,13 @@ public final class VgemDriver extends SingleDeviceDriver {
       }
     }
     MemoryCharging.Pool charged = pool;
-    return new Allocation() {
-      private boolean closed;
-
-      @Override
-      public long bytes() {
-        return bytes;
+    return allocation(bytes, () -> {
+      if (charged != null) {
+        m.uncharge(charged, bytes);
       }
-
-      @Override
-      public synchronized void close() {
-        if (closed) {
-          return;
-        }
-        closed = true;
-        if (charged != null) {
-          m.uncharge(charged, bytes);
-        }
-        if (g != null) {
-          g.uncharge(cg, 1);
-        }
+      if (g != null) {
+        g.uncharge(cg, 1);
       }
-    };
+    });
   }
 }

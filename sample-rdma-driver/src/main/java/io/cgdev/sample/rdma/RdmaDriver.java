@@ -31,8 +31,6 @@ public final class RdmaDriver extends SingleDeviceDriver {
   public static final long CAPACITY = 512L << 20;
 
   private final AtomicLong registered = new AtomicLong();
-  private volatile MemoryCharging memory;
-  private volatile int region = -1;
 
   /** The ServiceLoader constructor. */
   public RdmaDriver() {
@@ -45,12 +43,6 @@ public final class RdmaDriver extends SingleDeviceDriver {
     return Registrar.registerWithPresent(ctx, DeviceSpec.builder(DEVICE, name())
         .region(new RegionSpec(REGION, CAPACITY))
         .attribute("transport", "roce"), "memory");
-  }
-
-  @Override
-  protected void registered(DeviceRegistration reg) {
-    this.memory = reg.capability(MemoryCharging.class).orElseThrow();
-    this.region = memory.region(REGION);
   }
 
   /** Bytes registered now, over all cgroups (the adapter's own count, to check against the files). */
@@ -72,28 +64,16 @@ public final class RdmaDriver extends SingleDeviceDriver {
     DriverContext ctx = checked(device, regionName);
     // the charging policy: charge the task's cgroup first (read again if it was removed meanwhile),
     // reserve adapter memory second; the charge goes back to the pool it came from
-    MemoryCharging.Pool pool = memory.charge(ctx, task, region, bytes);
+    MemoryCharging memory = memory();
+    MemoryCharging.Pool pool = memory.charge(ctx, task, memoryRegion(), bytes);
     if (registered.addAndGet(bytes) > CAPACITY) {
       registered.addAndGet(-bytes);
       memory.uncharge(pool, bytes);
       throw CgroupException.of(Errno.ENOSPC, "rdma: %s: adapter memory full (%d bytes)", DEVICE, CAPACITY);
     }
-    return new Allocation() {
-      private boolean closed;
-
-      @Override
-      public long bytes() {
-        return bytes;
-      }
-
-      @Override
-      public synchronized void close() {
-        if (!closed) {
-          closed = true;
-          memory.uncharge(pool, bytes);
-          registered.addAndGet(-bytes);
-        }
-      }
-    };
+    return allocation(bytes, () -> {
+      memory.uncharge(pool, bytes);
+      registered.addAndGet(-bytes);
+    });
   }
 }
