@@ -11,12 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cgdev restore SNAPSHOT}: rebuilds the tree of a {@code cgdev snapshot} in a fresh world —
@@ -37,7 +35,7 @@ import picocli.CommandLine.Spec;
       "  cgdev snapshot --scenario samples/scenarios/demo.yaml > tree.json",
       "  cgdev restore tree.json --state tree.state"
     })
-final class RestoreCommand implements Callable<Integer> {
+final class RestoreCommand extends CgdevCommand {
   @Mixin WorldOptions world;
 
   @Parameters(paramLabel = "SNAPSHOT", description = "a file written by 'cgdev snapshot' (either form)")
@@ -50,8 +48,6 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--configuration", description = "print only the cgroups and their settings")
   boolean configurationOnly;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() {
     SnapshotJson.Document doc = SnapshotJson.parse(read(snapshot), snapshot.toString());
@@ -59,7 +55,7 @@ final class RestoreCommand implements Callable<Integer> {
       throw new SnapshotJson.BadSnapshotException(stateFile + ": exists already; restore writes a new state file (remove"
           + " it, or choose another name)", null);
     }
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = err();
     try (World w = world.boot()) {
       checkFits(doc, w);
       TreeRestore.Result result;
@@ -80,8 +76,8 @@ final class RestoreCommand implements Callable<Integer> {
         err.println("cgdev restore: wrote " + stateFile + "; serve it with: cgdev mount DIR --state " + stateFile);
       }
       err.flush();
-      spec.commandLine().getOut().println(Worlds.snapshot(w, configurationOnly));
-      spec.commandLine().getOut().flush();
+      out().println(Worlds.snapshot(w, configurationOnly));
+      out().flush();
       return ExitCodes.OK;
     }
   }
