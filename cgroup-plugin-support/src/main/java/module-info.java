@@ -16,6 +16,8 @@
  *       resource of a device: some/full stall time from client state changes, the kernel's
  *       fixed-point averages and text format, triggers; {@link io.cgdev.plugin.support.PressureFile}
  *       declares a pressure file over them (read, trigger write, poll, release).
+ *   <li>{@link io.cgdev.plugin.support.SingleDeviceDriver}: a driver with one device and one memory
+ *       region: its listing, {@code ENODEV}/{@code EINVAL} checks and unplug.
  * </ul>
  *
  * <p>Number formats ({@code max} or a bounded integer) are in the api: {@code io.cgdev.api.Numbers}.

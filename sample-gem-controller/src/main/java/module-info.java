@@ -16,7 +16,7 @@
  */
 module io.cgdev.sample.gem {
   requires transitive io.cgdev.api;
-  requires io.cgdev.plugin.support;
+  requires transitive io.cgdev.plugin.support; // the driver extends SingleDeviceDriver
 
   exports io.cgdev.sample.gem.api;
   exports io.cgdev.sample.gem;

@@ -10,7 +10,7 @@
  */
 module io.cgdev.sample.rdma {
   requires transitive io.cgdev.api;
-  requires io.cgdev.plugin.support;
+  requires transitive io.cgdev.plugin.support; // the driver extends SingleDeviceDriver
 
   exports io.cgdev.sample.rdma;
 

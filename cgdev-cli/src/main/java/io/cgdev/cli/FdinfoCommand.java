@@ -7,30 +7,24 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code cgdev fdinfo}: the DRM clients' usage stats after a scenario. */
 @Command(
     name = "fdinfo",
-    mixinStandardHelpOptions = true,
     header = "Run a scenario and print its DRM clients' fdinfo.",
     description = "Runs a scenario (the demo unless --scenario) and prints each DRM client's fdinfo at the end "
         + "(drm-engine-<class>, drm-total-<region>, ...), or with --by-cgroup their sums per cgroup.",
-    footerHeading = "%nExample:%n",
     footer = "  cgdev fdinfo --scenario samples/scenarios/two-teams.yaml --by-cgroup")
-final class FdinfoCommand implements Callable<Integer> {
+final class FdinfoCommand extends CgdevCommand {
   @Mixin WorldOptions world;
   @Mixin Runs runs;
   @Option(names = "--scenario", paramLabel = "FILE", description = "the scenario to run (default: the demo)")
   Path scenarioFile;
   @Option(names = "--by-cgroup", description = "sum the clients' stats per cgroup (its whole subtree) and device instead")
   boolean byCgroup;
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() throws IOException {
     runs.noProgress = true;
@@ -43,7 +37,7 @@ final class FdinfoCommand implements Callable<Integer> {
       } finally {
         runner.release();
       }
-      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = out();
       if (byCgroup) {
         out.print(FdinfoRollup.of(runner.clients()));
         out.flush();

@@ -22,23 +22,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code cgdev fleet}: the GPU cluster trace replayed on a fleet of hierarchies, one report per policy, side by side. */
 @Command(
     name = "fleet",
-    mixinStandardHelpOptions = true,
     header = "Replay a GPU cluster trace under several placement policies.",
     description = "Replays a GPU cluster trace (the Alibaba GPU trace v2023 is built in) on a fleet: every node its own "
         + "cgroup hierarchy with its GPUs, every pod a cgroup whose GPU share, memory share and QoS are enforced "
         + "through the file view. Each placement policy gets the same trace and demand; the command prints the "
         + "comparison and writes fleet.json and fleet.html to --out. docs/FLEET.md describes the model.",
-    footerHeading = "%nExample:%n",
     footer = "  cgdev fleet --policies first-fit,frag --sharing max --out /tmp/fleet")
-final class FleetCommand implements Callable<Integer> {
+final class FleetCommand extends CgdevCommand {
   @Option(names = "--trace", paramLabel = "DIR",
       description = "a folder with openb_node_list_all_node.csv and openb_pod_list_<pods>.csv (default: the built-in copy)")
   Path trace;
@@ -69,12 +65,10 @@ final class FleetCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "no progress on stderr")
   boolean noProgress;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() throws IOException {
-    PrintWriter stdout = spec.commandLine().getOut();
-    PrintWriter stderr = spec.commandLine().getErr();
+    PrintWriter stdout = out();
+    PrintWriter stderr = err();
     SharingMode mode;
     FleetOptions options;
     try {

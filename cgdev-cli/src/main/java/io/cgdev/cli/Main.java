@@ -73,7 +73,17 @@ public final class Main implements Runnable {
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     // picocli's own help command has no example of its own
-    cli.getSubcommands().get("help").getCommandSpec().usageMessage().footerHeading("%nExample:%n").footer("  cgdev help mount");
+    cli.getSubcommands().get("help").getCommandSpec().usageMessage().footer("  cgdev help mount");
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      // every command has --help and --version, and its footer is its example(s)
+      CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+      if (!(sub.getCommand() instanceof CommandLine.HelpCommand)) {
+        spec.mixinStandardHelpOptions(true);
+      }
+      if (spec.usageMessage().footerHeading().isEmpty()) {
+        spec.usageMessage().footerHeading("%nExample:%n");
+      }
+    }
     return cli;
   }
 

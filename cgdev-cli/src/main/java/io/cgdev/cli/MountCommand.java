@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -28,7 +27,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cgdev mount DIR}: boots the world of {@code cgdev shell} (with {@code --scenario}, also
@@ -43,7 +41,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "mount",
-    mixinStandardHelpOptions = true,
     header = "Mount the live cgroup tree on a folder with FUSE.",
     description = {
       "Serves the live cgroup tree at DIR (an empty folder) with FUSE, so that bash, coreutils and cgroup tools "
@@ -57,14 +54,13 @@ import picocli.CommandLine.Spec;
           + "5 cannot mount, 6 stale mount at DIR (clear it with fusermount3 -u DIR), 7 unusable --state file; "
           + "after Ctrl-C 130, after SIGTERM 143."
     },
-    footerHeading = "%nExample:%n",
     footer = {
       "  mkdir -p /tmp/cg",
       "  cgdev mount /tmp/cg --scenario samples/scenarios/demo.yaml &",
       "  watch cat /tmp/cg/training/cpu.devices/i915.0/cpu.stat",
       "  (with --layout devices: /tmp/cg/training/devices/i915.0/cpu.stat)"
     })
-final class MountCommand implements Callable<Integer> {
+final class MountCommand extends CgdevCommand {
   private static final String NOT_CONNECTED = "Transport endpoint is not connected";
   /** How long a signal's shutdown waits for the serving thread to close the world. */
   private static final long SHUTDOWN_WAIT_SECONDS = 15;
@@ -101,7 +97,6 @@ final class MountCommand implements Callable<Integer> {
   @Option(names = "--fuse-debug", description = "libfuse's request trace on stderr (libfuse -d)")
   boolean fuseDebug;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   /** The mount point is a stale FUSE mount of a daemon that died; {@code cgdev} exits with {@link ExitCodes#STALE_MOUNT}. */
   static final class StaleMountException extends MountException {
@@ -124,7 +119,7 @@ final class MountCommand implements Callable<Integer> {
     boolean liveMode = live || (scenario != null && !noLive);
     MountOptions options = MountOptions.defaults().withAllowOther(allowOther).withSingleThreaded(singleThreaded)
         .withDebug(fuseDebug);
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = err();
     CountDownLatch closedWorld = new CountDownLatch(1);
     Thread hook = null;
     try (World w = world.boot()) {
@@ -153,7 +148,7 @@ final class MountCommand implements Callable<Integer> {
           err.println("cgdev mount: " + describe(scenario, workloads, liveMode, devices));
           err.flush();
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         CgroupMount.Ending ending = CgroupMount.serve(state == null ? w.fs() : state.fs(), target, options,
             state == null ? OwnershipJournal.NONE : StateFiles.ownership(state), line -> {
           out.println(line);

@@ -11,12 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cgdev restore SNAPSHOT}: rebuilds the tree of a {@code cgdev snapshot} in a fresh world —
@@ -26,7 +24,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "restore",
-    mixinStandardHelpOptions = true,
     header = "Rebuild the cgroup tree of a snapshot, with every setting.",
     description = "Rebuilds the tree of a snapshot ('cgdev snapshot > FILE'): its cgroups and every setting in their "
         + "'configuration' sections, in a world booted with these options, then prints the snapshot of the result "
@@ -34,12 +31,11 @@ import picocli.CommandLine.Spec;
         + "tasks are not restored: they follow from what runs. --state FILE also writes the tree to a new state "
         + "file, which 'cgdev mount DIR --state FILE' serves. Exit code 7: the snapshot cannot be read or does not "
         + "fit this world (the message says where).",
-    footerHeading = "%nExample:%n",
     footer = {
       "  cgdev snapshot --scenario samples/scenarios/demo.yaml > tree.json",
       "  cgdev restore tree.json --state tree.state"
     })
-final class RestoreCommand implements Callable<Integer> {
+final class RestoreCommand extends CgdevCommand {
   @Mixin WorldOptions world;
 
   @Parameters(paramLabel = "SNAPSHOT", description = "a file written by 'cgdev snapshot' (either form)")
@@ -52,8 +48,6 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--configuration", description = "print only the cgroups and their settings")
   boolean configurationOnly;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() {
     SnapshotJson.Document doc = SnapshotJson.parse(read(snapshot), snapshot.toString());
@@ -61,7 +55,7 @@ final class RestoreCommand implements Callable<Integer> {
       throw new SnapshotJson.BadSnapshotException(stateFile + ": exists already; restore writes a new state file (remove"
           + " it, or choose another name)", null);
     }
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = err();
     try (World w = world.boot()) {
       checkFits(doc, w);
       TreeRestore.Result result;
@@ -82,8 +76,8 @@ final class RestoreCommand implements Callable<Integer> {
         err.println("cgdev restore: wrote " + stateFile + "; serve it with: cgdev mount DIR --state " + stateFile);
       }
       err.flush();
-      spec.commandLine().getOut().println(Worlds.snapshot(w, configurationOnly));
-      spec.commandLine().getOut().flush();
+      out().println(Worlds.snapshot(w, configurationOnly));
+      out().flush();
       return ExitCodes.OK;
     }
   }

@@ -5,11 +5,9 @@ import io.cgdev.metrics.MetricsServer;
 import io.cgdev.sim.scenario.Scenario;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cgdev run FILE}: a user scenario. With {@code --metrics} the tree's Prometheus metrics are
@@ -18,27 +16,23 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "run",
-    mixinStandardHelpOptions = true,
     header = "Run a scenario file in simulated time and report on it.",
     description = "Reads a scenario file (YAML or JSON; docs/SCENARIOS.md), builds its cgroup tree, runs its workloads "
         + "in simulated time, prints the tree and the report, and writes report.json and report.html to --out. With "
         + "--metrics ADDR:PORT the tree's Prometheus metrics are served while it runs and then until Ctrl-C or SIGTERM.",
-    footerHeading = "%nExample:%n",
     footer = "  cgdev run samples/scenarios/two-teams.yaml --duration 2s --out /tmp/teams")
-final class RunCommand implements Callable<Integer> {
+final class RunCommand extends CgdevCommand {
   @Mixin WorldOptions world;
   @Mixin Runs runs;
   @Mixin MetricsOption metrics;
   @Parameters(paramLabel = "SCENARIO", description = "the scenario file (.yaml, .yml or .json)")
   Path file;
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() throws IOException {
     Scenario scenario = runs.adjust(WorldOptions.scenario(file));
-    java.io.PrintWriter err = spec.commandLine().getErr();
+    java.io.PrintWriter err = err();
     try (World w = world.boot(); MetricsServer served = metrics.serve(w.fs(), "cgdev run", err)) {
-      int code = runs.runAndReport(w, scenario, spec.commandLine().getOut(), err);
+      int code = runs.runAndReport(w, scenario, out(), err);
       if (served != null) {
         err.println("cgdev run: serving the final tree's metrics at " + served.url() + " until Ctrl-C or SIGTERM");
         err.flush();

@@ -10,16 +10,13 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code cgdev shell}: the interactive shell, or script mode from a file or stdin. */
 @Command(
     name = "shell",
-    mixinStandardHelpOptions = true,
     header = "Explore and change the cgroup file view with shell commands.",
     description = {
       "An interactive shell over the cgroup file view (ls, cat, echo VALUE > FILE, mkdir, rmdir, tree, cd, pwd, "
@@ -34,7 +31,7 @@ import picocli.CommandLine.Spec;
       "  echo 'cat /cpu.devices/i915.0/cpu.stat' | cgdev shell",
       "  cgdev shell --scenario samples/scenarios/demo.yaml --script cmds.txt"
     })
-final class ShellCommand implements Callable<Integer> {
+final class ShellCommand extends CgdevCommand {
   @Mixin WorldOptions world;
 
   @Option(names = "--script", paramLabel = "FILE", description = "run the commands in FILE ('-' for stdin) and exit")
@@ -42,13 +39,11 @@ final class ShellCommand implements Callable<Integer> {
 
   @Mixin ScenarioTreeOption scenarioTree;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() throws IOException {
     try (World w = scenarioTree.boot(world)) {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
+      PrintWriter out = out();
+      PrintWriter err = err();
       Shell shell = new Shell(w.fs(), out, err);
       if (script != null && !script.toString().equals("-")) {
         try (BufferedReader in = Files.newBufferedReader(script, StandardCharsets.UTF_8)) {

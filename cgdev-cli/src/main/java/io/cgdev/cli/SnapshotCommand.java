@@ -7,11 +7,9 @@ import io.cgdev.sim.scenario.Scenario;
 import io.cgdev.state.StateFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cgdev snapshot}: the core's JSON snapshot of the whole hierarchy (or, with {@code
@@ -20,15 +18,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "snapshot",
-    mixinStandardHelpOptions = true,
     header = "Print a JSON snapshot of every cgroup and file.",
     description = "Prints a JSON snapshot of the hierarchy as the core makes it: devices, tasks and every cgroup with "
         + "its settings ('configuration', which 'cgdev restore' writes back) and the rest of its files ('status': "
         + "counters, usage, effective values). --state FILE shows the tree a state file keeps ('cgdev mount "
         + "--state'), without changing the file.",
-    footerHeading = "%nExample:%n",
     footer = "  cgdev snapshot --scenario samples/scenarios/demo.yaml > snapshot.json")
-final class SnapshotCommand implements Callable<Integer> {
+final class SnapshotCommand extends CgdevCommand {
   @Mixin WorldOptions world;
 
   @Mixin ScenarioTreeOption scenarioTree;
@@ -41,11 +37,9 @@ final class SnapshotCommand implements Callable<Integer> {
       description = "print only the cgroups and their settings: the part a restore rebuilds byte for byte")
   boolean configurationOnly;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = err();
     try (World w = scenarioTree.boot(world)) {
       Workloads workloads = null;
       try {
@@ -56,8 +50,8 @@ final class SnapshotCommand implements Callable<Integer> {
           replay.notes().forEach(n -> err.println("cgdev snapshot: " + n));
           err.flush();
         }
-        spec.commandLine().getOut().println(Worlds.snapshot(w, configurationOnly));
-        spec.commandLine().getOut().flush();
+        out().println(Worlds.snapshot(w, configurationOnly));
+        out().flush();
       } finally {
         if (workloads != null) {
           workloads.release();

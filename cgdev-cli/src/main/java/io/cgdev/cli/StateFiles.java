@@ -1,9 +1,7 @@
 package io.cgdev.cli;
 
 import io.cgdev.cli.world.World;
-import io.cgdev.fuse.OwnershipChange;
 import io.cgdev.fuse.OwnershipJournal;
-import io.cgdev.state.Ownership;
 import io.cgdev.state.StateBase;
 import io.cgdev.state.StateFile;
 import java.io.IOException;
@@ -48,39 +46,6 @@ final class StateFiles {
 
   /** The mount's ownership hook, kept in {@code state}. */
   static OwnershipJournal ownership(StateFile state) {
-    return new OwnershipJournal() {
-      @Override
-      public List<OwnershipChange> recorded() {
-        return state.ownership().stream().map(StateFiles::toMount).toList();
-      }
-
-      @Override
-      public void record(OwnershipChange change) {
-        state.record(toState(change));
-      }
-
-      @Override
-      public void atomically(Runnable request) {
-        state.atomically(request);
-      }
-    };
-  }
-
-  private static OwnershipChange toMount(Ownership o) {
-    return switch (o) {
-      case Ownership.Created c -> new OwnershipChange.Created(c.path(), c.uid(), c.gid());
-      case Ownership.Chown c -> new OwnershipChange.Chown(c.path(), c.uid(), c.gid());
-      case Ownership.Chmod c -> new OwnershipChange.Chmod(c.path(), c.mode());
-      case Ownership.Forget f -> new OwnershipChange.Forget(f.path());
-    };
-  }
-
-  private static Ownership toState(OwnershipChange o) {
-    return switch (o) {
-      case OwnershipChange.Created c -> new Ownership.Created(c.path(), c.uid(), c.gid());
-      case OwnershipChange.Chown c -> new Ownership.Chown(c.path(), c.uid(), c.gid());
-      case OwnershipChange.Chmod c -> new Ownership.Chmod(c.path(), c.mode());
-      case OwnershipChange.Forget f -> new Ownership.Forget(f.path());
-    };
+    return OwnershipJournal.of(state::ownership, state::record, state::atomically);
   }
 }

@@ -2,24 +2,20 @@ package io.cgdev.cli;
 
 import io.cgdev.cli.tree.TreeWalker;
 import io.cgdev.cli.world.World;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import tools.jackson.databind.json.JsonMapper;
 
 /** {@code cgdev tree}: the file view as a tree, as text or JSON. */
 @Command(
     name = "tree",
-    mixinStandardHelpOptions = true,
     header = "Print the cgroup tree with its file values.",
     description = "Prints the cgroup tree with the per-device folders and the values of its files, of the default "
         + "world or, with --scenario, of a scenario's tree.",
-    footerHeading = "%nExample:%n",
     footer = "  cgdev tree --scenario samples/scenarios/demo.yaml /training")
-final class TreeCommand implements Callable<Integer> {
+final class TreeCommand extends CgdevCommand {
   @Mixin WorldOptions world;
 
   @Parameters(arity = "0..1", paramLabel = "PATH", description = "where to start (default /)")
@@ -33,19 +29,17 @@ final class TreeCommand implements Callable<Integer> {
 
   @Mixin ScenarioTreeOption scenarioTree;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() {
     try (World w = scenarioTree.boot(world)) {
       TreeWalker walker = new TreeWalker(w.fs()).coreFiles(all);
       if (json) {
-        spec.commandLine().getOut().println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter()
+        out().println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter()
             .writeValueAsString(walker.json(path)));
       } else {
-        spec.commandLine().getOut().print(walker.render(path));
+        out().print(walker.render(path));
       }
-      spec.commandLine().getOut().flush();
+      out().flush();
       return ExitCodes.OK;
     }
   }

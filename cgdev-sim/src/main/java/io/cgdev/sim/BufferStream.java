@@ -1,5 +1,6 @@
 package io.cgdev.sim;
 
+import io.cgdev.api.CgroupException;
 import io.cgdev.sim.scenario.Scenario.Tenant;
 import io.cgdev.sim.scenario.Scenario.Workload;
 
@@ -37,8 +38,25 @@ abstract class BufferStream<B> {
     this.stats = stats;
   }
 
+  /**
+   * Takes one new buffer from the device.
+   *
+   * @throws CgroupException when a limit or the device refuses
+   */
+  abstract B newBuffer();
+
   /** Adds one buffer at the end of {@link #buffers}; false (counted as failed) when refused. */
-  abstract boolean allocate();
+  final boolean allocate() {
+    events++;
+    try {
+      buffers.addLast(newBuffer());
+      stats.allocations++;
+      return true;
+    } catch (CgroupException e) {
+      stats.failed++;
+      return false;
+    }
+  }
 
   /** Lets go of one buffer already taken out of {@link #buffers}. */
   abstract void free(B buffer);

@@ -1,6 +1,5 @@
 package io.cgdev.sim;
 
-import io.cgdev.api.CgroupException;
 import io.cgdev.drm.DrmDevice;
 import io.cgdev.drm.DrmFile;
 import io.cgdev.drm.GemObject;
@@ -69,16 +68,8 @@ final class DrmStream extends BufferStream<Integer> {
   }
 
   @Override
-  boolean allocate() {
-    events++;
-    try {
-      buffers.addLast(file.createGem(w.bufferBytes(), placements));
-      stats.allocations++;
-      return true;
-    } catch (CgroupException e) {
-      stats.failed++;
-      return false;
-    }
+  Integer newBuffer() {
+    return file.createGem(w.bufferBytes(), placements);
   }
 
   @Override

@@ -44,16 +44,8 @@ final class PluginStream extends BufferStream<DeviceWorkloads.Allocation> {
   }
 
   @Override
-  boolean allocate() {
-    events++;
-    try {
-      buffers.addLast(device.allocate(region, task, w.bufferBytes()));
-      stats.allocations++;
-      return true;
-    } catch (CgroupException e) {
-      stats.failed++;
-      return false;
-    }
+  DeviceWorkloads.Allocation newBuffer() {
+    return device.allocate(region, task, w.bufferBytes());
   }
 
   @Override

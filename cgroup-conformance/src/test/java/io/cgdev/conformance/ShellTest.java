@@ -29,7 +29,7 @@ class ShellTest {
       script.append(new Value.Bytes(values[i]).shell()).append(" | od -An -v -tx1 | tr -d ' \\n'; echo\n");
     }
     Process bash = new ProcessBuilder("bash", "-c", script.toString()).redirectErrorStream(true).start();
-    String[] lines = new String(bash.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).split("\n");
+    String[] lines = new String(bash.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).split("\n", -1);
     assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
     for (int i = 0; i < values.length; i++) {
       StringBuilder hex = new StringBuilder();
@@ -48,7 +48,7 @@ class ShellTest {
       script.append("printf '%s\\n' ").append(Shell.path(n)).append(" | od -An -v -tx1 | tr -d ' \\n'; echo\n");
     }
     Process bash = new ProcessBuilder("bash", "-c", script.toString()).redirectErrorStream(true).start();
-    String[] lines = new String(bash.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).split("\n");
+    String[] lines = new String(bash.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).split("\n", -1);
     assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
     for (int i = 0; i < names.length; i++) {
       StringBuilder hex = new StringBuilder();

@@ -1,5 +1,6 @@
 package io.cgdev.fuse;
 
+import io.cgdev.api.OwnershipChange;
 import io.cgdev.api.CgroupFs;
 import io.cgdev.fuse.internal.CgroupFuseOperations;
 import io.cgdev.fuse.internal.FuseException;

@@ -1,6 +1,9 @@
 package io.cgdev.fuse;
 
+import io.cgdev.api.OwnershipChange;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Where a mount keeps the owners and permission bits that {@code chown}, {@code chmod} and {@code
@@ -13,20 +16,31 @@ import java.util.List;
  */
 public interface OwnershipJournal {
   /** Keeps nothing. */
-  OwnershipJournal NONE = new OwnershipJournal() {
-    @Override
-    public List<OwnershipChange> recorded() {
-      return List.of();
-    }
+  OwnershipJournal NONE = of(List::of, change -> {}, Runnable::run);
 
-    @Override
-    public void record(OwnershipChange change) {}
+  /**
+   * A journal made of its three parts, e.g. {@code of(state::ownership, state::record,
+   * state::atomically)} for a state file.
+   */
+  static OwnershipJournal of(Supplier<List<OwnershipChange>> recorded, Consumer<OwnershipChange> record,
+      Consumer<Runnable> atomically) {
+    return new OwnershipJournal() {
+      @Override
+      public List<OwnershipChange> recorded() {
+        return recorded.get();
+      }
 
-    @Override
-    public void atomically(Runnable request) {
-      request.run();
-    }
-  };
+      @Override
+      public void record(OwnershipChange change) {
+        record.accept(change);
+      }
+
+      @Override
+      public void atomically(Runnable request) {
+        atomically.accept(request);
+      }
+    };
+  }
 
   /** The changes kept before this mount, oldest first; the mount makes them before it serves. */
   List<OwnershipChange> recorded();

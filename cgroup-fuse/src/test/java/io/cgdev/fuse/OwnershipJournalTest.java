@@ -1,5 +1,6 @@
 package io.cgdev.fuse;
 
+import io.cgdev.api.OwnershipChange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.cgdev.state;
 
+import io.cgdev.api.OwnershipChange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +8,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The owners and modes the {@link Ownership} changes add up to, kept so that a checkpoint can write
+ * The owners and modes the {@link OwnershipChange} changes add up to, kept so that a checkpoint can write
  * them down without asking the front end: the same three maps as cgroup-fuse's ownership (an entry's
  * {@code chown}, the creator of a cgroup made through the mount, an entry's {@code chmod}), with the
  * same rules (making a cgroup and removing one forget what was recorded at and below its path).
@@ -20,15 +21,15 @@ final class OwnershipModel {
   private final Map<String, Owner> creators = new TreeMap<>();
   private final Map<String, Integer> modes = new TreeMap<>();
 
-  void apply(Ownership change) {
+  void apply(OwnershipChange change) {
     switch (change) {
-      case Ownership.Created c -> {
+      case OwnershipChange.Created c -> {
         forget(c.path());
         creators.put(c.path(), new Owner(c.uid(), c.gid()));
       }
-      case Ownership.Chown c -> chowned.put(c.path(), new Owner(c.uid(), c.gid()));
-      case Ownership.Chmod c -> modes.put(c.path(), c.mode() & 07777);
-      case Ownership.Forget f -> forget(f.path());
+      case OwnershipChange.Chown c -> chowned.put(c.path(), new Owner(c.uid(), c.gid()));
+      case OwnershipChange.Chmod c -> modes.put(c.path(), c.mode() & 07777);
+      case OwnershipChange.Forget f -> forget(f.path());
     }
   }
 
@@ -43,45 +44,45 @@ final class OwnershipModel {
    * Changes that rebuild these maps from nothing, in an order in which no {@code created} forgets
    * what an earlier change set: by path, and for one path its creator before its owner and mode.
    */
-  List<Ownership> changes() {
+  List<OwnershipChange> changes() {
     TreeSet<String> paths = new TreeSet<>();
     paths.addAll(creators.keySet());
     paths.addAll(chowned.keySet());
     paths.addAll(modes.keySet());
-    List<Ownership> out = new ArrayList<>();
+    List<OwnershipChange> out = new ArrayList<>();
     for (String p : paths) {
       Owner creator = creators.get(p);
       if (creator != null) {
-        out.add(new Ownership.Created(p, creator.uid(), creator.gid()));
+        out.add(new OwnershipChange.Created(p, creator.uid(), creator.gid()));
       }
       Owner owner = chowned.get(p);
       if (owner != null) {
-        out.add(new Ownership.Chown(p, owner.uid(), owner.gid()));
+        out.add(new OwnershipChange.Chown(p, owner.uid(), owner.gid()));
       }
       Integer mode = modes.get(p);
       if (mode != null) {
-        out.add(new Ownership.Chmod(p, mode));
+        out.add(new OwnershipChange.Chmod(p, mode));
       }
     }
     return out;
   }
 
-  static Op op(Ownership change) {
+  static Op op(OwnershipChange change) {
     return switch (change) {
-      case Ownership.Created c -> Op.of("created", c.path(), c.uid(), c.gid());
-      case Ownership.Chown c -> Op.of("chown", c.path(), c.uid(), c.gid());
-      case Ownership.Chmod c -> Op.of("chmod", c.path(), c.mode());
-      case Ownership.Forget f -> Op.of("forget", f.path());
+      case OwnershipChange.Created c -> Op.of("created", c.path(), c.uid(), c.gid());
+      case OwnershipChange.Chown c -> Op.of("chown", c.path(), c.uid(), c.gid());
+      case OwnershipChange.Chmod c -> Op.of("chmod", c.path(), c.mode());
+      case OwnershipChange.Forget f -> Op.of("forget", f.path());
     };
   }
 
   /** The change an op records, or {@code null} if it is no ownership op. */
-  static Ownership of(Op op) {
+  static OwnershipChange of(Op op) {
     return switch (op.name()) {
-      case "created" -> new Ownership.Created(op.arity(3, 3).string(0), op.integer(1), op.integer(2));
-      case "chown" -> new Ownership.Chown(op.arity(3, 3).string(0), op.integer(1), op.integer(2));
-      case "chmod" -> new Ownership.Chmod(op.arity(2, 2).string(0), op.integer(1) & 07777);
-      case "forget" -> new Ownership.Forget(op.arity(1, 1).string(0));
+      case "created" -> new OwnershipChange.Created(op.arity(3, 3).string(0), op.integer(1), op.integer(2));
+      case "chown" -> new OwnershipChange.Chown(op.arity(3, 3).string(0), op.integer(1), op.integer(2));
+      case "chmod" -> new OwnershipChange.Chmod(op.arity(2, 2).string(0), op.integer(1) & 07777);
+      case "forget" -> new OwnershipChange.Forget(op.arity(1, 1).string(0));
       default -> null;
     };
   }

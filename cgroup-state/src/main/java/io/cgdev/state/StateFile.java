@@ -1,5 +1,6 @@
 package io.cgdev.state;
 
+import io.cgdev.api.OwnershipChange;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupFs;
 import io.cgdev.api.OpenFile;
@@ -82,7 +83,7 @@ public final class StateFile implements AutoCloseable {
    * @param ownership the ownership changes recorded, in order, for the front end to apply
    */
   public record Replay(boolean created, int checkpointLine, TreeRestore.Result restore, int records, List<String> notes,
-      List<Ownership> ownership) {
+      List<OwnershipChange> ownership) {
     public Replay {
       notes = List.copyOf(notes);
       ownership = List.copyOf(ownership);
@@ -262,7 +263,7 @@ public final class StateFile implements AutoCloseable {
   }
 
   /** The ownership changes the file holds, in order (as {@link Replay#ownership()}). */
-  public List<Ownership> ownership() {
+  public List<OwnershipChange> ownership() {
     return replay.ownership();
   }
 
@@ -272,7 +273,7 @@ public final class StateFile implements AutoCloseable {
    *
    * @throws CgroupException {@code EIO} if the journal cannot keep it
    */
-  public void record(Ownership change) {
+  public void record(OwnershipChange change) {
     journal.change(() -> owners.apply(change), OwnershipModel.op(change));
   }
 
@@ -323,7 +324,7 @@ public final class StateFile implements AutoCloseable {
     for (Task t : tasks.all()) {
       lines.add(RecordCodec.encode(List.of(Op.of("task", t.pid(), t.name(), t.cgroup().toString()))));
     }
-    for (Ownership o : owners.changes()) {
+    for (OwnershipChange o : owners.changes()) {
       lines.add(RecordCodec.encode(List.of(OwnershipModel.op(o))));
     }
     lines.add(RecordCodec.encode(List.of(Op.of("end"))));
@@ -332,7 +333,7 @@ public final class StateFile implements AutoCloseable {
 
   // ------------------------------------------------------------------ replay
 
-  private record Loaded(int checkpointLine, int records, TreeRestore.Result restore, List<Ownership> ownership,
+  private record Loaded(int checkpointLine, int records, TreeRestore.Result restore, List<OwnershipChange> ownership,
       String tornNote, long goodLength) {}
 
   private static final String DOES_NOT_FIT = "the state does not fit this world: open it on the world it was made on"
@@ -356,7 +357,7 @@ public final class StateFile implements AutoCloseable {
     if (difference != null) {
       throw new StateException(file, 2, difference + "; " + DOES_NOT_FIT);
     }
-    List<Ownership> ownership = new ArrayList<>();
+    List<OwnershipChange> ownership = new ArrayList<>();
     int i = 1;
     int checkpointLine = 0;
     TreeRestore.Result restore = null;
@@ -383,7 +384,7 @@ public final class StateFile implements AutoCloseable {
 
   /** Reads the checkpoint's lines from {@code from}; returns the index after its {@code end}. */
   private static int readCheckpoint(Path file, List<JournalReader.Line> lines, int from, JournalReader.Contents contents,
-      CgroupFs fs, Tasks tasks, OwnershipModel owners, List<Ownership> ownership) {
+      CgroupFs fs, Tasks tasks, OwnershipModel owners, List<OwnershipChange> ownership) {
     for (int i = from; i < lines.size(); i++) {
       JournalReader.Line line = lines.get(i);
       if (line.ops().size() == 1 && line.ops().getFirst().name().equals("end")) {
@@ -391,7 +392,7 @@ public final class StateFile implements AutoCloseable {
       }
       for (Op op : line.ops()) {
         try {
-          Ownership change = OwnershipModel.of(op);
+          OwnershipChange change = OwnershipModel.of(op);
           if (change != null) {
             owners.apply(change);
             ownership.add(change);
@@ -457,9 +458,9 @@ public final class StateFile implements AutoCloseable {
     throw new IllegalStateException("a checkpoint without end got past readCheckpoint");
   }
 
-  private static void apply(Path file, int line, Op op, CgroupFs fs, OwnershipModel owners, List<Ownership> ownership) {
+  private static void apply(Path file, int line, Op op, CgroupFs fs, OwnershipModel owners, List<OwnershipChange> ownership) {
     try {
-      Ownership change = OwnershipModel.of(op);
+      OwnershipChange change = OwnershipModel.of(op);
       if (change != null) {
         owners.apply(change);
         ownership.add(change);

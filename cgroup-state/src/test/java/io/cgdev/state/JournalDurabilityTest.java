@@ -1,5 +1,6 @@
 package io.cgdev.state;
 
+import io.cgdev.api.OwnershipChange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,7 +26,7 @@ class JournalDurabilityTest {
   private static final Path FILE = Path.of("/simulated/tree.state");
 
   /** The state a test compares: configuration and owners. */
-  private record State(Configuration configuration, List<Ownership> owners) {}
+  private record State(Configuration configuration, List<OwnershipChange> owners) {}
 
   @Test
   void everyAcknowledgedChangeIsForcedBeforeItReturns() {
@@ -66,7 +67,7 @@ class JournalDurabilityTest {
           int kind = random.nextInt(10);
           if (kind == 0) {
             List<String> cgroups = Configuration.cgroupsOf(w.fs());
-            Ownership o = new Ownership.Chown(cgroups.get(random.nextInt(cgroups.size())), i, i);
+            OwnershipChange o = new OwnershipChange.Chown(cgroups.get(random.nextInt(cgroups.size())), i, i);
             current[0] = o.toString();
             owners.apply(o); // before the record, as the front end changes its map first
             state.record(o);
@@ -76,7 +77,7 @@ class JournalDurabilityTest {
             try {
               state.atomically(() -> {
                 state.fs().mkdir(child);
-                Ownership o = new Ownership.Created(child, 7, 7);
+                OwnershipChange o = new OwnershipChange.Created(child, 7, 7);
                 owners.apply(o);
                 state.record(o);
               });

@@ -1,5 +1,6 @@
 package io.cgdev.state;
 
+import io.cgdev.api.OwnershipChange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class JournalStressTest {
                 try {
                   state.atomically(() -> {
                     state.fs().mkdir(child);
-                    state.record(new Ownership.Created(child, thread, thread));
+                    state.record(new OwnershipChange.Created(child, thread, thread));
                   });
                 } catch (io.cgdev.api.CgroupException e) {
                   // refused (a limit another thread set): nothing recorded

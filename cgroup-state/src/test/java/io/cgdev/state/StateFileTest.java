@@ -1,5 +1,6 @@
 package io.cgdev.state;
 
+import io.cgdev.api.OwnershipChange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -42,18 +43,18 @@ class StateFileTest {
       fs.write("/a/conf.devices/dev0/conf.poke", "1");
       state.atomically(() -> {
         fs.mkdir("/a/x");
-        state.record(new Ownership.Created("/a/x", 1000, 1000));
-        state.record(new Ownership.Chmod("/a/x", 0750));
+        state.record(new OwnershipChange.Created("/a/x", 1000, 1000));
+        state.record(new OwnershipChange.Chmod("/a/x", 0750));
       });
-      state.record(new Ownership.Chown("/a/cgroup.procs", 1000, 100));
+      state.record(new OwnershipChange.Chown("/a/cgroup.procs", 1000, 100));
       before = w.configuration();
     }
     try (TestWorld w = new TestWorld(); StateFile state = StateFile.open(file(), TestWorld.base(), w.fs(), w.tasks())) {
       assertThat(state.replay().created()).isFalse();
       assertThat(state.replay().records()).isEqualTo(9);
       assertThat(w.configuration()).isEqualTo(before);
-      assertThat(state.ownership()).containsExactly(new Ownership.Created("/a/x", 1000, 1000),
-          new Ownership.Chmod("/a/x", 0750), new Ownership.Chown("/a/cgroup.procs", 1000, 100));
+      assertThat(state.ownership()).containsExactly(new OwnershipChange.Created("/a/x", 1000, 1000),
+          new OwnershipChange.Chmod("/a/x", 0750), new OwnershipChange.Chown("/a/cgroup.procs", 1000, 100));
     }
   }
 
@@ -206,14 +207,14 @@ class StateFileTest {
   void compactionKeepsTheStateInAShorterFile() throws IOException {
     Random random = new Random(SEED);
     Configuration before;
-    List<Ownership> owners;
+    List<OwnershipChange> owners;
     try (TestWorld w = new TestWorld();
         StateFile state = StateFile.open(file(), TestWorld.base(), w.fs(), w.tasks(), new StateFile.Options(20))) {
       for (int i = 0; i < 300; i++) {
         TestWorld.randomChange(state.fs(), random);
         if (i % 37 == 0) {
           List<String> cgroups = Configuration.cgroupsOf(w.fs());
-          state.record(new Ownership.Chown(cgroups.get(random.nextInt(cgroups.size())), i, i));
+          state.record(new OwnershipChange.Chown(cgroups.get(random.nextInt(cgroups.size())), i, i));
         }
       }
       before = w.configuration();
@@ -251,7 +252,7 @@ class StateFileTest {
 
   /** The ownership a state file's model holds now, read through a checkpoint of it. */
   private record OwnershipModelView(StateFile state) {
-    List<Ownership> changes() {
+    List<OwnershipChange> changes() {
       state.compact();
       OwnershipModel model = new OwnershipModel();
       try {
@@ -259,7 +260,7 @@ class StateFileTest {
           if (line.startsWith("cgdev-state")) {
             continue;
           }
-          Ownership o = OwnershipModel.of(RecordCodec.decode(line).getFirst());
+          OwnershipChange o = OwnershipModel.of(RecordCodec.decode(line).getFirst());
           if (o != null) {
             model.apply(o);
           }

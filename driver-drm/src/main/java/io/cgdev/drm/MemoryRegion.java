@@ -10,26 +10,15 @@ import io.cgdev.drm.sim.RegionAllocator;
  * a name such as {@code system0} or {@code local0}, a kind, a page size and the allocator that hands out
  * its address space. Part of a device's {@link DeviceConfig}; the objects placed in it are the
  * device's business. The allocator is guarded by the owning device's lock.
+ *
+ * @param name follows the resource-name rules of {@code RegionSpec}
  */
 @Stability(Stability.Status.EXPERIMENTAL)
-public final class MemoryRegion {
+public record MemoryRegion(String name, Kind kind, long pageSize, RegionAllocator allocator) {
   /** System memory (the eviction target) or device-local memory. */
   public enum Kind {
     SYSTEM,
     LOCAL
-  }
-
-  private final String name;
-  private final Kind kind;
-  private final long pageSize;
-  private final RegionAllocator allocator;
-
-  /** A region; {@code name} follows the resource-name rules of {@code RegionSpec}. */
-  public MemoryRegion(String name, Kind kind, long pageSize, RegionAllocator allocator) {
-    this.name = name;
-    this.kind = kind;
-    this.pageSize = pageSize;
-    this.allocator = allocator;
   }
 
   /** A system-memory region with a counting allocator. */
@@ -40,22 +29,6 @@ public final class MemoryRegion {
   /** A local-memory region with a buddy allocator of the given minimum chunk. */
   public static MemoryRegion local(String name, long capacity, long chunk) {
     return new MemoryRegion(name, Kind.LOCAL, 4096, new BuddyAllocator(capacity, chunk));
-  }
-
-  public String name() {
-    return name;
-  }
-
-  public Kind kind() {
-    return kind;
-  }
-
-  public long pageSize() {
-    return pageSize;
-  }
-
-  public RegionAllocator allocator() {
-    return allocator;
   }
 
   /** Bytes the region holds. */

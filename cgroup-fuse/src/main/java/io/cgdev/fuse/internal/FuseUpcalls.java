@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -299,8 +300,17 @@ final class FuseUpcalls {
   }
 
   void open(MemorySegment req, long ino, MemorySegment fi) {
-    serve(req, "open", () -> {
-      fs.open(ino, fileInfo(fi));
+    opened(req, "open", fi, info -> fs.open(ino, info));
+  }
+
+  void opendir(MemorySegment req, long ino, MemorySegment fi) {
+    opened(req, "opendir", fi, info -> fs.opendir(ino, info));
+  }
+
+  /** open and opendir: the file system checks and keeps what it needs, the reply hands back {@code fi}. */
+  private void opened(MemorySegment req, String operation, MemorySegment fi, Consumer<FileInfo> open) {
+    serve(req, operation, () -> {
+      open.accept(fileInfo(fi));
       return r -> replies.open(r, fi);
     });
   }
@@ -339,13 +349,6 @@ final class FuseUpcalls {
     serve(req, "release", () -> {
       fs.release(ino, fileInfo(fi));
       return ok(replies);
-    });
-  }
-
-  void opendir(MemorySegment req, long ino, MemorySegment fi) {
-    serve(req, "opendir", () -> {
-      fs.opendir(ino, fileInfo(fi));
-      return r -> replies.open(r, fi);
     });
   }
 

@@ -56,8 +56,7 @@ final class RunQueue {
     if (size == heap.length) {
       heap = Arrays.copyOf(heap, size * 2);
     }
-    heap[size] = e;
-    e.heapIndex = size;
+    place(e, size);
     size++;
     siftUp(size - 1);
     minVruntime();
@@ -70,8 +69,7 @@ final class RunQueue {
     heap[size] = null;
     e.heapIndex = -1;
     if (i != size) {
-      heap[i] = last;
-      last.heapIndex = i;
+      place(last, i);
       siftDown(i);
       siftUp(last.heapIndex);
     }
@@ -87,6 +85,12 @@ final class RunQueue {
     return a.vruntime < b.vruntime || (a.vruntime == b.vruntime && a.seq < b.seq);
   }
 
+  /** Puts {@code e} at slot {@code i}: the heap and the entity's index of itself change together. */
+  private void place(SchedEntity e, int i) {
+    heap[i] = e;
+    e.heapIndex = i;
+  }
+
   private void siftUp(int i) {
     SchedEntity e = heap[i];
     while (i > 0) {
@@ -95,12 +99,10 @@ final class RunQueue {
       if (!before(e, pe)) {
         break;
       }
-      heap[i] = pe;
-      pe.heapIndex = i;
+      place(pe, i);
       i = p;
     }
-    heap[i] = e;
-    e.heapIndex = i;
+    place(e, i);
   }
 
   private void siftDown(int i) {
@@ -117,11 +119,9 @@ final class RunQueue {
       if (!before(ce, e)) {
         break;
       }
-      heap[i] = ce;
-      ce.heapIndex = i;
+      place(ce, i);
       i = c;
     }
-    heap[i] = e;
-    e.heapIndex = i;
+    place(e, i);
   }
 }

@@ -2,20 +2,17 @@ package io.cgdev.controller.cpuset;
 
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
+import java.util.Locale;
 
 /** The requested value of {@code cpuset.cpus.partition}, as the kernel's partition root states. */
 enum Partition {
-  MEMBER("member"),
-  ROOT("root"),
-  ISOLATED("isolated");
+  MEMBER,
+  ROOT,
+  ISOLATED;
 
-  private final String word;
+  private final String word = name().toLowerCase(Locale.ROOT);
 
-  Partition(String word) {
-    this.word = word;
-  }
-
-  /** The word the file reads and accepts. */
+  /** The word the file reads and accepts: the constant's name in lower case. */
   String word() {
     return word;
   }

@@ -257,14 +257,32 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
 
   @Override
   public Pool charge(CgroupHandle cgroup, int region, long bytes) {
+    return charge(cgroup, region, bytes, true);
+  }
+
+  @Override
+  public Pool tryCharge(CgroupHandle cgroup, int region, long bytes) {
+    return charge(cgroup, region, bytes, false);
+  }
+
+  /**
+   * {@link #charge(CgroupHandle, int, long)} with {@code mayReclaim}; without it ({@link #tryCharge})
+   * a limit refuses at once: its {@code max} event and a failed charge are counted, and null returned.
+   */
+  private Pool charge(CgroupHandle cgroup, int region, long bytes, boolean mayReclaim) {
     MemoryState s = liveState(cgroup, region, bytes);
     if (bytes == 0) {
       return s.pool();
     }
     PageCounter fail = chargeStocked(s.counter(), bytes);
     if (fail == PageCounter.OVER_HIGH) {
-      overHigh(s, true);
+      overHigh(s, mayReclaim);
     } else if (fail != null) {
+      if (!mayReclaim) {
+        s.ownerOf(fail).count(MemoryEvent.MAX);
+        s.addHierarchical(MemoryState.Stat.FAILED_CHARGES, 1);
+        return null;
+      }
       chargeSlow(s, bytes, fail);
     }
     Pool p = confirm(s, bytes);
@@ -327,23 +345,6 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     }
     return "memory.max of " + limiting.cgroup().path() + " (" + ByteSize.format(c.max()) + ") reached, "
         + c.usage() + " bytes in use";
-  }
-
-  @Override
-  public Pool tryCharge(CgroupHandle cgroup, int region, long bytes) {
-    MemoryState s = liveState(cgroup, region, bytes);
-    if (bytes == 0) {
-      return s.pool();
-    }
-    PageCounter fail = chargeStocked(s.counter(), bytes);
-    if (fail == PageCounter.OVER_HIGH) {
-      overHigh(s, false);
-    } else if (fail != null) {
-      s.ownerOf(fail).count(MemoryEvent.MAX);
-      s.addHierarchical(MemoryState.Stat.FAILED_CHARGES, 1);
-      return null;
-    }
-    return confirm(s, bytes);
   }
 
   /**

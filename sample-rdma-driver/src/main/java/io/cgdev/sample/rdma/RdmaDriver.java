@@ -7,11 +7,11 @@ import io.cgdev.api.spi.DeviceRegistration;
 import io.cgdev.api.spi.DeviceSpec;
 import io.cgdev.api.spi.DeviceWorkloads;
 import io.cgdev.api.spi.DriverContext;
-import io.cgdev.api.spi.DriverProvider;
 import io.cgdev.api.spi.MemoryCharging;
 import io.cgdev.api.spi.RegionSpec;
 import io.cgdev.plugin.support.Registrar;
-import java.util.List;
+import io.cgdev.plugin.support.SingleDeviceDriver;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Tools drive it through {@link DeviceWorkloads} (a memory registration by a task). Thread-safe.
  */
-public final class RdmaDriver implements DriverProvider, DeviceWorkloads {
+public final class RdmaDriver extends SingleDeviceDriver {
   /** The adapter's name. */
   public static final String DEVICE = "rdma0";
   /** Its memory region. */
@@ -31,51 +31,18 @@ public final class RdmaDriver implements DriverProvider, DeviceWorkloads {
   public static final long CAPACITY = 512L << 20;
 
   private final AtomicLong registered = new AtomicLong();
-  private volatile DriverContext context;
-  private volatile DeviceRegistration registration;
-  private volatile MemoryCharging memory;
-  private volatile int region = -1;
-  private volatile boolean removed;
 
   /** The ServiceLoader constructor. */
-  public RdmaDriver() {}
-
-  @Override
-  public String name() {
-    return "rdma";
+  public RdmaDriver() {
+    super("rdma", DEVICE, REGION, "adapter");
   }
 
   @Override
-  public void probe(DriverContext ctx) {
-    DeviceRegistration reg = Registrar.registerWithPresent(ctx, DeviceSpec.builder(DEVICE, name())
+  protected Optional<DeviceRegistration> register(DriverContext ctx) {
+    // no memory controller: nothing would govern the adapter
+    return Registrar.registerWithPresent(ctx, DeviceSpec.builder(DEVICE, name())
         .region(new RegionSpec(REGION, CAPACITY))
-        .attribute("transport", "roce"), "memory").orElse(null);
-    if (reg == null) {
-      return; // nothing would govern the adapter
-    }
-    this.context = ctx;
-    this.memory = reg.capability(MemoryCharging.class).orElseThrow();
-    this.region = memory.region(REGION);
-    this.registration = reg;
-  }
-
-  @Override
-  public List<String> devices() {
-    return registration == null || removed ? List.of() : List.of(DEVICE);
-  }
-
-  @Override
-  public List<String> regions(String device) {
-    check(device);
-    return List.of(REGION);
-  }
-
-  private DriverContext check(String device) {
-    DriverContext ctx = context;
-    if (!DEVICE.equals(device) || ctx == null || removed) {
-      throw CgroupException.of(Errno.ENODEV, "rdma: no adapter %s", device);
-    }
-    return ctx;
+        .attribute("transport", "roce"), "memory");
   }
 
   /** Bytes registered now, over all cgroups (the adapter's own count, to check against the files). */
@@ -94,52 +61,19 @@ public final class RdmaDriver implements DriverProvider, DeviceWorkloads {
    */
   @Override
   public Allocation allocate(String device, String regionName, Task task, long bytes) {
-    DriverContext ctx = check(device);
-    if (!REGION.equals(regionName)) {
-      throw CgroupException.of(Errno.EINVAL, "rdma: %s has no region %s (it has %s)", device, regionName, REGION);
-    }
+    DriverContext ctx = checked(device, regionName);
     // the charging policy: charge the task's cgroup first (read again if it was removed meanwhile),
     // reserve adapter memory second; the charge goes back to the pool it came from
-    MemoryCharging.Pool pool = memory.charge(ctx, task, region, bytes);
+    MemoryCharging memory = memory();
+    MemoryCharging.Pool pool = memory.charge(ctx, task, memoryRegion(), bytes);
     if (registered.addAndGet(bytes) > CAPACITY) {
       registered.addAndGet(-bytes);
       memory.uncharge(pool, bytes);
       throw CgroupException.of(Errno.ENOSPC, "rdma: %s: adapter memory full (%d bytes)", DEVICE, CAPACITY);
     }
-    return new Allocation() {
-      private boolean closed;
-
-      @Override
-      public long bytes() {
-        return bytes;
-      }
-
-      @Override
-      public synchronized void close() {
-        if (!closed) {
-          closed = true;
-          memory.uncharge(pool, bytes);
-          registered.addAndGet(-bytes);
-        }
-      }
-    };
-  }
-
-  /**
-   * Unplugs the adapter. While memory registrations are open the memory controller refuses ({@code
-   * EBUSY}): the adapter then stays registered so that their charges go back where they came from
-   * when they are closed, and only new registrations are refused ({@code ENODEV}).
-   */
-  @Override
-  public void remove() {
-    removed = true;
-    DeviceRegistration reg = registration;
-    if (reg != null && reg.registered()) {
-      try {
-        reg.unregister();
-      } catch (CgroupException e) {
-        // registrations still open: the hierarchy is going away anyway
-      }
-    }
+    return allocation(bytes, () -> {
+      memory.uncharge(pool, bytes);
+      registered.addAndGet(-bytes);
+    });
   }
 }

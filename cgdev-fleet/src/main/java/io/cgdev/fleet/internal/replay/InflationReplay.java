@@ -17,19 +17,11 @@ import java.util.SplittableRandom;
  * the arrived pods asked for reaches the cluster's GPU capacity. At every {@code 1/steps} of that
  * capacity the allocation is recorded: the paper's curves of allocated and unallocated GPUs and of
  * fragmentation against arrived workload. One thread.
+ *
+ * @param seed the seed of the draws
+ * @param steps how many points the curves get
  */
-public final class InflationReplay {
-  private final Trace trace;
-  private final PlacementPolicy policy;
-  private final long seed;
-  private final int steps;
-
-  public InflationReplay(Trace trace, PlacementPolicy policy, long seed, int steps) {
-    this.trace = trace;
-    this.policy = policy;
-    this.seed = seed;
-    this.steps = steps;
-  }
+public record InflationReplay(Trace trace, PlacementPolicy policy, long seed, int steps) {
 
   /**
    * The curves, one point per step of arrived workload.

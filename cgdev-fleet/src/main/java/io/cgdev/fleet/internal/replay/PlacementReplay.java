@@ -20,18 +20,10 @@ import java.util.Optional;
  * times deletions come first, then arrivals, each in pod order. Placement looks at requests only (the
  * pods' usage never changes where they go), so the per-node simulations can run afterwards, in
  * parallel. One thread.
+ *
+ * @param samples how many points the charts get over the horizon
  */
-public final class PlacementReplay {
-  private final Trace trace;
-  private final PlacementPolicy policy;
-  private final int samples;
-
-  /** @param samples how many points the charts get over the horizon */
-  public PlacementReplay(Trace trace, PlacementPolicy policy, int samples) {
-    this.trace = trace;
-    this.policy = policy;
-    this.samples = samples;
-  }
+public record PlacementReplay(Trace trace, PlacementPolicy policy, int samples) {
 
   /** The result: every pod's placement (by pod number) and the allocation figures. */
   public record Result(List<PodPlacement> pods, AllocationStats stats) {}

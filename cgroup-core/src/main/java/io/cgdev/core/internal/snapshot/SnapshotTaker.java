@@ -20,17 +20,10 @@ import java.util.TreeMap;
  * Takes a {@link Snapshot} of a hierarchy under its lock, so that the picture is consistent: the
  * controllers, the devices by name, the tasks by pid, and the tree, each cgroup's files read through
  * the file view in the order of a walk that lists each folder by name.
+ *
+ * @param layout the name of the file view's layout, recorded in the snapshot
  */
-public final class SnapshotTaker {
-  private final Hierarchy hierarchy;
-  private final CgroupFs fs;
-  private final String layout;
-
-  public SnapshotTaker(Hierarchy hierarchy, CgroupFs fs, String layout) {
-    this.hierarchy = hierarchy;
-    this.fs = fs;
-    this.layout = layout;
-  }
+public record SnapshotTaker(Hierarchy hierarchy, CgroupFs fs, String layout) {
 
   /** The snapshot, taken now. */
   public Snapshot take() {

@@ -1,9 +1,13 @@
-package io.cgdev.fuse;
+package io.cgdev.api;
 
 /**
- * A change of owners or permission bits made through the mount (docs/FUSE.md, delegation): what an
- * {@link OwnershipJournal} keeps and hands back. Paths are absolute paths of the mounted tree.
+ * A change of owners or permission bits made through a front end that serves the tree to users with
+ * identities (the FUSE mount's {@code mkdir}, {@code chown} and {@code chmod}; docs/FUSE.md,
+ * delegation). The file view has no owners: the front end applies these itself, and a store that keeps
+ * them (the state file, docs/STATE.md) hands them back in order for the front end to apply again
+ * before it serves. Paths are absolute paths of the tree.
  */
+@Stability(value = Stability.Status.EXPERIMENTAL, since = "0.3")
 public sealed interface OwnershipChange {
   /** The entry the change is about. */
   String path();
