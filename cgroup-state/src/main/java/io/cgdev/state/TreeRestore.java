@@ -38,8 +38,9 @@ import java.util.Set;
  * {@code cgroup.max.depth}/{@code cgroup.max.descendants}, which the kernel lets be set below what
  * exists, are lifted on the ancestors of a cgroup they keep from being made, and set to their
  * target by the file pass that follows. A partition the target shows invalid is written last, after
- * everything else converged (see {@code deferred}): the order of events made it invalid, and written
- * early it would be valid and block the sibling claims that invalidate it.
+ * everything else converged (see {@code held}): the order of events made it invalid, and written
+ * early it would be valid and block the sibling claims that invalidate it. When the passes are stuck, exclusive claims that differ from the target are given up once and
+ * claimed again (siblings that swapped CPUs; see {@code releaseClaims}).
  */
 public final class TreeRestore {
   /** More passes than any chain of dependencies between files seen so far needs. */
@@ -105,41 +106,86 @@ public final class TreeRestore {
     return new TreeRestore(fs, target, tasks, List.copyOf(placements)).run();
   }
 
-  /** Whether the partitions the target shows invalid are still left for last ({@link #deferred}). */
-  private boolean deferring;
+  /**
+   * Whether the partitions the target shows invalid are still held as members ({@link #held}): 1
+   * until everything else has gone as far as it gets, then 0.
+   */
+  private int holding;
 
   private Result run() {
     List<Problem> problems = List.of();
-    deferring = target.cgroups().stream().anyMatch(c -> c.files().entrySet().stream().anyMatch(TreeRestore::deferred));
-    for (int pass = 1; pass <= MAX_PASSES + (deferring ? MAX_PASSES : 0); pass++) {
+    holding = target.cgroups().stream().anyMatch(c -> c.files().entrySet().stream().anyMatch(f -> held(f, 1))) ? 1 : 0;
+    for (int pass = 1; pass <= MAX_PASSES * (1 + holding); pass++) {
       problems = new ArrayList<>();
       boolean changed = makeCgroups(problems);
       changed |= placeTasks(problems);
       changed |= writeFiles(problems);
       changed |= removeCgroups(problems);
-      if (problems.isEmpty() && !deferring) {
+      if (problems.isEmpty() && holding == 0) {
         return new Result(pass, made, removed, written, moved, ended);
       }
+      if (!problems.isEmpty() && !changed && !released) {
+        released = true;
+        if (releaseClaims()) {
+          continue;
+        }
+      }
       if (problems.isEmpty() || !changed) {
-        if (!deferring) {
+        if (holding == 0) {
           break;
         }
-        deferring = false; // everything else is as far as it gets: now the invalid partitions
+        holding--; // everything else is as far as it gets: now the next partitions
       }
     }
     throw failure(problems);
   }
 
   /**
-   * Whether a target file is left for last: a partition the target shows invalid. Such a state comes
-   * from the order in which siblings claimed CPUs (a sibling took them before this partition was made
-   * root); a partition made root first would be valid, hold its CPUs and refuse the sibling's claim.
-   * While deferred it is kept a {@code member}, so it holds nothing.
+   * Whether a target file is held back at level {@code level} (see {@link #holding}): a partition the
+   * target shows invalid. Such a state comes from the order in which siblings claimed CPUs (a sibling
+   * took them before this partition was made root); a partition made root first would be valid, hold
+   * its CPUs and refuse the sibling's claim. While held it is kept a {@code member}, so it holds
+   * nothing.
    */
-  private static boolean deferred(Map.Entry<String, String> file) {
-    return ConfigurationFiles.nameOf(file.getKey()).equals(PARTITION) && file.getValue().contains(" invalid");
+  private static boolean held(Map.Entry<String, String> file, int level) {
+    return level > 0 && ConfigurationFiles.nameOf(file.getKey()).equals(PARTITION) && file.getValue().contains(" invalid");
   }
 
+  /** Whether the claims in the way were given up once ({@link #releaseClaims}). */
+  private boolean released;
+
+  /**
+   * Gives up every {@code cpuset.cpus.exclusive} claim that is not yet its target (writes an empty
+   * line), once, when the passes are stuck. Siblings' exclusive CPUs may not overlap, so targets that
+   * swap CPUs between siblings (a world that had A=0, B=1 and then, through an empty value, A=1,
+   * B=0) can never be reached one write at a time: each wants what the other still holds. A user
+   * would release both and claim again; the next passes claim. A release the tree refuses is left.
+   *
+   * @return whether anything was released
+   */
+  private boolean releaseClaims() {
+    boolean changed = false;
+    for (Configuration.Cgroup c : target.cgroups()) {
+      for (Map.Entry<String, String> f : c.files().entrySet()) {
+        if (!ConfigurationFiles.nameOf(f.getKey()).equals(EXCLUSIVE)) {
+          continue;
+        }
+        String path = Configuration.join(c.path(), f.getKey());
+        try {
+          String now = fs.read(path);
+          if (!now.equals(f.getValue()) && !now.isBlank()) {
+            fs.write(path, "\n");
+            changed = true;
+          }
+        } catch (CgroupException e) {
+          // held by a partition root, or gone: the passes name what still differs
+        }
+      }
+    }
+    return changed;
+  }
+
+  private static final String EXCLUSIVE = "cpuset.cpus.exclusive";
   private static final String PARTITION = "cpuset.cpus.partition";
   private static final String MEMBER = "member\n";
 
@@ -223,7 +269,7 @@ public final class TreeRestore {
           problems.add(new Problem(e.errno(), path + ": " + e.errno() + " (" + e.getMessage() + ")"));
           continue;
         }
-        if (deferring && deferred(f)) {
+        if (held(f, holding)) {
           if (!before.equals(MEMBER)) {
             try {
               fs.write(path, MEMBER);
