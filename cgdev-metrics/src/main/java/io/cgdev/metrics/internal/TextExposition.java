@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * One scrape in Prometheus' text exposition format (version 0.0.4): the samples of every family
@@ -44,10 +45,12 @@ public final class TextExposition {
   }
 
   private final List<Segment> segments;
+  private final ForkJoinPool pool;
 
-  /** The exposition of these segments, in this order. */
-  TextExposition(List<Segment> segments) {
+  /** The exposition of these segments, in this order; {@code pool} compresses it ({@link #writeGzipTo}). */
+  TextExposition(List<Segment> segments, ForkJoinPool pool) {
     this.segments = List.copyOf(segments);
+    this.pool = pool;
   }
 
   /** The bytes of the whole exposition. */
@@ -84,6 +87,11 @@ public final class TextExposition {
       }
     }
     out.write(block, 0, n);
+  }
+
+  /** Writes the exposition gzipped, compressed on the scrape's threads ({@link ParallelGzip}). */
+  public void writeGzipTo(OutputStream out) throws IOException {
+    ParallelGzip.write(this::writeTo, out, pool);
   }
 
   private static int put(OutputStream out, byte[] block, int n, byte[] b) throws IOException {

@@ -130,7 +130,7 @@ public final class TreeCollector implements MultiCollector {
    * @throws IllegalStateException after {@link #close()}
    */
   public TextExposition text() {
-    return new TextExposition(scrape(TextExposition.Segment::new));
+    return new TextExposition(scrape(TextExposition.Segment::new), pool);
   }
 
   /** One scrape: the segments of every tree in order, each tree's own samples last. */
