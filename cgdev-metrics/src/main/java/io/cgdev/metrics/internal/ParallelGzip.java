@@ -27,30 +27,20 @@ final class ParallelGzip {
 
   private ParallelGzip() {}
 
-  /** Compresses what {@code text} writes and writes the gzip stream to {@code out}. */
+  /**
+   * Compresses what {@code text} writes and writes the gzip stream to {@code out}. Each block is
+   * handed to the pool as soon as it is full, so the threads deflate while the text is still written.
+   */
   static void write(Text text, OutputStream out, ForkJoinPool pool) throws IOException {
-    Blocks blocks = new Blocks();
+    Blocks blocks = new Blocks(pool);
     text.writeTo(blocks);
-    List<byte[]> input = blocks.done();
-    List<ForkJoinTask<byte[]>> parts = new ArrayList<>(input.size());
-    for (int i = 0; i < input.size(); i++) {
-      byte[] before = i == 0 ? null : input.get(i - 1);
-      byte[] block = input.get(i);
-      boolean last = i == input.size() - 1;
-      parts.add(pool.submit(() -> deflate(before, block, last)));
-    }
-    CRC32 crc = new CRC32();
-    long size = 0;
-    for (byte[] b : input) {
-      crc.update(b);
-      size += b.length;
-    }
+    blocks.finish();
     out.write(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff});
-    for (ForkJoinTask<byte[]> p : parts) {
+    for (ForkJoinTask<byte[]> p : blocks.parts) {
       out.write(p.join());
     }
-    writeIntLe(out, (int) crc.getValue());
-    writeIntLe(out, (int) size);
+    writeIntLe(out, (int) blocks.crc.getValue());
+    writeIntLe(out, (int) blocks.size);
   }
 
   /** What is compressed: writes itself to a stream. */
@@ -94,11 +84,23 @@ final class ParallelGzip {
     out.write(v >>> 24);
   }
 
-  /** Cuts what is written into blocks of {@link #BLOCK} bytes (the last one shorter, or empty). */
+  /**
+   * Cuts what is written into blocks of {@link #BLOCK} bytes and deflates each on the pool, primed with
+   * the block before; {@link #finish} deflates the rest (possibly nothing) as the last block. Keeps
+   * the CRC and size of the whole text for the gzip trailer.
+   */
   private static final class Blocks extends OutputStream {
-    private final List<byte[]> full = new ArrayList<>();
+    private final ForkJoinPool pool;
+    final List<ForkJoinTask<byte[]>> parts = new ArrayList<>();
+    final CRC32 crc = new CRC32();
+    long size;
+    private byte[] previous;
     private byte[] current = new byte[BLOCK];
     private int n;
+
+    Blocks(ForkJoinPool pool) {
+      this.pool = pool;
+    }
 
     @Override
     public void write(int b) {
@@ -114,18 +116,23 @@ final class ParallelGzip {
         off += k;
         len -= k;
         if (n == BLOCK) {
-          full.add(current);
+          submit(current, false);
           current = new byte[BLOCK];
           n = 0;
         }
       }
     }
 
-    List<byte[]> done() {
-      if (n > 0 || full.isEmpty()) {
-        full.add(Arrays.copyOf(current, n));
-      }
-      return full;
+    void finish() {
+      submit(Arrays.copyOf(current, n), true);
+    }
+
+    private void submit(byte[] block, boolean last) {
+      byte[] before = previous;
+      parts.add(pool.submit(() -> deflate(before, block, last)));
+      crc.update(block);
+      size += block.length;
+      previous = block;
     }
   }
 }
