@@ -38,9 +38,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>A scrape reads the tree through its file view only, which takes no hierarchy lock for listings
- * and reads: scraping never holds up the tree's writers. The files read are kept open from one scrape
- * to the next (a read regenerates the content) and closed once their cgroup is gone; scrapes run one
- * at a time. Several trees (e.g. one per node of a
+ * and reads: scraping never holds up the tree's writers. It walks on a pool of daemon threads (one per
+ * processor) and gzips on them when asked. The files read are kept open from one scrape to the next (a
+ * read regenerates the content; every file is read at every scrape), with the text made of each one's
+ * content, reused while the content stays the same, and closed once their cgroup is gone; scrapes run
+ * one at a time. Several trees (e.g. one per node of a
  * simulated fleet) are served together by {@link #on}, each with a label of its own.
  */
 public final class MetricsServer implements AutoCloseable {

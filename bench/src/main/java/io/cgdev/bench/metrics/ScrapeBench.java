@@ -14,6 +14,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -32,8 +33,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * spread below them, memory and cpu enabled everywhere, so every cgroup has both device folders.
  *
  * <p>JMH: {@code java -jar bench/target/benchmarks.jar ScrapeBench -f 1 -wi 3 -i 5}. A timed run
- * without JMH (warm-up scrapes, then the mean and fastest wall time and the process's CPU time per scrape): {@code java -cp
- * bench/target/benchmarks.jar io.cgdev.bench.metrics.ScrapeBench [cgroups] [scrapes]}.
+ * without JMH (warm-up scrapes, then the mean, median and fastest wall time and the process's CPU time per scrape):
+ * {@code java -cp bench/target/benchmarks.jar io.cgdev.bench.metrics.ScrapeBench [cgroups] [scrapes] [gzip]}; with
+ * {@code gzip} the client asks for gzip and inflates the body, as Prometheus does.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,7 +61,12 @@ public class ScrapeBench {
 
   @Benchmark
   public int scrape() {
-    return get(server.url());
+    return get(server.url(), false);
+  }
+
+  @Benchmark
+  public int scrapeGzip() {
+    return get(server.url(), true);
   }
 
   /** A tree of {@code n} cgroups with memory and cpu enabled everywhere, on one i915 device. */
@@ -79,11 +86,15 @@ public class ScrapeBench {
     return cg;
   }
 
-  /** GETs the metrics; returns the bytes received. */
-  static int get(String url) {
+  /** GETs the metrics, gzipped if asked (and inflated, as a scraper does); returns the text's bytes. */
+  static int get(String url, boolean gzip) {
     try {
       HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-      try (InputStream in = c.getInputStream()) {
+      if (gzip) {
+        c.setRequestProperty("Accept-Encoding", "gzip");
+      }
+      try (InputStream body = c.getInputStream();
+          InputStream in = "gzip".equals(c.getHeaderField("Content-Encoding")) ? new GZIPInputStream(body, 1 << 16) : body) {
         return in.readAllBytes().length;
       } finally {
         c.disconnect();
@@ -93,31 +104,35 @@ public class ScrapeBench {
     }
   }
 
-  /** The timed run: {@code [cgroups] [scrapes]} (default 10000 and 20, after 10 warm-up scrapes). */
+  /** The timed run: {@code [cgroups] [scrapes] [gzip]} (default 10000 and 20, after 10 warm-up scrapes). */
   public static void main(String[] args) {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int scrapes = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    boolean gzip = args.length > 2 && args[2].equals("gzip");
     try (Cgroups cg = tree(n); MetricsServer server = MetricsServer.start(MetricsAddress.parse("127.0.0.1:0"), cg.fs())) {
       int bytes = 0;
       for (int i = 0; i < 10; i++) {
-        bytes = get(server.url());
+        bytes = get(server.url(), gzip);
       }
       long total = 0;
       long fastest = Long.MAX_VALUE;
+      long[] times = new long[scrapes];
       com.sun.management.OperatingSystemMXBean os =
           (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
       long cpu0 = os.getProcessCpuTime();
       for (int i = 0; i < scrapes; i++) {
         long t0 = System.nanoTime();
-        get(server.url());
+        get(server.url(), gzip);
         long t = System.nanoTime() - t0;
+        times[i] = t;
         total += t;
         fastest = Math.min(fastest, t);
       }
       double cpu = (os.getProcessCpuTime() - cpu0) / 1e6 / scrapes;
-      System.out.printf(Locale.ROOT, "%d cgroups x 1 device: %d bytes per scrape; wall mean %.1f ms, fastest %.1f ms;"
-          + " process CPU %.1f ms per scrape (all threads, GC included) over %d scrapes%n", n, bytes, total / 1e6 / scrapes,
-          fastest / 1e6, cpu, scrapes);
+      java.util.Arrays.sort(times);
+      System.out.printf(Locale.ROOT, "%d cgroups x 1 device%s: %d bytes per scrape; wall mean %.1f ms, median %.1f ms,"
+          + " fastest %.1f ms; process CPU %.1f ms per scrape (all threads, GC included) over %d scrapes%n", n,
+          gzip ? " (gzip)" : "", bytes, total / 1e6 / scrapes, times[scrapes / 2] / 1e6, fastest / 1e6, cpu, scrapes);
     }
   }
 }

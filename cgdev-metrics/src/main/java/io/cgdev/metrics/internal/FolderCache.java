@@ -12,12 +12,16 @@ import java.util.Map;
 
 /**
  * What one per-device folder of one cgroup keeps from scrape to scrape: its files, open (a read of
- * an open file regenerates its content, as a kernfs seq file does, without resolving the path again),
- * and its labels: the text format's label block, and the client's label sets (built and checked by the
- * Prometheus client once, not at every scrape), each built when first asked for. Dropped, with its
- * files closed, at the first scrape that no longer finds the folder.
+ * an open file regenerates its content, as a kernfs seq file does, without resolving the path again);
+ * per file, the text format's samples made from the content last read ({@link #rendered}), so that
+ * a file whose content did not change is not parsed and formatted again (every file is still read at
+ * every scrape: the content read is the only change signal, and values are never older than the
+ * scrape); and its labels: the text format's label block, and the client's label sets (built and
+ * checked by the Prometheus client once, not at every scrape), each built when first asked for.
+ * Dropped, with its files closed, at the first scrape that no longer finds the folder.
  *
- * <p>Used by one scrape at a time ({@link TreeCollector} serialises them), as an open file must be.
+ * <p>Used by one thread at a time: a scrape visits each folder once, from one of its threads, and
+ * {@link TreeCollector} runs one scrape at a time, as an open file must be used.
  */
 final class FolderCache implements AutoCloseable {
   /** The kinds of series a folder has beyond its base one: which labels they add. */
@@ -35,11 +39,13 @@ final class FolderCache implements AutoCloseable {
     }
   }
 
+  /** The number of the last scrape that found the folder (written by a walk thread, read after the walk). */
+  long seenBy;
   private final String[] names;
   private final String[] values;
   private byte[] text;
   private Labels base;
-  private final Map<String, OpenFile> files = new HashMap<>();
+  private final Map<String, Slot> files = new HashMap<>();
   private final Map<Extra, Map<String, Labels>> extras = new EnumMap<>(Extra.class);
 
   /** A folder of a tree whose every series carries {@code treeNames}={@code treeValues} (e.g. {@code node}). */
@@ -89,26 +95,56 @@ final class FolderCache implements AutoCloseable {
    * @throws CgroupException {@code ENOENT}/{@code ENODEV} when the folder is gone
    */
   String read(CgroupFs fs, String folder, String name) {
-    OpenFile f = files.get(name);
-    if (f != null) {
+    Slot s = files.get(name);
+    if (s != null) {
       try {
-        return f.read();
+        return s.file.read();
       } catch (CgroupException e) {
         files.remove(name);
-        f.close();
+        s.file.close();
       }
     }
-    f = fs.open(folder + "/" + name, OpenOptions.READ);
-    files.put(name, f);
+    OpenFile f = fs.open(folder + "/" + name, OpenOptions.READ);
+    s = new Slot(f);
+    files.put(name, s);
     return f.read();
+  }
+
+  /**
+   * The samples the text format made of this content of this file, or null when they were made of
+   * other content (or never): the caller parses it and {@link #keep}s the result.
+   */
+  TextExposition.Rendered rendered(String name, String content) {
+    Slot s = files.get(name);
+    return s != null && s.rendered != null && content.equals(s.content) ? s.rendered : null;
+  }
+
+  /** Keeps the samples made of this content of a file that {@link #read} read, for the next scrape. */
+  void keep(String name, String content, TextExposition.Rendered rendered) {
+    Slot s = files.get(name);
+    if (s != null) {
+      s.content = content;
+      s.rendered = rendered;
+    }
   }
 
   @Override
   public void close() {
-    for (OpenFile f : files.values()) {
-      f.close();
+    for (Slot s : files.values()) {
+      s.file.close();
     }
     files.clear();
+  }
+
+  /** One file of the folder: its open handle, and the text made of the content it last read. */
+  private static final class Slot {
+    final OpenFile file;
+    String content;
+    TextExposition.Rendered rendered;
+
+    Slot(OpenFile file) {
+      this.file = file;
+    }
   }
 
   static String[] concat(String[] head, String... tail) {

@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * The data points of one scrape, by family, as the Prometheus client's snapshots (for the formats the
- * client writes: OpenMetrics and protobuf). Used by one thread.
+ * client writes: OpenMetrics and protobuf): one segment of a scrape ({@link TreeWalk}). Used by one
+ * thread.
  */
 final class Points implements Sink {
   private static final Metric[] METRICS = Metric.values();
@@ -44,6 +45,21 @@ final class Points implements Sink {
     } else {
       gauges.get(metric.ordinal()).add(new GaugeDataPointSnapshot(value, labels, null));
     }
+  }
+
+  /** The points of several segments of one scrape, in this order. */
+  static Points merge(List<Points> segments) {
+    Points all = new Points();
+    for (Points p : segments) {
+      for (int i = 0; i < METRICS.length; i++) {
+        if (METRICS[i].counter) {
+          all.counters.get(i).addAll(p.counters.get(i));
+        } else {
+          all.gauges.get(i).addAll(p.gauges.get(i));
+        }
+      }
+    }
+    return all;
   }
 
   /** The snapshots of every family with at least one point. */

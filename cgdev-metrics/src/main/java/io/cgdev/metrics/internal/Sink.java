@@ -2,8 +2,8 @@ package io.cgdev.metrics.internal;
 
 /**
  * Where one scrape's samples go: the Prometheus client's snapshots ({@link Points}, for OpenMetrics and
- * protobuf) or the text format written straight into bytes ({@link TextExposition}). Called by the one
- * thread that runs the scrape.
+ * protobuf) or the text format written straight into bytes ({@link TextExposition.Segment}): one
+ * segment of a scrape, called by the one thread that writes that segment.
  */
 interface Sink {
   /**

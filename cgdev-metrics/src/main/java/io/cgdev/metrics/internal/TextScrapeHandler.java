@@ -5,14 +5,15 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * {@code /metrics}: answers a plain scrape in the text format written by {@link TextExposition} (the
  * format Prometheus reads by default, and the one whose cost matters at 10,000 cgroups); hands every
  * other request to the Prometheus client's own handler, which negotiates OpenMetrics and protobuf
  * ({@code Accept}), filters by {@code name[]} and answers {@code HEAD}. So the client's formats stay
- * the client's, from the same collector.
+ * the client's, from the same collector. A scrape that accepts gzip (Prometheus always does) gets it,
+ * compressed at the fastest level on the scrape's threads ({@link ParallelGzip}); the text is sent
+ * with its length, the gzip stream chunked.
  *
  * <p>Called by the HTTP server's threads; scrapes run one at a time ({@link TreeCollector}).
  */
@@ -53,8 +54,8 @@ public final class TextScrapeHandler implements HttpHandler {
       if (encoding != null && encoding.contains("gzip")) {
         exchange.getResponseHeaders().set("Content-Encoding", "gzip");
         exchange.sendResponseHeaders(200, 0);
-        try (OutputStream out = new GZIPOutputStream(exchange.getResponseBody(), 1 << 16)) {
-          text.writeTo(out);
+        try (OutputStream out = exchange.getResponseBody()) {
+          text.writeGzipTo(out);
         }
       } else {
         exchange.sendResponseHeaders(200, text.length());

@@ -4,23 +4,30 @@ import io.cgdev.api.CgroupFs;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
- * Turns live trees into Prometheus metrics at every scrape: walks each tree ({@link TreeScan}), reads
- * the per-device files it knows ({@link Metric}) and the root's totals for the DCGM families. Nothing
- * is cached between scrapes but the previous utilization reading, so a removed cgroup or device is
- * gone from the next scrape.
+ * Turns live trees into Prometheus metrics at every scrape: walks each tree on a small pool of threads
+ * ({@link TreeWalk}), reads the per-device files it knows ({@link Metric}) and the root's totals for
+ * the DCGM families. Every file is read at every scrape; what is kept between scrapes only saves work
+ * (open files, label blocks, the text made of a file's content while that content stays the same:
+ * {@link FolderCache}, {@link ControllerSets}) besides the previous utilization reading, so a value
+ * written shows in the next scrape and a removed cgroup or device is gone from it.
  *
- * <p>Called by the HTTP server's threads, possibly at once; each call works on its own data.
+ * <p>Called by the HTTP server's threads, possibly at once; scrapes run one after the other.
  */
 public final class TreeCollector implements MultiCollector {
   /** Division, not multiplication by 1e-6: it gives the nearest double, 0.2 for 200000. */
@@ -48,35 +55,61 @@ public final class TreeCollector implements MultiCollector {
   private final List<Tree> trees;
   private final LongSupplier nanoClock;
   private final Utilization utilization = new Utilization();
-  /** Per tree: the folders of the previous scrape, by path. Guarded by {@link #lock}. */
+  /** Per tree: the folders of the previous scrape, by path. */
   private final List<Map<String, FolderCache>> caches = new ArrayList<>();
+  /** The number of the scrape running or last run, to tell the folders it found. Guarded by {@link #lock}. */
+  private long generation;
+  /** Per tree: the cgroups' controllers. */
+  private final List<ControllerSets> controllers = new ArrayList<>();
+  /** The threads a scrape walks with. */
+  private final ForkJoinPool pool;
   /** One scrape at a time: the open files of {@link FolderCache} serve one reader at a time. */
   private final ReentrantLock lock = new ReentrantLock();
   private boolean closed;
-  /** The family sizes of the previous text scrape. Guarded by {@link #lock}. */
-  private int[] textSizes = new int[0];
+
+  /** A collector that walks with as many threads as there are processors. */
+  public TreeCollector(List<Tree> trees, LongSupplier nanoClock) {
+    this(trees, nanoClock, Runtime.getRuntime().availableProcessors());
+  }
 
   /**
    * A collector of these trees; reads each root's {@code cpu.stat} once now, so that the first scrape
    * already has an interval for {@code DCGM_FI_DEV_GPU_UTIL}.
+   *
+   * @param threads the threads a scrape walks a tree with (daemon threads, started when needed,
+   *     gone after a minute idle, stopped by {@link #close()})
    */
-  public TreeCollector(List<Tree> trees, LongSupplier nanoClock) {
+  public TreeCollector(List<Tree> trees, LongSupplier nanoClock, int threads) {
     this.trees = List.copyOf(trees);
     this.nanoClock = nanoClock;
+    this.pool = new ForkJoinPool(Math.max(1, threads), walkThreads(), null, false);
     for (int i = 0; i < this.trees.size(); i++) {
-      caches.add(new HashMap<>());
+      caches.add(new ConcurrentHashMap<>());
+      controllers.add(new ControllerSets());
     }
     lock.lock();
     try {
       for (int i = 0; i < this.trees.size(); i++) {
-        Scrape s = new Scrape(this.trees.get(i), i, new Points());
-        TreeScan.walkRoot(this.trees.get(i).fs(), s::deviceFolder);
+        Scrape s = new Scrape(this.trees.get(i), i);
+        Points points = new Points();
+        TreeScan.walkRoot(this.trees.get(i).fs(), (cgroup, device, folder, files) ->
+            s.deviceFolder(points, cgroup, device, folder, files));
         s.retire();
         s.utilizationOnly();
       }
     } finally {
       lock.unlock();
     }
+  }
+
+  private static ForkJoinPool.ForkJoinWorkerThreadFactory walkThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return pool -> {
+      ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+      t.setName("cgdev-metrics-walk-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /**
@@ -87,9 +120,7 @@ public final class TreeCollector implements MultiCollector {
    */
   @Override
   public MetricSnapshots collect() {
-    Points points = new Points();
-    scrape(points);
-    return points.snapshots();
+    return Points.merge(scrape(Points::new)).snapshots();
   }
 
   /**
@@ -99,48 +130,49 @@ public final class TreeCollector implements MultiCollector {
    * @throws IllegalStateException after {@link #close()}
    */
   public TextExposition text() {
-    lock.lock();
-    try {
-      TextExposition text = new TextExposition(textSizes);
-      scrape(text);
-      textSizes = text.sizes();
-      return text;
-    } finally {
-      lock.unlock();
-    }
+    return new TextExposition(scrape(TextExposition.Segment::new), pool);
   }
 
-  private void scrape(Sink sink) {
+  /** One scrape: the segments of every tree in order, each tree's own samples last. */
+  private <S extends Sink> List<S> scrape(Supplier<S> segments) {
     lock.lock();
     try {
       if (closed) {
         throw new IllegalStateException("the metrics collector is closed");
       }
+      List<S> out = new ArrayList<>();
       Set<String> devices = new HashSet<>();
       for (int i = 0; i < trees.size(); i++) {
         long start = nanoClock.getAsLong();
-        Scrape s = new Scrape(trees.get(i), i, sink);
-        int cgroups = TreeScan.walk(trees.get(i).fs(), s::deviceFolder);
+        Scrape s = new Scrape(trees.get(i), i);
+        controllers.get(i).begin(s.scrape);
+        TreeWalk<S> walk = new TreeWalk<>(trees.get(i).fs(), controllers.get(i), segments, s::deviceFolder);
+        out.addAll(walk.run(pool));
         s.retire();
-        s.finish(devices);
-        sink.add(Metric.SCRAPE_CGROUPS, s.treeNames, s.treeValues, cgroups);
-        sink.add(Metric.SCRAPE_DURATION, s.treeNames, s.treeValues, (nanoClock.getAsLong() - start) / 1e9);
+        S tail = segments.get();
+        s.finish(devices, tail);
+        tail.add(Metric.SCRAPE_CGROUPS, s.treeNames, s.treeValues, walk.cgroups());
+        tail.add(Metric.SCRAPE_DURATION, s.treeNames, s.treeValues, (nanoClock.getAsLong() - start) / 1e9);
+        out.add(tail);
       }
       utilization.retain(devices);
+      return out;
     } finally {
       lock.unlock();
     }
   }
 
-  /** Closes the files kept open between scrapes; later scrapes fail. Idempotent. */
+  /** Closes the files kept open between scrapes and stops the walk's threads; later scrapes fail. Idempotent. */
   public void close() {
     lock.lock();
     try {
       closed = true;
+      pool.shutdownNow();
       for (Map<String, FolderCache> cache : caches) {
         cache.values().forEach(FolderCache::close);
         cache.clear();
       }
+      controllers.forEach(ControllerSets::close);
     } finally {
       lock.unlock();
     }
@@ -156,61 +188,83 @@ public final class TreeCollector implements MultiCollector {
     double usageUsec = Double.NaN;
   }
 
-  /** One walk of one tree. */
+  /**
+   * One walk of one tree. {@link #deviceFolder} is called by the walk's threads at once, for
+   * different folders; the rest by the scrape's caller.
+   */
   private final class Scrape {
     final Tree tree;
     final int index;
-    final Sink sink;
     final String[] treeNames;
     final String[] treeValues;
-    final Map<String, DeviceTotals> roots = new LinkedHashMap<>();
-    final Map<String, FolderCache> previous;
-    final Map<String, FolderCache> seen = new HashMap<>();
+    /** The root's figures by device; the root is walked first, by one thread, before any other folder. */
+    final Map<String, DeviceTotals> roots = Collections.synchronizedMap(new LinkedHashMap<>());
+    final Map<String, FolderCache> folders;
+    final long scrape;
 
-    Scrape(Tree tree, int index, Sink sink) {
+    Scrape(Tree tree, int index) {
       this.tree = tree;
       this.index = index;
-      this.sink = sink;
       this.treeNames = tree.labelNames().toArray(String[]::new);
       this.treeValues = tree.labelValues().toArray(String[]::new);
-      this.previous = caches.get(index);
+      this.folders = caches.get(index);
+      this.scrape = ++generation;
     }
 
-    void deviceFolder(String cgroup, String device, String folder, List<String> files) {
-      FolderCache cache = previous.remove(folder);
+    void deviceFolder(Sink sink, String cgroup, String device, String folder, List<String> files) {
+      FolderCache cache = folders.get(folder);
       if (cache == null) {
-        cache = seen.get(folder);
+        cache = folders.computeIfAbsent(folder, p -> new FolderCache(treeNames, treeValues, cgroup, device));
       }
-      if (cache == null) {
-        cache = new FolderCache(treeNames, treeValues, cgroup, device);
-      }
-      seen.put(folder, cache);
+      cache.seenBy = scrape;
       DeviceTotals totals = cgroup.equals("/") ? roots.computeIfAbsent(device, d -> new DeviceTotals()) : null;
+      // the text of a non-root file is kept with its content; a root's feeds the DCGM totals: parsed every time
+      TextExposition.Segment text = totals == null && sink instanceof TextExposition.Segment t ? t : null;
       Folder f = new Folder(sink, cache, totals);
       CgroupFs fs = tree.fs();
       for (String file : files) {
         Metric whole = Metric.ofFile(file);
+        boolean pressure = file.endsWith(".pressure") && file.length() > ".pressure".length();
+        if (whole == null && !pressure && !file.equals("cpu.stat")) {
+          continue;
+        }
+        String content = cache.read(fs, folder, file);
+        TextExposition.Rendered before = text == null ? null : cache.rendered(file, content);
+        if (before != null) {
+          text.replay(before);
+          continue;
+        }
         if (whole != null && whole.counter) {
-          f.events(whole, cache.read(fs, folder, file));
+          f.events(whole, content);
         } else if (whole != null) {
-          f.single(whole, cache.read(fs, folder, file));
-        } else if (file.equals("cpu.stat")) {
-          f.cpuStat(cache.read(fs, folder, file));
-        } else if (file.endsWith(".pressure") && file.length() > ".pressure".length()) {
-          f.pressure(file.substring(0, file.length() - ".pressure".length()), cache.read(fs, folder, file));
+          f.single(whole, content);
+        } else if (pressure) {
+          f.pressure(file.substring(0, file.length() - ".pressure".length()), content);
+        } else {
+          f.cpuStat(content);
+        }
+        if (text != null) {
+          cache.keep(file, content, text.endFile());
+        } else if (sink instanceof TextExposition.Segment t) {
+          t.endFile();
         }
       }
     }
 
-    /** Closes the folders this walk did not find again, and keeps those it found for the next. */
+    /** Closes the folders this walk did not find, and keeps those it found for the next. */
     void retire() {
-      previous.values().forEach(FolderCache::close);
-      previous.clear();
-      previous.putAll(seen);
+      folders.values().removeIf(f -> {
+        if (f.seenBy == scrape) {
+          return false;
+        }
+        f.close();
+        return true;
+      });
+      controllers.get(index).retire(scrape);
     }
 
-    /** The DCGM families from the root's figures; notes the devices seen. */
-    void finish(Set<String> devices) {
+    /** The DCGM families from the root's figures, into {@code sink}; notes the devices seen. */
+    void finish(Set<String> devices, Sink sink) {
       long now = nanoClock.getAsLong();
       for (Map.Entry<String, DeviceTotals> e : roots.entrySet()) {
         String device = e.getKey();

@@ -38,6 +38,21 @@ public final class TreeScan {
     void deviceFolder(String cgroup, String device, String folder, List<String> files);
   }
 
+  /** Which controllers a non-root cgroup shows. */
+  @FunctionalInterface
+  public interface Controllers {
+    /**
+     * The names in the cgroup's {@code cgroup.controllers}.
+     *
+     * @param cgroup the cgroup's path, not the root
+     * @throws io.cgdev.api.CgroupException when the cgroup is gone
+     */
+    Set<String> of(CgroupFs fs, String cgroup);
+  }
+
+  /** Reads {@code cgroup.controllers} afresh (open, read, close) at every call. */
+  public static final Controllers READ = (fs, cgroup) -> parseControllers(fs.read(cgroup + "/cgroup.controllers"));
+
   private TreeScan() {}
 
   /**
@@ -52,7 +67,7 @@ public final class TreeScan {
     while (!todo.isEmpty()) {
       String cgroup = todo.pop();
       try {
-        List<String> children = cgroup(fs, cgroup, visitor);
+        List<String> children = cgroup(fs, cgroup, READ, visitor);
         cgroups++;
         for (int i = children.size() - 1; i >= 0; i--) {
           todo.push(children.get(i));
@@ -67,17 +82,25 @@ public final class TreeScan {
   /** Visits the root's device folders only. */
   public static void walkRoot(CgroupFs fs, Visitor visitor) {
     try {
-      cgroup(fs, "/", visitor);
+      cgroup(fs, "/", READ, visitor);
     } catch (CgroupException e) {
       // a tree being closed: nothing to read
     }
   }
 
-  /** Visits one cgroup's device folders; returns the paths of its children. */
-  private static List<String> cgroup(CgroupFs fs, String cgroup, Visitor visitor) {
+  /**
+   * Visits one cgroup's device folders; returns the paths of its children.
+   *
+   * @param controllers where a non-root cgroup's controllers come from, or {@link #READ}
+   * @throws CgroupException when the cgroup is gone
+   */
+  static List<String> cgroup(CgroupFs fs, String cgroup, Controllers controllers, Visitor visitor) {
     List<FsEntry> entries = fs.list(cgroup);
     String prefix = cgroup.equals("/") ? "/" : cgroup + "/";
-    Set<String> shown = cgroup.equals("/") ? null : controllers(fs, prefix, entries);
+    Set<String> shown = null; // the root shows every controller
+    if (!cgroup.equals("/")) {
+      shown = has(entries, "cgroup.controllers") ? controllers.of(fs, cgroup) : Set.of();
+    }
     List<String> children = new ArrayList<>();
     for (FsEntry e : entries) {
       if (!e.isDirectory()) {
@@ -93,16 +116,21 @@ public final class TreeScan {
     return children;
   }
 
-  /** The controllers a non-root cgroup shows, from its {@code cgroup.controllers}. */
-  private static Set<String> controllers(CgroupFs fs, String prefix, List<FsEntry> entries) {
-    Set<String> out = new HashSet<>();
+  private static boolean has(List<FsEntry> entries, String file) {
     for (FsEntry e : entries) {
-      if (e.name().equals("cgroup.controllers")) {
-        for (String c : fs.read(prefix + "cgroup.controllers").trim().split("\\s+")) {
-          if (!c.isEmpty()) {
-            out.add(c);
-          }
-        }
+      if (e.name().equals(file)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The names of a {@code cgroup.controllers} content. */
+  static Set<String> parseControllers(String content) {
+    Set<String> out = new HashSet<>();
+    for (String c : content.trim().split("\\s+")) {
+      if (!c.isEmpty()) {
+        out.add(c);
       }
     }
     return out;

@@ -31,6 +31,7 @@ final class OpenHandle implements OpenFile, FileHandle {
   private final Hierarchy hierarchy;
   private final List<String> names;
   private String path; // normalised from names when first needed
+  private String readOperation; // "read <path>" for the guard, made once: a scraper reads a handle many times
   private final Node.File file;
   private final OpenOptions options;
   private final FileEventSource events;
@@ -69,9 +70,12 @@ final class OpenHandle implements OpenFile, FileHandle {
     if (plugin == null) {
       return file.read(this);
     }
-    String content = hierarchy.guard().call(plugin, "read " + path(), () -> file.read(this));
+    if (readOperation == null) {
+      readOperation = "read " + path();
+    }
+    String content = hierarchy.guard().call(plugin, readOperation, () -> file.read(this));
     if (content == null) {
-      throw hierarchy.guard().fault(plugin, "read " + path(), new NullPointerException("the reader returned null"));
+      throw hierarchy.guard().fault(plugin, readOperation, new NullPointerException("the reader returned null"));
     }
     return content;
   }
