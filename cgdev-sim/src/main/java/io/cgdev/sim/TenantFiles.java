@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Reads a tenant's per-device files of the scenario's device, as a user of the file view would,
  * for the samples and the report: single values (memcg's shapes: {@code 4096}, {@code max}) and
- * {@code usage_usec} of {@code cpu.stat}. A file that does not exist (the controller does not govern
+ * {@code usage_usec} of {@code cpu.stat}, the {@code total=} of a pressure file's {@code some} and {@code full} lines.
+ * A file that does not exist (the controller does not govern
  * the device) reads as the given default. While {@link #keepOpen kept open} (the run's sampling
  * loop), a file is opened once and read again through its handle, as a monitoring tool keeps its
  * file descriptors (looking the path up again cost more than generating the content); a handle whose
@@ -109,5 +110,50 @@ final class TenantFiles {
       at = end + 1;
     }
     return 0;
+  }
+
+  /**
+   * The {@code total=} values (µs) of a pressure file's {@code some} and {@code full} lines (the kernel's
+   * PSI format, {@code cpu.pressure}, {@code memory.pressure}) into {@code out[0]} and {@code out[1]}.
+   *
+   * @return false, with {@code out} untouched, when the cgroup has no such file for the device (the
+   *     controller does not govern it) or the text is not in that format
+   */
+  boolean pressureTotals(String cgroup, String controller, long[] out) {
+    String text;
+    try {
+      text = read(cgroup, controller, "pressure");
+    } catch (CgroupException e) {
+      return false;
+    }
+    long some = -1;
+    long full = -1;
+    String key = " total=";
+    for (int at = 0; at < text.length(); ) {
+      int end = text.indexOf('\n', at);
+      if (end < 0) {
+        end = text.length();
+      }
+      int total = text.lastIndexOf(key, end);
+      if (total >= at) {
+        try {
+          long v = Long.parseLong(text, total + key.length(), end, 10);
+          if (text.startsWith("some ", at)) {
+            some = v;
+          } else if (text.startsWith("full ", at)) {
+            full = v;
+          }
+        } catch (NumberFormatException e) {
+          return false;
+        }
+      }
+      at = end + 1;
+    }
+    if (some < 0 || full < 0) {
+      return false;
+    }
+    out[0] = some;
+    out[1] = full;
+    return true;
   }
 }
