@@ -167,6 +167,7 @@ public final class ScenarioRunner {
             apply(timeline.get(nextTimed++), now);
           }
           workloads.refreshFrozen(this::frozen);
+          reference.changed(now); // a weight, cap or mask written, a tenant frozen: a new interval of the reference
         }
         reference.at(now);
         workloads.step(now, step);

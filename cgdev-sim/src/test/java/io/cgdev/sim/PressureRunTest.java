@@ -133,6 +133,9 @@ class PressureRunTest {
     // over the run: 2/3 of the four seconds it ran, none of the two it was frozen
     assertThat(stall("/paused", "cpu", "some")).isCloseTo(2 / 3.0 * 4 / 6, within(0.03));
     assertThat(at("memoryPressureSome", "/paused", t -> true)).containsOnly(0.0);
+    // the reference sees the freeze too: paused ran a third of the copy engine for four of the six seconds
+    JsonNode time = tenant("/paused").get("deviceTime");
+    assertThat(time.get("referenceShare").asDouble()).isCloseTo(time.get("share").asDouble(), within(0.01));
   }
 
   @Test
