@@ -24,6 +24,12 @@ import java.util.Map;
 final class Sampler {
   /** At most about this many values over all series (samples × (4 × leaves + tenants)). */
   static final long MAX_POINTS = 1_000_000;
+  /** The pressure files read, in this order: {@code cpu.pressure}, {@code memory.pressure}. */
+  private static final String[] PRESSURE = {"cpu", "memory"};
+  /** Indices in a tenant's {@link #paths}: {@code cpu.stat}, {@code memory.current}, the first pressure file. */
+  private static final int STAT = 0;
+  private static final int CURRENT = 1;
+  private static final int PRESSURE_FILES = 2;
 
   private final TenantFiles files;
   private final ShareReference reference;
@@ -42,8 +48,6 @@ final class Sampler {
   private final double[][] share;
   private final double[][] referenceShare;
   private final long[][] memory;
-  /** The pressure files read, in this order: {@code cpu.pressure}, {@code memory.pressure}. */
-  private static final String[] PRESSURE = {"cpu", "memory"};
   /** Per pressure file, whether any tenant has it (the controller governs the device). */
   private final boolean[] pressureSeen = new boolean[PRESSURE.length];
   /** Per pressure file and tenant: {@code some} and {@code full} totals (µs) at {@link #start}. */
@@ -53,6 +57,11 @@ final class Sampler {
   /** Per pressure file and leaf: the part of each interval stalled ({@code some}). */
   private final double[][][] some;
   private final long[] totals = new long[2];
+  /**
+   * Per active tenant, the paths of the files each sample reads ({@code cpu.stat}, {@code memory.current},
+   * then the pressure files), made once; null for a tenant without workloads in its subtree.
+   */
+  private final String[][] paths;
   private long lastTime;
   private long next;
 
@@ -100,7 +109,16 @@ final class Sampler {
     this.startStall = new long[PRESSURE.length][this.tenants.size()][2];
     this.lastSome = new long[PRESSURE.length][this.tenants.size()];
     this.some = new double[PRESSURE.length][leaves.length][];
+    this.paths = new String[this.tenants.size()][];
+    for (int i = 0; i < this.tenants.size(); i++) {
+      if (active[i]) {
+        String p = this.tenants.get(i).path();
+        paths[i] = new String[] {files.file(p, "cpu", "stat"), files.file(p, "memory", "current"),
+          files.file(p, PRESSURE[0], "pressure"), files.file(p, PRESSURE[1], "pressure")};
+      }
+    }
   }
+
 
   private static boolean hasWorkloads(Tenant t) {
     if (!t.workloads().isEmpty()) {
@@ -179,7 +197,7 @@ final class Sampler {
     double referenceTotal = 0;
     for (int i : leaves) {
       if (active[i]) {
-        long u = files.usageUsec(tenants.get(i).path());
+        long u = files.usageUsecOf(paths[i][STAT]);
         delta[i] = u - lastUsage[i];
         lastUsage[i] = u;
         total += delta[i];
@@ -205,7 +223,7 @@ final class Sampler {
           some[c][l] = new double[capacity];
         }
         double stalled = 0;
-        if (active[i] && now > lastTime && files.pressureTotals(tenants.get(i).path(), PRESSURE[c], totals)) {
+        if (active[i] && now > lastTime && files.pressureTotals(paths[i][PRESSURE_FILES + c], totals)) {
           // µs of the file over ns of the interval; the totals are exact on the device clock, so a part
           // above 1 is a rounding of the µs at the interval's ends
           stalled = Math.min(1, (totals[0] - lastSome[c][i]) * 1000.0 / (now - lastTime));
@@ -219,7 +237,7 @@ final class Sampler {
       if (memory[i] == null) {
         memory[i] = new long[capacity];
       }
-      memory[i][k] = active[i] ? files.readLong(tenants.get(i).path(), "memory", "current", 0) : 0;
+      memory[i][k] = active[i] ? files.readLong(paths[i][CURRENT], 0) : 0;
     }
   }
 

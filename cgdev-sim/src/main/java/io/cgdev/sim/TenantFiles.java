@@ -37,7 +37,15 @@ final class TenantFiles {
 
   /** The content of a per-device file; throws as the file view does. */
   String read(String cgroup, String controller, String name) {
-    String path = file(cgroup, controller, name);
+    return read(file(cgroup, controller, name));
+  }
+
+  /**
+   * The content of the file at {@code path} (from {@link #file}; a caller that reads a file again and
+   * again keeps its path, so that neither the path nor its hash is made again per read); throws as the
+   * file view does.
+   */
+  String read(String path) {
     if (!keepOpen) {
       return fs.read(path);
     }
@@ -77,8 +85,13 @@ final class TenantFiles {
 
   /** A single-value file's number ({@code max} is {@link ByteSize#MAX}), or {@code dflt} where there is none. */
   long readLong(String cgroup, String controller, String name, long dflt) {
+    return readLong(file(cgroup, controller, name), dflt);
+  }
+
+  /** {@link #readLong(String, String, String, long)} of the file at {@code path} (from {@link #file}). */
+  long readLong(String path, long dflt) {
     try {
-      String s = read(cgroup, controller, name).strip();
+      String s = read(path).strip();
       return s.equals("max") ? ByteSize.MAX : Long.parseLong(s);
     } catch (CgroupException | NumberFormatException e) {
       return dflt;
@@ -87,9 +100,14 @@ final class TenantFiles {
 
   /** {@code usage_usec} of the cgroup's {@code cpu.stat}; 0 without a cpu controller for the device. */
   long usageUsec(String cgroup) {
+    return usageUsecOf(file(cgroup, "cpu", "stat"));
+  }
+
+  /** {@link #usageUsec(String)} of the {@code cpu.stat} file at {@code path} (from {@link #file}). */
+  long usageUsecOf(String path) {
     String stat;
     try {
-      stat = read(cgroup, "cpu", "stat");
+      stat = read(path);
     } catch (CgroupException e) {
       return 0;
     }
@@ -120,9 +138,14 @@ final class TenantFiles {
    *     controller does not govern it) or the text is not in that format
    */
   boolean pressureTotals(String cgroup, String controller, long[] out) {
+    return pressureTotals(file(cgroup, controller, "pressure"), out);
+  }
+
+  /** {@link #pressureTotals(String, String, long[])} of the pressure file at {@code path} (from {@link #file}). */
+  boolean pressureTotals(String path, long[] out) {
     String text;
     try {
-      text = read(cgroup, controller, "pressure");
+      text = read(path);
     } catch (CgroupException e) {
       return false;
     }
