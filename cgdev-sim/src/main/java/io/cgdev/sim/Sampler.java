@@ -119,7 +119,6 @@ final class Sampler {
     }
   }
 
-
   private static boolean hasWorkloads(Tenant t) {
     if (!t.workloads().isEmpty()) {
       return true;
@@ -144,7 +143,7 @@ final class Sampler {
       startUsage[i] = u;
       lastUsage[i] = u;
       for (int c = 0; c < PRESSURE.length; c++) {
-        if (active[i] && files.pressureTotals(tenants.get(i).path(), PRESSURE[c], totals)) {
+        if (active[i] && files.pressureTotals(paths[i][PRESSURE_FILES + c], totals)) {
           pressureSeen[c] = true;
           startStall[c][i][0] = totals[0];
           startStall[c][i][1] = totals[1];
@@ -163,7 +162,7 @@ final class Sampler {
     int i = index.get(t);
     double[] f = new double[2 * PRESSURE.length];
     for (int c = 0; c < PRESSURE.length; c++) {
-      boolean read = pressureSeen[c] && active[i] && files.pressureTotals(t.path(), PRESSURE[c], totals);
+      boolean read = pressureSeen[c] && active[i] && files.pressureTotals(paths[i][PRESSURE_FILES + c], totals);
       for (int k = 0; k < 2; k++) {
         f[2 * c + k] = !pressureSeen[c] ? Double.NaN
             : !read || durationNanos <= 0 ? 0 : (totals[k] - startStall[c][i][k]) * 1000.0 / durationNanos;

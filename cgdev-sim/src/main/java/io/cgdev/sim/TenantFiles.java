@@ -10,10 +10,10 @@ import java.util.Map;
 
 /**
  * Reads a tenant's per-device files of the scenario's device, as a user of the file view would,
- * for the samples and the report: single values (memcg's shapes: {@code 4096}, {@code max}) and
- * {@code usage_usec} of {@code cpu.stat}, the {@code total=} of a pressure file's {@code some} and {@code full} lines.
- * A file that does not exist (the controller does not govern
- * the device) reads as the given default. While {@link #keepOpen kept open} (the run's sampling
+ * for the samples and the report: single values (memcg's shapes: {@code 4096}, {@code max}), {@code
+ * usage_usec} of {@code cpu.stat} and the {@code total=} of a pressure file's {@code some} and {@code
+ * full} lines. A file that does not exist (the controller does not govern the device) reads as the
+ * given default. While {@link #keepOpen kept open} (the run's sampling
  * loop), a file is opened once and read again through its handle, as a monitoring tool keeps its
  * file descriptors (looking the path up again cost more than generating the content); a handle whose
  * file went away ({@code ENODEV}) is dropped and the path looked up afresh. Simulating thread only.

@@ -133,10 +133,10 @@ public record Report(
    * @param share per leaf tenant, its share of the device time used in each interval
    * @param referenceShare per leaf tenant, its reference share in each interval (empty without a reference)
    * @param memory per tenant, {@code memory.current} at each sample, bytes
-   * @param cpuSome per tenant, the part of each interval in which at least one of its runnable clients
+   * @param cpuSome per leaf tenant, the part of each interval in which at least one of its runnable clients
    *     waited for an engine: the growth of {@code cpu.pressure}'s {@code some total=} over the interval's
    *     length (0..1; empty without a cpu controller on the device)
-   * @param memorySome per tenant, the same from {@code memory.pressure} (empty without a memory controller)
+   * @param memorySome per leaf tenant, the same from {@code memory.pressure} (empty without a memory controller)
    */
   public record Series(List<Long> timesNanos, Map<String, List<Double>> share, Map<String, List<Double>> referenceShare,
       Map<String, List<Long>> memory, Map<String, List<Double>> cpuSome, Map<String, List<Double>> memorySome) {

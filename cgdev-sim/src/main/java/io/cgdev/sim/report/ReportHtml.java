@@ -15,8 +15,9 @@ import java.util.Map;
  * order: what ran and the summary line (the run's largest difference between measured and reference
  * device time); device time per tenant, measured against the reference, with bars and what held each
  * tenant back; the share over time (measured solid, reference dashed); memory and allocations per tenant;
- * memory over time; pressure stall information per tenant (run totals, and {@code some} over time); notes. Charts show at most {@link #MAX_CHART_SERIES} tenants each (those with the
- * most device time, the highest memory peaks, or the most stall) with distinct colours and a legend that wraps;
+ * memory over time; pressure stall information per tenant (its fractions over the run, and {@code some} over
+ * time); notes. Charts show at most {@link #MAX_CHART_SERIES} tenants each (those with the most device time,
+ * the highest memory peaks, or the most stall) with distinct colours and a legend that wraps;
  * report.json keeps every series. Stateless.
  */
 final class ReportHtml {
@@ -25,6 +26,8 @@ final class ReportHtml {
   /** Ten colours that stay apart from each other (Tableau 10). */
   static final String[] COLOURS = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
     "#ff9da7", "#9c755f", "#79706e"};
+  /** The keys of a share chart: the measured band and the reference dashed over it. */
+  private static final List<Key> MEASURED_AND_REFERENCE = List.of(new Key("solid", "measured"), new Key("dash", "reference"));
   /** Tables longer than this scroll inside their box, so the charts stay near the top. */
   private static final int LONG_TABLE = 25;
 
@@ -208,9 +211,8 @@ final class ReportHtml {
   }
 
   /**
-   * Pressure stall information: what it means, each tenant's stall fractions over the run, and the part
-   * of each interval stalled ({@code some}) per leaf, cpu solid and memory dashed. Nothing without a
-   * pressure file of either controller on the device.
+   * Pressure stall information: what it means, each tenant's stall fractions over the run, and the chart.
+   * Nothing without a pressure file of either controller on the device.
    */
   private static void pressure(Report r, StringBuilder sb) {
     boolean cpu = r.tenants().stream().anyMatch(t -> !Double.isNaN(t.pressure().cpuSome()));
@@ -241,7 +243,11 @@ final class ReportHtml {
       sb.append("</tr>\n");
     }
     sb.append("</table></div>\n");
+    pressureChart(r, sb);
+  }
 
+  /** The part of each interval stalled per leaf, cpu {@code some} solid, memory {@code some} dashed where it stalled. */
+  private static void pressureChart(Report r, StringBuilder sb) {
     Map<String, List<Double>> stalled = new LinkedHashMap<>();
     Map<String, List<Double>> cpuSome = r.series().cpuSome();
     Map<String, List<Double>> memorySome = r.series().memorySome();
@@ -284,9 +290,6 @@ final class ReportHtml {
 
   /** A line style in a legend: its CSS class ({@code solid}: a band, {@code line}, {@code dash}) and what it shows. */
   private record Key(String style, String label) {}
-
-  /** The keys of a share chart: the measured band and the reference dashed over it. */
-  private static final List<Key> MEASURED_AND_REFERENCE = List.of(new Key("solid", "measured"), new Key("dash", "reference"));
 
   /** The legend below a chart: a chip per tenant, the line styles, and how many tenants are left out. */
   private static void legend(StringBuilder sb, Map<String, String> colours, int all, String chosen, List<Key> keys) {
