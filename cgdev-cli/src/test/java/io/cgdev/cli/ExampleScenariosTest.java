@@ -14,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** The example files of docs/SCENARIOS.md (samples/scenarios) run, briefly, and report consistently. */
 class ExampleScenariosTest {
   @ParameterizedTest
-  @ValueSource(strings = {"demo.yaml", "two-teams.yaml", "protection.json", "freeze-kill.yaml", "resident.yaml"})
+  @ValueSource(strings = {"demo.yaml", "two-teams.yaml", "protection.json", "freeze-kill.yaml", "resident.yaml",
+      "pressure.yaml"})
   void eachExampleRuns(String name, @TempDir Path out) {
     StringWriter stdout = new StringWriter();
     StringWriter stderr = new StringWriter();

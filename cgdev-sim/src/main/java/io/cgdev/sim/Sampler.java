@@ -12,15 +12,24 @@ import java.util.Map;
 /**
  * The time series of a run: at each sample, every leaf's share of the device time used since the
  * sample before ({@code cpu.stat usage_usec}), its reference share over the same time ({@link
- * ShareReference}) and every tenant's {@code memory.current}. Only tenants
+ * ShareReference}), the part of the interval in which its clients stalled ({@code some} of its {@code
+ * cpu.pressure} and {@code memory.pressure}: the growth of their {@code total=} over the interval's length)
+ * and every tenant's {@code memory.current}; and every tenant's pressure totals at the start and the end
+ * of the run, for its stall fractions ({@link #pressure}). Only tenants
  * with a workload in their subtree are read: the others hold no task, so their usage and memory stay
  * 0 and their series are filled without a file read. The sampling interval is widened, with a note,
  * so that samples × series stays within {@link #MAX_POINTS}: what a run keeps for its charts does
  * not grow with the product of tenants and samples. Simulating thread only.
  */
 final class Sampler {
-  /** At most about this many values over all series (samples × (2 × leaves + tenants)). */
+  /** At most about this many values over all series (samples × (4 × leaves + tenants)). */
   static final long MAX_POINTS = 1_000_000;
+  /** The pressure files read, in this order: {@code cpu.pressure}, {@code memory.pressure}. */
+  private static final String[] PRESSURE = {"cpu", "memory"};
+  /** Indices in a tenant's {@link #paths}: {@code cpu.stat}, {@code memory.current}, the first pressure file. */
+  private static final int STAT = 0;
+  private static final int CURRENT = 1;
+  private static final int PRESSURE_FILES = 2;
 
   private final TenantFiles files;
   private final ShareReference reference;
@@ -39,6 +48,21 @@ final class Sampler {
   private final double[][] share;
   private final double[][] referenceShare;
   private final long[][] memory;
+  /** Per pressure file, whether any tenant has it (the controller governs the device). */
+  private final boolean[] pressureSeen = new boolean[PRESSURE.length];
+  /** Per pressure file and tenant: {@code some} and {@code full} totals (µs) at {@link #start}. */
+  private final long[][][] startStall;
+  /** Per pressure file and tenant: the {@code some} total (µs) at the last sample. */
+  private final long[][] lastSome;
+  /** Per pressure file and leaf: the part of each interval stalled ({@code some}). */
+  private final double[][][] some;
+  private final long[] totals = new long[2];
+  /**
+   * Per active tenant, the paths of the files each sample reads ({@code cpu.stat}, {@code memory.current},
+   * then the pressure files), made once; null for a tenant without workloads in its subtree.
+   */
+  private final String[][] paths;
+  private long lastTime;
   private long next;
 
   /**
@@ -67,7 +91,7 @@ final class Sampler {
       }
     }
     this.leaves = leafIndices.stream().mapToInt(Integer::intValue).toArray();
-    long series = Math.max(1, (long) this.tenants.size() + 2L * leaves.length);
+    long series = Math.max(1, (long) this.tenants.size() + 4L * leaves.length);
     long samples = Math.max(2, Math.min(requested, MAX_POINTS / series));
     long interval = Math.max(tickNanos, durationNanos / samples);
     this.every = periodNanos > 0 && interval % periodNanos != 0 ? (interval / periodNanos + 1) * periodNanos : interval;
@@ -82,6 +106,17 @@ final class Sampler {
     this.share = new double[leaves.length][];
     this.referenceShare = new double[leaves.length][];
     this.memory = new long[this.tenants.size()][];
+    this.startStall = new long[PRESSURE.length][this.tenants.size()][2];
+    this.lastSome = new long[PRESSURE.length][this.tenants.size()];
+    this.some = new double[PRESSURE.length][leaves.length][];
+    this.paths = new String[this.tenants.size()][];
+    for (int i = 0; i < this.tenants.size(); i++) {
+      if (active[i]) {
+        String p = this.tenants.get(i).path();
+        paths[i] = new String[] {files.file(p, "cpu", "stat"), files.file(p, "memory", "current"),
+          files.file(p, PRESSURE[0], "pressure"), files.file(p, PRESSURE[1], "pressure")};
+      }
+    }
   }
 
   private static boolean hasWorkloads(Tenant t) {
@@ -107,7 +142,33 @@ final class Sampler {
       long u = active[i] ? files.usageUsec(tenants.get(i).path()) : 0;
       startUsage[i] = u;
       lastUsage[i] = u;
+      for (int c = 0; c < PRESSURE.length; c++) {
+        if (active[i] && files.pressureTotals(paths[i][PRESSURE_FILES + c], totals)) {
+          pressureSeen[c] = true;
+          startStall[c][i][0] = totals[0];
+          startStall[c][i][1] = totals[1];
+          lastSome[c][i] = totals[0];
+        }
+      }
     }
+  }
+
+  /**
+   * A tenant's stall fractions over the run that ended at {@code durationNanos}: each pressure total's
+   * growth since {@link #start}, read now, over the run's time. A tenant without workloads in its subtree
+   * held no client and stalled never (0, without a read); NaN where its controller has no pressure file.
+   */
+  Report.Pressure pressure(Tenant t, long durationNanos) {
+    int i = index.get(t);
+    double[] f = new double[2 * PRESSURE.length];
+    for (int c = 0; c < PRESSURE.length; c++) {
+      boolean read = pressureSeen[c] && active[i] && files.pressureTotals(paths[i][PRESSURE_FILES + c], totals);
+      for (int k = 0; k < 2; k++) {
+        f[2 * c + k] = !pressureSeen[c] ? Double.NaN
+            : !read || durationNanos <= 0 ? 0 : (totals[k] - startStall[c][i][k]) * 1000.0 / durationNanos;
+      }
+    }
+    return new Report.Pressure(f[0], f[1], f[2], f[3]);
   }
 
   /** A tenant's usage at {@link #start}. */
@@ -135,7 +196,7 @@ final class Sampler {
     double referenceTotal = 0;
     for (int i : leaves) {
       if (active[i]) {
-        long u = files.usageUsec(tenants.get(i).path());
+        long u = files.usageUsecOf(paths[i][STAT]);
         delta[i] = u - lastUsage[i];
         lastUsage[i] = u;
         total += delta[i];
@@ -153,12 +214,29 @@ final class Sampler {
       }
       share[l][k] = !active[i] || total == 0 ? 0.0 : delta[i] / (double) total;
       referenceShare[l][k] = !active[i] || referenceTotal <= 0 ? 0.0 : referenceDelta[i] / referenceTotal;
+      for (int c = 0; c < PRESSURE.length; c++) {
+        if (!pressureSeen[c]) {
+          continue;
+        }
+        if (some[c][l] == null) {
+          some[c][l] = new double[capacity];
+        }
+        double stalled = 0;
+        if (active[i] && now > lastTime && files.pressureTotals(paths[i][PRESSURE_FILES + c], totals)) {
+          // µs of the file over ns of the interval; the totals are exact on the device clock, so a part
+          // above 1 is a rounding of the µs at the interval's ends
+          stalled = Math.min(1, (totals[0] - lastSome[c][i]) * 1000.0 / (now - lastTime));
+          lastSome[c][i] = totals[0];
+        }
+        some[c][l][k] = stalled;
+      }
     }
+    lastTime = now;
     for (int i = 0; i < tenants.size(); i++) {
       if (memory[i] == null) {
         memory[i] = new long[capacity];
       }
-      memory[i][k] = active[i] ? files.readLong(tenants.get(i).path(), "memory", "current", 0) : 0;
+      memory[i][k] = active[i] ? files.readLong(paths[i][CURRENT], 0) : 0;
     }
   }
 
@@ -180,6 +258,15 @@ final class Sampler {
       long[] m = memory[i] == null ? new long[0] : memory[i];
       memories.put(tenants.get(i).path(), Arrays.stream(m, 0, n).boxed().toList());
     }
-    return new Report.Series(times, shares, references, memories);
+    List<Map<String, List<Double>>> stalls = new ArrayList<>();
+    for (int c = 0; c < PRESSURE.length; c++) {
+      Map<String, List<Double>> m = new LinkedHashMap<>();
+      for (int l = 0; pressureSeen[c] && l < leaves.length; l++) {
+        double[] s = some[c][l] == null ? new double[0] : some[c][l];
+        m.put(tenants.get(leaves[l]).path(), Arrays.stream(s, 0, n).boxed().toList());
+      }
+      stalls.add(m);
+    }
+    return new Report.Series(times, shares, references, memories, stalls.get(0), stalls.get(1));
   }
 }

@@ -167,6 +167,7 @@ public final class ScenarioRunner {
             apply(timeline.get(nextTimed++), now);
           }
           workloads.refreshFrozen(this::frozen);
+          reference.changed(now); // a weight, cap or mask written, a tenant frozen: a new interval of the reference
         }
         reference.at(now);
         workloads.step(now, step);
@@ -202,7 +203,8 @@ public final class ScenarioRunner {
     List<TenantReport> reports = new ArrayList<>();
     for (Tenant t : all) {
       double ref = !reference.enabled() ? Double.NaN : totalReference <= 0 ? 0 : reference.usage(t, duration) / totalReference;
-      reports.add(tenantReport(t, totalUsage, sampler.startUsage(t), ref, reference.enabled() ? reference.limitedBy(t) : ""));
+      reports.add(tenantReport(t, totalUsage, sampler.startUsage(t), ref, reference.enabled() ? reference.limitedBy(t) : "",
+          sampler.pressure(t, duration)));
     }
     Report report = new Report(scenario.name(), scenario.description(), device, region, duration, wall, events + workloads.events(), reports,
         sampler.series(), notes);
@@ -255,7 +257,8 @@ public final class ScenarioRunner {
     workloads.release();
   }
 
-  private TenantReport tenantReport(Tenant t, long totalUsage, long startUsage, double referenceShare, String limitedBy) {
+  private TenantReport tenantReport(Tenant t, long totalUsage, long startUsage, double referenceShare, String limitedBy,
+      Report.Pressure pressure) {
     String p = t.path();
     Map<String, Long> events = new LinkedHashMap<>();
     try {
@@ -274,7 +277,7 @@ public final class ScenarioRunner {
         files.readLong(p, "memory", "swap.current", 0),
         files.readLong(p, "memory", "swap.max", ByteSize.MAX),
         s.evictions, s.failed, s.allocations, usage, share,
-        referenceShare, limitedBy, extra(p));
+        referenceShare, limitedBy, pressure, extra(p));
   }
 
   /**

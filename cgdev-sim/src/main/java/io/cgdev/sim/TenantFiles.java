@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * Reads a tenant's per-device files of the scenario's device, as a user of the file view would,
- * for the samples and the report: single values (memcg's shapes: {@code 4096}, {@code max}) and
- * {@code usage_usec} of {@code cpu.stat}. A file that does not exist (the controller does not govern
- * the device) reads as the given default. While {@link #keepOpen kept open} (the run's sampling
+ * for the samples and the report: single values (memcg's shapes: {@code 4096}, {@code max}), {@code
+ * usage_usec} of {@code cpu.stat} and the {@code total=} of a pressure file's {@code some} and {@code
+ * full} lines. A file that does not exist (the controller does not govern the device) reads as the
+ * given default. While {@link #keepOpen kept open} (the run's sampling
  * loop), a file is opened once and read again through its handle, as a monitoring tool keeps its
  * file descriptors (looking the path up again cost more than generating the content); a handle whose
  * file went away ({@code ENODEV}) is dropped and the path looked up afresh. Simulating thread only.
@@ -36,7 +37,15 @@ final class TenantFiles {
 
   /** The content of a per-device file; throws as the file view does. */
   String read(String cgroup, String controller, String name) {
-    String path = file(cgroup, controller, name);
+    return read(file(cgroup, controller, name));
+  }
+
+  /**
+   * The content of the file at {@code path} (from {@link #file}; a caller that reads a file again and
+   * again keeps its path, so that neither the path nor its hash is made again per read); throws as the
+   * file view does.
+   */
+  String read(String path) {
     if (!keepOpen) {
       return fs.read(path);
     }
@@ -76,8 +85,13 @@ final class TenantFiles {
 
   /** A single-value file's number ({@code max} is {@link ByteSize#MAX}), or {@code dflt} where there is none. */
   long readLong(String cgroup, String controller, String name, long dflt) {
+    return readLong(file(cgroup, controller, name), dflt);
+  }
+
+  /** {@link #readLong(String, String, String, long)} of the file at {@code path} (from {@link #file}). */
+  long readLong(String path, long dflt) {
     try {
-      String s = read(cgroup, controller, name).strip();
+      String s = read(path).strip();
       return s.equals("max") ? ByteSize.MAX : Long.parseLong(s);
     } catch (CgroupException | NumberFormatException e) {
       return dflt;
@@ -86,9 +100,14 @@ final class TenantFiles {
 
   /** {@code usage_usec} of the cgroup's {@code cpu.stat}; 0 without a cpu controller for the device. */
   long usageUsec(String cgroup) {
+    return usageUsecOf(file(cgroup, "cpu", "stat"));
+  }
+
+  /** {@link #usageUsec(String)} of the {@code cpu.stat} file at {@code path} (from {@link #file}). */
+  long usageUsecOf(String path) {
     String stat;
     try {
-      stat = read(cgroup, "cpu", "stat");
+      stat = read(path);
     } catch (CgroupException e) {
       return 0;
     }
@@ -109,5 +128,55 @@ final class TenantFiles {
       at = end + 1;
     }
     return 0;
+  }
+
+  /**
+   * The {@code total=} values (µs) of a pressure file's {@code some} and {@code full} lines (the kernel's
+   * PSI format, {@code cpu.pressure}, {@code memory.pressure}) into {@code out[0]} and {@code out[1]}.
+   *
+   * @return false, with {@code out} untouched, when the cgroup has no such file for the device (the
+   *     controller does not govern it) or the text is not in that format
+   */
+  boolean pressureTotals(String cgroup, String controller, long[] out) {
+    return pressureTotals(file(cgroup, controller, "pressure"), out);
+  }
+
+  /** {@link #pressureTotals(String, String, long[])} of the pressure file at {@code path} (from {@link #file}). */
+  boolean pressureTotals(String path, long[] out) {
+    String text;
+    try {
+      text = read(path);
+    } catch (CgroupException e) {
+      return false;
+    }
+    long some = -1;
+    long full = -1;
+    String key = " total=";
+    for (int at = 0; at < text.length(); ) {
+      int end = text.indexOf('\n', at);
+      if (end < 0) {
+        end = text.length();
+      }
+      int total = text.lastIndexOf(key, end);
+      if (total >= at) {
+        try {
+          long v = Long.parseLong(text, total + key.length(), end, 10);
+          if (text.startsWith("some ", at)) {
+            some = v;
+          } else if (text.startsWith("full ", at)) {
+            full = v;
+          }
+        } catch (NumberFormatException e) {
+          return false;
+        }
+      }
+      at = end + 1;
+    }
+    if (some < 0 || full < 0) {
+      return false;
+    }
+    out[0] = some;
+    out[1] = full;
+    return true;
   }
 }

@@ -112,16 +112,23 @@ class ReportBrowserTest {
       assertThat(p.get("errors").size()).as("JavaScript errors " + at + ": " + p.get("errors")).isZero();
       List<String> ids = new ArrayList<>();
       p.get("charts").forEach(c -> ids.add(c.get("id").asString()));
-      assertThat(ids).as("charts " + at).containsExactly("share", "memory");
+      assertThat(ids).as("charts " + at).containsExactly("share", "memory", "pressure");
       for (JsonNode c : p.get("charts")) {
         String chart = "chart " + c.get("id").asString() + " " + at;
-        // the demo has three tenants: measured and reference each in the share chart, memory in the other
-        assertThat(c.get("drawn").asInt()).as(chart + ": lines drawn").isEqualTo(c.get("lines").asInt())
-            .isEqualTo(c.get("id").asString().equals("share") ? 6 : 3);
+        // the demo has three tenants: measured and reference each in the share chart, memory in the next, cpu
+        // pressure in the last (each waits for the compute engines), memory pressure only where one stalled
+        assertThat(c.get("drawn").asInt()).as(chart + ": lines drawn").isEqualTo(c.get("lines").asInt());
+        switch (c.get("id").asString()) {
+          case "share" -> assertThat(c.get("lines").asInt()).as(chart).isEqualTo(6);
+          case "memory" -> assertThat(c.get("lines").asInt()).as(chart).isEqualTo(3);
+          default -> assertThat(c.get("lines").asInt()).as(chart).isBetween(3, 6);
+        }
         assertThat(c.get("width").asDouble()).as(chart + ": width").isGreaterThan(width / 2.0);
         assertThat(c.get("overlaps").size()).as(chart + ": overlapping labels " + c.get("overlaps")).isZero();
         assertThat(c.get("legend").asInt()).as(chart + ": legend entries").isGreaterThanOrEqualTo(3);
       }
+      assertThat(chartOf(p, "pressure").get("legend").asInt()).as("pressure legend: three tenants and the cpu key " + at)
+          .isGreaterThanOrEqualTo(4);
       assertThat(p.get("pageWidth").asInt()).as("page wider than the window " + at)
           .isLessThanOrEqualTo(p.get("innerWidth").asInt());
       List<String> clipped = new ArrayList<>();
@@ -144,6 +151,16 @@ class ReportBrowserTest {
     p.get("charts").forEach(c -> drawn.put(c.get("id").asString(), c.get("drawn").asInt()));
     assertThat(drawn).containsEntry("memory", 0);
     assertThat(drawn.get("share")).isPositive();
+  }
+
+  /** The probe's measures of one chart. */
+  private static JsonNode chartOf(JsonNode probe, String id) {
+    for (JsonNode c : probe.get("charts")) {
+      if (c.get("id").asString().equals(id)) {
+        return c;
+      }
+    }
+    throw new AssertionError("no chart " + id);
   }
 
   /** Loads {@code html} with the probe in Chromium at {@code width}, screenshots it, returns what the probe measured. */

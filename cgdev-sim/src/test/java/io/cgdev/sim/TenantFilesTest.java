@@ -44,4 +44,22 @@ class TenantFilesTest {
     assertThat(files.readLong("/a", "memory", "max", -1)).isEqualTo(16L << 20);
     assertThat(files.readLong("/nope", "memory", "max", -1)).isEqualTo(-1);
   }
+
+  @Test
+  void pressureTotalsAreTheSomeAndFullTotalsOfThePressureFileAndFalseWithoutOne() {
+    var fs = world.fs();
+    fs.mkdir("/a");
+    fs.write("/cgroup.subtree_control", "+memory");
+    TenantFiles files = new TenantFiles(fs, "i915.0");
+    files.keepOpen();
+    long[] totals = {-1, -1};
+    assertThat(files.pressureTotals("/a", "memory", totals)).isTrue();
+    assertThat(fs.read("/a/memory.devices/i915.0/memory.pressure")).contains("some ", " total=0\n", "full ");
+    assertThat(totals).containsExactly(0, 0);
+    long[] untouched = {7, 7};
+    assertThat(files.pressureTotals("/a", "cpu", untouched)).as("no cpu controller").isFalse();
+    assertThat(files.pressureTotals("/nope", "memory", untouched)).isFalse();
+    assertThat(untouched).containsExactly(7, 7);
+    files.closeAll();
+  }
 }

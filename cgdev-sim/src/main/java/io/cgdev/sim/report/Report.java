@@ -77,6 +77,7 @@ public record Report(
    * @param limitedBy what held it to its reference share, e.g. {@code weight}, {@code demand}, {@code
    *     cpu.max of /batch}, or several with the part of the time ({@code weight 67%, demand 33%});
    *     empty for a tenant that never wanted device time and for tenants with children
+   * @param pressure its stall fractions over the run, from {@code cpu.pressure} and {@code memory.pressure}
    * @param extra further per-device figures from other controllers (e.g. {@code gem.current})
    */
   public record TenantReport(
@@ -95,6 +96,7 @@ public record Report(
       double share,
       double referenceShare,
       String limitedBy,
+      Pressure pressure,
       Map<String, String> extra) {
     public TenantReport {
       memoryEvents = Map.copyOf(memoryEvents);
@@ -108,20 +110,43 @@ public record Report(
   }
 
   /**
+   * A cgroup's pressure stall information on the device over the run: the growth of the {@code total=}
+   * of each line of its {@code cpu.pressure} and {@code memory.pressure} from the run's start to its end,
+   * divided by the run's simulated time (0..1). NaN where the file does not exist (the controller does
+   * not govern the device).
+   *
+   * @param cpuSome the part of the time at least one runnable client of the cgroup's subtree waited for an engine
+   * @param cpuFull the part of the time its runnable clients waited and none ran
+   * @param memorySome the part of the time a charge of the subtree stalled (reclaim, or a refused
+   *     allocation waiting to retry)
+   * @param memoryFull the same for {@code full}, which the memory controller reports as equal to {@code some}
+   */
+  public record Pressure(double cpuSome, double cpuFull, double memorySome, double memoryFull) {
+    /** No pressure file read: every fraction NaN. */
+    public static final Pressure NONE = new Pressure(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+  }
+
+  /**
    * Samples over simulated time.
    *
    * @param timesNanos the sample times
    * @param share per leaf tenant, its share of the device time used in each interval
    * @param referenceShare per leaf tenant, its reference share in each interval (empty without a reference)
    * @param memory per tenant, {@code memory.current} at each sample, bytes
+   * @param cpuSome per leaf tenant, the part of each interval in which at least one of its runnable clients
+   *     waited for an engine: the growth of {@code cpu.pressure}'s {@code some total=} over the interval's
+   *     length (0..1; empty without a cpu controller on the device)
+   * @param memorySome per leaf tenant, the same from {@code memory.pressure} (empty without a memory controller)
    */
   public record Series(List<Long> timesNanos, Map<String, List<Double>> share, Map<String, List<Double>> referenceShare,
-      Map<String, List<Long>> memory) {
+      Map<String, List<Long>> memory, Map<String, List<Double>> cpuSome, Map<String, List<Double>> memorySome) {
     public Series {
       timesNanos = List.copyOf(timesNanos);
       share = copy(share);
       referenceShare = copy(referenceShare);
       memory = copy(memory);
+      cpuSome = copy(cpuSome);
+      memorySome = copy(memorySome);
     }
 
     private static <T> Map<String, List<T>> copy(Map<String, List<T>> m) {

@@ -15,8 +15,9 @@ import java.util.Map;
  * order: what ran and the summary line (the run's largest difference between measured and reference
  * device time); device time per tenant, measured against the reference, with bars and what held each
  * tenant back; the share over time (measured solid, reference dashed); memory and allocations per tenant;
- * memory over time; notes. Charts show at most {@link #MAX_CHART_SERIES} tenants each (those with the
- * most device time, or the highest memory peaks) with distinct colours and a legend that wraps;
+ * memory over time; pressure stall information per tenant (its fractions over the run, and {@code some} over
+ * time); notes. Charts show at most {@link #MAX_CHART_SERIES} tenants each (those with the most device time,
+ * the highest memory peaks, or the most stall) with distinct colours and a legend that wraps;
  * report.json keeps every series. Stateless.
  */
 final class ReportHtml {
@@ -25,6 +26,8 @@ final class ReportHtml {
   /** Ten colours that stay apart from each other (Tableau 10). */
   static final String[] COLOURS = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
     "#ff9da7", "#9c755f", "#79706e"};
+  /** The keys of a share chart: the measured band and the reference dashed over it. */
+  private static final List<Key> MEASURED_AND_REFERENCE = List.of(new Key("solid", "measured"), new Key("dash", "reference"));
   /** Tables longer than this scroll inside their box, so the charts stay near the top. */
   private static final int LONG_TABLE = 25;
 
@@ -44,6 +47,7 @@ final class ReportHtml {
       .legend{display:flex;flex-wrap:wrap;gap:.2em 1.2em;font-size:.9em;max-width:900px;margin:.3em 0 1em}
       .legend .key{color:#555}.key .solid,.key .dash{display:inline-block;width:2em;margin-right:.3em;vertical-align:middle}
       .key .solid{border-top:4px solid #555;opacity:.45}.key .dash{border-top:2px dashed #555}
+      .key .line{display:inline-block;width:2em;margin-right:.3em;vertical-align:middle;border-top:2px solid #555}
       @media (max-width:800px){body{margin:.8em auto}.bar{width:6em}td.wrap{white-space:normal;min-width:9em}}
       @media (max-width:600px){body{padding:0 .5em}th{white-space:normal;vertical-align:bottom}td,th{padding:.25em .2em}
       table{font-size:.8em}.barcol,.wide{display:none}svg.chart text{font-size:16px}}
@@ -74,6 +78,7 @@ final class ReportHtml {
     shareChart(r, sb, shareColours);
     tenants(r, sb);
     memoryChart(r, sb);
+    pressure(r, sb);
     if (!r.notes().isEmpty()) {
       sb.append("<h2>Notes</h2>\n<ul>");
       r.notes().forEach(n -> sb.append("<li>").append(Svg.esc(n)).append("</li>"));
@@ -142,7 +147,7 @@ final class ReportHtml {
     sb.append(Svg.chart("share", "device-time share over time per tenant, measured and reference", xs, lines,
         Svg.Axis.share(max, "share of device time used"), List.of(), true));
     legend(sb, colours, r.series().share().size(), "tenants with the most device time",
-        !r.series().referenceShare().isEmpty());
+        r.series().referenceShare().isEmpty() ? List.of() : MEASURED_AND_REFERENCE);
   }
 
   /** The peak and the limits leave the memory table on a phone's width (the terminal's table and report.json keep them). */
@@ -202,17 +207,98 @@ final class ReportHtml {
     sb.append(Svg.chart("memory", "memory.current over time per tenant", xs, lines,
         Svg.Axis.bytes(Math.max(max, 1), v -> v == 0 ? "0" : ByteSize.human((long) v), "memory.current (bytes)"), List.of(),
         false));
-    legend(sb, colours, bytes.size(), "tenants with the highest peaks", false);
+    legend(sb, colours, bytes.size(), "tenants with the highest peaks", List.of());
   }
 
+  /**
+   * Pressure stall information: what it means, each tenant's stall fractions over the run, and the chart.
+   * Nothing without a pressure file of either controller on the device.
+   */
+  private static void pressure(Report r, StringBuilder sb) {
+    boolean cpu = r.tenants().stream().anyMatch(t -> !Double.isNaN(t.pressure().cpuSome()));
+    boolean memory = r.tenants().stream().anyMatch(t -> !Double.isNaN(t.pressure().memorySome()));
+    if (!cpu && !memory) {
+      return;
+    }
+    sb.append("<h2>Pressure: who waited</h2>\n<p class=\"explain\">Pressure stall information (PSI) per device, from each")
+        .append(" tenant's <code>cpu.pressure</code> and <code>memory.pressure</code>, in the kernel's format.")
+        .append(" <b>cpu some</b>: the part of the time at least one of the tenant's runnable clients waited for an")
+        .append(" engine (queued behind others, or held by a <code>cpu.max</code> cap); <b>cpu full</b>: its runnable")
+        .append(" clients waited and none of them ran. <b>memory some</b>: the part of the time a charge of the tenant")
+        .append(" stalled &mdash; reclaiming over <code>memory.max</code> or <code>memory.high</code>, or waiting to")
+        .append(" retry a refused allocation (memory <i>full</i> equals <i>some</i>: the memory controller does not see")
+        .append(" whether the tenant's other clients run). A frozen tenant's clients are not runnable: freezing shows as")
+        .append(" no stall. Parents count their whole subtree. The table covers the whole run: the growth of each line's")
+        .append(" <code>total=</code> over the run's time. The chart shows <i>some</i> in each interval between two samples")
+        .append(" (the growth of <code>total=</code> over the interval's length, not the kernel's decaying")
+        .append(" <code>avg10</code>): cpu solid, memory dashed.</p>\n");
+    sb.append("<div class=\"scroll").append(r.tenants().size() > LONG_TABLE ? " long" : "").append("\"><table id=\"pressure-table\">")
+        .append("<tr><th>cgroup</th><th>cpu some</th><th>cpu full</th><th>memory some</th><th>memory full</th></tr>\n");
+    for (TenantReport t : r.tenants()) {
+      Report.Pressure p = t.pressure();
+      sb.append(t.leaf() ? "<tr>" : "<tr class=\"parent\">").append("<td>").append(Svg.esc(t.path())).append("</td>");
+      for (double v : new double[] {p.cpuSome(), p.cpuFull(), p.memorySome(), p.memoryFull()}) {
+        sb.append("<td>").append(Comparison.percent(v)).append("</td>");
+      }
+      sb.append("</tr>\n");
+    }
+    sb.append("</table></div>\n");
+    pressureChart(r, sb);
+  }
+
+  /** The part of each interval stalled per leaf, cpu {@code some} solid, memory {@code some} dashed where it stalled. */
+  private static void pressureChart(Report r, StringBuilder sb) {
+    Map<String, List<Double>> stalled = new LinkedHashMap<>();
+    Map<String, List<Double>> cpuSome = r.series().cpuSome();
+    Map<String, List<Double>> memorySome = r.series().memorySome();
+    for (String leaf : cpuSome.isEmpty() ? memorySome.keySet() : cpuSome.keySet()) {
+      List<Double> c = cpuSome.getOrDefault(leaf, List.of());
+      List<Double> m = memorySome.getOrDefault(leaf, List.of());
+      stalled.put(leaf, List.of(sum(c) + sum(m)));
+    }
+    Map<String, String> colours = colours(top(stalled, ReportHtml::sum));
+    if (colours.isEmpty()) {
+      sb.append("<p id=\"pressure-none\">No tenant's clients stalled during the run.</p>\n");
+      return;
+    }
+    List<Double> xs = r.series().timesNanos().stream().map(n -> n / 1e9).toList();
+    List<Svg.Line> lines = new ArrayList<>();
+    double max = 0;
+    for (Map.Entry<String, String> e : colours.entrySet()) {
+      List<Double> c = cpuSome.get(e.getKey());
+      if (c != null) {
+        lines.add(new Svg.Line(e.getKey() + " cpu some", e.getValue(), Svg.Style.SOLID, c));
+        max = Math.max(max, max(c));
+      }
+      List<Double> m = memorySome.get(e.getKey());
+      if (m != null && max(m) > 0) { // a memory line along 0 would hide the axis: drawn only where it stalled
+        lines.add(new Svg.Line(e.getKey() + " memory some", e.getValue(), Svg.Style.DASHED, m));
+        max = Math.max(max, max(m));
+      }
+    }
+    sb.append(Svg.chart("pressure", "part of each interval stalled per tenant, cpu.pressure and memory.pressure some",
+        xs, lines, Svg.Axis.share(max, "time stalled (some)"), List.of(), true));
+    List<Key> keys = new ArrayList<>();
+    if (lines.stream().anyMatch(l -> l.style() == Svg.Style.SOLID)) {
+      keys.add(new Key("line", "cpu some"));
+    }
+    if (lines.stream().anyMatch(l -> l.style() == Svg.Style.DASHED)) {
+      keys.add(new Key("dash", "memory some"));
+    }
+    legend(sb, colours, stalled.size(), "tenants that stalled the most", keys);
+  }
+
+  /** A line style in a legend: its CSS class ({@code solid}: a band, {@code line}, {@code dash}) and what it shows. */
+  private record Key(String style, String label) {}
+
   /** The legend below a chart: a chip per tenant, the line styles, and how many tenants are left out. */
-  private static void legend(StringBuilder sb, Map<String, String> colours, int all, String chosen, boolean reference) {
+  private static void legend(StringBuilder sb, Map<String, String> colours, int all, String chosen, List<Key> keys) {
     sb.append("<div class=\"legend\">");
     colours.forEach((name, colour) -> sb.append("<span><span class=\"chip\" style=\"background:").append(colour)
         .append("\"></span>").append(Svg.esc(name)).append("</span>"));
-    if (reference) {
-      sb.append("<span class=\"key\"><span class=\"solid\"></span>measured</span>")
-          .append("<span class=\"key\"><span class=\"dash\"></span>reference</span>");
+    for (Key k : keys) {
+      sb.append("<span class=\"key\"><span class=\"").append(k.style()).append("\"></span>").append(Svg.esc(k.label()))
+          .append("</span>");
     }
     if (all > colours.size()) {
       sb.append(String.format(Locale.ROOT, "<span class=\"key\">%d of %d: the %s (report.json has every series)</span>",

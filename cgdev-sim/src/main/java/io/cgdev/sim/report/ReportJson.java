@@ -49,24 +49,8 @@ final class ReportJson {
         g.writeNumber(t);
       }
       g.writeEndArray();
-      g.writeObjectPropertyStart("share");
-      for (Map.Entry<String, List<Double>> e : r.series().share().entrySet()) {
-        g.writeArrayPropertyStart(e.getKey());
-        for (double v : e.getValue()) {
-          g.writeNumber(round(v));
-        }
-        g.writeEndArray();
-      }
-      g.writeEndObject();
-      g.writeObjectPropertyStart("referenceShare");
-      for (Map.Entry<String, List<Double>> e : r.series().referenceShare().entrySet()) {
-        g.writeArrayPropertyStart(e.getKey());
-        for (double v : e.getValue()) {
-          g.writeNumber(round(v));
-        }
-        g.writeEndArray();
-      }
-      g.writeEndObject();
+      fractions(g, "share", r.series().share());
+      fractions(g, "referenceShare", r.series().referenceShare());
       g.writeObjectPropertyStart("memory");
       for (Map.Entry<String, List<Long>> e : r.series().memory().entrySet()) {
         g.writeArrayPropertyStart(e.getKey());
@@ -76,6 +60,8 @@ final class ReportJson {
         g.writeEndArray();
       }
       g.writeEndObject();
+      fractions(g, "cpuPressureSome", r.series().cpuSome());
+      fractions(g, "memoryPressureSome", r.series().memorySome());
       g.writeEndObject();
       g.writeArrayPropertyStart("notes");
       for (String n : r.notes()) {
@@ -126,6 +112,13 @@ final class ReportJson {
       g.writeStringProperty("limitedBy", t.limitedBy());
     }
     g.writeEndObject();
+    Report.Pressure p = t.pressure();
+    if (!Double.isNaN(p.cpuSome()) || !Double.isNaN(p.memorySome())) {
+      g.writeObjectPropertyStart("pressure");
+      stall(g, "cpu", p.cpuSome(), p.cpuFull());
+      stall(g, "memory", p.memorySome(), p.memoryFull());
+      g.writeEndObject();
+    }
     if (!t.extra().isEmpty()) {
       g.writeObjectPropertyStart("extra");
       for (Map.Entry<String, String> e : t.extra().entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
@@ -133,6 +126,30 @@ final class ReportJson {
       }
       g.writeEndObject();
     }
+    g.writeEndObject();
+  }
+
+  /** A series of fractions per cgroup, each with four decimals. */
+  private static void fractions(JsonGenerator g, String name, Map<String, List<Double>> series) {
+    g.writeObjectPropertyStart(name);
+    for (Map.Entry<String, List<Double>> e : series.entrySet()) {
+      g.writeArrayPropertyStart(e.getKey());
+      for (double v : e.getValue()) {
+        g.writeNumber(round(v));
+      }
+      g.writeEndArray();
+    }
+    g.writeEndObject();
+  }
+
+  /** One pressure file's stall fractions over the run; nothing where the file does not exist (NaN). */
+  private static void stall(JsonGenerator g, String controller, double some, double full) {
+    if (Double.isNaN(some)) {
+      return;
+    }
+    g.writeObjectPropertyStart(controller);
+    g.writeNumberProperty("some", round(some));
+    g.writeNumberProperty("full", round(full));
     g.writeEndObject();
   }
 
