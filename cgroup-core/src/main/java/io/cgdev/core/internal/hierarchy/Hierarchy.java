@@ -88,7 +88,8 @@ public final class Hierarchy {
 
   /**
    * Runs {@code op} under the hierarchy lock. The outermost call first frees the dying cgroups that
-   * drained, and at the end tells listeners of the events {@code op} caused.
+   * drained, and at the end, without the lock, tells listeners of the events {@code op} caused and
+   * drains the open handles of files it removed ({@link FileEvents#drainVanished}).
    */
   public <T> T locked(Supplier<T> op) {
     lock.lock();
@@ -103,9 +104,13 @@ public final class Hierarchy {
         events = List.copyOf(pendingEvents);
         pendingEvents.clear();
       }
+      boolean outermost = lock.getHoldCount() == 1;
       lock.unlock();
       if (events != null) {
         fire(events);
+      }
+      if (outermost) {
+        fileEvents.drainVanished(); // handles of files the operation removed release what they set up
       }
     }
   }
