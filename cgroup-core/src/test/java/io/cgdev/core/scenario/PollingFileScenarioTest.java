@@ -11,6 +11,7 @@ import io.cgdev.api.spi.BindContext;
 import io.cgdev.api.spi.CgroupFile;
 import io.cgdev.api.spi.DeviceBinding;
 import io.cgdev.api.spi.DeviceRegistration;
+import io.cgdev.api.spi.FileFlag;
 import io.cgdev.api.spi.FileHandle;
 import io.cgdev.core.Cgroups;
 import io.cgdev.core.testing.DemoController;
@@ -64,6 +65,7 @@ class PollingFileScenarioTest {
               released.add(t);
             }
           })
+          .flag(FileFlag.PRESSURE)
           .build());
       return files;
     }
@@ -189,6 +191,52 @@ class PollingFileScenarioTest {
       assertThat(f.changed()).as("the handle stays gone").isTrue();
     }
     assertThat(demo.released).hasSize(1);
+  }
+
+  @Test
+  void cgroupPressureZeroHidesPressureFilesReleasesTheirHandlesAndTellsTheStates() {
+    OpenFile f = openTrigger();
+    f.write("set");
+    assertThat(g.fs().read("/a/cgroup.pressure")).isEqualTo("1\n");
+    g.fs().write("/a/cgroup.pressure", "0");
+    assertThat(g.fs().read("/a/cgroup.pressure")).isEqualTo("0\n");
+    assertThat(demo.released).containsExactlyElementsOf(demo.tokens);
+    assertThat(names("/a/demo.devices/dev0")).contains("demo.value").doesNotContain("demo.trigger");
+    assertErrno(Errno.ENOENT, () -> g.fs().read("/a/demo.devices/dev0/demo.trigger"));
+    assertErrno(Errno.ENODEV, () -> f.write("set"));
+    assertThat(stateOf("/a").pressure).isFalse();
+    assertThat(stateOf("/").pressure).as("only the written cgroup").isTrue();
+    // a device registered while the cgroup's pressure is off starts without it
+    g.register(Devices.spec("dev1", "demo"));
+    assertThat(names("/a/demo.devices/dev1")).doesNotContain("demo.trigger");
+    g.fs().write("/a/cgroup.pressure", "1");
+    assertThat(stateOf("/a").pressure).isTrue();
+    assertThat(names("/a/demo.devices/dev1")).contains("demo.trigger");
+    f.close();
+    assertThat(demo.released).hasSize(1);
+  }
+
+  @Test
+  void cgroupPressureTakesWhatTheKernelsTakes() {
+    for (String ok : new String[] {"0", " 1 ", "0x0", "+1", "01"}) {
+      g.fs().write("/a/cgroup.pressure", ok);
+    }
+    assertThat(g.fs().read("/a/cgroup.pressure")).isEqualTo("1\n");
+    assertErrno(Errno.ERANGE, () -> g.fs().write("/a/cgroup.pressure", "2"));
+    assertErrno(Errno.ERANGE, () -> g.fs().write("/a/cgroup.pressure", "-1"));
+    assertErrno(Errno.EINVAL, () -> g.fs().write("/a/cgroup.pressure", "abc"));
+    assertErrno(Errno.EINVAL, () -> g.fs().write("/a/cgroup.pressure", "1 0"));
+    assertThat(g.fs().read("/a/cgroup.pressure")).isEqualTo("1\n");
+    assertThat(g.fs().stat("/cgroup.pressure").mode()).as("on the root too, as the host's").isEqualTo(0644);
+  }
+
+  private java.util.List<String> names(String dir) {
+    return g.fs().list(dir).stream().map(e -> e.name()).toList();
+  }
+
+  private DemoController.State stateOf(String cgroup) {
+    return demo.states.stream().filter(s -> s.cgroup.path().toString().equals(cgroup) && s.freed == 0).findFirst()
+        .orElseThrow();
   }
 
   @Test

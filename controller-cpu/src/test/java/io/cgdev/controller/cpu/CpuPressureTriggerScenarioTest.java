@@ -124,6 +124,23 @@ class CpuPressureTriggerScenarioTest {
   }
 
   @Test
+  void cgroupPressureZeroHidesTheFileEndsItsTriggerAndStopsOnlyThatCgroupsAccounting() {
+    try (OpenFile starved = fs.open("/starved" + DEV, OpenOptions.READ_WRITE)) {
+      starved.write("some 150000 1000000");
+      fs.write("/starved/cgroup.pressure", "0");
+      assertThat(fs.list("/starved/cpu.devices/gpu0").stream().map(e -> e.name()))
+          .contains("cpu.weight").doesNotContain("cpu.pressure");
+      assertThat(errnoOf(starved::read)).isEqualTo(Errno.ENODEV);
+      runContended(2 * S);
+      fs.write("/starved/cgroup.pressure", "1");
+      assertThat(fs.read("/starved" + DEV)).contains("some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+      // the parent still counts its subtree's stall: one of the two clients waited all along
+      long rootSomeUs = Long.parseLong(fs.read(DEV).lines().findFirst().orElseThrow().replaceAll(".*total=", ""));
+      assertThat(rootSomeUs).isBetween(1_990_000L, 2_000_000L);
+    }
+  }
+
+  @Test
   void theRootTakesTriggersToo() {
     try (OpenFile root = fs.open(DEV, OpenOptions.READ_WRITE)) {
       root.write("some 150000 1000000");

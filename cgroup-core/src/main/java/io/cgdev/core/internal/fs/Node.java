@@ -162,7 +162,7 @@ sealed interface Node {
       long generation) implements CgroupLevelFile {
     @Override
     public boolean present() {
-      return stillShown(cgroup, controller, generation);
+      return stillShown(cgroup, controller, generation) && cgroup.showsFile(declaration);
     }
 
     @Override
@@ -176,7 +176,8 @@ sealed interface Node {
       long generation) implements File {
     @Override
     public boolean present() {
-      return slot.live() && slot.registration().registered() && stillShown(cgroup, slot.controller(), generation);
+      return slot.live() && slot.registration().registered() && stillShown(cgroup, slot.controller(), generation)
+          && cgroup.showsFile(declaration);
     }
 
     @Override

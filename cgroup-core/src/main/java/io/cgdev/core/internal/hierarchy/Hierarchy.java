@@ -491,6 +491,24 @@ public final class Hierarchy {
   }
 
   /**
+   * Applies a {@code cgroup.pressure} write ({@code cgroup_pressure_write}): when the value changes,
+   * every device state of {@code c} hears it ({@link io.cgdev.api.spi.DeviceState#accountPressure})
+   * and the cgroup's pressure files hide or show; the handles of hidden ones are drained when the
+   * lock is released. Only {@code c}: its children keep their own value, as in the kernel.
+   */
+  public void pressure(Cgroup c, boolean on) {
+    locked(() -> {
+      if (!c.online()) {
+        throw CgroupException.of(Errno.ENOENT, "cannot set cgroup.pressure of %s: it was removed", c);
+      }
+      if (c.pressureEnabled() != on) {
+        c.pressureEnabled(on);
+        devices.accountPressure(c, on);
+      }
+    });
+  }
+
+  /**
    * Applies a {@code cgroup.kill} write: every task whose main thread is in {@code c}'s subtree is
    * killed — all its threads exit, then its drivers release what it held ({@link
    * TaskObserver#killed}) — and the cgroups it leaves may become unpopulated.
