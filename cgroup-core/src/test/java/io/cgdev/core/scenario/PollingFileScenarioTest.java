@@ -212,8 +212,14 @@ class PollingFileScenarioTest {
     g.fs().write("/a/cgroup.pressure", "1");
     assertThat(stateOf("/a").pressure).isTrue();
     assertThat(names("/a/demo.devices/dev1")).contains("demo.trigger");
+    assertThat(f.changed()).as("a drained handle stays gone when the file shows again").isTrue();
+    assertErrno(Errno.ENODEV, () -> f.write("set"));
+    try (OpenFile fresh = openTrigger()) {
+      fresh.write("set");
+    }
+    assertThat(demo.released).hasSize(2);
     f.close();
-    assertThat(demo.released).hasSize(1);
+    assertThat(demo.released).hasSize(2);
   }
 
   @Test

@@ -84,7 +84,7 @@ final class OpenHandle implements OpenFile, FileHandle, FileEvents.Drainable {
     if (closed || !options.read()) {
       throw CgroupException.of(Errno.EBADF, "cannot read %s: %s", path(), closed ? "the handle is closed" : "not opened for reading");
     }
-    if (!file.present()) {
+    if (!present()) {
       throw gone();
     }
     // seen before the content is made: a change while it is made shows as one more (harmless) wakeup
@@ -105,7 +105,7 @@ final class OpenHandle implements OpenFile, FileHandle, FileEvents.Drainable {
     if (closed) {
       return false;
     }
-    if (!file.present()) {
+    if (!present()) {
       return true;
     }
     return polls ? poll() : events.event() != seen;
@@ -169,7 +169,7 @@ final class OpenHandle implements OpenFile, FileHandle, FileEvents.Drainable {
     }
     String stripped = KernelText.strip(KernelText.untilNul(value));
     hierarchy.locked(() -> {
-      if (!file.present()) {
+      if (!present()) {
         throw gone();
       }
       var plugin = file.plugin();
@@ -220,6 +220,15 @@ final class OpenHandle implements OpenFile, FileHandle, FileEvents.Drainable {
   @Override
   public boolean vanished() {
     return !file.present();
+  }
+
+  /**
+   * Whether the handle's file is still there for it: the node is, and the handle was not drained (a
+   * handle released because its file went away stays gone, even if the file shows again, e.g. after
+   * {@code cgroup.pressure} went 0 and back to 1: what it set up was released).
+   */
+  private boolean present() {
+    return file.present() && !released.get(); // only a handle of a file with a releaser is ever released
   }
 
   /** Runs the file's releaser on this handle, once whoever comes first: {@link #close} or the hierarchy's drain. */
