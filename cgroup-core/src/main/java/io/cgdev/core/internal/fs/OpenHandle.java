@@ -231,9 +231,13 @@ final class OpenHandle implements OpenFile, FileHandle, FileEvents.Drainable {
     return file.present() && !released.get(); // only a handle of a file with a releaser is ever released
   }
 
-  /** Runs the file's releaser on this handle, once whoever comes first: {@link #close} or the hierarchy's drain. */
+  /**
+   * Runs the file's releaser on this handle, once whoever comes first: {@link #close} or the
+   * hierarchy's drain. Holds the handle's monitor, as {@link #close} does, so that a close racing with
+   * a drain does not drop the attachment while the releaser still looks at it.
+   */
   @Override
-  public void drain() {
+  public synchronized void drain() {
     if (!released.compareAndSet(false, true)) {
       return;
     }
