@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class Generator {
   static final List<String> CORE_FILES = List.of("cgroup.procs", "cgroup.controllers", "cgroup.subtree_control",
-      "cgroup.events", "cgroup.max.depth", "cgroup.max.descendants", "cgroup.stat");
+      "cgroup.events", "cgroup.max.depth", "cgroup.max.descendants", "cgroup.stat", "cgroup.pressure");
   private static final List<String> ORDINARY = List.of("a", "b", "c", "d");
   private static final List<String> UNUSUAL = List.of(" x", "x y", "x\ty", "-x", "--", "...", ".x", "x.", "cgroup.x",
       "cgroup.", "cgroup.procs", "cgroup.events", "cgroup.max.depth", "memory.max", "memory.devices", "cpu.weight",
@@ -96,7 +96,8 @@ final class Generator {
       return new Step.Write(file(someCgroup(), "cgroup.subtree_control"), subtreeValue());
     }
     if (k < 52) {
-      String file = random.nextBoolean() ? "cgroup.max.depth" : "cgroup.max.descendants";
+      // cgroup.pressure takes kstrtoint as these do, then 0 or 1 (ERANGE else)
+      String file = pick(List.of("cgroup.max.depth", "cgroup.max.descendants", "cgroup.pressure"));
       return new Step.Write(file(someCgroup(), file), numberValue());
     }
     if (k < 60) {

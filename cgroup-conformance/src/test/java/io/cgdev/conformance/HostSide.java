@@ -37,7 +37,7 @@ final class HostSide extends Side implements AutoCloseable {
    */
   static final String RESTORE_FILE = "/tmp/cgdev-conformance.restore";
   /** The kernel's cgroup files cgdev does not model (docs/ARCHITECTURE.md §7): left out of listings, never used as names. */
-  static final Set<String> UNMODELLED = Set.of("cgroup.pressure", "cgroup.stat.local", "cpu.stat", "cpu.stat.local",
+  static final Set<String> UNMODELLED = Set.of("cgroup.stat.local", "cpu.stat", "cpu.stat.local",
       "cpu.pressure", "io.pressure", "memory.pressure", "irq.pressure");
 
   private final Path root;

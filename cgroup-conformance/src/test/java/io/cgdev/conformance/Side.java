@@ -15,7 +15,7 @@ import java.util.Set;
 abstract class Side {
   /** The core files cgdev models; of the kernel's other cgroup files, listings drop the ones in {@link HostSide}. */
   static final Set<String> MODELLED_CORE_FILES = Set.of("cgroup.procs", "cgroup.controllers", "cgroup.subtree_control",
-      "cgroup.events", "cgroup.max.depth", "cgroup.max.descendants", "cgroup.stat");
+      "cgroup.events", "cgroup.max.depth", "cgroup.max.descendants", "cgroup.stat", "cgroup.pressure");
 
   private volatile byte[] base;
   private final List<Integer> pids = new ArrayList<>();

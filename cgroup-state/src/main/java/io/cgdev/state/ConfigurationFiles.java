@@ -21,16 +21,19 @@ import java.util.Set;
 public final class ConfigurationFiles {
   /**
    * Files that read and write but are not settings: the task lists (a write moves a task; the tasks
-   * themselves are kept as task placements) and the peaks (a write resets the peak seen through that
-   * one open file, which ends with it).
+   * themselves are kept as task placements), the peaks (a write resets the peak seen through that
+   * one open file, which ends with it) and the pressure files (a write sets a trigger on that one open
+   * file, which ends with it).
    */
-  public static final Set<String> NOT_SETTINGS = Set.of("cgroup.procs", "cgroup.threads", "memory.peak", "memory.swap.peak");
+  public static final Set<String> NOT_SETTINGS = Set.of("cgroup.procs", "cgroup.threads", "memory.peak", "memory.swap.peak",
+      "cpu.pressure", "memory.pressure");
 
   /**
    * Files whose writes are not journaled: their effect is usage (reclaim) or one open file's view
-   * (a peak reset), which a restart does not keep for the kernel either.
+   * (a peak reset, a pressure trigger), which a restart does not keep for the kernel either.
    */
-  public static final Set<String> NOT_KEPT = Set.of("memory.reclaim", "memory.peak", "memory.swap.peak");
+  public static final Set<String> NOT_KEPT = Set.of("memory.reclaim", "memory.peak", "memory.swap.peak",
+      "cpu.pressure", "memory.pressure");
 
   private ConfigurationFiles() {}
 

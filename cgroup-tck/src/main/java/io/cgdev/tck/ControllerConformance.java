@@ -222,7 +222,8 @@ public abstract class ControllerConformance {
   void theRootShowsUsageButNoLimits() {
     for (String f : FileRules.files(fs, folder("/"))) {
       FsEntry e = fs.stat(f);
-      assertFalse(e.writable() && !filesAcceptingAnyValue().contains(e.name()) && !writeOnlyFiles().contains(e.name()),
+      assertFalse(e.writable() && !filesAcceptingAnyValue().contains(e.name()) && !writeOnlyFiles().contains(e.name())
+              && !FileRules.TRIGGER_FILES.contains(e.name()),
           f + " is writable in the root: limits and weights are NOT_ON_ROOT (docs/SEMANTICS.md §3)");
     }
   }

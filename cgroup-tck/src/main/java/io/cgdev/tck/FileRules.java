@@ -48,7 +48,7 @@ public final class FileRules {
       Map.entry("memory.events.local", new Object[] {EVENTS, 0444}),
       Map.entry("memory.stat", new Object[] {"([a-z_]+ (0|[1-9][0-9]*)\n)+", 0444}),
       Map.entry("memory.reclaim", new Object[] {null, 0200}),
-      Map.entry("memory.pressure", new Object[] {PRESSURE, 0444}), // 0644 in the kernel (triggers)
+      Map.entry("memory.pressure", new Object[] {PRESSURE, 0644}), // a write sets a trigger, not a setting
       Map.entry("memory.swap.current", new Object[] {BYTES, 0444}),
       Map.entry("memory.swap.high", new Object[] {BYTES_OR_MAX, 0644}),
       Map.entry("memory.swap.max", new Object[] {BYTES_OR_MAX, 0644}),
@@ -138,7 +138,15 @@ public final class FileRules {
   }
 
   /**
-   * Every readable and writable file accepts back what it reads, and then reads the same.
+   * Files that read and write but whose write is not a setting: a pressure file's write sets a trigger
+   * on the one open file ({@code some 150000 1000000}), so its content does not write back (the
+   * kernel's refuses it with {@code EINVAL} too). The round-trip rules skip them.
+   */
+  public static final Set<String> TRIGGER_FILES = Set.of("cpu.pressure", "memory.pressure", "io.pressure", "irq.pressure");
+
+  /**
+   * Every readable and writable file accepts back what it reads, and then reads the same ({@link
+   * #TRIGGER_FILES} aside).
    *
    * @return the number of files written
    */
@@ -146,7 +154,7 @@ public final class FileRules {
     int checked = 0;
     for (String f : files(fs, folder)) {
       FsEntry e = fs.stat(f);
-      if (e.readable() && e.writable()) {
+      if (e.readable() && e.writable() && !TRIGGER_FILES.contains(e.name())) {
         String before = fs.read(f);
         try {
           fs.write(f, before);
@@ -163,7 +171,7 @@ public final class FileRules {
   /**
    * Every readable and writable file ignores surrounding whitespace and one trailing newline in a
    * write (docs/SEMANTICS.md §1): its own value written as {@code "  <value> \n"} is accepted and
-   * changes nothing.
+   * changes nothing ({@link #TRIGGER_FILES} aside).
    *
    * @return the number of files written
    */
@@ -171,7 +179,7 @@ public final class FileRules {
     int checked = 0;
     for (String f : files(fs, folder)) {
       FsEntry e = fs.stat(f);
-      if (e.readable() && e.writable()) {
+      if (e.readable() && e.writable() && !TRIGGER_FILES.contains(e.name())) {
         String before = fs.read(f);
         String padded = "  " + before.strip() + " \n";
         try {

@@ -172,6 +172,11 @@ public final class CgroupFile<S> {
     return poller != null && poller.poll(target, handle);
   }
 
+  /** Whether the file has a {@link Releaser}: its handles must be released when the file goes away. */
+  public boolean releases() {
+    return releaser != null;
+  }
+
   /** Tells the file that {@code handle} closes; nothing without a {@link Releaser}. */
   public void release(S target, FileHandle handle) {
     if (releaser != null) {

@@ -25,6 +25,18 @@ public interface DeviceState {
   default void free() {}
 
   /**
+   * The cgroup's {@code cgroup.pressure} was switched (the kernel's {@code psi->enabled}): a
+   * controller that keeps pressure stall information for the state stops accumulating it while
+   * {@code on} is false and restarts from the present state when it is true again (e.g. {@code
+   * PressureGroup.enabled(on)} of cgroup-plugin-support); the cgroup's {@link FileFlag#PRESSURE}
+   * files are hidden meanwhile by the core. Called by the core under the hierarchy lock, on the
+   * writer's thread: for every state of the cgroup when the value changes, and once right after
+   * {@link #online()} for a state made in a cgroup whose value is 0. Must be quick; must not throw
+   * (a throw is reported and ignored). Does nothing by default.
+   */
+  default void accountPressure(boolean on) {}
+
+  /**
    * False while this state still holds something that keeps its removed cgroup dying (e.g. bytes
    * still charged). Polled by the core, from any thread; must be cheap and lock-free.
    */

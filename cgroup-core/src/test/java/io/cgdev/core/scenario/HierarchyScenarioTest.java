@@ -17,7 +17,7 @@ class HierarchyScenarioTest extends DemoHierarchy {
   @Test
   void rootShowsCoreFilesAndEveryController() {
     assertThat(names(fs.list("/"))).containsExactly(
-        "cgroup.controllers", "cgroup.max.depth", "cgroup.max.descendants", "cgroup.procs",
+        "cgroup.controllers", "cgroup.max.depth", "cgroup.max.descendants", "cgroup.pressure", "cgroup.procs",
         "cgroup.stat", "cgroup.subtree_control", "cgroup.threads", "demo.devices", "demo.info", "zeta.devices",
         "zeta.info");
     assertThat(fs.read("/cgroup.controllers")).isEqualTo("demo zeta\n");

@@ -163,6 +163,8 @@ public class DemoController implements Controller<DemoController.State> {
     public volatile int online;
     public volatile int offline;
     public volatile int freed;
+    /** What {@link #accountPressure} was told last ({@code cgroup.pressure}); true as a new state starts. */
+    public volatile boolean pressure = true;
     final List<String> order = new ArrayList<>();
 
     State(CgroupHandle cgroup, State parent) {
@@ -194,6 +196,11 @@ public class DemoController implements Controller<DemoController.State> {
     @Override
     public boolean drained() {
       return charged.get() == 0;
+    }
+
+    @Override
+    public void accountPressure(boolean on) {
+      pressure = on;
     }
   }
 }

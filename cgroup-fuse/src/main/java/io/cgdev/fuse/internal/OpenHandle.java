@@ -82,7 +82,9 @@ final class OpenHandle {
   /**
    * Answers a poll: {@code POLLIN|POLLOUT} always (kernfs's {@code DEFAULT_POLLMASK}), plus {@code
    * POLLERR|POLLPRI} when the file changed since this descriptor last read it from the start, or its
-   * cgroup is gone. A non-null {@code waiting} replaces (and discards) the poller kept so far and is
+   * cgroup is gone; for a file that polls itself (a pressure file with a trigger, the kernel's {@code
+   * cftype->poll}) when {@link OpenFile#changed()} — which asks the file, and may take its event —
+   * says so. A non-null {@code waiting} replaces (and discards) the poller kept so far and is
    * woken at the next change. Not synchronised with reads: the change flag is lock-free.
    */
   int poll(PollHandle waiting, ChangeNotifier notifier) {

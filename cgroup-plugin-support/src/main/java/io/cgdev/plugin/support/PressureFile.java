@@ -4,6 +4,7 @@ import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
 import io.cgdev.api.Stability;
 import io.cgdev.api.spi.CgroupFile;
+import io.cgdev.api.spi.FileFlag;
 import io.cgdev.api.spi.FileHandle;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -22,6 +23,10 @@ import java.util.function.Predicate;
  *       reports {@code POLLPRI}, as the kernel answers {@code POLLERR|POLLPRI} then;
  *   <li>closing the handle ends its trigger.
  * </ul>
+ *
+ * <p>The file carries {@link FileFlag#PRESSURE}: the core hides it while its cgroup's {@code
+ * cgroup.pressure} is 0 (and releases its open handles). Switch the group off with it: override
+ * {@link io.cgdev.api.spi.DeviceState#accountPressure} with {@code group.enabled(on)}.
  *
  * <pre>{@code
  * PressureFile.of("pressure", s -> s.pressure, s -> !s.isRoot(), s -> () -> ctx.notifyChange(s.cgroup, "pressure"))
@@ -60,6 +65,7 @@ public final class PressureFile {
             t.close();
           }
         })
+        .flag(FileFlag.PRESSURE)
         .build();
   }
 

@@ -75,8 +75,10 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
   private long seq;
   private volatile boolean unbound;
   private CpuState root;
+  private final BindContext<CpuState> context;
 
   CpuBinding(BindContext<CpuState> context) {
+    this.context = context;
     DeviceSpec spec = context.registration().spec();
     this.device = spec.name();
     if (spec.engines().isEmpty()) {
@@ -90,6 +92,11 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
 
   DeviceClock clock() {
     return clock;
+  }
+
+  /** Tells the pollers of {@code s}'s {@code cpu.pressure} to look again (a trigger's event); any thread, never blocks. */
+  void notifyPressure(CpuState s) {
+    context.notifyChange(s.cgroup, "pressure");
   }
 
   String deviceName() {

@@ -9,6 +9,7 @@ import io.cgdev.api.spi.CgroupFile;
 import io.cgdev.api.spi.Controller;
 import io.cgdev.api.spi.DeviceBinding;
 import io.cgdev.api.spi.FileFlag;
+import io.cgdev.plugin.support.PressureFile;
 import java.util.List;
 
 /**
@@ -59,7 +60,7 @@ public final class CpuController implements Controller<CpuState> {
             (s, v, h) -> s.binding.setBurst(s, parseBurst(v)),
             FileFlag.NOT_ON_ROOT),
         CgroupFile.readOnly("stat", (s, h) -> s.stat()),
-        CgroupFile.readOnly("pressure", (s, h) -> s.pressure()));
+        PressureFile.of("pressure", s -> s.pressure, s -> !s.isRoot(), s -> () -> s.binding.notifyPressure(s)));
   }
 
   @Override

@@ -79,6 +79,12 @@ final class CpuState implements DeviceState {
     return !hasClients;
   }
 
+  /** {@code cgroup.pressure}: this cgroup's {@code cpu.pressure} stops (or restarts) accumulating. */
+  @Override
+  public void accountPressure(boolean on) {
+    pressure.enabled(on);
+  }
+
   @Override
   public void free() {
     binding.forget(this);

@@ -135,6 +135,11 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     }
   }
 
+  /** Tells the pollers of {@code s}'s {@code memory.pressure} to look again (a trigger's event); any thread, never blocks. */
+  void notifyPressure(MemoryState s) {
+    context.notifyChange(s.cgroup(), "pressure");
+  }
+
   StateKey<MemoryState> key() {
     return key;
   }

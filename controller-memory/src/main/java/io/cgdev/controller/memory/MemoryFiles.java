@@ -7,6 +7,7 @@ import io.cgdev.api.Keyed;
 import io.cgdev.api.spi.CgroupFile;
 import io.cgdev.api.spi.FileFlag;
 import io.cgdev.api.spi.FileHandle;
+import io.cgdev.plugin.support.PressureFile;
 import java.util.List;
 import java.util.Locale;
 
@@ -52,12 +53,6 @@ final class MemoryFiles {
       "charged", "peak", "failcnt", "failed_charges", "evicted", "evictions", "pswpin", "pswpout",
       "reclaim_requests", "reclaimed");
 
-  /** {@code memory.pressure} in the kernel's format, averages brought up to the device's present time. */
-  static String pressure(MemoryState s) {
-    s.pressure().advance();
-    return s.pressure().show(true);
-  }
-
   static List<CgroupFile<MemoryState>> deviceFiles() {
     return List.of(
         CgroupFile.readOnly("current", (s, h) -> value(s.usage())),
@@ -80,7 +75,7 @@ final class MemoryFiles {
             FileFlag.NOT_ON_ROOT),
         CgroupFile.readWrite("swap.peak", (s, h) -> value(s.swapPeaks().peak(watch(h))), (s, v, h) -> resetPeak(s, v, h, true)),
         CgroupFile.readOnly("swap.events", (s, h) -> swapEvents(s)),
-        CgroupFile.readOnly("pressure", (s, h) -> pressure(s)));
+        PressureFile.of("pressure", MemoryState::pressure, s -> true, s -> () -> s.binding().notifyPressure(s)));
   }
 
   private static CgroupFile<MemoryState> limitFile(Limit limit) {

@@ -223,6 +223,12 @@ final class MemoryState implements DeviceState {
     memory.setLow(0);
   }
 
+  /** {@code cgroup.pressure}: this cgroup's {@code memory.pressure} stops (or restarts) accumulating. */
+  @Override
+  public void accountPressure(boolean on) {
+    pressure.enabled(on);
+  }
+
   @Override
   public void free() {
     if (parent != null) {

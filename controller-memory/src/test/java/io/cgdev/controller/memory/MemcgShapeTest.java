@@ -68,7 +68,7 @@ class MemcgShapeTest {
       // memory.stat: flat keyed; its keys are the device's own (docs/MEMORY.md), memcg's are about pages of RAM
       new Row("memory.stat", Shape.FLAT_KEYED, 0444, MemoryFiles.STAT_KEYS),
       new Row("memory.reclaim", Shape.WRITE_ONLY, 0200, List.of()),
-      new Row("memory.pressure", Shape.PRESSURE, 0444, List.of()), // 0644 in the kernel: writable once triggers are wired
+      new Row("memory.pressure", Shape.PRESSURE, 0644, List.of()), // writable: a write sets a trigger
       new Row("memory.swap.current", Shape.BYTES, 0444, List.of()),
       new Row("memory.swap.high", Shape.BYTES_OR_MAX, 0644, List.of()),
       new Row("memory.swap.max", Shape.BYTES_OR_MAX, 0644, List.of()),

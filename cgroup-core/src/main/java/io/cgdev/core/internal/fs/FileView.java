@@ -118,7 +118,7 @@ public final class FileView implements CgroupFs {
       return new Node.ControllerDevicesDir(c, e);
     }
     CgroupFile<CgroupHandle> f = e.hostFiles().get(name);
-    return f != null && f.appearsOn(c.isRoot()) ? new Node.HostFile(c, name, e, f, generation) : null;
+    return f != null && f.appearsOn(c.isRoot()) && c.showsFile(f) ? new Node.HostFile(c, name, e, f, generation) : null;
   }
 
   private Node deviceFile(Node.DeviceDir d, String name) {
@@ -141,7 +141,7 @@ public final class FileView implements CgroupFs {
 
   private <S extends DeviceState> Node deviceFile(Cgroup c, String name, StateSlot<S> slot, long generation) {
     CgroupFile<S> f = slot.controller().deviceFiles().get(name);
-    return f != null && f.appearsOn(c.isRoot()) ? new Node.DeviceFile<>(c, name, slot, f, generation) : null;
+    return f != null && f.appearsOn(c.isRoot()) && c.showsFile(f) ? new Node.DeviceFile<>(c, name, slot, f, generation) : null;
   }
 
   // ---------------------------------------------------------------- listing
@@ -163,7 +163,7 @@ public final class FileView implements CgroupFs {
             continue;
           }
           for (Map.Entry<String, CgroupFile<CgroupHandle>> f : e.hostFiles().entrySet()) {
-            if (f.getValue().appearsOn(root)) {
+            if (f.getValue().appearsOn(root) && c.showsFile(f.getValue())) {
               out.add(new FsEntry(f.getKey(), FsEntry.Kind.FILE, f.getValue().mode()));
             }
           }
@@ -197,7 +197,7 @@ public final class FileView implements CgroupFs {
         for (StateSlot<?> slot : d.registration().slots()) {
           if ((d.controller() == null || d.controller() == slot.controller()) && (mask & slot.controller().bit()) != 0) {
             for (Map.Entry<String, ? extends CgroupFile<?>> f : slot.controller().deviceFiles().entrySet()) {
-              if (f.getValue().appearsOn(c.isRoot())) {
+              if (f.getValue().appearsOn(c.isRoot()) && c.showsFile(f.getValue())) {
                 out.add(new FsEntry(f.getKey(), FsEntry.Kind.FILE, f.getValue().mode()));
               }
             }

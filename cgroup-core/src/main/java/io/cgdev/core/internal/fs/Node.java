@@ -1,5 +1,6 @@
 package io.cgdev.core.internal.fs;
 
+import io.cgdev.api.CgroupException;
 import io.cgdev.api.FsEntry;
 import io.cgdev.api.spi.CgroupFile;
 import io.cgdev.api.spi.CgroupHandle;
@@ -109,6 +110,13 @@ sealed interface Node {
       return null;
     }
 
+    /**
+     * The file's {@link CgroupFile#poll} and {@link CgroupFile#release} bound to the target it has now,
+     * which an open handle keeps from open to close: a handle must release on the target it set up
+     * (a device state stays the handle's even once its cgroup's slot was cleared).
+     */
+    Target target();
+
     /** The file's identity for change notification. */
     default FileEvents.Key eventKey() {
       return new FileEvents.Key(cgroup(), null, name());
@@ -131,6 +139,11 @@ sealed interface Node {
     }
 
     @Override
+    default Target target() {
+      return new Bound<>(declaration(), cgroup());
+    }
+
+    @Override
     default void write(String value, FileHandle handle) {
       declaration().write(cgroup(), value, handle);
     }
@@ -149,7 +162,7 @@ sealed interface Node {
       long generation) implements CgroupLevelFile {
     @Override
     public boolean present() {
-      return stillShown(cgroup, controller, generation);
+      return stillShown(cgroup, controller, generation) && cgroup.showsFile(declaration);
     }
 
     @Override
@@ -163,7 +176,8 @@ sealed interface Node {
       long generation) implements File {
     @Override
     public boolean present() {
-      return slot.live() && slot.registration().registered() && stillShown(cgroup, slot.controller(), generation);
+      return slot.live() && slot.registration().registered() && stillShown(cgroup, slot.controller(), generation)
+          && cgroup.showsFile(declaration);
     }
 
     @Override
@@ -181,9 +195,50 @@ sealed interface Node {
       return declaration.read(cgroup.state(slot), handle);
     }
 
+    /** The state now; {@link Target#NONE} if it is gone already (nothing was set up on it, nothing to release). */
+    @Override
+    public Target target() {
+      try {
+        return new Bound<>(declaration, cgroup.state(slot));
+      } catch (CgroupException e) {
+        return Target.NONE;
+      }
+    }
+
     @Override
     public void write(String value, FileHandle handle) {
       declaration.write(cgroup.state(slot), value, handle);
+    }
+  }
+
+  /** A file's poll and release on one target (see {@link File#target()}). */
+  interface Target {
+    /** The target of a file that vanished before it was opened: polls ready, releases nothing. */
+    Target NONE = new Target() {
+      @Override
+      public boolean poll(FileHandle handle) {
+        return true;
+      }
+
+      @Override
+      public void release(FileHandle handle) {}
+    };
+
+    boolean poll(FileHandle handle);
+
+    void release(FileHandle handle);
+  }
+
+  /** {@link Target} of a declaration on its target. */
+  record Bound<S>(CgroupFile<? super S> file, S target) implements Target {
+    @Override
+    public boolean poll(FileHandle handle) {
+      return file.poll(target, handle);
+    }
+
+    @Override
+    public void release(FileHandle handle) {
+      file.release(target, handle);
     }
   }
 

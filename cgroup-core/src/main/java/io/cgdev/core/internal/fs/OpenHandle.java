@@ -8,11 +8,13 @@ import io.cgdev.api.OpenOptions;
 import io.cgdev.api.Subscription;
 import io.cgdev.api.spi.FileHandle;
 import io.cgdev.core.internal.hierarchy.FileEventSource;
+import io.cgdev.core.internal.hierarchy.FileEvents;
 import io.cgdev.core.internal.hierarchy.Hierarchy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An open interface file (kernfs's open file): the node resolved at open, the options, and the
@@ -26,8 +28,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * from open to close and remembers the event count it saw at its last read (0 before the first), so
  * {@link #changed} is what {@code poll} reports; {@link #changed}, {@link #awaitChange} and {@link
  * #onChange} may be called from any thread.
+ *
+ * <p>A file that {@link io.cgdev.api.spi.CgroupFile#polls() polls} (a pressure file, the kernel's
+ * {@code cftype->poll}) answers {@link #changed} and {@link #awaitChange} itself: the handle asks its
+ * poller, without the hierarchy lock, instead of comparing event counts; a notification of the file
+ * makes waiters ask again. Its {@link io.cgdev.api.spi.CgroupFile.Releaser releaser} runs exactly once
+ * per handle: at {@link #close}, or earlier when the file goes away while the handle is open (the
+ * hierarchy drains such handles, {@link FileEvents#drainVanished}, as kernfs releases the open files of
+ * a removed node), always on the target the handle was opened on.
  */
-final class OpenHandle implements OpenFile, FileHandle {
+final class OpenHandle implements OpenFile, FileHandle, FileEvents.Drainable {
   private final Hierarchy hierarchy;
   private final List<String> names;
   private String path; // normalised from names when first needed
@@ -35,6 +45,10 @@ final class OpenHandle implements OpenFile, FileHandle {
   private final Node.File file;
   private final OpenOptions options;
   private final FileEventSource events;
+  private final Node.Target target;
+  private final boolean polls;
+  private final boolean releases;
+  private final AtomicBoolean released = new AtomicBoolean();
   private final CopyOnWriteArrayList<Subscription> listeners = new CopyOnWriteArrayList<>();
   private Object attachment;
   private volatile long seen;
@@ -46,6 +60,16 @@ final class OpenHandle implements OpenFile, FileHandle {
     this.file = file;
     this.options = options;
     this.events = hierarchy.fileEvents().acquire(file.eventKey());
+    this.target = file.target();
+    this.polls = file.declaration().polls();
+    this.releases = file.declaration().releases();
+    if (releases) {
+      hierarchy.fileEvents().track(this);
+      if (vanished()) { // went away while this was opened: the drain may have run before the track
+        hierarchy.fileEvents().untrack(this);
+        drain();
+      }
+    }
   }
 
   @Override
@@ -61,7 +85,7 @@ final class OpenHandle implements OpenFile, FileHandle {
     if (closed || !options.read()) {
       throw CgroupException.of(Errno.EBADF, "cannot read %s: %s", path(), closed ? "the handle is closed" : "not opened for reading");
     }
-    if (!file.present()) {
+    if (!present()) {
       throw gone();
     }
     // seen before the content is made: a change while it is made shows as one more (harmless) wakeup
@@ -82,12 +106,35 @@ final class OpenHandle implements OpenFile, FileHandle {
 
   @Override
   public boolean changed() {
-    return !closed && (!file.present() || events.event() != seen);
+    if (closed) {
+      return false;
+    }
+    if (!present()) {
+      return true;
+    }
+    return polls ? poll() : events.event() != seen;
+  }
+
+  /** Asks the file's poller (which may take what it reports); a poller that throws reports ready. */
+  private boolean poll() {
+    var plugin = file.plugin();
+    if (plugin == null) {
+      return target.poll(this);
+    }
+    boolean[] ready = {true};
+    hierarchy.guard().hook(plugin, "poll " + path(), () -> ready[0] = target.poll(this));
+    return ready[0];
   }
 
   @Override
   public boolean awaitChange(Duration timeout) throws InterruptedException {
-    return events.await(() -> closed || events.event() != seen, timeout.toNanos()) && changed();
+    if (!polls) {
+      return events.await(() -> closed || events.event() != seen, timeout.toNanos()) && changed();
+    }
+    // a poller may take what it reports, so its first yes is kept rather than asked for again
+    boolean[] ready = {false};
+    events.await(() -> closed || ready[0] || (ready[0] = changed()), timeout.toNanos());
+    return ready[0] && !closed;
   }
 
   @Override
@@ -126,7 +173,7 @@ final class OpenHandle implements OpenFile, FileHandle {
     }
     String stripped = KernelText.strip(KernelText.untilNul(value));
     hierarchy.locked(() -> {
-      if (!file.present()) {
+      if (!present()) {
         throw gone();
       }
       var plugin = file.plugin();
@@ -161,6 +208,10 @@ final class OpenHandle implements OpenFile, FileHandle {
       return;
     }
     closed = true;
+    if (releases) {
+      hierarchy.fileEvents().untrack(this);
+      drain();
+    }
     attachment = null;
     for (Subscription s : listeners) {
       s.close();
@@ -168,6 +219,38 @@ final class OpenHandle implements OpenFile, FileHandle {
     listeners.clear();
     hierarchy.fileEvents().release(events);
     events.wake(); // awaitChange returns
+  }
+
+  @Override
+  public boolean vanished() {
+    return !file.present();
+  }
+
+  /**
+   * Whether the handle's file is still there for it: the node is, and the handle was not drained (a
+   * handle released because its file went away stays gone, even if the file shows again, e.g. after
+   * {@code cgroup.pressure} went 0 and back to 1: what it set up was released).
+   */
+  private boolean present() {
+    return file.present() && !released.get(); // only a handle of a file with a releaser is ever released
+  }
+
+  /**
+   * Runs the file's releaser on this handle, once whoever comes first: {@link #close} or the
+   * hierarchy's drain. Holds the handle's monitor, as {@link #close} does, so that a close racing with
+   * a drain does not drop the attachment while the releaser still looks at it.
+   */
+  @Override
+  public synchronized void drain() {
+    if (!released.compareAndSet(false, true)) {
+      return;
+    }
+    var plugin = file.plugin();
+    if (plugin == null) {
+      target.release(this);
+    } else {
+      hierarchy.guard().hook(plugin, "release " + path(), () -> target.release(this));
+    }
   }
 
   @Override

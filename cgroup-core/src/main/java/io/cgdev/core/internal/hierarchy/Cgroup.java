@@ -3,8 +3,10 @@ package io.cgdev.core.internal.hierarchy;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupPath;
 import io.cgdev.api.Errno;
+import io.cgdev.api.spi.CgroupFile;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceState;
+import io.cgdev.api.spi.FileFlag;
 import io.cgdev.api.spi.StateKey;
 import io.cgdev.core.internal.guard.Plugin;
 import io.cgdev.core.internal.guard.PluginGuard;
@@ -55,6 +57,8 @@ public final class Cgroup implements CgroupHandle {
   private volatile Cgroup dom = this;
   // cgroup.freeze as written here, and how many of itself and its ancestors freeze it (e_freeze)
   private volatile boolean freeze;
+  // cgroup.pressure: written under the lock, read lock-free by the file view
+  private volatile boolean pressure = true;
   private volatile int effectiveFreeze;
   private volatile long subtreeControl;
   // per controller index: how often this cgroup's subtree_control disabled it; replaced on change
@@ -322,6 +326,21 @@ public final class Cgroup implements CgroupHandle {
   /** True if this cgroup is threaded ({@code cgroup.type} {@code threaded}). */
   public boolean threaded() {
     return dom != this;
+  }
+
+  /** {@code cgroup.pressure} as written here (1, true, in a new cgroup). */
+  public boolean pressureEnabled() {
+    return pressure;
+  }
+
+  /** Sets {@code cgroup.pressure}; under the lock ({@link Hierarchy#pressure}). */
+  void pressureEnabled(boolean on) {
+    pressure = on;
+  }
+
+  /** Whether {@code file} shows here: a {@link FileFlag#PRESSURE} file only while {@code cgroup.pressure} is 1. */
+  public boolean showsFile(CgroupFile<?> file) {
+    return pressure || !file.has(FileFlag.PRESSURE);
   }
 
   /** {@code cgroup.freeze} as written here. */

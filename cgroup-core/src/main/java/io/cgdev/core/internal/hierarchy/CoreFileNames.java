@@ -18,7 +18,7 @@ public final class CoreFileNames {
   /** The full names of the core files. */
   public static final Set<String> NAMES = Set.of("cgroup.type", "cgroup.procs", "cgroup.threads", "cgroup.controllers",
       "cgroup.subtree_control", EVENTS, "cgroup.max.descendants", "cgroup.max.depth", "cgroup.stat", "cgroup.freeze",
-      "cgroup.kill");
+      "cgroup.kill", "cgroup.pressure");
 
   /** The core files the root has not, as in the kernel ({@code CFTYPE_NOT_ON_ROOT}). */
   public static final Set<String> NOT_ON_ROOT = Set.of("cgroup.type", EVENTS, "cgroup.freeze", "cgroup.kill");

@@ -47,6 +47,7 @@ public final class CoreFiles {
     add(m, CgroupFile.readOnly("stat", this::readStat));
     add(m, CgroupFile.readWrite("freeze", (c, h) -> (c.freeze() ? "1" : "0") + "\n", this::writeFreeze, FileFlag.NOT_ON_ROOT));
     add(m, CgroupFile.<Cgroup>named("kill").writer(this::writeKill).flag(FileFlag.NOT_ON_ROOT).build());
+    add(m, CgroupFile.readWrite("pressure", (c, h) -> (c.pressureEnabled() ? "1" : "0") + "\n", this::writePressure));
     if (!m.keySet().equals(CoreFileNames.NAMES)) {
       throw new IllegalStateException("NAMES is out of date: " + m.keySet());
     }
@@ -171,6 +172,18 @@ public final class CoreFiles {
       throw CgroupException.of(Errno.ERANGE, "cgroup.freeze of %s: '%s' is neither 0 nor 1", c, value);
     }
     hierarchy.freeze(c, v == 1);
+  }
+
+  /**
+   * {@code cgroup.pressure} ({@code cgroup_pressure_write}): {@code kstrtoint}, then 0 or 1 ({@code
+   * ERANGE} otherwise); on the root too, as the kernel's (where it switches the system's pressure).
+   */
+  private void writePressure(Cgroup c, String value, FileHandle h) {
+    int v = Numbers.parseKernelInt(value, "cgroup.pressure");
+    if (v < 0 || v > 1) {
+      throw CgroupException.of(Errno.ERANGE, "cgroup.pressure of %s: '%s' is neither 0 nor 1", c, value);
+    }
+    hierarchy.pressure(c, v == 1);
   }
 
   /** {@code cgroup.kill}: {@code kstrtoint}, then exactly 1 ({@code ERANGE} otherwise). */

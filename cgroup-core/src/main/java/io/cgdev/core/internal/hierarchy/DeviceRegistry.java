@@ -225,6 +225,7 @@ final class DeviceRegistry {
           DeviceState st = fresh.get(i).get(c);
           c.setState(s.index(), st);
           guard.hook(s.controller().plugin(), "online of device " + s.registration().name() + " in " + c, st::online);
+          inheritPressure(s, c, st);
           if (old != null) {
             dying.retire(c, s, old);
           }
@@ -376,6 +377,28 @@ final class DeviceRegistry {
       throw e.errno() == Errno.EIO ? e : guard.fault(who, "online in " + cgroup, e);
     }
     cgroup.setState(slot.index(), s);
+    inheritPressure(slot, cgroup, s);
+  }
+
+  /** Tells every state of {@code cgroup} that its {@code cgroup.pressure} is now {@code on}; under the lock. */
+  void accountPressure(Cgroup cgroup, boolean on) {
+    for (Registration r : registrations.values()) {
+      for (StateSlot<?> s : r.slots()) {
+        DeviceState st = cgroup.stateAt(s.index());
+        if (st != null) {
+          guard.hook(s.controller().plugin(), "cgroup.pressure of device " + r.name() + " in " + cgroup,
+              () -> st.accountPressure(on));
+        }
+      }
+    }
+  }
+
+  /** A state just onlined in a cgroup whose {@code cgroup.pressure} is 0 starts without pressure accounting. */
+  private void inheritPressure(StateSlot<?> slot, Cgroup cgroup, DeviceState state) {
+    if (!cgroup.pressureEnabled()) {
+      guard.hook(slot.controller().plugin(), "cgroup.pressure of device " + slot.registration().name() + " in " + cgroup,
+          () -> state.accountPressure(false));
+    }
   }
 
   /** Offlines a slot's state in a cgroup, if it has one. */

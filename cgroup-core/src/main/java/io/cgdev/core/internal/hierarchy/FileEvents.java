@@ -2,6 +2,7 @@ package io.cgdev.core.internal.hierarchy;
 
 import io.cgdev.api.Subscription;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -34,7 +35,21 @@ public final class FileEvents {
     }
   }
 
+  /**
+   * An open handle that must hear when its file goes away while it is open (a cgroup removed, a device
+   * unregistered, a controller disabled), as kernfs releases the open files of a node it removes
+   * ({@code kernfs_drain_open_files}): a pressure file's trigger must not outlive its file.
+   */
+  public interface Drainable {
+    /** Whether the handle's file is gone; lock-free. */
+    boolean vanished();
+
+    /** Releases what the handle set up on its file; called once, without the hierarchy lock. */
+    void drain();
+  }
+
   private final ConcurrentHashMap<Key, FileEventSource> open = new ConcurrentHashMap<>();
+  private final Set<Drainable> drainables = ConcurrentHashMap.newKeySet();
   private final CopyOnWriteArrayList<Consumer<Key>> treeListeners = new CopyOnWriteArrayList<>();
 
   /** The source of a file about to be opened; counts the opener until {@link #release}. */
@@ -75,6 +90,41 @@ public final class FileEvents {
     Objects.requireNonNull(listener, "listener");
     treeListeners.add(listener);
     return () -> treeListeners.remove(listener);
+  }
+
+  /** Keeps {@code handle} until {@link #untrack}, to {@link #drainVanished drain} it if its file goes away. */
+  public void track(Drainable handle) {
+    drainables.add(handle);
+  }
+
+  /** Forgets {@code handle} (it closed). */
+  public void untrack(Drainable handle) {
+    drainables.remove(handle);
+  }
+
+  /**
+   * Drains every tracked handle whose file went away, and forgets it. The hierarchy calls this after
+   * each operation under its lock, once the lock is released (a drain runs plugin code); one set
+   * lookup when no handle is tracked.
+   */
+  public void drainVanished() {
+    if (drainables.isEmpty()) {
+      return;
+    }
+    for (Drainable d : drainables) {
+      if (d.vanished() && drainables.remove(d)) {
+        try {
+          d.drain();
+        } catch (RuntimeException e) {
+          LOG.warn("draining {} failed", d, e);
+        }
+      }
+    }
+  }
+
+  /** How many handles are tracked (tests: a closed or drained handle is forgotten). */
+  int tracked() {
+    return drainables.size();
   }
 
   /** How many files have a source now (tests: sources go with their last opener). */

@@ -88,7 +88,8 @@ public final class Hierarchy {
 
   /**
    * Runs {@code op} under the hierarchy lock. The outermost call first frees the dying cgroups that
-   * drained, and at the end tells listeners of the events {@code op} caused.
+   * drained, and at the end, without the lock, tells listeners of the events {@code op} caused and
+   * drains the open handles of files it removed ({@link FileEvents#drainVanished}).
    */
   public <T> T locked(Supplier<T> op) {
     lock.lock();
@@ -103,9 +104,13 @@ public final class Hierarchy {
         events = List.copyOf(pendingEvents);
         pendingEvents.clear();
       }
+      boolean outermost = lock.getHoldCount() == 1;
       lock.unlock();
       if (events != null) {
         fire(events);
+      }
+      if (outermost) {
+        fileEvents.drainVanished(); // handles of files the operation removed release what they set up
       }
     }
   }
@@ -481,6 +486,24 @@ public final class Hierarchy {
             observers.sync(t);
           }
         }
+      }
+    });
+  }
+
+  /**
+   * Applies a {@code cgroup.pressure} write ({@code cgroup_pressure_write}): when the value changes,
+   * every device state of {@code c} hears it ({@link io.cgdev.api.spi.DeviceState#accountPressure})
+   * and the cgroup's pressure files hide or show; the handles of hidden ones are drained when the
+   * lock is released. Only {@code c}: its children keep their own value, as in the kernel.
+   */
+  public void pressure(Cgroup c, boolean on) {
+    locked(() -> {
+      if (!c.online()) {
+        throw CgroupException.of(Errno.ENOENT, "cannot set cgroup.pressure of %s: it was removed", c);
+      }
+      if (c.pressureEnabled() != on) {
+        c.pressureEnabled(on);
+        devices.accountPressure(c, on);
       }
     });
   }
