@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -156,7 +155,7 @@ class MountCommandTest {
   private void startDaemon(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=io.cgdev.fuse", "-XX:TieredStopAtLevel=1",
-        "-p", modulePath(), "-m", "io.cgdev.cli/io.cgdev.cli.Main"));
+        "-p", MountDaemon.modulePath(), "-m", "io.cgdev.cli/io.cgdev.cli.Main"));
     command.addAll(List.of(args));
     daemonErr = temp.resolve("daemon.err");
     daemon = new ProcessBuilder(command).redirectError(daemonErr.toFile()).start();
@@ -179,27 +178,6 @@ class MountCommandTest {
       fail("cgdev mount did not report its mount (stdout: " + first + "; stderr: " + Files.readString(daemonErr) + ")");
     }
     assertThat(isMountPoint(dir)).isTrue();
-  }
-
-  /**
-   * The tool's modules as surefire put them on this JVM's module path: the main classes and their
-   * dependencies, without the test framework (which the child does not need).
-   */
-  private static String modulePath() {
-    List<String> entries = new ArrayList<>();
-    for (String property : List.of("jdk.module.path", "java.class.path")) {
-      for (String entry : System.getProperty(property, "").split(File.pathSeparator)) {
-        String name = Path.of(entry).getFileName() == null ? "" : Path.of(entry).getFileName().toString();
-        boolean testOnly = name.isEmpty() || name.equals("test-classes") || name.startsWith("junit-")
-            || name.startsWith("assertj-") || name.startsWith("opentest4j") || name.startsWith("apiguardian")
-            || name.startsWith("surefire") || name.startsWith("common-") || name.startsWith("byte-buddy")
-            || name.startsWith("mockito") || name.startsWith("objenesis");
-        if (!testOnly && !entries.contains(entry)) {
-          entries.add(entry);
-        }
-      }
-    }
-    return String.join(File.pathSeparator, entries);
   }
 
   private record Result(int exit, String out, String err) {}

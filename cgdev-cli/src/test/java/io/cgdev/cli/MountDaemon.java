@@ -128,7 +128,7 @@ final class MountDaemon implements AutoCloseable {
    * The tool's modules as surefire put them on this JVM's module path: the main classes and their
    * dependencies, without the test framework (which the child does not need).
    */
-  private static String modulePath() {
+  static String modulePath() {
     List<String> entries = new ArrayList<>();
     for (String property : List.of("jdk.module.path", "java.class.path")) {
       for (String entry : System.getProperty(property, "").split(File.pathSeparator)) {
