@@ -303,58 +303,29 @@ public final class NodeSim {
 
   /** One GPU: the pods on it, their current rates, and the time up to which their usage is summed. */
   private static final class Gpu {
-    private Pod[] pods = new Pod[4];
-    private int[] slot = new int[4];
-    private int n;
-    private double[] weight = new double[4];
-    private double[] cap = new double[4];
-    private double[] demand = new double[4];
-    private double[] rate = new double[4];
-    private boolean[] breached = new boolean[4];
+    /** The pods on the GPU, in the order they came (the order the share model sees them in). */
+    private final List<Occupant> on = new ArrayList<>();
+    private final ShareInput input = new ShareInput();
     private double since;
 
     void add(Pod p, int k) {
-      if (n == pods.length) {
-        int m = n * 2;
-        pods = Arrays.copyOf(pods, m);
-        slot = Arrays.copyOf(slot, m);
-        weight = Arrays.copyOf(weight, m);
-        cap = Arrays.copyOf(cap, m);
-        demand = Arrays.copyOf(demand, m);
-        rate = Arrays.copyOf(rate, m);
-        breached = Arrays.copyOf(breached, m);
-      }
-      pods[n] = p;
-      slot[n] = k;
-      rate[n] = 0;
-      breached[n] = false;
-      n++;
+      on.add(new Occupant(p, k));
     }
 
     void remove(Pod p) {
-      for (int i = 0; i < n; i++) {
-        if (pods[i] == p) {
-          n--;
-          System.arraycopy(pods, i + 1, pods, i, n - i);
-          System.arraycopy(slot, i + 1, slot, i, n - i);
-          System.arraycopy(rate, i + 1, rate, i, n - i);
-          System.arraycopy(breached, i + 1, breached, i, n - i);
-          pods[n] = null;
-          return;
-        }
-      }
+      on.removeIf(o -> o.pod == p);
     }
 
     /** Sums the pods' usage from the last change up to {@code now} at the rates of that interval. */
     void integrate(double now) {
       double dt = now - since;
       if (dt > 0) {
-        for (int i = 0; i < n; i++) {
-          Pod p = pods[i];
-          p.received += rate[i] * dt;
+        for (Occupant o : on) {
+          Pod p = o.pod;
+          p.received += o.rate * dt;
           p.demanded += p.demand.compute() * dt;
           p.entitled += p.share * dt;
-          if (breached[i]) {
+          if (o.breached) {
             p.breach += dt;
           }
         }
@@ -363,15 +334,51 @@ public final class NodeSim {
     }
 
     void solve(ShareModel model) {
+      int n = on.size();
+      input.ensure(n);
       for (int i = 0; i < n; i++) {
-        Pod p = pods[i];
-        weight[i] = p.weight[slot[i]];
-        cap[i] = p.cap[slot[i]];
-        demand[i] = p.demand.compute();
+        Occupant o = on.get(i);
+        input.weight[i] = o.pod.weight[o.slot];
+        input.cap[i] = o.pod.cap[o.slot];
+        input.demand[i] = o.pod.demand.compute();
       }
-      model.solve(n, weight, cap, demand, rate);
+      model.solve(n, input.weight, input.cap, input.demand, input.rate);
       for (int i = 0; i < n; i++) {
-        breached[i] = rate[i] < Math.min(demand[i], pods[i].share) - 1e-9;
+        Occupant o = on.get(i);
+        o.rate = input.rate[i];
+        o.breached = o.rate < Math.min(input.demand[i], o.pod.share) - 1e-9;
+      }
+    }
+  }
+
+  /** A pod on one of its GPUs: which of its clients runs there ({@code slot}) and what the last solve gave it. */
+  private static final class Occupant {
+    final Pod pod;
+    final int slot;
+    double rate;
+    boolean breached;
+
+    Occupant(Pod pod, int slot) {
+      this.pod = pod;
+      this.slot = slot;
+    }
+  }
+
+  /** The share model's arguments for one GPU, reused from solve to solve so that a solve allocates nothing. */
+  private static final class ShareInput {
+    double[] weight = new double[4];
+    double[] cap = new double[4];
+    double[] demand = new double[4];
+    double[] rate = new double[4];
+
+    /** Makes room for {@code n} pods; what the arrays held is not kept (every solve fills them anew). */
+    void ensure(int n) {
+      if (weight.length < n) {
+        int size = Math.max(n, weight.length * 2);
+        weight = new double[size];
+        cap = new double[size];
+        demand = new double[size];
+        rate = new double[size];
       }
     }
   }
