@@ -10,7 +10,6 @@ import io.cgdev.fleet.internal.replay.PodPlacement;
 import io.cgdev.fleet.placement.PlacementPolicy;
 import io.cgdev.fleet.trace.NodeSpec;
 import io.cgdev.fleet.trace.PodSpec;
-import io.cgdev.fleet.trace.Qos;
 import io.cgdev.fleet.trace.Trace;
 import io.cgdev.sim.Progress;
 import java.util.ArrayList;
@@ -172,44 +171,11 @@ public final class FleetReplay {
       }
     }
     List<PolicyResult.Pod> pods = new ArrayList<>();
-    int placedCount = 0;
-    int never = 0;
-    int waited = 0;
-    double pending = 0;
-    double received = 0;
-    double demanded = 0;
-    double entitled = 0;
-    int ls = 0;
-    int violations = 0;
-    long refusals = 0;
-    int withRefusals = 0;
-    double breach = 0;
+    SummaryTally tally = new SummaryTally();
     for (PodPlacement p : placed.pods()) {
       PodSpec s = p.pod();
       PodUsage u = usage[s.index()];
-      pending += p.pendingSeconds();
-      if (p.pendingSeconds() > 0) {
-        waited++;
-      }
-      if (p.placement() == null) {
-        never++;
-      } else {
-        placedCount++;
-      }
-      if (u != null) {
-        received += u.received();
-        demanded += u.demanded();
-        entitled += u.entitled();
-        refusals += u.refusals();
-        withRefusals += u.refusals() > 0 ? 1 : 0;
-        breach += u.breachSeconds();
-        if (s.qos() == Qos.LS && s.gpus() > 0 && u.demanded() > 0) {
-          ls++;
-          if (u.received() < SLO_FRACTION * u.demanded()) {
-            violations++;
-          }
-        }
-      }
+      tally.add(p, u);
       List<Integer> gpus = new ArrayList<>();
       if (p.placement() != null) {
         for (int g : p.placement().gpus()) {
@@ -224,9 +190,7 @@ public final class FleetReplay {
     AllocationStats a = placed.stats();
     PolicyResult.Allocation allocation = new PolicyResult.Allocation(a.allocationRate(), a.peakAllocationRate(),
         a.fragmentation(), a.expectedFragmentation(), a.sampleSeconds(), a.allocated(), a.stranded(), a.pending());
-    PolicyResult.Summary summary = new PolicyResult.Summary(trace.pods().size(), placedCount, never, waited,
-        pending / 3600, received / 3600, demanded / 3600, entitled / 3600, ls, violations, refusals, withRefusals,
-        breach / 3600);
-    return new PolicyResult(policy.name(), policy.description(), allocation, inflation, summary, pods, booted, events);
+    return new PolicyResult(policy.name(), policy.description(), allocation, inflation, tally.summary(trace.pods().size()),
+        pods, booted, events);
   }
 }
