@@ -45,8 +45,7 @@ final class RestoreCommand extends CgdevCommand {
       description = "also write the restored tree to FILE, a new state file (for cgdev mount DIR --state FILE)")
   Path stateFile;
 
-  @Option(names = "--configuration", description = "print only the cgroups and their settings")
-  boolean configurationOnly;
+  @Mixin SnapshotForm form;
 
   @Override
   public Integer call() {
@@ -76,7 +75,7 @@ final class RestoreCommand extends CgdevCommand {
         err.println("cgdev restore: wrote " + stateFile + "; serve it with: cgdev mount DIR --state " + stateFile);
       }
       err.flush();
-      out().println(Worlds.snapshot(w, configurationOnly));
+      out().println(form.render(w));
       out().flush();
       return ExitCodes.OK;
     }

@@ -33,9 +33,7 @@ final class SnapshotCommand extends CgdevCommand {
       description = "replay this state file first (with --scenario: the scenario it was made over); the file is not changed")
   Path stateFile;
 
-  @Option(names = "--configuration",
-      description = "print only the cgroups and their settings: the part a restore rebuilds byte for byte")
-  boolean configurationOnly;
+  @Mixin SnapshotForm form;
 
   @Override
   public Integer call() {
@@ -50,7 +48,7 @@ final class SnapshotCommand extends CgdevCommand {
           replay.notes().forEach(n -> err.println("cgdev snapshot: " + n));
           err.flush();
         }
-        out().println(Worlds.snapshot(w, configurationOnly));
+        out().println(form.render(w));
         out().flush();
       } finally {
         if (workloads != null) {
