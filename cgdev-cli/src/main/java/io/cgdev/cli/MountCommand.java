@@ -129,9 +129,7 @@ final class MountCommand extends CgdevCommand {
         Worlds.buildTree(w, scenario);
         PluginDevices.Found plugins = w.pluginDevices();
         plugins.notes().forEach(n -> err.println("cgdev mount: " + n));
-        workloads = new Workloads(scenario, w.tasks(), Runs.drmDevices(w), plugins.devices(),
-            Worlds.device(w, scenario));
-        workloads.start();
+        workloads = Worlds.startWorkloads(w, scenario, plugins.devices());
         devices = workloads.devices();
       }
       StateFile state = openState(w, workloads, err);

@@ -1,7 +1,6 @@
 package io.cgdev.cli;
 
 import io.cgdev.cli.world.World;
-import io.cgdev.sim.PluginDevices;
 import io.cgdev.sim.Workloads;
 import io.cgdev.sim.scenario.Scenario;
 import io.cgdev.state.StateFile;
@@ -61,16 +60,13 @@ final class SnapshotCommand extends CgdevCommand {
 
   /**
    * With {@code --scenario}, spawns the scenario's tasks (and their DRM clients) as {@code cgdev
-   * mount} does, so that the state's task moves find them; nothing runs.
+   * mount} does ({@link Worlds#startWorkloads}), so that the state's task moves find them; nothing runs.
    */
   private Workloads spawnScenarioTasks(World w) {
     if (scenarioTree.scenarioFile == null) {
       return null;
     }
     Scenario scenario = WorldOptions.scenario(scenarioTree.scenarioFile);
-    Workloads workloads = new Workloads(scenario, w.tasks(), Runs.drmDevices(w), w.pluginDevices().devices(),
-        Worlds.device(w, scenario));
-    workloads.start();
-    return workloads;
+    return Worlds.startWorkloads(w, scenario, w.pluginDevices().devices());
   }
 }

@@ -3,9 +3,12 @@ package io.cgdev.cli;
 import io.cgdev.api.CgroupException;
 import io.cgdev.api.FsEntry;
 import io.cgdev.cli.world.World;
+import io.cgdev.sim.PluginDevices;
+import io.cgdev.sim.Workloads;
 import io.cgdev.sim.scenario.Scenario;
 import io.cgdev.sim.scenario.ScenarioException;
 import io.cgdev.sim.scenario.TreeBuilder;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -16,6 +19,18 @@ final class Worlds {
   /** Builds a scenario's cgroup tree (no workloads). */
   static void buildTree(World w, Scenario scenario) {
     new TreeBuilder(w.scenarioFs(), w.cgroups().controllers(), device(w, scenario)).build(scenario);
+  }
+
+  /**
+   * Spawns a scenario's tasks with their DRM clients (and those on plugin devices) in a world whose
+   * tree the scenario built: what {@code mount --scenario} serves, and so what {@code snapshot --state}
+   * must spawn too for a state file's task moves to find the same tasks. Nothing runs; the caller
+   * releases the workloads.
+   */
+  static Workloads startWorkloads(World w, Scenario scenario, Map<String, PluginDevices.Device> pluginDevices) {
+    Workloads workloads = new Workloads(scenario, w.tasks(), Runs.drmDevices(w), pluginDevices, device(w, scenario));
+    workloads.start();
+    return workloads;
   }
 
   /**
