@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntBiFunction;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The file-format and errno rules every interface file obeys (docs/TCK.md, docs/SEMANTICS.md §1),
@@ -31,6 +33,19 @@ public final class FileRules {
           + "full avg10=[0-9]+\\.[0-9][0-9] avg60=[0-9]+\\.[0-9][0-9] avg300=[0-9]+\\.[0-9][0-9] total=[0-9]+\n";
   private static final String EVENTS = "low (0|[1-9][0-9]*)\nhigh (0|[1-9][0-9]*)\nmax (0|[1-9][0-9]*)\noom (0|[1-9][0-9]*)\n"
       + "oom_kill (0|[1-9][0-9]*)\noom_group_kill (0|[1-9][0-9]*)\nsock_throttled (0|[1-9][0-9]*)\n";
+
+  /**
+   * Applies a per-folder rule (one of the checks below, each returning how many files it checked) to
+   * every folder, and skips the calling test with {@code ifNone} when no folder had a file the rule
+   * applies to: nothing checked is not a pass.
+   */
+  static void inEveryFolder(CgroupFs fs, List<String> folders, ToIntBiFunction<CgroupFs, String> rule, String ifNone) {
+    int n = 0;
+    for (String folder : folders) {
+      n += rule.applyAsInt(fs, folder);
+    }
+    Assumptions.assumeTrue(n > 0, ifNone);
+  }
 
   /**
    * memcg's documented shape of each file (Documentation/admin-guide/cgroup-v2.rst, key orders from
