@@ -153,22 +153,32 @@ public final class Shell {
     return false;
   }
 
-  private void ls(List<String> args) {
-    boolean longForm = false;
+  /** The arguments of a command that takes one flag and at most one PATH, the path resolved ({@code .} if none). */
+  private record FlagAndPath(boolean flag, String path) {}
+
+  /** Reads {@code [FLAG] [PATH]} in any order; another option or a second PATH is a usage error naming {@code cmd}. */
+  private FlagAndPath flagAndPath(String cmd, String flag, List<String> args) {
+    boolean given = false;
     List<String> paths = new ArrayList<>();
     for (String a : args) {
-      if (a.equals("-l")) {
-        longForm = true;
+      if (a.equals(flag)) {
+        given = true;
       } else if (a.startsWith("-")) {
-        throw usage("ls: unknown option '" + a + "'");
+        throw usage(cmd + ": unknown option '" + a + "'");
       } else {
         paths.add(a);
       }
     }
     if (paths.size() > 1) {
-      throw usage("ls: give at most one PATH");
+      throw usage(cmd + ": give at most one PATH");
     }
-    String path = resolve(paths.isEmpty() ? "." : paths.get(0));
+    return new FlagAndPath(given, resolve(paths.isEmpty() ? "." : paths.get(0)));
+  }
+
+  private void ls(List<String> args) {
+    FlagAndPath a = flagAndPath("ls", "-l", args);
+    boolean longForm = a.flag();
+    String path = a.path();
     List<FsEntry> entries = on(path, () -> {
       FsEntry self = fs.stat(path);
       return self.isDirectory() ? fs.list(path) : List.of(self);
@@ -219,23 +229,9 @@ public final class Shell {
   }
 
   private void tree(List<String> args) {
-    boolean all = false;
-    List<String> paths = new ArrayList<>();
-    for (String a : args) {
-      if (a.equals("-a")) {
-        all = true;
-      } else if (a.startsWith("-")) {
-        throw usage("tree: unknown option '" + a + "'");
-      } else {
-        paths.add(a);
-      }
-    }
-    if (paths.size() > 1) {
-      throw usage("tree: give at most one PATH");
-    }
-    String path = resolve(paths.isEmpty() ? "." : paths.get(0));
-    boolean withCoreFiles = all;
-    out.print(on(path, () -> new TreeWalker(fs).coreFiles(withCoreFiles).values(true).render(path)));
+    FlagAndPath a = flagAndPath("tree", "-a", args);
+    String path = a.path();
+    out.print(on(path, () -> new TreeWalker(fs).coreFiles(a.flag()).values(true).render(path)));
   }
 
   private void cd(List<String> args) {
