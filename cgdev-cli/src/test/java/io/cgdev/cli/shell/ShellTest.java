@@ -74,6 +74,7 @@ class ShellTest {
     "ls -z                                   | EINVAL",
     "ls / /                                  | EINVAL",
     "tree -z                                 | EINVAL",
+    "tree / /                                | EINVAL",
     "cd / /                                  | EINVAL",
     "pwd extra                               | EINVAL",
     "exit notanumber                         | EINVAL",
