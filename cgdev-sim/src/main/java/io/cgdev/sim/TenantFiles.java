@@ -90,10 +90,27 @@ final class TenantFiles {
 
   /** {@link #readLong(String, String, String, long)} of the file at {@code path} (from {@link #file}). */
   long readLong(String path, long dflt) {
+    String s;
     try {
-      String s = read(path).strip();
-      return s.equals("max") ? ByteSize.MAX : Long.parseLong(s);
-    } catch (CgroupException | NumberFormatException e) {
+      s = read(path);
+    } catch (CgroupException e) {
+      return dflt;
+    }
+    // the value between surrounding white space (as strip() finds it), parsed in place: no copy per read
+    int from = 0;
+    int to = s.length();
+    while (from < to && Character.isWhitespace(s.charAt(from))) {
+      from++;
+    }
+    while (to > from && Character.isWhitespace(s.charAt(to - 1))) {
+      to--;
+    }
+    if (to - from == 3 && s.startsWith("max", from)) {
+      return ByteSize.MAX;
+    }
+    try {
+      return Long.parseLong(s, from, to, 10);
+    } catch (NumberFormatException e) {
       return dflt;
     }
   }
