@@ -14,10 +14,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * and read without it.
  */
 final class CpuState implements DeviceState {
-  /** Room for the kernel keys' lines of {@link #stat} with numbers of a dozen digits (it grows if needed). */
-  private static final int STAT_CHARS = 160;
-  /** Room per engine line ({@code usage_usec.<engine> <n>}). */
-  private static final int ENGINE_LINE_CHARS = 40;
+  /**
+   * Room for the kernel keys' lines of {@link #stat} (77 characters of keys, separators and newlines)
+   * with numbers of up to eight digits on average; the builder grows if needed.
+   */
+  private static final int STAT_CHARS = 128;
+  /** Room per engine line ({@code usage_usec.<engine> <n>}, e.g. 29 characters for vecs0 and 12 digits). */
+  private static final int ENGINE_LINE_CHARS = 32;
 
   final CpuBinding binding;
   final CgroupHandle cgroup;
