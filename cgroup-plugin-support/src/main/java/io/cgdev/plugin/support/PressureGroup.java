@@ -91,8 +91,11 @@ public final class PressureGroup {
   private static final int POLL = 1;
   private static final long NEVER = Long.MAX_VALUE;
 
-  /** Room for both lines of {@link #show} with full averages and a 19-digit total (it grows if needed). */
-  private static final int SHOW_CHARS = 160;
+  /**
+   * Room for both lines of {@link #show}: 62 characters a line with averages of 100.00 and a total of
+   * ten digits (almost three hours of stall); the builder grows if needed.
+   */
+  private static final int SHOW_CHARS = 128;
   /** The {@code full} line where it is not defined: zeros. */
   private static final String FULL_UNDEFINED = "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n";
 
