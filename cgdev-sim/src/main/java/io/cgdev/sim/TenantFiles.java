@@ -25,8 +25,9 @@ import java.util.Map;
 final class TenantFiles {
   private final CgroupFs fs;
   private final String device;
-  private final Map<String, OpenFile> open = new HashMap<>();
+  /** Every kept file, those of {@link #kept(String)} and those {@link #read(String)} keeps by path. */
   private final List<Kept> kept = new ArrayList<>();
+  private final Map<String, Kept> byPath = new HashMap<>();
   private boolean keepOpen;
 
   /**
@@ -64,32 +65,20 @@ final class TenantFiles {
   }
 
   /**
-   * The content of the file at {@code path} (from {@link #file}; a caller that reads a file again and
-   * again keeps its path, so that neither the path nor its hash is made again per read); throws as the
-   * file view does.
+   * The content of the file at {@code path} (from {@link #file}); while kept open, through a {@link
+   * Kept} file found by its path (a caller that reads a file again and again holds the {@link Kept}
+   * itself instead, with no lookup per read); throws as the file view does.
    */
   String read(String path) {
     if (!keepOpen) {
       return fs.read(path);
     }
-    OpenFile handle = open.get(path);
-    if (handle != null) {
-      try {
-        return handle.read();
-      } catch (CgroupException e) {
-        open.remove(path); // gone since it was opened (cgroup, device or controller): look it up again
-        handle.close();
-      }
+    Kept k = byPath.get(path);
+    if (k == null) {
+      k = kept(path);
+      byPath.put(path, k);
     }
-    handle = fs.open(path, OpenOptions.READ);
-    try {
-      String content = handle.read();
-      open.put(path, handle);
-      return content;
-    } catch (CgroupException e) {
-      handle.close();
-      throw e;
-    }
+    return read(k);
   }
 
   /** The file at {@code path} (from {@link #file}) to be read again and again through {@link #read(Kept)}. */
@@ -132,10 +121,6 @@ final class TenantFiles {
   /** Closes the handles kept open; reads open and close each file again. Idempotent. */
   void closeAll() {
     keepOpen = false;
-    for (OpenFile f : open.values()) {
-      f.close();
-    }
-    open.clear();
     for (Kept k : kept) {
       if (k.handle != null) {
         k.handle.close();
