@@ -26,7 +26,7 @@ final class Sampler {
   static final long MAX_POINTS = 1_000_000;
   /** The pressure files read, in this order: {@code cpu.pressure}, {@code memory.pressure}. */
   private static final String[] PRESSURE = {"cpu", "memory"};
-  /** Indices in a tenant's {@link #paths}: {@code cpu.stat}, {@code memory.current}, the first pressure file. */
+  /** Indices in a tenant's {@link #sampled}: {@code cpu.stat}, {@code memory.current}, the first pressure file. */
   private static final int STAT = 0;
   private static final int CURRENT = 1;
   private static final int PRESSURE_FILES = 2;
@@ -58,10 +58,10 @@ final class Sampler {
   private final double[][][] some;
   private final long[] totals = new long[2];
   /**
-   * Per active tenant, the paths of the files each sample reads ({@code cpu.stat}, {@code memory.current},
-   * then the pressure files), made once; null for a tenant without workloads in its subtree.
+   * Per active tenant, the files each sample reads ({@code cpu.stat}, {@code memory.current}, then the
+   * pressure files), kept with their handles; null for a tenant without workloads in its subtree.
    */
-  private final String[][] paths;
+  private final TenantFiles.Kept[][] sampled;
   private long lastTime;
   private long next;
 
@@ -109,12 +109,13 @@ final class Sampler {
     this.startStall = new long[PRESSURE.length][this.tenants.size()][2];
     this.lastSome = new long[PRESSURE.length][this.tenants.size()];
     this.some = new double[PRESSURE.length][leaves.length][];
-    this.paths = new String[this.tenants.size()][];
+    this.sampled = new TenantFiles.Kept[this.tenants.size()][];
     for (int i = 0; i < this.tenants.size(); i++) {
       if (active[i]) {
         String p = this.tenants.get(i).path();
-        paths[i] = new String[] {files.file(p, "cpu", "stat"), files.file(p, "memory", "current"),
-          files.file(p, PRESSURE[0], "pressure"), files.file(p, PRESSURE[1], "pressure")};
+        sampled[i] = new TenantFiles.Kept[] {files.kept(files.file(p, "cpu", "stat")),
+          files.kept(files.file(p, "memory", "current")), files.kept(files.file(p, PRESSURE[0], "pressure")),
+          files.kept(files.file(p, PRESSURE[1], "pressure"))};
       }
     }
   }
@@ -139,11 +140,11 @@ final class Sampler {
   /** Reads every tenant's usage at the start, before any workload runs. */
   void start() {
     for (int i = 0; i < tenants.size(); i++) {
-      long u = active[i] ? files.usageUsec(tenants.get(i).path()) : 0;
+      long u = active[i] ? files.usageUsec(sampled[i][STAT]) : 0;
       startUsage[i] = u;
       lastUsage[i] = u;
       for (int c = 0; c < PRESSURE.length; c++) {
-        if (active[i] && files.pressureTotals(paths[i][PRESSURE_FILES + c], totals)) {
+        if (active[i] && files.pressureTotals(sampled[i][PRESSURE_FILES + c], totals)) {
           pressureSeen[c] = true;
           startStall[c][i][0] = totals[0];
           startStall[c][i][1] = totals[1];
@@ -162,7 +163,7 @@ final class Sampler {
     int i = index.get(t);
     double[] f = new double[2 * PRESSURE.length];
     for (int c = 0; c < PRESSURE.length; c++) {
-      boolean read = pressureSeen[c] && active[i] && files.pressureTotals(paths[i][PRESSURE_FILES + c], totals);
+      boolean read = pressureSeen[c] && active[i] && files.pressureTotals(sampled[i][PRESSURE_FILES + c], totals);
       for (int k = 0; k < 2; k++) {
         f[2 * c + k] = !pressureSeen[c] ? Double.NaN
             : !read || durationNanos <= 0 ? 0 : (totals[k] - startStall[c][i][k]) * 1000.0 / durationNanos;
@@ -196,7 +197,7 @@ final class Sampler {
     double referenceTotal = 0;
     for (int i : leaves) {
       if (active[i]) {
-        long u = files.usageUsecOf(paths[i][STAT]);
+        long u = files.usageUsec(sampled[i][STAT]);
         delta[i] = u - lastUsage[i];
         lastUsage[i] = u;
         total += delta[i];
@@ -222,7 +223,7 @@ final class Sampler {
           some[c][l] = new double[capacity];
         }
         double stalled = 0;
-        if (active[i] && now > lastTime && files.pressureTotals(paths[i][PRESSURE_FILES + c], totals)) {
+        if (active[i] && now > lastTime && files.pressureTotals(sampled[i][PRESSURE_FILES + c], totals)) {
           // µs of the file over ns of the interval; the totals are exact on the device clock, so a part
           // above 1 is a rounding of the µs at the interval's ends
           stalled = Math.min(1, (totals[0] - lastSome[c][i]) * 1000.0 / (now - lastTime));
@@ -236,7 +237,7 @@ final class Sampler {
       if (memory[i] == null) {
         memory[i] = new long[capacity];
       }
-      memory[i][k] = active[i] ? files.readLong(paths[i][CURRENT], 0) : 0;
+      memory[i][k] = active[i] ? files.readLong(sampled[i][CURRENT], 0) : 0;
     }
   }
 

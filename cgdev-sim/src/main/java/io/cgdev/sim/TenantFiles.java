@@ -5,7 +5,9 @@ import io.cgdev.api.CgroupException;
 import io.cgdev.api.CgroupFs;
 import io.cgdev.api.OpenFile;
 import io.cgdev.api.OpenOptions;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,13 +18,35 @@ import java.util.Map;
  * given default. While {@link #keepOpen kept open} (the run's sampling
  * loop), a file is opened once and read again through its handle, as a monitoring tool keeps its
  * file descriptors (looking the path up again cost more than generating the content); a handle whose
- * file went away ({@code ENODEV}) is dropped and the path looked up afresh. Simulating thread only.
+ * file went away ({@code ENODEV}) is dropped and the path looked up afresh. A caller that reads the
+ * same files at every sample holds them as {@link Kept} files, which keep their handle themselves (no
+ * map lookup per read). Values are parsed in place, without splitting the text. Simulating thread only.
  */
 final class TenantFiles {
   private final CgroupFs fs;
   private final String device;
-  private final Map<String, OpenFile> open = new HashMap<>();
+  /** Every kept file, those of {@link #kept(String)} and those {@link #read(String)} keeps by path. */
+  private final List<Kept> kept = new ArrayList<>();
+  private final Map<String, Kept> byPath = new HashMap<>();
   private boolean keepOpen;
+
+  /**
+   * A file read again and again (from {@link #kept(String)}): its path, and its handle while {@link
+   * #keepOpen kept open}.
+   */
+  static final class Kept {
+    private final String path;
+    private OpenFile handle;
+
+    private Kept(String path) {
+      this.path = path;
+    }
+
+    @Override
+    public String toString() {
+      return path;
+    }
+  }
 
   /** @param device the device whose folders are read */
   TenantFiles(CgroupFs fs, String device) {
@@ -41,27 +65,47 @@ final class TenantFiles {
   }
 
   /**
-   * The content of the file at {@code path} (from {@link #file}; a caller that reads a file again and
-   * again keeps its path, so that neither the path nor its hash is made again per read); throws as the
-   * file view does.
+   * The content of the file at {@code path} (from {@link #file}); while kept open, through a {@link
+   * Kept} file found by its path (a caller that reads a file again and again holds the {@link Kept}
+   * itself instead, with no lookup per read); throws as the file view does.
    */
   String read(String path) {
     if (!keepOpen) {
       return fs.read(path);
     }
-    OpenFile handle = open.get(path);
+    Kept k = byPath.get(path);
+    if (k == null) {
+      k = kept(path);
+      byPath.put(path, k);
+    }
+    return read(k);
+  }
+
+  /** The file at {@code path} (from {@link #file}) to be read again and again through {@link #read(Kept)}. */
+  Kept kept(String path) {
+    Kept k = new Kept(path);
+    kept.add(k);
+    return k;
+  }
+
+  /** {@link #read(String)} of a kept file: through the handle it holds while kept open. */
+  String read(Kept file) {
+    if (!keepOpen) {
+      return fs.read(file.path);
+    }
+    OpenFile handle = file.handle;
     if (handle != null) {
       try {
         return handle.read();
       } catch (CgroupException e) {
-        open.remove(path); // gone since it was opened (cgroup, device or controller): look it up again
+        file.handle = null; // gone since it was opened (cgroup, device or controller): look it up again
         handle.close();
       }
     }
-    handle = fs.open(path, OpenOptions.READ);
+    handle = fs.open(file.path, OpenOptions.READ);
     try {
       String content = handle.read();
-      open.put(path, handle);
+      file.handle = handle;
       return content;
     } catch (CgroupException e) {
       handle.close();
@@ -77,10 +121,12 @@ final class TenantFiles {
   /** Closes the handles kept open; reads open and close each file again. Idempotent. */
   void closeAll() {
     keepOpen = false;
-    for (OpenFile f : open.values()) {
-      f.close();
+    for (Kept k : kept) {
+      if (k.handle != null) {
+        k.handle.close();
+        k.handle = null;
+      }
     }
-    open.clear();
   }
 
   /** A single-value file's number ({@code max} is {@link ByteSize#MAX}), or {@code dflt} where there is none. */
@@ -90,10 +136,43 @@ final class TenantFiles {
 
   /** {@link #readLong(String, String, String, long)} of the file at {@code path} (from {@link #file}). */
   long readLong(String path, long dflt) {
+    String s;
     try {
-      String s = read(path).strip();
-      return s.equals("max") ? ByteSize.MAX : Long.parseLong(s);
-    } catch (CgroupException | NumberFormatException e) {
+      s = read(path);
+    } catch (CgroupException e) {
+      return dflt;
+    }
+    return longIn(s, dflt);
+  }
+
+  /** {@link #readLong(String, long)} of a kept file. */
+  long readLong(Kept file, long dflt) {
+    String s;
+    try {
+      s = read(file);
+    } catch (CgroupException e) {
+      return dflt;
+    }
+    return longIn(s, dflt);
+  }
+
+  /** A single value's number ({@code max} is {@link ByteSize#MAX}), {@code dflt} if it is none. */
+  private static long longIn(String s, long dflt) {
+    // the value between surrounding white space (as strip() finds it), parsed in place: no copy per read
+    int from = 0;
+    int to = s.length();
+    while (from < to && Character.isWhitespace(s.charAt(from))) {
+      from++;
+    }
+    while (to > from && Character.isWhitespace(s.charAt(to - 1))) {
+      to--;
+    }
+    if (to - from == 3 && s.startsWith("max", from)) {
+      return ByteSize.MAX;
+    }
+    try {
+      return Long.parseLong(s, from, to, 10);
+    } catch (NumberFormatException e) {
       return dflt;
     }
   }
@@ -111,6 +190,21 @@ final class TenantFiles {
     } catch (CgroupException e) {
       return 0;
     }
+    return usageUsecIn(stat);
+  }
+
+  /** {@link #usageUsec(String)} of a kept {@code cpu.stat} file. */
+  long usageUsec(Kept file) {
+    String stat;
+    try {
+      stat = read(file);
+    } catch (CgroupException e) {
+      return 0;
+    }
+    return usageUsecIn(stat);
+  }
+
+  private static long usageUsecIn(String stat) {
     // the first line by the file's format; looked for by name all the same, without a regex per read
     String key = "usage_usec ";
     for (int at = 0; at < stat.length(); ) {
@@ -149,6 +243,21 @@ final class TenantFiles {
     } catch (CgroupException e) {
       return false;
     }
+    return pressureTotalsIn(text, out);
+  }
+
+  /** {@link #pressureTotals(String, String, long[])} of a kept pressure file. */
+  boolean pressureTotals(Kept file, long[] out) {
+    String text;
+    try {
+      text = read(file);
+    } catch (CgroupException e) {
+      return false;
+    }
+    return pressureTotalsIn(text, out);
+  }
+
+  private static boolean pressureTotalsIn(String text, long[] out) {
     long some = -1;
     long full = -1;
     String key = " total=";

@@ -70,9 +70,15 @@ public final class Keyed {
     return Map.entry(f[0], subs);
   }
 
+  /**
+   * Room a builder starts with: a handful of lines without growing (a builder's default, 16 chars,
+   * grows and copies three or four times for a file such as {@code memory.events}).
+   */
+  private static final int INITIAL_CHARS = 128;
+
   /** Builds flat keyed content. */
   public static final class Flat {
-    private final StringBuilder sb = new StringBuilder();
+    private final StringBuilder sb = new StringBuilder(INITIAL_CHARS);
 
     private Flat() {}
 
@@ -95,7 +101,7 @@ public final class Keyed {
 
   /** Builds nested keyed content, one line per {@link #line}. */
   public static final class Nested {
-    private final StringBuilder sb = new StringBuilder();
+    private final StringBuilder sb = new StringBuilder(INITIAL_CHARS);
     private boolean open;
 
     private Nested() {}

@@ -77,7 +77,16 @@ final class LoadAverage {
 
   /** {@code %lu.%02lu} of a fixed-point average, as psi_show prints it. */
   static String format(long x) {
+    return append(new StringBuilder(8), x).toString();
+  }
+
+  /** Appends {@link #format}'s text of {@code x} to {@code b}, without a string of its own; returns {@code b}. */
+  static StringBuilder append(StringBuilder b, long x) {
     long frac = loadFrac(x);
-    return loadInt(x) + (frac < 10 ? ".0" : ".") + frac;
+    b.append(loadInt(x)).append('.');
+    if (frac < 10) {
+      b.append('0');
+    }
+    return b.append(frac);
   }
 }

@@ -91,6 +91,14 @@ public final class PressureGroup {
   private static final int POLL = 1;
   private static final long NEVER = Long.MAX_VALUE;
 
+  /**
+   * Room for both lines of {@link #show}: 62 characters a line with averages of 100.00 and a total of
+   * ten digits (almost three hours of stall); the builder grows if needed.
+   */
+  private static final int SHOW_CHARS = 128;
+  /** The {@code full} line where it is not defined: zeros. */
+  private static final String FULL_UNDEFINED = "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n";
+
   /** One instant's counts, states and accumulated times (the kernel's {@code psi_group_cpu}). */
   private record Snap(int delayed, int productive, int mask, long start, long some, long full, long nonidle) {
     long time(int state, long now) {
@@ -484,18 +492,30 @@ public final class PressureGroup {
    *     system level (the root cgroup's {@code cpu.pressure})
    */
   public String show(boolean fullDefined) {
-    Reading r = read();
-    StringBuilder b = new StringBuilder(128);
-    for (Stall s : Stall.values()) {
-      boolean zero = s == Stall.FULL && !fullDefined;
-      b.append(s.label());
-      String[] names = {" avg10=", " avg60=", " avg300="};
-      for (int w = 0; w < 3; w++) {
-        b.append(names[w]).append(LoadAverage.format(zero ? 0 : r.fixed[s.ordinal()][w]));
+    // the numbers of read(), formatted straight into one builder: monitoring tools (and the simulator's
+    // sampler) read pressure files at every sample, so no Reading, array copies or strings per number
+    StringBuilder b = new StringBuilder(SHOW_CHARS);
+    long clockNow = clock.nanoTime();
+    synchronized (this) {
+      update(clockNow);
+      appendLine(b, Stall.SOME, avg[SOME], total[AVGS][SOME]);
+      if (fullDefined) {
+        appendLine(b, Stall.FULL, avg[FULL], total[AVGS][FULL]);
       }
-      b.append(" total=").append(zero ? 0 : r.totalNanos[s.ordinal()] / 1000).append('\n');
+    }
+    if (!fullDefined) {
+      b.append(FULL_UNDEFINED);
     }
     return b.toString();
+  }
+
+  /** One line of {@link #show}: {@code <stall> avg10=… avg60=… avg300=… total=<µs>}. */
+  private static void appendLine(StringBuilder b, Stall stall, long[] averages, long totalNanos) {
+    b.append(stall.label());
+    LoadAverage.append(b.append(" avg10="), averages[0]);
+    LoadAverage.append(b.append(" avg60="), averages[1]);
+    LoadAverage.append(b.append(" avg300="), averages[2]);
+    b.append(" total=").append(totalNanos / 1000).append('\n');
   }
 
   /**
@@ -505,16 +525,25 @@ public final class PressureGroup {
   public Reading read() {
     long clockNow = clock.nanoTime();
     synchronized (this) {
-      // a change racing with this read may have been recorded at a later clock reading than ours: the
-      // reading's instant is then that change's, so that its totals never run ahead of its time
-      long now = Math.max(clockNow, snap.get().start);
-      runDue(now);
-      collect(AVGS, now);
-      if (now >= avgNextUpdate) {
-        avgNextUpdate = updateAverages(now);
-      }
+      long now = update(clockNow);
       return new Reading(Math.max(now, collectedAt), new long[][] {avg[0].clone(), avg[1].clone()}, total[AVGS].clone());
     }
+  }
+
+  /**
+   * Brings totals and averages up to {@code clockNow} for a read; returns the reading's instant. Holds
+   * the lock.
+   */
+  private long update(long clockNow) {
+    // a change racing with this read may have been recorded at a later clock reading than ours: the
+    // reading's instant is then that change's, so that its totals never run ahead of its time
+    long now = Math.max(clockNow, snap.get().start);
+    runDue(now);
+    collect(AVGS, now);
+    if (now >= avgNextUpdate) {
+      avgNextUpdate = updateAverages(now);
+    }
+    return now;
   }
 
   /**

@@ -61,6 +61,8 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
   private final String device;
   private final DeviceClock clock;
   private final String[] engineNames;
+  /** Per engine, the {@code cpu.stat} line's key and its separator ({@code "usage_usec.rcs0 "}), made once. */
+  private final String[] usageKeys;
   private final StateKey<CpuState> key;
 
   /** Groups with a finite quota; guarded by {@link #lock}. */
@@ -86,6 +88,10 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
     }
     this.clock = spec.clock();
     this.engineNames = spec.engines().stream().map(EngineSpec::name).toArray(String[]::new);
+    this.usageKeys = new String[engineNames.length];
+    for (int e = 0; e < engineNames.length; e++) {
+      usageKeys[e] = "usage_usec." + engineNames[e] + " ";
+    }
     this.current = new CpuClient[engineNames.length];
     this.key = context.key();
   }
@@ -105,6 +111,11 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
 
   String engineName(int engine) {
     return engineNames[engine];
+  }
+
+  /** {@code cpu.stat}'s per-engine key with the space after it, e.g. {@code "usage_usec.rcs0 "}. */
+  String usageKey(int engine) {
+    return usageKeys[engine];
   }
 
   int engines() {

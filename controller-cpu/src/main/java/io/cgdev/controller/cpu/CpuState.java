@@ -1,6 +1,5 @@
 package io.cgdev.controller.cpu;
 
-import io.cgdev.api.Keyed;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.DeviceState;
 import io.cgdev.plugin.support.PressureGroup;
@@ -15,6 +14,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * and read without it.
  */
 final class CpuState implements DeviceState {
+  /**
+   * Room for the kernel keys' lines of {@link #stat} (77 characters of keys, separators and newlines)
+   * with numbers of up to eight digits on average; the builder grows if needed.
+   */
+  private static final int STAT_CHARS = 128;
+  /** Room per engine line ({@code usage_usec.<engine> <n>}, e.g. 29 characters for vecs0 and 12 digits). */
+  private static final int ENGINE_LINE_CHARS = 32;
+
   final CpuBinding binding;
   final CgroupHandle cgroup;
   final CpuState parent;
@@ -100,26 +107,33 @@ final class CpuState implements DeviceState {
     return pressure.show(!isRoot());
   }
 
-  /** {@code cpu.stat}: kernel keys first, then {@code usage_usec.<engine>} per engine. */
+  /**
+   * {@code cpu.stat}: kernel keys first, then {@code usage_usec.<engine>} per engine; flat keyed ({@link
+   * io.cgdev.api.Keyed}'s {@code key value} lines). Written straight into one builder sized for the
+   * whole text, with the per-engine keys made once by the binding: the simulator and monitoring tools
+   * read this file at every sample.
+   */
   String stat() {
+    int engines = usage.length();
+    long[] perEngine = new long[engines];
     long total = 0;
-    long[] perEngine = new long[usage.length()];
-    for (int e = 0; e < perEngine.length; e++) {
+    for (int e = 0; e < engines; e++) {
       perEngine[e] = usage.getAcquire(e);
       total += perEngine[e];
     }
-    Keyed.Flat out = Keyed.flat().put("usage_usec", total / 1000);
+    StringBuilder b = new StringBuilder(STAT_CHARS + engines * ENGINE_LINE_CHARS);
+    b.append("usage_usec ").append(total / 1000).append('\n');
     if (!isRoot()) {
-      out.put("nr_periods", pool.nrPeriods)
-          .put("nr_throttled", pool.nrThrottled)
-          .put("throttled_usec", pool.throttledNanos / 1000)
-          .put("nr_bursts", pool.nrBursts)
-          .put("burst_usec", pool.burstNanos / 1000);
+      b.append("nr_periods ").append(pool.nrPeriods).append('\n')
+          .append("nr_throttled ").append(pool.nrThrottled).append('\n')
+          .append("throttled_usec ").append(pool.throttledNanos / 1000).append('\n')
+          .append("nr_bursts ").append(pool.nrBursts).append('\n')
+          .append("burst_usec ").append(pool.burstNanos / 1000).append('\n');
     }
-    for (int e = 0; e < perEngine.length; e++) {
-      out.put("usage_usec." + binding.engineName(e), perEngine[e] / 1000);
+    for (int e = 0; e < engines; e++) {
+      b.append(binding.usageKey(e)).append(perEngine[e] / 1000).append('\n');
     }
-    return out.toString();
+    return b.toString();
   }
 
   @Override
