@@ -115,8 +115,9 @@ final class GemPlacement implements GemRefs {
       residency.get(r.name()).failedAllocation();
       why = why + " " + r.name() + ": " + failure + ";";
     }
-    // concatenated, not formatted: a workload at its limit is refused often (String.format dominated this path)
-    throw new CgroupException(Errno.ENOSPC, device + ": cannot place a GEM object of " + aligned + " bytes for " + creator + ":" + why);
+    // concatenated, not formatted, and without a stack trace: a workload at its limit is refused often
+    // (String.format, then fillInStackTrace, dominated this path)
+    throw CgroupException.refusal(Errno.ENOSPC, device + ": cannot place a GEM object of " + aligned + " bytes for " + creator + ":" + why);
   }
 
   /** Charges then allocates {@code obj} in {@code r}; null on success, else why not (nothing held). */

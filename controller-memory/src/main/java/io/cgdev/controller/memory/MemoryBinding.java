@@ -337,9 +337,10 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     }
     limiting.count(MemoryEvent.OOM);
     s.addHierarchical(MemoryState.Stat.FAILED_CHARGES, 1);
-    // concatenated, not formatted: a refused charge is a common outcome under a limit (every refused
-    // buffer of a workload churning at its limit), and Formatter cost more than the reclaim before it
-    throw new CgroupException(Errno.ENOSPC, device + ": cannot charge " + bytes + " bytes of " + region.name() + " to "
+    // concatenated, not formatted, and without a stack trace: a refused charge is a common outcome under a
+    // limit (every refused buffer of a workload churning at its limit); Formatter and fillInStackTrace each
+    // cost more than the reclaim before it
+    throw CgroupException.refusal(Errno.ENOSPC, device + ": cannot charge " + bytes + " bytes of " + region.name() + " to "
         + s.cgroup().path() + ": " + limitText(limiting) + " after " + attempts + " reclaim attempts");
   }
 
