@@ -1,6 +1,7 @@
 package io.cgdev.drm;
 
 import io.cgdev.api.CgroupException;
+import io.cgdev.api.CgroupPath;
 import io.cgdev.api.Errno;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.drm.sim.RegionAllocator;
@@ -10,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * GEM object placement and lifetime (the kernel's TTM placement, {@code ttm_bo_mem_space}, and
@@ -101,33 +103,43 @@ final class GemPlacement implements GemRefs {
     }
     long aligned = RegionAllocator.roundUp(size, pageSize);
     GemObject obj = new GemObject(lock, device, nextObjectId++, aligned, placements, cgroup);
-    String why = "";
+    List<Supplier<String>> refusals = new ArrayList<>(placements.size());
     for (MemoryRegion r : placements) {
       if (!charging.allowsRegion(cgroup, r.name())) {
-        why = why + " " + r.name() + ": not in cpuset.mems.effective of " + cgroup.path() + ";";
+        CgroupPath path = cgroup.path();
+        refusals.add(() -> r.name() + ": not in cpuset.mems.effective of " + path);
         continue;
       }
-      String failure = place(obj, r, cgroup);
-      if (failure == null) {
+      Supplier<String> refused = place(obj, r, cgroup);
+      if (refused == null) {
         objects.add(obj);
         return obj;
       }
       residency.get(r.name()).failedAllocation();
-      why = why + " " + r.name() + ": " + failure + ";";
+      refusals.add(() -> r.name() + ": " + refused.get());
     }
-    // concatenated, not formatted: a workload at its limit is refused often (String.format dominated this path)
-    throw new CgroupException(Errno.ENOSPC, device + ": cannot place a GEM object of " + aligned + " bytes for " + creator + ":" + why);
+    // without a stack trace, and the message made only if someone reads it: a workload at its limit is
+    // refused often and drops the refusal (String.format, then fillInStackTrace, dominated this path)
+    throw CgroupException.refusal(Errno.ENOSPC, () -> {
+      StringBuilder why = new StringBuilder(device).append(": cannot place a GEM object of ").append(aligned)
+          .append(" bytes for ").append(creator).append(':');
+      refusals.forEach(refusal -> why.append(' ').append(refusal.get()).append(';'));
+      return why.toString();
+    });
   }
 
-  /** Charges then allocates {@code obj} in {@code r}; null on success, else why not (nothing held). */
-  private String place(GemObject obj, MemoryRegion r, CgroupHandle cgroup) {
+  /**
+   * Charges then allocates {@code obj} in {@code r}; null on success, else why not (nothing held),
+   * with the figures of the moment.
+   */
+  private Supplier<String> place(GemObject obj, MemoryRegion r, CgroupHandle cgroup) {
     GemCharge charge = null;
     if (cgroup != null && charging.charges(r.name())) {
       try {
         charge = charging.charge(r.name(), cgroup, obj.size()); // may call the reclaimer on this thread
       } catch (CgroupException e) {
         if (e.errno() == Errno.ENOSPC || e.errno() == Errno.ENOMEM) {
-          return "charge refused (" + e.getMessage() + ")";
+          return () -> "charge refused (" + e.getMessage() + ")";
         }
         throw e;
       }
@@ -143,8 +155,9 @@ final class GemPlacement implements GemRefs {
       if (charge != null) {
         charge.uncharge(obj.size());
       }
-      return "no room in the allocator (" + r.allocator().avail() + " bytes free, largest block "
-          + r.allocator().largestFree() + ")";
+      long avail = r.allocator().avail();
+      long largest = r.allocator().largestFree();
+      return () -> "no room in the allocator (" + avail + " bytes free, largest block " + largest + ")";
     }
     obj.placeIn(r, blocks, charge, null);
     residency.get(r.name()).add(obj);

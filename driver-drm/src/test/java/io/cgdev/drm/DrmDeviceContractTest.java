@@ -484,6 +484,49 @@ class DrmDeviceContractTest {
     assertThat(g.runtime("render")).isEqualTo(50_000_000);
   }
 
+  /**
+   * {@link DrmFile#runtime} reads without the device lock while the device runs on another thread: every
+   * value read is one the class's counter had (never torn, never a part of a slice's engines), never
+   * smaller than the one before, and the last equals the sum over the class's engines.
+   */
+  @Test
+  void runtimeReadWithoutTheLockWhileTheDeviceRunsOnlyGrowsAndEndsAtTheEnginesSum() throws Exception {
+    when(reg.capability(TimeSharing.class)).thenReturn(Optional.empty());
+    DrmDevice d = registered();
+    DrmFile f = d.open(task);
+    DrmFile g = d.open(task);
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CompletableFuture<long[]> reader = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      long last = 0;
+      long reads = 0;
+      reading.countDown();
+      while (!done.get()) {
+        long now = f.runtime("video");
+        if (now < last || now % 250_000 != 0) { // every slice and batch here is a multiple of 250 µs
+          return new long[] {last, now, reads};
+        }
+        last = now;
+        reads++;
+      }
+      return new long[] {last, last, reads};
+    });
+    assertThat(reading.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    int rounds = 20_000;
+    for (int i = 0; i < rounds; i++) {
+      d.submit(f, "video", 750_000);
+      d.submit(g, "video", 500_000);
+      d.runFor(500_000);
+    }
+    d.runFor(100_000_000_000L);
+    done.set(true);
+    long[] r = reader.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(r[1]).as("a read after %d (%d reads)", r[0], r[2]).isEqualTo(r[0]);
+    assertThat(f.runtime("video")).isEqualTo(f.runtimeOn("vcs0") + f.runtimeOn("vcs1")).isEqualTo(rounds * 750_000L);
+    assertThat(f.runtime("render")).isZero();
+    assertThat(f.runtime("no-such-class")).isZero();
+  }
+
   @Test
   void fdinfoFollowsTheDrmUsageStatsFormat() {
     DrmDevice d = registered();

@@ -2,6 +2,7 @@ package io.cgdev.controller.memory;
 
 import io.cgdev.api.ByteSize;
 import io.cgdev.api.CgroupException;
+import io.cgdev.api.CgroupPath;
 import io.cgdev.api.Errno;
 import io.cgdev.api.spi.BindContext;
 import io.cgdev.api.spi.CgroupHandle;
@@ -337,19 +338,25 @@ final class MemoryBinding implements DeviceBinding<MemoryState>, MemoryCharging 
     }
     limiting.count(MemoryEvent.OOM);
     s.addHierarchical(MemoryState.Stat.FAILED_CHARGES, 1);
-    // concatenated, not formatted: a refused charge is a common outcome under a limit (every refused
-    // buffer of a workload churning at its limit), and Formatter cost more than the reclaim before it
-    throw new CgroupException(Errno.ENOSPC, device + ": cannot charge " + bytes + " bytes of " + region.name() + " to "
-        + s.cgroup().path() + ": " + limitText(limiting) + " after " + attempts + " reclaim attempts");
+    // without a stack trace, and the message made only if someone reads it: a refused charge is a common
+    // outcome under a limit (every refused buffer of a workload churning at its limit, counted and dropped);
+    // Formatter, fillInStackTrace and even the concatenation each cost more than the reclaim before it
+    PageCounter full = limiting.counter();
+    LimitReached limit = new LimitReached(limiting.isRoot() ? null : limiting.cgroup().path(), full.usage(), full.max());
+    CgroupPath path = s.cgroup().path();
+    int tried = attempts;
+    throw CgroupException.refusal(Errno.ENOSPC, () -> device + ": cannot charge " + bytes + " bytes of " + region.name()
+        + " to " + path + ": " + limit.text() + " after " + tried + " reclaim attempts");
   }
 
-  private String limitText(MemoryState limiting) {
-    PageCounter c = limiting.counter();
-    if (limiting.isRoot()) {
-      return "the region is full (" + c.usage() + " of " + c.max() + " bytes in use)";
+  /** What refused a charge, with the figures of that moment; the text made on demand. */
+  private record LimitReached(CgroupPath limiting, long usage, long max) {
+    String text() {
+      if (limiting == null) {
+        return "the region is full (" + usage + " of " + max + " bytes in use)";
+      }
+      return "memory.max of " + limiting + " (" + ByteSize.format(max) + ") reached, " + usage + " bytes in use";
     }
-    return "memory.max of " + limiting.cgroup().path() + " (" + ByteSize.format(c.max()) + ") reached, "
-        + c.usage() + " bytes in use";
   }
 
   /**

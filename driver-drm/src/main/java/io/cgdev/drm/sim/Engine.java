@@ -10,6 +10,8 @@ import io.cgdev.api.spi.EngineSpec;
  */
 final class Engine {
   final int index;
+  /** The index of its engine class among the device's classes, in engine order. */
+  final int classIndex;
   final EngineSpec spec;
   Batch running;
   /** The entity {@link #running} belongs to. */
@@ -19,8 +21,9 @@ final class Engine {
   /** The client id picked last by round-robin. */
   long rrLast;
 
-  Engine(int index, EngineSpec spec) {
+  Engine(int index, int classIndex, EngineSpec spec) {
     this.index = index;
+    this.classIndex = classIndex;
     this.spec = spec;
   }
 

@@ -9,6 +9,7 @@ import io.cgdev.api.spi.TimeSharing;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -57,6 +58,8 @@ public final class EngineScheduler {
   private final EnginePolicy policy;
   private final List<Engine> engines = new ArrayList<>();
   private final Map<String, List<Engine>> enginesByClass = new LinkedHashMap<>();
+  /** Each class's index in {@link #enginesByClass}' order (the index of {@link SchedEntity#runtimeByClass}). */
+  private final Map<String, Integer> classIndex = new HashMap<>();
   /** Open clients' entities, in client-id order (round-robin walks them so). */
   private final Set<SchedEntity> entities = new LinkedHashSet<>();
   private final IdentityHashMap<TimeSharing.Client, SchedEntity> byClient = new IdentityHashMap<>();
@@ -74,7 +77,8 @@ public final class EngineScheduler {
     this.clock = clock;
     this.policy = policy;
     for (int i = 0; i < specs.size(); i++) {
-      Engine e = new Engine(i, specs.get(i));
+      String engineClass = specs.get(i).engineClass();
+      Engine e = new Engine(i, classIndex.computeIfAbsent(engineClass, c -> classIndex.size()), specs.get(i));
       engines.add(e);
       enginesByClass.computeIfAbsent(e.engineClass(), c -> new ArrayList<>()).add(e);
     }
@@ -94,7 +98,7 @@ public final class EngineScheduler {
 
   /** Under the device lock: a newly opened client's entity. */
   public SchedEntity open(long clientId) {
-    SchedEntity s = new SchedEntity(clientId, engines.size());
+    SchedEntity s = new SchedEntity(clientId, engines.size(), classIndex.size());
     entities.add(s);
     return s;
   }
@@ -351,18 +355,20 @@ public final class EngineScheduler {
     e.accountedUntil = until;
     e.running.remaining -= delta;
     s.runtime[e.index] += delta;
+    // one writer (under the device lock): a release store, not an atomic add, keeps the hot path plain
+    s.runtimeByClass.setRelease(e.classIndex, s.runtimeByClass.getPlain(e.classIndex) + delta);
     if (s.client != null) {
       s.client.ran(e.index, delta);
     }
   }
 
-  /** Under the device lock: nanoseconds {@code s} ran on the engines of a class (0 for an unknown class). */
+  /**
+   * Nanoseconds {@code s} ran on the engines of a class (0 for an unknown class). No lock needed: a
+   * value the counter had at some instant during the call (it only grows).
+   */
   public long runtime(SchedEntity s, String engineClass) {
-    long sum = 0;
-    for (Engine e : enginesByClass.getOrDefault(engineClass, List.of())) {
-      sum += s.runtime[e.index];
-    }
-    return sum;
+    Integer c = classIndex.get(engineClass);
+    return c == null ? 0 : s.runtimeByClass.getAcquire(c);
   }
 
   /** Under the device lock: nanoseconds {@code s} ran on the named engine (0 for an unknown engine). */

@@ -6,6 +6,7 @@ import io.cgdev.api.spi.TimeSharing;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A client's scheduling state (the kernel's {@code drm_sched_entity}), one per DRM client, made by
@@ -30,11 +31,19 @@ public final class SchedEntity {
   boolean frozen;
   /** Nanoseconds run, per engine index. */
   final long[] runtime;
+  /**
+   * Nanoseconds run, per engine class index: the sums of {@link #runtime} kept as it grows, because a
+   * client's backlog is read by class (fdinfo's {@code drm-engine-<class>}) far more often than it runs
+   * (a simulated workload checks it at every step). Written under the device lock, read without it:
+   * each element only grows, so a reader sees a value it had at some instant.
+   */
+  final AtomicLongArray runtimeByClass;
 
-  SchedEntity(long clientId, int engines) {
+  SchedEntity(long clientId, int engines, int engineClasses) {
     this.clientId = clientId;
     this.runnable = new boolean[engines];
     this.runtime = new long[engines];
+    this.runtimeByClass = new AtomicLongArray(engineClasses);
   }
 
   /** The client id it was opened for. */
