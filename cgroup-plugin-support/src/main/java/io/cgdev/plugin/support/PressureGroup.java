@@ -174,14 +174,80 @@ public final class PressureGroup {
    *     here, the kernel prints "psi: task underflow")
    */
   public void change(int delayedDelta, int productiveDelta) {
+    checkCounts(delayedDelta, productiveDelta);
+    for (PressureGroup g = this; g != null; g = g.parent) {
+      g.changeOne(delayedDelta, productiveDelta);
+    }
+  }
+
+  /**
+   * Two clients' changes at one instant, as the kernel's {@code psi_task_switch} makes them when a CPU
+   * goes from one task to the next: below the groups' lowest common ancestor each group takes its own
+   * client's change; from there up each group takes the sum once, and nothing where the sum is zero. So
+   * a client that stops running while another starts leaves their shared ancestors as they were: no
+   * state that lasts no time, and no work for it (the common case: an engine switching between clients
+   * of one team changes neither the team nor the root). The times are those of {@code from.change(...)}
+   * then {@code to.change(...)} at one clock reading; unlike that pair, a shared ancestor sees no
+   * passing state that could start trigger polling, as in the kernel. A zero change is no change.
+   *
+   * @throws IllegalStateException if a count would go below zero (nothing changes)
+   */
+  public static void change(PressureGroup from, int fromDelayed, int fromProductive, PressureGroup to, int toDelayed,
+      int toProductive) {
+    PressureGroup common = commonAncestor(from, to);
+    // a group at or above the other one sees both changes
+    boolean fromAboveTo = common == from;
+    boolean toAboveFrom = common == to;
+    from.checkCounts(fromDelayed + (fromAboveTo ? toDelayed : 0), fromProductive + (fromAboveTo ? toProductive : 0));
+    to.checkCounts(toDelayed + (toAboveFrom ? fromDelayed : 0), toProductive + (toAboveFrom ? fromProductive : 0));
+    changeBelow(from, common, fromDelayed, fromProductive);
+    changeBelow(to, common, toDelayed, toProductive);
+    changeBelow(common, null, fromDelayed + toDelayed, fromProductive + toProductive);
+  }
+
+  /** Applies a change from {@code g} up to, not including, {@code end} (null: the root included). */
+  private static void changeBelow(PressureGroup g, PressureGroup end, int delayedDelta, int productiveDelta) {
+    if (delayedDelta == 0 && productiveDelta == 0) {
+      return;
+    }
+    for (; g != end; g = g.parent) {
+      g.changeOne(delayedDelta, productiveDelta);
+    }
+  }
+
+  private static PressureGroup commonAncestor(PressureGroup a, PressureGroup b) {
+    if (a.root != b.root) {
+      throw new IllegalArgumentException("pressure groups of two trees have no common ancestor");
+    }
+    int da = a.depth();
+    int db = b.depth();
+    for (; da > db; da--) {
+      a = a.parent;
+    }
+    for (; db > da; db--) {
+      b = b.parent;
+    }
+    while (a != b) {
+      a = a.parent;
+      b = b.parent;
+    }
+    return a;
+  }
+
+  private int depth() {
+    int d = 0;
+    for (PressureGroup g = parent; g != null; g = g.parent) {
+      d++;
+    }
+    return d;
+  }
+
+  private void checkCounts(int delayedDelta, int productiveDelta) {
     Snap s = snap.get();
     if (s.delayed + delayedDelta < 0 || s.productive + productiveDelta < 0) {
       throw new IllegalStateException(String.format(
           "pressure: counts would go below zero: delayed %d%+d, productive %d%+d",
           s.delayed, delayedDelta, s.productive, productiveDelta));
-    }
-    for (PressureGroup g = this; g != null; g = g.parent) {
-      g.changeOne(delayedDelta, productiveDelta);
     }
   }
 

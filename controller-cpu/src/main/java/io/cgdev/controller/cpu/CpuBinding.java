@@ -11,6 +11,7 @@ import io.cgdev.api.spi.DeviceSpec;
 import io.cgdev.api.spi.EngineSpec;
 import io.cgdev.api.spi.StateKey;
 import io.cgdev.api.spi.TimeSharing;
+import io.cgdev.plugin.support.PressureGroup;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -171,16 +172,19 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
       checkBound();
       refresh();
       advancePressure();
-      release(engine);
+      CpuClient released = release(engine);
       RunQueue queue = root.entities[engine].queue;
       while (true) {
         SchedEntity first = queue.first();
         if (first == null) {
+          if (released != null) {
+            updatePressure(released);
+          }
           return null;
         }
         if (first instanceof ClientEntity c) {
           claim(c.client, engine);
-          updatePressure(c.client);
+          switchPressure(released, c.client);
           return c.client;
         }
         queue = ((GroupEntity) first).queue;
@@ -430,11 +434,14 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
     }
   }
 
-  /** Engine {@code engine} is free again: the client it ran may be picked on the other engines. */
-  private void release(int engine) {
+  /**
+   * Engine {@code engine} is free again: the client it ran may be picked on the other engines.
+   * Returns that client (null: none), whose pressure state the caller brings up to date.
+   */
+  private CpuClient release(int engine) {
     CpuClient c = current[engine];
     if (c == null) {
-      return;
+      return null;
     }
     current[engine] = null;
     c.runningOn = -1;
@@ -444,7 +451,7 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
         enqueue(c.entities[e]);
       }
     }
-    updatePressure(c);
+    return c;
   }
 
   /**
@@ -454,14 +461,45 @@ final class CpuBinding implements DeviceBinding<CpuState>, TimeSharing {
    * runnable but not on a CPU; idle otherwise. The change reaches the cgroup's ancestors.
    */
   void updatePressure(CpuClient c) {
-    int now = c.closed ? IDLE : c.runningOn >= 0 ? RUNNING : wantsToRunAnywhere(c) ? WAITING : IDLE;
+    int now = pressureStateOf(c);
     int was = c.pressureState;
     if (now == was) {
       return;
     }
     c.pressureState = now;
-    c.state.pressure.change((now == WAITING ? 1 : 0) - (was == WAITING ? 1 : 0),
-        (now == RUNNING ? 1 : 0) - (was == RUNNING ? 1 : 0));
+    c.state.pressure.change(delayedDelta(was, now), productiveDelta(was, now));
+  }
+
+  /**
+   * {@link #updatePressure} of the client an engine let go ({@code from}, null: none) and the one it
+   * picked next, at one instant: their shared ancestors take the sum once, as the kernel's {@code
+   * psi_task_switch} stops at the groups the two tasks share.
+   */
+  private void switchPressure(CpuClient from, CpuClient to) {
+    if (from == null || from == to) {
+      updatePressure(to);
+      return;
+    }
+    int fromWas = from.pressureState;
+    int fromNow = pressureStateOf(from);
+    int toWas = to.pressureState;
+    int toNow = pressureStateOf(to);
+    from.pressureState = fromNow;
+    to.pressureState = toNow;
+    PressureGroup.change(from.state.pressure, delayedDelta(fromWas, fromNow), productiveDelta(fromWas, fromNow),
+        to.state.pressure, delayedDelta(toWas, toNow), productiveDelta(toWas, toNow));
+  }
+
+  private static int pressureStateOf(CpuClient c) {
+    return c.closed ? IDLE : c.runningOn >= 0 ? RUNNING : wantsToRunAnywhere(c) ? WAITING : IDLE;
+  }
+
+  private static int delayedDelta(int was, int now) {
+    return (now == WAITING ? 1 : 0) - (was == WAITING ? 1 : 0);
+  }
+
+  private static int productiveDelta(int was, int now) {
+    return (now == RUNNING ? 1 : 0) - (was == RUNNING ? 1 : 0);
   }
 
   private static boolean wantsToRunAnywhere(CpuClient c) {
