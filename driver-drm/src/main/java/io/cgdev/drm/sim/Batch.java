@@ -6,11 +6,12 @@ package io.cgdev.drm.sim;
  * buffers it kept active). Guarded by the device lock.
  */
 final class Batch {
-  final String engineClass;
+  /** The index of its engine class, as {@link Engine#classIndex}. */
+  final int engineClass;
   long remaining;
   private final Runnable done;
 
-  Batch(String engineClass, long remaining, Runnable done) {
+  Batch(int engineClass, long remaining, Runnable done) {
     this.engineClass = engineClass;
     this.remaining = remaining;
     this.done = done;

@@ -9,7 +9,6 @@ import io.cgdev.api.spi.TimeSharing;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -58,8 +57,13 @@ public final class EngineScheduler {
   private final EnginePolicy policy;
   private final List<Engine> engines = new ArrayList<>();
   private final Map<String, List<Engine>> enginesByClass = new LinkedHashMap<>();
-  /** Each class's index in {@link #enginesByClass}' order (the index of {@link SchedEntity#runtimeByClass}). */
-  private final Map<String, Integer> classIndex = new HashMap<>();
+  /**
+   * The engine classes in engine order; a class's index here is {@link Engine#classIndex}. Looked up
+   * by a scan, not a map: a device has a handful of classes, and {@code String.equals} on a final
+   * class compiles to a direct call where a map's {@code Object.equals} and {@code hashCode} are
+   * virtual (a client's backlog is looked up by class at every step of a simulated workload).
+   */
+  private final String[] classes;
   /** Open clients' entities, in client-id order (round-robin walks them so). */
   private final Set<SchedEntity> entities = new LinkedHashSet<>();
   private final IdentityHashMap<TimeSharing.Client, SchedEntity> byClient = new IdentityHashMap<>();
@@ -76,12 +80,27 @@ public final class EngineScheduler {
     this.device = device;
     this.clock = clock;
     this.policy = policy;
+    List<String> classNames = new ArrayList<>();
     for (int i = 0; i < specs.size(); i++) {
       String engineClass = specs.get(i).engineClass();
-      Engine e = new Engine(i, classIndex.computeIfAbsent(engineClass, c -> classIndex.size()), specs.get(i));
+      if (!classNames.contains(engineClass)) {
+        classNames.add(engineClass);
+      }
+      Engine e = new Engine(i, classNames.indexOf(engineClass), specs.get(i));
       engines.add(e);
       enginesByClass.computeIfAbsent(e.engineClass(), c -> new ArrayList<>()).add(e);
     }
+    this.classes = classNames.toArray(String[]::new);
+  }
+
+  /** The index of a class in {@link #classes}, -1 for a class the device has no engine of. */
+  private int classIndex(String engineClass) {
+    for (int c = 0; c < classes.length; c++) {
+      if (classes[c].equals(engineClass)) {
+        return c;
+      }
+    }
+    return -1;
   }
 
   /** The engine classes, in engine order. No lock needed. */
@@ -91,14 +110,21 @@ public final class EngineScheduler {
 
   /** No lock needed. @throws CgroupException {@code EINVAL} for a class the device has no engine of */
   public void checkEngineClass(String engineClass) {
-    if (!enginesByClass.containsKey(engineClass)) {
+    knownClass(engineClass);
+  }
+
+  /** The index of a class; @throws CgroupException {@code EINVAL} for a class the device has no engine of */
+  private int knownClass(String engineClass) {
+    int c = classIndex(engineClass);
+    if (c < 0) {
       throw CgroupException.of(Errno.EINVAL, "%s: unknown engine class '%s' (classes: %s)", device, engineClass, enginesByClass.keySet());
     }
+    return c;
   }
 
   /** Under the device lock: a newly opened client's entity. */
   public SchedEntity open(long clientId) {
-    SchedEntity s = new SchedEntity(clientId, engines.size(), classIndex.size());
+    SchedEntity s = new SchedEntity(clientId, engines.size(), classes.length);
     entities.add(s);
     return s;
   }
@@ -110,8 +136,9 @@ public final class EngineScheduler {
    */
   public void submit(SchedEntity s, CgroupHandle cgroup, String engineClass, long nanos, Runnable done) {
     assert Thread.holdsLock(lock);
+    int c = knownClass(engineClass);
     bind(s, cgroup);
-    s.queues.computeIfAbsent(engineClass, c -> new ArrayDeque<>()).add(new Batch(engineClass, nanos, done));
+    s.queues[c].add(new Batch(c, nanos, done));
     updateRunnable(s);
   }
 
@@ -129,7 +156,7 @@ public final class EngineScheduler {
       e.stop();
       b.finish();
     }
-    for (ArrayDeque<Batch> q : s.queues.values()) {
+    for (ArrayDeque<Batch> q : s.queues) {
       for (Batch b : q) {
         b.finish();
       }
@@ -185,7 +212,7 @@ public final class EngineScheduler {
           account(e, now);
           Batch b = e.running;
           e.stop();
-          s.queues.get(b.engineClass).addFirst(b);
+          s.queues[b.engineClass].addFirst(b);
         }
       }
     }
@@ -201,8 +228,7 @@ public final class EngineScheduler {
     if (s.running != null) {
       return s.running == e;
     }
-    ArrayDeque<Batch> q = s.queues.get(e.engineClass());
-    return q != null && !q.isEmpty() && allowed(s, e.index);
+    return !s.queues[e.classIndex].isEmpty() && allowed(s, e.index);
   }
 
   /** Brings {@code s}'s runnable marks, and its cpu client's, in line with {@link #runnableOn} on every engine. */
@@ -283,13 +309,12 @@ public final class EngineScheduler {
     if (b.remaining <= 0) {
       b.finish();
     } else {
-      s.queues.get(b.engineClass).addFirst(b);
+      s.queues[b.engineClass].addFirst(b);
     }
     updateRunnable(s);
   }
 
   private void dispatch(Engine e, long now) {
-    String cls = e.engineClass();
     for (int tries = 0; tries <= entities.size(); tries++) {
       SchedEntity s = pick(e);
       if (s == null) {
@@ -302,7 +327,7 @@ public final class EngineScheduler {
         }
         continue;
       }
-      Batch b = s.queues.get(cls).pollFirst();
+      Batch b = s.queues[e.classIndex].pollFirst();
       e.start(s, b);
       e.accountedUntil = now;
       e.sliceEnd = now + Math.min(TIMESLICE_NANOS, b.remaining);
@@ -367,8 +392,8 @@ public final class EngineScheduler {
    * value the counter had at some instant during the call (it only grows).
    */
   public long runtime(SchedEntity s, String engineClass) {
-    Integer c = classIndex.get(engineClass);
-    return c == null ? 0 : s.runtimeByClass.getAcquire(c);
+    int c = classIndex(engineClass);
+    return c < 0 ? 0 : s.runtimeByClass.getAcquire(c);
   }
 
   /** Under the device lock: nanoseconds {@code s} ran on the named engine (0 for an unknown engine). */

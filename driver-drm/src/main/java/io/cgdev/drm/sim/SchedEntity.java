@@ -4,8 +4,6 @@ import io.cgdev.api.Stability;
 import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.TimeSharing;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -19,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 @Stability(Stability.Status.EXPERIMENTAL)
 public final class SchedEntity {
   final long clientId;
-  final Map<String, ArrayDeque<Batch>> queues = new HashMap<>();
+  /** Its queued batches per engine class index ({@link Engine#classIndex}). */
+  final ArrayDeque<Batch>[] queues;
   /** The cpu controller's entity; null without a cpu controller or outside any cgroup. */
   TimeSharing.Client client;
   /** The cgroup whose cpuset and cpu settings apply; null when the device charges nowhere. */
@@ -44,6 +43,12 @@ public final class SchedEntity {
     this.runnable = new boolean[engines];
     this.runtime = new long[engines];
     this.runtimeByClass = new AtomicLongArray(engineClasses);
+    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of one generic type, never exposed
+    ArrayDeque<Batch>[] q = new ArrayDeque[engineClasses];
+    for (int c = 0; c < engineClasses; c++) {
+      q[c] = new ArrayDeque<>();
+    }
+    this.queues = q;
   }
 
   /** The client id it was opened for. */
