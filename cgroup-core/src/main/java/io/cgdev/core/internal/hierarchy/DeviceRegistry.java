@@ -257,7 +257,7 @@ final class DeviceRegistry {
       if (!(cgroup instanceof Cgroup c)) {
         throw new IllegalArgumentException("not a cgroup of this hierarchy: " + cgroup);
       }
-      fileEvents.notifyChange(new FileEvents.Key(c, slot, file));
+      fileEvents.notifyChange(c, slot, file);
     });
     String op = "bind of device " + reg.name();
     try {

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * inotify events). A notification of a file nobody has open reaches only the tree listeners, as in
  * the kernel, where the event counter lives in the open node.
  *
- * <p>Thread-safe and lock-free on the notifying side: {@link #notifyChange} is one map lookup when nobody
+ * <p>Thread-safe and lock-free on the notifying side: {@link #notifyChange} is two reads when nobody
  * watches, and may be called from any thread, under any lock (a driver charging memory counts a
  * {@code memory.events} event under its device lock). Listeners therefore run on the notifying
  * thread and must be quick; one that throws is logged and kept.
@@ -72,6 +72,9 @@ public final class FileEvents {
    * a poller can wake and react. Any thread; never blocks.
    */
   public void notifyChange(Key key) {
+    if (treeListeners.isEmpty() && open.isEmpty()) {
+      return;
+    }
     for (Consumer<Key> l : treeListeners) {
       try {
         l.accept(key);
@@ -83,6 +86,19 @@ public final class FileEvents {
     if (s != null) {
       s.fire();
     }
+  }
+
+  /**
+   * {@link #notifyChange(Key)} of the file {@code name} of {@code cgroup} ({@code slot} null: a core
+   * or host file), with the key made only when someone watches: a controller counts events on hot
+   * paths (every refused charge counts {@code max} and {@code oom} in {@code memory.events}) where
+   * usually nobody watches.
+   */
+  public void notifyChange(Cgroup cgroup, StateSlot<?> slot, String name) {
+    if (treeListeners.isEmpty() && open.isEmpty()) {
+      return;
+    }
+    notifyChange(new Key(cgroup, slot, name));
   }
 
   /** Calls {@code listener} for every file notified from now on, until the result is closed. */

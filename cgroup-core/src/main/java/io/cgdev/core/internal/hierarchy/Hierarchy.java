@@ -149,7 +149,7 @@ public final class Hierarchy {
   private void fire(List<Cgroup> events) {
     for (Cgroup c : events) {
       if (!c.isRoot()) {
-        fileEvents.notifyChange(new FileEvents.Key(c, null, CoreFileNames.EVENTS));
+        fileEvents.notifyChange(c, null, CoreFileNames.EVENTS);
       }
       for (Consumer<CgroupPath> l : listeners) {
         try {
