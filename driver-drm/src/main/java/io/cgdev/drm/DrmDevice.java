@@ -268,12 +268,19 @@ public final class DrmDevice {
   /**
    * Opens a client for a task.
    *
-   * @throws CgroupException {@code ENODEV} if the device is not registered
+   * @throws CgroupException {@code ENODEV} if the device is not registered, {@code ESRCH} if the task
+   *     has exited (a dead process opens no file; its clients were closed when it was killed, and one
+   *     opened after that would hold its buffers' charges for good)
    */
   public DrmFile open(Task task) {
     Objects.requireNonNull(task, "task");
     synchronized (lock) {
       checkRegistered();
+      // checked under the device lock, which the kill's observer takes after the task is dead: a task
+      // alive here has its clients closed by that observer, this one included
+      if (!task.alive()) {
+        throw CgroupException.of(Errno.ESRCH, "%s: cannot open a client for task %d: it has exited", name(), task.pid());
+      }
       DrmFile f = new DrmFile(this, task, scheduler.open(nextClientId++));
       files.put(f.clientId(), f);
       if (frozenTasks.contains(task.pid())) {

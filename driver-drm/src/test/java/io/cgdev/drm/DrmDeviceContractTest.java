@@ -92,6 +92,7 @@ class DrmDeviceContractTest {
   @BeforeEach
   void wire() {
     when(task.name()).thenReturn("app");
+    when(task.alive()).thenReturn(true);
     when(ctx.controllers()).thenReturn(Set.of("memory", "cpu", "cpuset"));
     when(ctx.root()).thenReturn(root);
     when(ctx.cgroupOf(task)).thenReturn(cgA);
@@ -210,6 +211,7 @@ class DrmDeviceContractTest {
     DrmDevice d = registered();
     DrmFile creator = d.open(task);
     Task other = mock(Task.class);
+    when(other.alive()).thenReturn(true);
     when(ctx.cgroupOf(other)).thenReturn(cgB);
     DrmFile importer = d.open(other);
     int h = creator.createGem(4 * M);
@@ -255,6 +257,7 @@ class DrmDeviceContractTest {
     DrmDevice d = registered();
     DrmFile f = d.open(task);
     Task other = mock(Task.class);
+    when(other.alive()).thenReturn(true);
     when(ctx.cgroupOf(other)).thenReturn(cgB);
     DrmFile g = d.open(other);
     int a1 = f.createGem(4 * M);
@@ -467,6 +470,17 @@ class DrmDeviceContractTest {
     assertThat(onLost.getAllValues()).containsExactly(500_000L);
     verify(client, atLeastOnce()).ran(eq(2), anyLong());
     assertThat(f.runtime("video")).isEqualTo(5_000_000);
+  }
+
+  @Test
+  void aTaskThatExitedOpensNoClient() {
+    DrmDevice d = registered();
+    when(task.pid()).thenReturn(42);
+    when(task.alive()).thenReturn(false);
+    assertThatThrownBy(() -> d.open(task)).isInstanceOf(CgroupException.class)
+        .satisfies(e -> assertThat(((CgroupException) e).errno()).isEqualTo(Errno.ESRCH))
+        .hasMessageContaining("task 42: it has exited");
+    assertThat(d.clients()).isEmpty();
   }
 
   @Test
