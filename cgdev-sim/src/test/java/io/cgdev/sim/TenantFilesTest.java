@@ -24,13 +24,19 @@ class TenantFilesTest {
     world.close();
   }
 
-  @Test
-  void keptOpenHandlesReadLikeFreshOpensAndFollowTheFileGoingAndComingBack() {
+  /** Tenant {@code /a} with the memory controller and {@code memory.max} 64M, and files read for i915.0. */
+  private TenantFiles tenantAWithMemoryMax64M() {
     var fs = world.fs();
     fs.mkdir("/a");
     fs.write("/cgroup.subtree_control", "+memory");
     fs.write("/a/memory.devices/i915.0/memory.max", "64M");
-    TenantFiles files = new TenantFiles(fs, "i915.0");
+    return new TenantFiles(fs, "i915.0");
+  }
+
+  @Test
+  void keptOpenHandlesReadLikeFreshOpensAndFollowTheFileGoingAndComingBack() {
+    var fs = world.fs();
+    TenantFiles files = tenantAWithMemoryMax64M();
     files.keepOpen();
     assertThat(files.readLong("/a", "memory", "max", -1)).isEqualTo(64L << 20);
     fs.write("/a/memory.devices/i915.0/memory.max", "32M");
@@ -67,10 +73,7 @@ class TenantFilesTest {
   @Test
   void keptFilesReadLikeFreshOpensAndFollowTheFileGoingAndComingBack() {
     var fs = world.fs();
-    fs.mkdir("/a");
-    fs.write("/cgroup.subtree_control", "+memory");
-    fs.write("/a/memory.devices/i915.0/memory.max", "64M");
-    TenantFiles files = new TenantFiles(fs, "i915.0");
+    TenantFiles files = tenantAWithMemoryMax64M();
     TenantFiles.Kept max = files.kept(files.file("/a", "memory", "max"));
     TenantFiles.Kept pressure = files.kept(files.file("/a", "memory", "pressure"));
     TenantFiles.Kept none = files.kept(files.file("/a", "cpu", "stat"));
