@@ -3,20 +3,15 @@ package io.cgdev.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,6 +42,7 @@ class MountCommandTest {
 
   @TempDir Path temp;
   private Path dir;
+  private MountDaemon mount;
   private Process daemon;
   private Path daemonErr;
 
@@ -58,18 +54,15 @@ class MountCommandTest {
 
   @AfterEach
   void cleanUp() throws Exception {
-    if (daemon != null && daemon.isAlive()) {
-      daemon.destroyForcibly().waitFor(WAIT_SECONDS, TimeUnit.SECONDS);
-    }
-    if (dir != null && isMountPoint(dir)) {
-      bash("fusermount3 -u -z " + dir);
+    if (mount != null) {
+      mount.close();
     }
   }
 
   @Test
   void servesTheLiveTreeMovesCountersTakesWritesAndUnmountsOnSigterm() throws Exception {
     Path scenario = Files.writeString(temp.resolve("live.yaml"), SCENARIO);
-    startDaemon("mount", dir.toString(), "--scenario", scenario.toString());
+    startDaemon("--scenario", scenario.toString());
 
     String device = dir + "/work/cpu.devices/i915.0";
     long first = usageUsec(bash("cat " + device + "/cpu.stat"));
@@ -89,7 +82,7 @@ class MountCommandTest {
     daemon.destroy(); // SIGTERM
     assertThat(daemon.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).as("cgdev mount exits after SIGTERM").isTrue();
     assertThat(daemon.exitValue()).as("128 + SIGTERM, after the shutdown hooks ran").isEqualTo(143);
-    assertThat(isMountPoint(dir)).as("no mount left behind").isFalse();
+    assertThat(MountDaemon.isMountPoint(dir)).as("no mount left behind").isFalse();
     assertThat(Files.readString(daemonErr)).contains("live: the workloads run in real time", "unmounted " + dir);
   }
 
@@ -97,7 +90,7 @@ class MountCommandTest {
   @Test
   void theDevicesLayoutShowsOneFolderPerDevice() throws Exception {
     Path scenario = Files.writeString(temp.resolve("live.yaml"), SCENARIO);
-    startDaemon("mount", dir.toString(), "--scenario", scenario.toString(), "--no-live", "--layout", "devices");
+    startDaemon("--scenario", scenario.toString(), "--no-live", "--layout", "devices");
 
     Result ls = bash("ls " + dir + "/work " + dir + "/work/devices/i915.0");
     assertThat(ls.exit()).as(ls.err()).isZero();
@@ -110,12 +103,12 @@ class MountCommandTest {
 
     daemon.destroy();
     assertThat(daemon.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-    assertThat(isMountPoint(dir)).as("no mount left behind").isFalse();
+    assertThat(MountDaemon.isMountPoint(dir)).as("no mount left behind").isFalse();
   }
 
   @Test
   void aStaleMountIsReportedWithTheCommandThatClearsItAndItsOwnExitCode() throws Exception {
-    startDaemon("mount", dir.toString(), "--no-live");
+    startDaemon("--no-live");
     daemon.destroyForcibly(); // SIGKILL: no hook runs, the mount goes stale
     assertThat(daemon.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
     assertThat(bash("ls " + dir).err()).contains("Transport endpoint is not connected");
@@ -127,7 +120,7 @@ class MountCommandTest {
     assertThat(err.toString()).contains("stale FUSE mount at " + dir, "clear it with: fusermount3 -u " + dir);
 
     assertThat(bash("fusermount3 -u " + dir).exit()).isZero();
-    assertThat(isMountPoint(dir)).isFalse();
+    assertThat(MountDaemon.isMountPoint(dir)).isFalse();
   }
 
   @Test
@@ -151,33 +144,12 @@ class MountCommandTest {
 
   // ------------------------------------------------------------------ helpers
 
-  /** Runs {@code cgdev ARGS} in a child JVM on this test's module path and waits for its mount. */
+  /** Runs {@code cgdev mount DIR ARGS} in a child JVM ({@link MountDaemon}) and waits for its mount. */
   private void startDaemon(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=io.cgdev.fuse", "-XX:TieredStopAtLevel=1",
-        "-p", MountDaemon.modulePath(), "-m", "io.cgdev.cli/io.cgdev.cli.Main"));
-    command.addAll(List.of(args));
     daemonErr = temp.resolve("daemon.err");
-    daemon = new ProcessBuilder(command).redirectError(daemonErr.toFile()).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-      try {
-        return out.readLine();
-      } catch (IOException e) {
-        return "read failed: " + e;
-      }
-    });
-    String first;
-    try {
-      first = line.get(WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      first = null;
-    }
-    if (first == null || !first.startsWith("cgdev: mounted at " + dir)) {
-      daemon.destroyForcibly().waitFor(WAIT_SECONDS, TimeUnit.SECONDS);
-      fail("cgdev mount did not report its mount (stdout: " + first + "; stderr: " + Files.readString(daemonErr) + ")");
-    }
-    assertThat(isMountPoint(dir)).isTrue();
+    mount = MountDaemon.start(dir, daemonErr, List.of(), args);
+    daemon = mount.process();
+    assertThat(MountDaemon.isMountPoint(dir)).isTrue();
   }
 
   private record Result(int exit, String out, String err) {}
@@ -224,16 +196,5 @@ class MountCommandTest {
       }
     }
     throw new AssertionError("no usage_usec in cpu.stat: " + cpuStat.out());
-  }
-
-  /** Whether {@code dir} is a mount point now, per {@code /proc/self/mountinfo} (field 5). */
-  private static boolean isMountPoint(Path dir) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
-      String[] fields = line.split(" ");
-      if (fields.length > 4 && fields[4].equals(dir.toString())) {
-        return true;
-      }
-    }
-    return false;
   }
 }
