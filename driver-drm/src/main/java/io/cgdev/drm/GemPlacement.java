@@ -103,7 +103,7 @@ final class GemPlacement implements GemRefs {
     }
     long aligned = RegionAllocator.roundUp(size, pageSize);
     GemObject obj = new GemObject(lock, device, nextObjectId++, aligned, placements, cgroup);
-    List<Supplier<String>> refusals = new ArrayList<>(placements.size());
+    List<Supplier<String>> refusals = new ArrayList<>(); // no array until a placement refuses
     for (MemoryRegion r : placements) {
       if (!charging.allowsRegion(cgroup, r.name())) {
         CgroupPath path = cgroup.path();

@@ -10,10 +10,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -56,7 +54,6 @@ public final class EngineScheduler {
   private final SimClock clock;
   private final EnginePolicy policy;
   private final List<Engine> engines = new ArrayList<>();
-  private final Map<String, List<Engine>> enginesByClass = new LinkedHashMap<>();
   /**
    * The engine classes in engine order; a class's index here is {@link Engine#classIndex}. Looked up
    * by a scan, not a map: a device has a handful of classes, and {@code String.equals} on a final
@@ -88,7 +85,6 @@ public final class EngineScheduler {
       }
       Engine e = new Engine(i, classNames.indexOf(engineClass), specs.get(i));
       engines.add(e);
-      enginesByClass.computeIfAbsent(e.engineClass(), c -> new ArrayList<>()).add(e);
     }
     this.classes = classNames.toArray(String[]::new);
   }
@@ -105,7 +101,7 @@ public final class EngineScheduler {
 
   /** The engine classes, in engine order. No lock needed. */
   public List<String> engineClasses() {
-    return List.copyOf(enginesByClass.keySet());
+    return List.of(classes);
   }
 
   /** No lock needed. @throws CgroupException {@code EINVAL} for a class the device has no engine of */
@@ -117,7 +113,7 @@ public final class EngineScheduler {
   private int knownClass(String engineClass) {
     int c = classIndex(engineClass);
     if (c < 0) {
-      throw CgroupException.of(Errno.EINVAL, "%s: unknown engine class '%s' (classes: %s)", device, engineClass, enginesByClass.keySet());
+      throw CgroupException.of(Errno.EINVAL, "%s: unknown engine class '%s' (classes: %s)", device, engineClass, List.of(classes));
     }
     return c;
   }
@@ -408,6 +404,13 @@ public final class EngineScheduler {
 
   /** The number of engines of a class (fdinfo's {@code drm-engine-capacity}). No lock needed. */
   public int engineCount(String engineClass) {
-    return enginesByClass.getOrDefault(engineClass, List.of()).size();
+    int c = classIndex(engineClass);
+    int n = 0;
+    for (Engine e : engines) {
+      if (e.classIndex == c) {
+        n++;
+      }
+    }
+    return n;
   }
 }
