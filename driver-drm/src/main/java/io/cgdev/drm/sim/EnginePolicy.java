@@ -16,22 +16,30 @@ import io.cgdev.api.spi.TimeSharing;
 @Stability(Stability.Status.EXPERIMENTAL)
 public interface EnginePolicy {
   /** No cgroups: round-robin among clients, every engine allowed, masks never change. */
-  EnginePolicy ROUND_ROBIN = new EnginePolicy() {
-    @Override
-    public TimeSharing timeSharing() {
-      return null;
-    }
+  EnginePolicy ROUND_ROBIN = everyEngine(null);
 
-    @Override
-    public boolean allowsEngine(CgroupHandle cgroup, int engine) {
-      return true;
-    }
+  /**
+   * A policy without cpuset: every engine allowed and masks that never change, with {@code
+   * timeSharing} picking the clients ({@code null}: round-robin).
+   */
+  static EnginePolicy everyEngine(TimeSharing timeSharing) {
+    return new EnginePolicy() {
+      @Override
+      public TimeSharing timeSharing() {
+        return timeSharing;
+      }
 
-    @Override
-    public boolean takeMasksChanged() {
-      return false;
-    }
-  };
+      @Override
+      public boolean allowsEngine(CgroupHandle cgroup, int engine) {
+        return true;
+      }
+
+      @Override
+      public boolean takeMasksChanged() {
+        return false;
+      }
+    };
+  }
 
   /** The cpu controller's capability, or {@code null}: clients then share engines round-robin. */
   TimeSharing timeSharing();

@@ -71,23 +71,7 @@ class EngineSchedulerTest {
     final List<FakeClient> clients = new ArrayList<>();
 
     EnginePolicy policy() {
-      TimeSharing self = this;
-      return new EnginePolicy() {
-        @Override
-        public TimeSharing timeSharing() {
-          return self;
-        }
-
-        @Override
-        public boolean allowsEngine(CgroupHandle cgroup, int engine) {
-          return true;
-        }
-
-        @Override
-        public boolean takeMasksChanged() {
-          return false;
-        }
-      };
+      return EnginePolicy.everyEngine(this);
     }
 
     @Override
