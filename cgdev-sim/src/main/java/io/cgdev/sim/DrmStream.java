@@ -5,6 +5,7 @@ import io.cgdev.drm.DrmFile;
 import io.cgdev.drm.GemObject;
 import io.cgdev.sim.scenario.Scenario.Tenant;
 import io.cgdev.sim.scenario.Scenario.Workload;
+import java.util.function.LongSupplier;
 
 /**
  * One DRM client of a workload: its file (opened by the workload's task), its GEM buffers and its
@@ -20,6 +21,8 @@ final class DrmStream extends BufferStream<Integer> {
   final DrmFile file;
   private final double duty;
   private final String[] placements;
+  /** The client's run time on its engine class; null for a memory-only workload or no demand. */
+  private final LongSupplier ran;
   private double allowance;
   private long submitted;
   private int nextBuffer;
@@ -30,16 +33,17 @@ final class DrmStream extends BufferStream<Integer> {
     this.file = file;
     this.duty = duty;
     this.placements = w.placements().toArray(String[]::new);
+    this.ran = w.engineClass() == null || duty <= 0 ? null : file.runtimeReader(w.engineClass());
   }
 
   @Override
   void step(long tick) {
     super.step(tick);
-    if (w.engineClass() == null || duty <= 0) {
+    if (ran == null) {
       return;
     }
     long batch = w.batchNanos();
-    long backlog = submitted - file.runtime(w.engineClass());
+    long backlog = submitted - ran.getAsLong();
     allowance += duty * tick;
     long cap = (long) (2 * duty * tick) + 2 * batch;
     while (allowance >= batch && backlog < cap) {

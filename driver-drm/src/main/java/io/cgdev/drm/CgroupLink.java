@@ -183,6 +183,7 @@ final class CgroupLink implements ChargingPort, EnginePolicy {
       if (!reg.spec().engines().isEmpty()) {
         timeSharing = reg.capability(TimeSharing.class).orElse(null);
         engineMask = reg.capability(EngineMask.class).orElse(null);
+        masksChanged = true; // the scheduler's cached masks were asked of no mask, or another one
         for (int i = 0; i < regs.size(); i++) {
           maskRegionIndex.put(regs.get(i).name(), i);
         }
@@ -234,6 +235,7 @@ final class CgroupLink implements ChargingPort, EnginePolicy {
     charges.clear();
     timeSharing = null;
     engineMask = null;
+    masksChanged = true; // every engine is allowed from now on
     return regs;
   }
 

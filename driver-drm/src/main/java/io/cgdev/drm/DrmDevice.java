@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -469,6 +470,10 @@ public final class DrmDevice {
   /** Lock-free: a client's backlog is read at every step of a simulated workload (see SchedEntity#runtimeByClass). */
   long runtime(DrmFile f, String engineClass) {
     return scheduler.runtime(f.entity, engineClass);
+  }
+
+  LongSupplier runtimeReader(DrmFile f, String engineClass) {
+    return scheduler.runtimeReader(f.entity, engineClass);
   }
 
   long runtimeOn(DrmFile f, String engine) {

@@ -8,6 +8,7 @@ import io.cgdev.drm.sim.SchedEntity;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 /**
  * A DRM client (the kernel's {@code drm_file}): opened by a task with {@link DrmDevice#open}. Every
@@ -183,6 +184,17 @@ public final class DrmFile implements AutoCloseable {
   /** Nanoseconds this client ran on engines of a class (0 for an unknown class). */
   public long runtime(String engineClass) {
     return device.runtime(this, engineClass);
+  }
+
+  /**
+   * What {@link #runtime} returns for {@code engineClass}, the class looked up once: for a caller that
+   * reads it at every step (a simulated workload's backlog). Thread-safe without the device lock; keeps
+   * reading the client's final figure after it closed.
+   *
+   * @throws CgroupException {@code EINVAL} for a class the device has no engine of
+   */
+  public LongSupplier runtimeReader(String engineClass) {
+    return device.runtimeReader(this, engineClass);
   }
 
   /** Nanoseconds this client ran on one engine, e.g. {@code ccs1} (0 for an unknown engine). */

@@ -169,6 +169,7 @@ class CgroupLinkTest {
     AutoCloseable subscription = mock(AutoCloseable.class);
     when(mask.onChange(listener.capture())).thenReturn(subscription);
     b.subscribeMasks();
+    assertThat(b.takeMasksChanged()).as("binding changed what allowsEngine answers (the scheduler caches it)").isTrue();
     assertThat(b.takeMasksChanged()).isFalse();
     listener.getValue().masksChanged(cg);
     assertThat(b.takeMasksChanged()).isTrue();
@@ -176,6 +177,7 @@ class CgroupLinkTest {
     List<DeviceRegistration> regs;
     synchronized (lock) {
       regs = b.unbind();
+      assertThat(b.takeMasksChanged()).as("unbound: every engine allowed from now on").isTrue();
       assertThat(b.charging()).isFalse();
       assertThat(b.timeSharing()).isNull();
     }

@@ -499,7 +499,7 @@ class DrmDeviceContractTest {
   }
 
   /**
-   * {@link DrmFile#runtime} reads without the device lock while the device runs on another thread: every
+   * {@link DrmFile#runtime} and a {@link DrmFile#runtimeReader} read without the device lock while the device runs on another thread: every
    * value read is one the class's counter had (never torn, never a part of a slice's engines), never
    * smaller than the one before, and the last equals the sum over the class's engines.
    */
@@ -515,8 +515,9 @@ class DrmDeviceContractTest {
       long last = 0;
       long reads = 0;
       reading.countDown();
+      java.util.function.LongSupplier video = f.runtimeReader("video");
       while (!done.get()) {
-        long now = f.runtime("video");
+        long now = reads % 2 == 0 ? f.runtime("video") : video.getAsLong(); // both ways of reading it
         if (now < last || now % 250_000 != 0) { // every slice and batch here is a multiple of 250 µs
           return new long[] {last, now, reads};
         }
@@ -539,6 +540,9 @@ class DrmDeviceContractTest {
     assertThat(f.runtime("video")).isEqualTo(f.runtimeOn("vcs0") + f.runtimeOn("vcs1")).isEqualTo(rounds * 750_000L);
     assertThat(f.runtime("render")).isZero();
     assertThat(f.runtime("no-such-class")).isZero();
+    assertThat(f.runtimeReader("video").getAsLong()).isEqualTo(rounds * 750_000L);
+    assertThatThrownBy(() -> f.runtimeReader("no-such-class")).extracting(e -> ((CgroupException) e).errno())
+        .isEqualTo(Errno.EINVAL);
   }
 
   @Test

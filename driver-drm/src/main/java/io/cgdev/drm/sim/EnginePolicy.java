@@ -44,9 +44,16 @@ public interface EnginePolicy {
   /** The cpu controller's capability, or {@code null}: clients then share engines round-robin. */
   TimeSharing timeSharing();
 
-  /** Whether cpuset lets {@code cgroup} (null: no cgroup) run on an engine, by index. */
+  /**
+   * Whether cpuset lets {@code cgroup} (null: no cgroup) run on an engine, by index. The scheduler keeps
+   * the answer per client until {@link #takeMasksChanged} reports a change (or the client's cgroup
+   * changes), so every change of an answer must be reported there.
+   */
   boolean allowsEngine(CgroupHandle cgroup, int engine);
 
-  /** Whether some cgroup's engine mask changed since the last call; clears the flag. */
+  /**
+   * Whether some cgroup's engine mask changed since the last call (or what {@link #allowsEngine} answers
+   * changed otherwise, e.g. cpuset came or went); clears the flag.
+   */
   boolean takeMasksChanged();
 }

@@ -13,6 +13,8 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 
 /**
  * The engine scheduler of a simulated device (the kernel's {@code drm_sched}): clients' {@link
@@ -64,6 +66,14 @@ public final class EngineScheduler {
   /** Open clients' entities, in client-id order (round-robin walks them so). */
   private final Set<SchedEntity> entities = new LinkedHashSet<>();
   private final IdentityHashMap<TimeSharing.Client, SchedEntity> byClient = new IdentityHashMap<>();
+  /**
+   * Bumped whenever the policy reports that some cgroup's engine mask changed: an entity's {@link
+   * SchedEntity#allowed} of an older generation is asked again (cpuset's lookup at every runnable check
+   * cost more than its answer changes).
+   */
+  private long maskGeneration;
+  /** A mask change was taken from the policy and not yet applied to every entity's runnable marks. */
+  private boolean masksToApply;
 
   /**
    * A scheduler over {@code specs}, whose index is the engine number cpuset and {@link TimeSharing}
@@ -170,6 +180,7 @@ public final class EngineScheduler {
     }
     leave(s);
     s.cgroup = cgroup;
+    s.maskGeneration = -1; // another cgroup, another mask
     if (timeSharing != null && cgroup != null) {
       s.client = timeSharing.open(cgroup, s.label());
       byClient.put(s.client, s);
@@ -187,7 +198,29 @@ public final class EngineScheduler {
   }
 
   private boolean allowed(SchedEntity s, int engine) {
-    return !s.frozen && policy.allowsEngine(s.cgroup, engine);
+    if (s.frozen) {
+      return false;
+    }
+    if (s.maskGeneration != maskGeneration) {
+      for (int e = 0; e < s.allowed.length; e++) {
+        s.allowed[e] = policy.allowsEngine(s.cgroup, e);
+      }
+      s.maskGeneration = maskGeneration;
+    }
+    return s.allowed[engine];
+  }
+
+  /**
+   * Takes a mask change from the policy, if there is one: the cached masks are asked again from now on,
+   * and {@link #run} brings every entity's runnable marks in line before it dispatches. Called before
+   * every runnable check made outside {@code run}'s loop too, so each check sees the masks as they are
+   * now, as if cpuset were asked each time.
+   */
+  private void takeMaskChange() {
+    if (policy.takeMasksChanged()) {
+      maskGeneration++;
+      masksToApply = true;
+    }
   }
 
   /**
@@ -229,6 +262,7 @@ public final class EngineScheduler {
 
   /** Brings {@code s}'s runnable marks, and its cpu client's, in line with {@link #runnableOn} on every engine. */
   private void updateRunnable(SchedEntity s) {
+    takeMaskChange();
     for (Engine e : engines) {
       boolean want = runnableOn(s, e);
       if (s.runnable[e.index] != want) {
@@ -248,7 +282,9 @@ public final class EngineScheduler {
     assert Thread.holdsLock(lock);
     long end = clock.nanoTime() + nanos;
     while (true) {
-      if (policy.takeMasksChanged()) {
+      takeMaskChange();
+      if (masksToApply) {
+        masksToApply = false;
         for (SchedEntity s : entities) {
           updateRunnable(s);
         }
@@ -390,6 +426,19 @@ public final class EngineScheduler {
   public long runtime(SchedEntity s, String engineClass) {
     int c = classIndex(engineClass);
     return c < 0 ? 0 : s.runtimeByClass.getAcquire(c);
+  }
+
+  /**
+   * A reader of {@code s}'s run time on the engines of a class, the class looked up once: for a caller
+   * that reads it far more often than it grows (a simulated workload's backlog, at every step). No lock
+   * needed, as for {@link #runtime}.
+   *
+   * @throws CgroupException {@code EINVAL} for a class the device has no engine of
+   */
+  public LongSupplier runtimeReader(SchedEntity s, String engineClass) {
+    int c = knownClass(engineClass);
+    AtomicLongArray byClass = s.runtimeByClass;
+    return () -> byClass.getAcquire(c);
   }
 
   /** Under the device lock: nanoseconds {@code s} ran on the named engine (0 for an unknown engine). */

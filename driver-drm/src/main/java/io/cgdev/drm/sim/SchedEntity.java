@@ -28,6 +28,12 @@ public final class SchedEntity {
   final boolean[] runnable;
   /** Whether its task is frozen ({@code cgroup.freeze}): then it is runnable nowhere. */
   boolean frozen;
+  /**
+   * Per engine, whether cpuset lets its cgroup run there, as the {@link EnginePolicy} said at mask
+   * generation {@link #maskGeneration} (-1: not asked yet, or its cgroup changed since).
+   */
+  final boolean[] allowed;
+  long maskGeneration = -1;
   /** Nanoseconds run, per engine index. */
   final long[] runtime;
   /**
@@ -41,6 +47,7 @@ public final class SchedEntity {
   SchedEntity(long clientId, int engines, int engineClasses) {
     this.clientId = clientId;
     this.runnable = new boolean[engines];
+    this.allowed = new boolean[engines];
     this.runtime = new long[engines];
     this.runtimeByClass = new AtomicLongArray(engineClasses);
     @SuppressWarnings({"unchecked", "rawtypes"}) // an array of one generic type, never exposed
