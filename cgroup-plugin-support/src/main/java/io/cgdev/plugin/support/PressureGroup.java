@@ -272,13 +272,15 @@ public final class PressureGroup {
     if (!on) {
       return;
     }
+    // each compare-and-set below is tried only when a plain read says it can succeed: a failing one still
+    // takes the cache line exclusively, and while work is due (nearly always) every change paid for two
     long poll = now + JIFFY_NANOS;
-    if ((n.mask & pollStates) != 0 && pollDue.compareAndSet(NEVER, poll)) {
+    if ((n.mask & pollStates) != 0 && pollDue.get() == NEVER && pollDue.compareAndSet(NEVER, poll)) {
       root.lowerTreeDue(poll);
     }
     // psi_group_change's wake_clock: restart the averaging work PSI_FREQ after activity resumes.
     long wake = now + PERIOD_NANOS + JIFFY_NANOS;
-    if (avgsDue.compareAndSet(NEVER, wake)) {
+    if (avgsDue.get() == NEVER && avgsDue.compareAndSet(NEVER, wake)) {
       root.lowerTreeDue(wake);
     }
   }

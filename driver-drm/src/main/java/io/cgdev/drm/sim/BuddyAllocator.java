@@ -25,8 +25,13 @@ public final class BuddyAllocator extends AbstractRegionAllocator {
   private final int maxOrder;
   /** Free block offsets per order, lowest address first. */
   private final List<TreeSet<Long>> free = new ArrayList<>();
-  /** Allocated block offset to its order. */
+  /**
+   * Allocated block to its order, keyed by the block's chunk number ({@code offset / chunk}): the offsets
+   * themselves are multiples of a large power of two, whose hash codes share their low bits and piled
+   * up in a few buckets of the map (treeified bins on every free).
+   */
   private final Map<Long, Integer> allocated = new HashMap<>();
+  private final int chunkShift;
   /** Root block base to its order. */
   private final TreeMap<Long, Integer> roots = new TreeMap<>();
 
@@ -40,6 +45,7 @@ public final class BuddyAllocator extends AbstractRegionAllocator {
     super(checkedSize(size, chunk), chunk);
     long chunks = capacity() / chunk;
     this.maxOrder = 63 - Long.numberOfLeadingZeros(chunks);
+    this.chunkShift = Long.numberOfTrailingZeros(chunk);
     for (int k = 0; k <= maxOrder; k++) {
       free.add(new TreeSet<>());
     }
@@ -104,7 +110,7 @@ public final class BuddyAllocator extends AbstractRegionAllocator {
       k--;
       free.get(k).add(offset + (chunk << k));
     }
-    allocated.put(offset, order);
+    allocated.put(offset >>> chunkShift, order);
     take(chunk << order);
     return offset;
   }
@@ -112,7 +118,7 @@ public final class BuddyAllocator extends AbstractRegionAllocator {
   @Override
   public void free(List<Block> blocks) {
     for (Block b : blocks) {
-      Integer order = allocated.remove(b.offset());
+      Integer order = b.offset() % chunk == 0 ? allocated.remove(b.offset() >>> chunkShift) : null;
       if (order == null || (chunk << order) != b.size()) {
         throw new IllegalStateException("freeing a block that is not allocated: " + b);
       }
