@@ -26,12 +26,11 @@ public final class BuddyAllocator extends AbstractRegionAllocator {
   /** Free block offsets per order, lowest address first. */
   private final List<TreeSet<Long>> free = new ArrayList<>();
   /**
-   * Allocated block to its order, keyed by the block's chunk number ({@code offset / chunk}): the offsets
-   * themselves are multiples of a large power of two, whose hash codes share their low bits and piled
-   * up in a few buckets of the map (treeified bins on every free).
+   * Allocated block to its order, keyed by {@link #key}: a block's offset is a multiple of its size, a
+   * large power of two, so offsets share their low bits, and as {@code Long} keys they piled up in a few
+   * buckets of the map (treeified bins searched on every allocation and free).
    */
   private final Map<Long, Integer> allocated = new HashMap<>();
-  private final int chunkShift;
   /** Root block base to its order. */
   private final TreeMap<Long, Integer> roots = new TreeMap<>();
 
@@ -45,7 +44,6 @@ public final class BuddyAllocator extends AbstractRegionAllocator {
     super(checkedSize(size, chunk), chunk);
     long chunks = capacity() / chunk;
     this.maxOrder = 63 - Long.numberOfLeadingZeros(chunks);
-    this.chunkShift = Long.numberOfTrailingZeros(chunk);
     for (int k = 0; k <= maxOrder; k++) {
       free.add(new TreeSet<>());
     }
@@ -110,7 +108,7 @@ public final class BuddyAllocator extends AbstractRegionAllocator {
       k--;
       free.get(k).add(offset + (chunk << k));
     }
-    allocated.put(offset >>> chunkShift, order);
+    allocated.put(key(offset), order);
     take(chunk << order);
     return offset;
   }
@@ -118,13 +116,22 @@ public final class BuddyAllocator extends AbstractRegionAllocator {
   @Override
   public void free(List<Block> blocks) {
     for (Block b : blocks) {
-      Integer order = b.offset() % chunk == 0 ? allocated.remove(b.offset() >>> chunkShift) : null;
+      Integer order = allocated.remove(key(b.offset()));
       if (order == null || (chunk << order) != b.size()) {
         throw new IllegalStateException("freeing a block that is not allocated: " + b);
       }
       give(b.size());
       merge(b.offset(), order);
     }
+  }
+
+  /**
+   * An offset as a map key whose hash spreads over the map's buckets: multiplied by an odd constant (a
+   * bijection, so distinct offsets stay distinct keys) and rotated so that the product's well-mixed high
+   * half becomes the low half that {@code Long.hashCode} and the map's bucket index read.
+   */
+  private static long key(long offset) {
+    return Long.rotateLeft(offset * 0x9E3779B97F4A7C15L, 32);
   }
 
   private void merge(long offset, int order) {
