@@ -4,7 +4,6 @@ import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.ReclaimRequest;
 import io.cgdev.api.spi.Reclaimer;
 import io.cgdev.drm.sim.RegionAllocator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -92,7 +91,7 @@ final class GemEvictor implements Reclaimer, EvictionPort {
     }
     long freed = 0;
     Residency from = residency.get(r.name());
-    for (Iterator<GemObject> walk = from.walk(); walk.hasNext() && freed < bytes; ) {
+    for (Residency.Walk walk = from.walk(); walk.hasNext() && freed < bytes; ) {
       GemObject o = walk.next();
       if (!o.evictable() || o.region != r) {
         continue;
@@ -115,7 +114,7 @@ final class GemEvictor implements Reclaimer, EvictionPort {
    * @param walk the eviction walk over {@code from}'s residency that returned {@code o} last, or
    *     null outside a walk
    */
-  private boolean moveToTarget(GemObject o, MemoryRegion from, Iterator<GemObject> walk) {
+  private boolean moveToTarget(GemObject o, MemoryRegion from, Residency.Walk walk) {
     List<RegionAllocator.Block> blocks = target.allocator().allocate(o.size());
     if (blocks.isEmpty()) {
       return false;

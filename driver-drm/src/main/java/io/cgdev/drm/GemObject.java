@@ -40,6 +40,11 @@ public final class GemObject {
   int dmaBufs;
   int evictions;
   boolean freed;
+  /** The region whose LRU list holds the object; null outside any (once freed). Written by its {@code Residency}. */
+  MemoryRegion listedIn;
+  /** The neighbours in that list, less and more recently used; null at its ends. Written by its {@code Residency}. */
+  GemObject lruPrev;
+  GemObject lruNext;
 
   GemObject(Object lock, String device, long id, long size, List<MemoryRegion> placements, CgroupHandle owner) {
     this.lock = lock;
