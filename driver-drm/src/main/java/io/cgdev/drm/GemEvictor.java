@@ -80,7 +80,9 @@ final class GemEvictor implements Reclaimer, EvictionPort {
   /**
    * Under the device lock: moves idle objects of {@code r} to the system region until {@code bytes}
    * are freed; only objects charged below {@code scope} (null: any) whose cgroup {@code mayEvict}
-   * accepts; uncharged objects always qualify.
+   * accepts; uncharged objects always qualify. The walk goes from the least recently used object on
+   * and ends once nothing it may take is left ahead ({@link Residency#evictableBytes}), so a walk
+   * that can free nothing costs a map lookup, not a pass over every busy object of the region.
    *
    * @return bytes moved out of {@code r}
    */
@@ -91,13 +93,20 @@ final class GemEvictor implements Reclaimer, EvictionPort {
     }
     long freed = 0;
     Residency from = residency.get(r.name());
-    for (Residency.Walk walk = from.walk(); walk.hasNext() && freed < bytes; ) {
+    // what is left ahead that the walk may take: it ends once nothing is (exactly where the whole walk
+    // would have evicted nothing more), not after passing every busy object of the list
+    long ahead = from.evictableBytes(scope);
+    for (Residency.Walk walk = from.walk(); ahead > 0 && walk.hasNext() && freed < bytes; ) {
       GemObject o = walk.next();
       if (!o.evictable() || o.region != r) {
         continue;
       }
       GemCharge c = o.charge;
-      if (c != null && ((scope != null && !c.cgroup().isDescendantOf(scope)) || !mayEvict.test(c.cgroup()))) {
+      if (c != null && scope != null && !c.cgroup().isDescendantOf(scope)) {
+        continue;
+      }
+      ahead -= o.size();
+      if (c != null && !mayEvict.test(c.cgroup())) {
         continue;
       }
       if (moveToTarget(o, r, walk)) {

@@ -1,5 +1,6 @@
 package io.cgdev.drm;
 
+import io.cgdev.api.spi.CgroupHandle;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -20,6 +21,9 @@ import java.util.NoSuchElementException;
  * holds it ({@link GemObject#listedIn}), so a batch's touch, a placement and a free are a few
  * pointer writes, with no hashing, and a walk reads the objects themselves. An object is in at most
  * one residency.
+ *
+ * <p>Beside the list it keeps what a walk needs to know to end early: the region's {@link
+ * EvictionIndex}, told here of arrivals and departures.
  */
 final class Residency {
   private final MemoryRegion region;
@@ -30,6 +34,7 @@ final class Residency {
   private int size;
   /** Changes to the list, so that a walk fails fast on a change it did not make. */
   private int modCount;
+  private final EvictionIndex index = new EvictionIndex();
   private long evictions;
   private long evictedBytes;
   private long failedAllocations;
@@ -57,13 +62,42 @@ final class Residency {
       throw new IllegalStateException(o + " is already resident in " + o.listedIn.name());
     }
     linkLast(o);
+    o.evictionIndex = index;
+    o.chargedIn = index.arrive(o.charge == null ? null : o.charge.cgroup());
+    if (o.evictable()) {
+      index.add(o.chargedIn, o.size());
+    }
   }
 
   /** {@code o} was freed; nothing when it is not resident here. */
   void remove(GemObject o) {
     if (o.listedIn == region) {
       unlink(o);
+      leave(o);
     }
+  }
+
+  /** The counts of {@code o}, just unlinked, go. */
+  private void leave(GemObject o) {
+    if (o.evictable()) {
+      index.add(o.chargedIn, -o.size());
+    }
+    index.leave(o.chargedIn);
+    o.evictionIndex = null;
+    o.chargedIn = null;
+  }
+
+  /**
+   * Bytes of the idle objects here that a walk for {@code scope} may take: see {@link
+   * EvictionIndex#bytesFor}.
+   */
+  long evictableBytes(CgroupHandle scope) {
+    return index.bytesFor(scope);
+  }
+
+  /** The cgroups the index counts: those with objects charged in their subtree resident here. */
+  int countedCgroups() {
+    return index.cgroups();
   }
 
   /** Marks a resident object most recently used; nothing when it is not resident here. */
@@ -92,6 +126,7 @@ final class Residency {
       throw new IllegalStateException(o + " is not resident in " + region.name());
     }
     unlink(o);
+    leave(o);
     target.add(o);
   }
 
@@ -146,8 +181,8 @@ final class Residency {
   /**
    * The resident objects, least recently used first, live (no copy: eviction walks only as far as
    * it needs to, where a copy cost the whole list per reclaim). While it is in use nothing but
-   * {@link #evictedTo(Walk, GemObject, Residency)} may change this residency: any other change
-   * fails the walk with {@link ConcurrentModificationException} at its next step.
+   * {@link #evictedTo(Walk, GemObject, Residency)} may change this residency or its index: any other
+   * change fails the walk with {@link ConcurrentModificationException} at its next step.
    */
   Walk walk() {
     return new Walk();
@@ -158,6 +193,7 @@ final class Residency {
     walk.checkOwnStep(o);
     evictedTo(o, target);
     walk.expectedMods = modCount;
+    walk.expectedChanges = index.changes();
   }
 
   /** A walk over the list, head to tail; removal only through {@link #evictedTo(Walk, GemObject, Residency)}. */
@@ -165,6 +201,7 @@ final class Residency {
     private GemObject next = head;
     private GemObject last;
     private int expectedMods = modCount;
+    private int expectedChanges = index.changes();
 
     @Override
     public boolean hasNext() {
@@ -192,8 +229,8 @@ final class Residency {
     }
 
     private void checkMods() {
-      if (modCount != expectedMods) {
-        throw new ConcurrentModificationException(region.name() + "'s LRU list changed during an eviction walk");
+      if (modCount != expectedMods || index.changes() != expectedChanges) {
+        throw new ConcurrentModificationException(region.name() + "'s LRU list or its index changed during an eviction walk");
       }
     }
   }

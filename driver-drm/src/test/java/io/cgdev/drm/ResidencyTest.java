@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.junit.jupiter.api.Test;
 
-/** The intrusive LRU list on its own: order, touch, moves, removal during a walk, fail-fast. */
+/** The intrusive LRU list on its own: order, touch, moves, removal during a walk, fail-fast (also on a change of the index). */
 class ResidencyTest {
   final Object lock = new Object();
   final MemoryRegion lmem = MemoryRegion.local("lmem0", 16 * M, 64 << 10);
@@ -132,6 +132,11 @@ class ResidencyTest {
     local.remove(o[1]);
     assertThatThrownBy(() -> local.evictedTo(removed, first, system)).isInstanceOf(ConcurrentModificationException.class);
     assertThat(first.listedIn).as("nothing moved").isSameAs(lmem);
+
+    Residency.Walk pinned = local.walk();
+    pinned.next();
+    o[2].pin(); // the index changed: what the walk was told it may take is no longer true
+    assertThatThrownBy(pinned::next).isInstanceOf(ConcurrentModificationException.class).hasMessageContaining("index");
   }
 
   @Test
