@@ -81,8 +81,10 @@ final class GemEvictor implements Reclaimer, EvictionPort {
    * Under the device lock: moves idle objects of {@code r} to the system region until {@code bytes}
    * are freed; only objects charged below {@code scope} (null: any) whose cgroup {@code mayEvict}
    * accepts; uncharged objects always qualify. The walk goes from the least recently used object on
-   * and ends once nothing it may take is left ahead ({@link Residency#evictableBytes}), so a walk
-   * that can free nothing costs a map lookup, not a pass over every busy object of the region.
+   * and ends once nothing it may take is left ahead ({@link Residency#evictableBytes}) or the
+   * system region has no room for the smallest object of {@code r} ({@link
+   * Residency#smallestObject}): a walk that can free nothing costs a map lookup, not a pass over
+   * every busy object of the region and a refused allocation for every idle one.
    *
    * @return bytes moved out of {@code r}
    */
@@ -96,6 +98,14 @@ final class GemEvictor implements Reclaimer, EvictionPort {
     // what is left ahead that the walk may take: it ends once nothing is (exactly where the whole walk
     // would have evicted nothing more), not after passing every busy object of the list
     long ahead = from.evictableBytes(scope);
+    // and once the target has less room than the smallest object here, every move would fail (an
+    // allocator cannot hand out more than it has free, and a refusal changes nothing): the walk ends.
+    // A full system region is the common case under pressure: every try failed, past every busy object
+    long smallest = from.smallestObject();
+    RegionAllocator room = target.allocator();
+    if (room.avail() < smallest) {
+      return 0;
+    }
     for (Residency.Walk walk = from.walk(); ahead > 0 && walk.hasNext() && freed < bytes; ) {
       GemObject o = walk.next();
       if (!o.evictable() || o.region != r) {
@@ -111,6 +121,9 @@ final class GemEvictor implements Reclaimer, EvictionPort {
       }
       if (moveToTarget(o, r, walk)) {
         freed += o.size();
+        if (room.avail() < smallest) {
+          break;
+        }
       }
     }
     return freed;

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.TreeMap;
 
 /**
  * The GEM objects resident in one region, least recently used first (TTM's LRU), with the region's
@@ -23,7 +24,7 @@ import java.util.NoSuchElementException;
  * one residency.
  *
  * <p>Beside the list it keeps what a walk needs to know to end early: the region's {@link
- * EvictionIndex}, told here of arrivals and departures.
+ * EvictionIndex} (told here of arrivals and departures) and the size of its smallest object.
  */
 final class Residency {
   private final MemoryRegion region;
@@ -35,6 +36,8 @@ final class Residency {
   /** Changes to the list, so that a walk fails fast on a change it did not make. */
   private int modCount;
   private final EvictionIndex index = new EvictionIndex();
+  /** The resident objects by size, for the smallest: counts, changed as objects arrive and leave. */
+  private final TreeMap<Long, int[]> sizes = new TreeMap<>();
   private long evictions;
   private long evictedBytes;
   private long failedAllocations;
@@ -67,6 +70,7 @@ final class Residency {
     if (o.evictable()) {
       index.add(o.chargedIn, o.size());
     }
+    sizes.computeIfAbsent(o.size(), size -> new int[1])[0]++;
   }
 
   /** {@code o} was freed; nothing when it is not resident here. */
@@ -85,6 +89,10 @@ final class Residency {
     index.leave(o.chargedIn);
     o.evictionIndex = null;
     o.chargedIn = null;
+    int[] n = sizes.get(o.size());
+    if (--n[0] == 0) {
+      sizes.remove(o.size());
+    }
   }
 
   /**
@@ -98,6 +106,14 @@ final class Residency {
   /** The cgroups the index counts: those with objects charged in their subtree resident here. */
   int countedCgroups() {
     return index.cgroups();
+  }
+
+  /**
+   * The size of the smallest object resident here; {@link Long#MAX_VALUE} when there is none. An
+   * eviction walk whose target has fewer bytes free than that can move nothing more.
+   */
+  long smallestObject() {
+    return sizes.isEmpty() ? Long.MAX_VALUE : sizes.firstKey();
   }
 
   /** Marks a resident object most recently used; nothing when it is not resident here. */

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * limit. After every step every residency's evictable bytes, for every scope, equal a recount of its
  * list, and its counted cgroups are exactly those with objects charged below them there; every
  * eviction (asked directly, through the reclaim hook by a charge over a limit, or by a full allocator)
- * frees the bytes and moves the objects, in the order, that the plain walk over the whole list takes.
+ * frees the bytes and moves the objects, in the order, that the plain walk over the whole list takes
+ * (which tries, and fails, to move every candidate when the system region is full).
  * Budget: 60 seeds × 400 steps, about a second. A failure names its seed and step.
  */
 class EvictionIndexPropertyTest {
@@ -71,7 +72,7 @@ class EvictionIndexPropertyTest {
     // the generator reaches every kind of walk and every way an object is passed over or refused
     assertThat(seen).as("outcomes %s", seen).containsKeys("walk", "walk scoped", "walk took some", "walk took none",
         "passed protected", "passed swap full", "passed target full", "passed out of scope", "uncharged in scoped walk",
-        "reclaim by charge", "reclaim for room", "migrate in", "migrate out", "unpin freed");
+        "reclaim by charge", "reclaim for room", "target smaller than every object", "migrate in", "migrate out", "unpin freed");
   }
 
   /** A cgroup of the fake tree, with its memory.max, usage (subtree) and pools. */
@@ -306,6 +307,10 @@ class EvictionIndexPropertyTest {
       List<GemObject> before = residency.get("lmem0").leastRecentlyUsedFirst();
       List<GemObject> targetBefore = residency.get("smem").leastRecentlyUsedFirst();
       long room = smem.allocator().avail();
+      long free = room;
+      if (!before.isEmpty() && before.stream().allMatch(o -> o.size() > free)) {
+        count("target smaller than every object");
+      }
       List<GemObject> victims = new ArrayList<>();
       long freed = 0;
       for (GemObject o : before) {
@@ -378,6 +383,8 @@ class EvictionIndexPropertyTest {
           }
         }
         assertThat(r.countedCgroups()).as("%s: cgroups counted", r.region().name()).isEqualTo(charged.size());
+        assertThat(r.smallestObject()).as("%s: smallest object", r.region().name())
+            .isEqualTo(list.stream().mapToLong(GemObject::size).min().orElse(Long.MAX_VALUE));
         assertThat(r.evictableBytes(null)).as("%s: evictable bytes", r.region().name()).isEqualTo(recount(list, null));
         for (Cg scope : cgroups) {
           assertThat(r.evictableBytes(scope)).as("%s: evictable bytes below %s", r.region().name(), scope)
