@@ -4,7 +4,6 @@ import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.api.spi.ReclaimRequest;
 import io.cgdev.api.spi.Reclaimer;
 import io.cgdev.drm.sim.RegionAllocator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -81,7 +80,11 @@ final class GemEvictor implements Reclaimer, EvictionPort {
   /**
    * Under the device lock: moves idle objects of {@code r} to the system region until {@code bytes}
    * are freed; only objects charged below {@code scope} (null: any) whose cgroup {@code mayEvict}
-   * accepts; uncharged objects always qualify.
+   * accepts; uncharged objects always qualify. The walk goes from the least recently used object on
+   * and ends once nothing it may take is left ahead ({@link Residency#evictableBytes}) or the
+   * system region has no room for the smallest object of {@code r} ({@link
+   * Residency#smallestObject}): a walk that can free nothing costs a map lookup, not a pass over
+   * every busy object of the region and a refused allocation for every idle one.
    *
    * @return bytes moved out of {@code r}
    */
@@ -92,17 +95,35 @@ final class GemEvictor implements Reclaimer, EvictionPort {
     }
     long freed = 0;
     Residency from = residency.get(r.name());
-    for (Iterator<GemObject> walk = from.walk(); walk.hasNext() && freed < bytes; ) {
+    // what is left ahead that the walk may take: it ends once nothing is (exactly where the whole walk
+    // would have evicted nothing more), not after passing every busy object of the list
+    long ahead = from.evictableBytes(scope);
+    // and once the target has less room than the smallest object here, every move would fail (an
+    // allocator cannot hand out more than it has free, and a refusal changes nothing): the walk ends.
+    // A full system region is the common case under pressure: every try failed, past every busy object
+    long smallest = from.smallestObject();
+    RegionAllocator room = target.allocator();
+    if (room.avail() < smallest) {
+      return 0;
+    }
+    for (Residency.Walk walk = from.walk(); ahead > 0 && walk.hasNext() && freed < bytes; ) {
       GemObject o = walk.next();
       if (!o.evictable() || o.region != r) {
         continue;
       }
       GemCharge c = o.charge;
-      if (c != null && ((scope != null && !c.cgroup().isDescendantOf(scope)) || !mayEvict.test(c.cgroup()))) {
+      if (c != null && scope != null && !c.cgroup().isDescendantOf(scope)) {
+        continue;
+      }
+      ahead -= o.size();
+      if (c != null && !mayEvict.test(c.cgroup())) {
         continue;
       }
       if (moveToTarget(o, r, walk)) {
         freed += o.size();
+        if (room.avail() < smallest) {
+          break;
+        }
       }
     }
     return freed;
@@ -115,7 +136,7 @@ final class GemEvictor implements Reclaimer, EvictionPort {
    * @param walk the eviction walk over {@code from}'s residency that returned {@code o} last, or
    *     null outside a walk
    */
-  private boolean moveToTarget(GemObject o, MemoryRegion from, Iterator<GemObject> walk) {
+  private boolean moveToTarget(GemObject o, MemoryRegion from, Residency.Walk walk) {
     List<RegionAllocator.Block> blocks = target.allocator().allocate(o.size());
     if (blocks.isEmpty()) {
       return false;

@@ -40,6 +40,17 @@ public final class GemObject {
   int dmaBufs;
   int evictions;
   boolean freed;
+  /** The region whose LRU list holds the object; null outside any (once freed). Written by its {@code Residency}. */
+  MemoryRegion listedIn;
+  /** The neighbours in that list, less and more recently used; null at its ends. Written by its {@code Residency}. */
+  GemObject lruPrev;
+  GemObject lruNext;
+  /**
+   * That region's eviction index and the node it counts the object's charge under (null when not
+   * charged); told when the object becomes busy or idle. Written by its {@code Residency}.
+   */
+  EvictionIndex evictionIndex;
+  EvictionIndex.Node chargedIn;
 
   GemObject(Object lock, String device, long id, long size, List<MemoryRegion> placements, CgroupHandle owner) {
     this.lock = lock;
@@ -120,7 +131,9 @@ public final class GemObject {
   public void pin() {
     synchronized (lock) {
       checkLive();
-      pinCount++;
+      if (pinCount++ == 0 && activeCount == 0) {
+        idleBytes(-size);
+      }
     }
   }
 
@@ -130,7 +143,9 @@ public final class GemObject {
       if (pinCount == 0) {
         throw CgroupException.of(Errno.EINVAL, "GEM object %d on %s is not pinned", id, device);
       }
-      pinCount--;
+      if (--pinCount == 0 && activeCount == 0) {
+        idleBytes(size);
+      }
     }
   }
 
@@ -165,6 +180,27 @@ public final class GemObject {
   /** Under the device lock: neither pinned nor used by a batch, so eviction may move it. */
   boolean evictable() {
     return pinCount == 0 && activeCount == 0;
+  }
+
+  /** Under the device lock: a batch uses the object; the first makes it busy (not evictable). */
+  void activate() {
+    if (activeCount++ == 0 && pinCount == 0) {
+      idleBytes(-size);
+    }
+  }
+
+  /** Under the device lock: a batch that used the object ended; the last makes it idle again unless pinned. */
+  void deactivate() {
+    if (--activeCount == 0 && pinCount == 0) {
+      idleBytes(size);
+    }
+  }
+
+  /** The object became idle (positive) or busy: its region's index counts it so (none once freed). */
+  private void idleBytes(long bytes) {
+    if (evictionIndex != null) {
+      evictionIndex.add(chargedIn, bytes);
+    }
   }
 
   /** Under the device lock: records where the object now lives and the charge it holds there. */

@@ -239,12 +239,12 @@ final class GemPlacement implements GemRefs {
     assert Thread.holdsLock(lock);
     for (GemObject o : used) {
       o.refcount++;
-      o.activeCount++;
+      o.activate();
       residency.get(o.region.name()).touch(o);
     }
     return () -> {
       for (GemObject o : used) {
-        o.activeCount--;
+        o.deactivate();
         put(o);
       }
     };

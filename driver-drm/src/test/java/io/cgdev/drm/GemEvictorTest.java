@@ -38,8 +38,10 @@ class GemEvictorTest {
     GemObject pinned = fx.create(f, 4 * M);
     GemObject active = fx.create(f, 4 * M);
     GemObject idle = fx.create(f, 4 * M);
-    pinned.pinCount = 1;
-    active.activeCount = 1;
+    pinned.pin();
+    synchronized (fx.lock) {
+      active.activate(); // as a batch's use
+    }
     assertThat(fx.evict(fx.lmem, 16 * M)).isEqualTo(4 * M);
     assertThat(List.of(pinned.region, active.region, idle.region)).containsExactly(fx.lmem, fx.lmem, fx.smem);
   }

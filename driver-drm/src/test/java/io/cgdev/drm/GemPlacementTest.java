@@ -56,7 +56,7 @@ class GemPlacementTest {
   @Test
   void whenNoPlacementTakesItTheCreateFailsWithEnospcAndChangesNothing() {
     GemObject pinned = fx.create(f, 12 * M, "lmem0");
-    pinned.pinCount = 1;
+    pinned.pin();
     long usedBefore = fx.stats(fx.lmem).used();
     assertThatThrownBy(() -> fx.create(f, 8 * M, "lmem0"))
         .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOSPC))
