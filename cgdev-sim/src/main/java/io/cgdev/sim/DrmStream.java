@@ -1,5 +1,6 @@
 package io.cgdev.sim;
 
+import io.cgdev.api.Task;
 import io.cgdev.drm.DrmDevice;
 import io.cgdev.drm.DrmFile;
 import io.cgdev.drm.GemObject;
@@ -23,6 +24,9 @@ final class DrmStream extends BufferStream<Integer> {
   private final String[] placements;
   /** The client's run time on its engine class; null for a memory-only workload or no demand. */
   private final LongSupplier ran;
+  private final String engineClass;
+  private final long batchNanos;
+  private final Task task;
   private double allowance;
   private long submitted;
   private int nextBuffer;
@@ -34,6 +38,9 @@ final class DrmStream extends BufferStream<Integer> {
     this.duty = duty;
     this.placements = w.placements().toArray(String[]::new);
     this.ran = w.engineClass() == null || duty <= 0 ? null : file.runtimeReader(w.engineClass());
+    this.engineClass = w.engineClass();
+    this.batchNanos = w.batchNanos();
+    this.task = file.task();
   }
 
   @Override
@@ -42,12 +49,12 @@ final class DrmStream extends BufferStream<Integer> {
     if (ran == null) {
       return;
     }
-    long batch = w.batchNanos();
+    long batch = batchNanos;
     long backlog = submitted - ran.getAsLong();
     allowance += duty * tick;
     long cap = (long) (2 * duty * tick) + 2 * batch;
     while (allowance >= batch && backlog < cap) {
-      dev.submit(file, w.engineClass(), batch, buffers.isEmpty() ? NO_BUFFERS : new int[] {nextBuffer()});
+      dev.submit(file, engineClass, batch, buffers.isEmpty() ? NO_BUFFERS : new int[] {nextBuffer()});
       submitted += batch;
       backlog += batch;
       allowance -= batch;
@@ -60,7 +67,7 @@ final class DrmStream extends BufferStream<Integer> {
 
   @Override
   boolean alive() {
-    return file.task().alive();
+    return task.alive();
   }
 
   /** The device closed the killed task's client and freed its buffers: nothing is left to do. */

@@ -94,7 +94,7 @@ public final class DrmDevice {
       byName.put(r.name(), r);
     }
     this.regions = Collections.unmodifiableMap(byName);
-    Map<String, Residency> residency = Residency.of(config.regions());
+    Residencies residency = Residencies.forRegions(config.regions());
     // DeviceConfig's contract: the first system region is where evicted objects go
     MemoryRegion evictionTarget = config.regions().stream()
         .filter(r -> r.kind() == MemoryRegion.Kind.SYSTEM).findFirst().orElse(null);

@@ -5,7 +5,6 @@ import io.cgdev.api.spi.ReclaimRequest;
 import io.cgdev.api.spi.Reclaimer;
 import io.cgdev.drm.sim.RegionAllocator;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -29,7 +28,7 @@ import java.util.function.Predicate;
  */
 final class GemEvictor implements Reclaimer, EvictionPort {
   private final Object lock;
-  private final Map<String, Residency> residency;
+  private final Residencies residency;
   private final MemoryRegion target;
   private final ChargingPort charging;
   private boolean unplugged;
@@ -39,7 +38,7 @@ final class GemEvictor implements Reclaimer, EvictionPort {
    * @param target the system region objects are evicted to; null when the device has none (then
    *     nothing is ever evicted)
    */
-  GemEvictor(Object lock, Map<String, Residency> residency, MemoryRegion target, ChargingPort charging) {
+  GemEvictor(Object lock, Residencies residency, MemoryRegion target, ChargingPort charging) {
     this.lock = lock;
     this.residency = residency;
     this.target = target;
@@ -94,7 +93,7 @@ final class GemEvictor implements Reclaimer, EvictionPort {
       return 0;
     }
     long freed = 0;
-    Residency from = residency.get(r.name());
+    Residency from = residency.in(r);
     // what is left ahead that the walk may take: it ends once nothing is (exactly where the whole walk
     // would have evicted nothing more), not after passing every busy object of the list
     long ahead = from.evictableBytes(scope);
@@ -153,9 +152,9 @@ final class GemEvictor implements Reclaimer, EvictionPort {
     o.placeIn(target, blocks, null, swap);
     o.evictions++;
     if (walk == null) {
-      residency.get(from.name()).evictedTo(o, residency.get(target.name()));
+      residency.in(from).evictedTo(o, residency.in(target));
     } else {
-      residency.get(from.name()).evictedTo(walk, o, residency.get(target.name()));
+      residency.in(from).evictedTo(walk, o, residency.in(target));
     }
     return true;
   }

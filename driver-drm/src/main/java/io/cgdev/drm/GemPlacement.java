@@ -31,7 +31,7 @@ final class GemPlacement implements GemRefs {
   private final String device;
   private final Map<String, MemoryRegion> regions;
   private final List<String> defaultPlacement;
-  private final Map<String, Residency> residency;
+  private final Residencies residency;
   private final ChargingPort charging;
   private final EvictionPort eviction;
   private final Set<GemObject> objects = new LinkedHashSet<>();
@@ -40,7 +40,7 @@ final class GemPlacement implements GemRefs {
   private volatile List<MemoryRegion> defaultList;
 
   GemPlacement(Object lock, String device, Map<String, MemoryRegion> regions, List<String> defaultPlacement,
-      Map<String, Residency> residency, ChargingPort charging, EvictionPort eviction) {
+      Residencies residency, ChargingPort charging, EvictionPort eviction) {
     this.lock = lock;
     this.device = device;
     this.regions = regions;
@@ -115,7 +115,7 @@ final class GemPlacement implements GemRefs {
         objects.add(obj);
         return obj;
       }
-      residency.get(r.name()).failedAllocation();
+      residency.in(r).failedAllocation();
       refusals.add(() -> r.name() + ": " + refused.get());
     }
     // without a stack trace, and the message made only if someone reads it: a workload at its limit is
@@ -160,7 +160,7 @@ final class GemPlacement implements GemRefs {
       return () -> "no room in the allocator (" + avail + " bytes free, largest block " + largest + ")";
     }
     obj.placeIn(r, blocks, charge, null);
-    residency.get(r.name()).add(obj);
+    residency.in(r).add(obj);
     return null;
   }
 
@@ -226,7 +226,7 @@ final class GemPlacement implements GemRefs {
     }
     from.allocator().free(o.blocks);
     o.placeIn(to, blocks, charge, null);
-    residency.get(from.name()).movedTo(o, residency.get(to.name()));
+    residency.in(from).movedTo(o, residency.in(to));
   }
 
   /**
@@ -240,7 +240,7 @@ final class GemPlacement implements GemRefs {
     for (GemObject o : used) {
       o.refcount++;
       o.activate();
-      residency.get(o.region.name()).touch(o);
+      residency.in(o.region).touch(o);
     }
     return () -> {
       for (GemObject o : used) {
@@ -259,7 +259,7 @@ final class GemPlacement implements GemRefs {
     }
     o.freed = true;
     objects.remove(o);
-    residency.get(o.region.name()).remove(o);
+    residency.in(o.region).remove(o);
     o.region.allocator().free(o.blocks);
     GemCharge charge = o.charge;
     if (charge != null) {

@@ -2,13 +2,9 @@ package io.cgdev.drm;
 
 import io.cgdev.api.spi.CgroupHandle;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.ConcurrentModificationException;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
 
@@ -44,15 +40,6 @@ final class Residency {
 
   Residency(MemoryRegion region) {
     this.region = region;
-  }
-
-  /** One residency per region, by region name, in the regions' order. */
-  static Map<String, Residency> of(Collection<MemoryRegion> regions) {
-    Map<String, Residency> m = new LinkedHashMap<>();
-    for (MemoryRegion r : regions) {
-      m.put(r.name(), new Residency(r));
-    }
-    return Collections.unmodifiableMap(m);
   }
 
   MemoryRegion region() {

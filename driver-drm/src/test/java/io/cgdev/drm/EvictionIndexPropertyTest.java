@@ -111,7 +111,7 @@ class EvictionIndexPropertyTest {
     final Object lock = new Object();
     final MemoryRegion smem;
     final MemoryRegion lmem = MemoryRegion.local("lmem0", 8 * M, 64 << 10);
-    final Map<String, Residency> residency;
+    final Residencies residency;
     final GemEvictor evictor;
     final GemPlacement gem;
     final List<Cg> cgroups = new ArrayList<>();
@@ -131,7 +131,7 @@ class EvictionIndexPropertyTest {
       Map<String, MemoryRegion> regions = new LinkedHashMap<>();
       regions.put("smem", smem);
       regions.put("lmem0", lmem);
-      residency = Residency.of(regions.values());
+      residency = Residencies.forRegions(regions.values());
       evictor = new GemEvictor(lock, residency, smem, this);
       gem = new GemPlacement(lock, "gpu.0", regions, List.of("lmem0", "smem"), residency, this, evictor);
       Cg root = new Cg(null, "", 0);

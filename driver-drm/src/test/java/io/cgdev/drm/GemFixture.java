@@ -25,7 +25,7 @@ final class GemFixture {
   final MemoryRegion smem;
   final MemoryRegion lmem = MemoryRegion.local("lmem0", 16 * M, 64 << 10);
   final Map<String, MemoryRegion> regions = new LinkedHashMap<>();
-  final Map<String, Residency> residency;
+  final Residencies residency;
   final SimClock clock = new SimClock();
   final DeviceConfig config;
   final CgroupLink cgroups;
@@ -43,7 +43,7 @@ final class GemFixture {
     smem = MemoryRegion.system("smem", smemBytes);
     regions.put("smem", smem);
     regions.put("lmem0", lmem);
-    residency = Residency.of(regions.values());
+    residency = Residencies.forRegions(regions.values());
     when(task.name()).thenReturn("app");
     config = new DeviceConfig("gpu.0", "0000:03:00.0", List.of(smem, lmem),
         List.of(new EngineSpec("rcs0", "render"), new EngineSpec("vcs0", "video"), new EngineSpec("vcs1", "video")),
@@ -80,19 +80,19 @@ final class GemFixture {
   /** The objects resident in a region, least recently used first. */
   List<GemObject> lru(MemoryRegion r) {
     synchronized (lock) {
-      return residency.get(r.name()).leastRecentlyUsedFirst();
+      return residency.in(r).leastRecentlyUsedFirst();
     }
   }
 
   RegionStats stats(MemoryRegion r) {
     synchronized (lock) {
-      return residency.get(r.name()).stats();
+      return residency.in(r).stats();
     }
   }
 
   void touch(GemObject o) {
     synchronized (lock) {
-      residency.get(o.region.name()).touch(o);
+      residency.in(o.region).touch(o);
     }
   }
 }
