@@ -17,7 +17,6 @@ import io.cgdev.api.spi.TaskObserver;
 import io.cgdev.api.spi.TimeSharing;
 import io.cgdev.drm.sim.EnginePolicy;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +58,8 @@ final class CgroupLink implements ChargingPort, EnginePolicy {
   private final Map<String, MemoryRegion> regions;
   private final DeviceClock clock;
   private final List<DeviceRegistration> registrations = new ArrayList<>();
-  private final Map<String, RegionCharge> charges = new LinkedHashMap<>();
-  private final Map<String, Integer> maskRegionIndex = new LinkedHashMap<>();
+  private final RegionTable<RegionCharge> charges = new RegionTable<>();
+  private final RegionTable<Integer> maskRegionIndex = new RegionTable<>();
   private DriverContext context;
   private TimeSharing timeSharing;
   private EngineMask engineMask;
