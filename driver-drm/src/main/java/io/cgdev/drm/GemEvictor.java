@@ -80,10 +80,11 @@ final class GemEvictor implements Reclaimer, EvictionPort {
    * Under the device lock: moves idle objects of {@code r} to the system region until {@code bytes}
    * are freed; only objects charged below {@code scope} (null: any) whose cgroup {@code mayEvict}
    * accepts; uncharged objects always qualify. The walk goes from the least recently used object on
-   * and ends once nothing it may take is left ahead ({@link Residency#evictableBytes}) or the
-   * system region has no room for the smallest object of {@code r} ({@link
-   * Residency#smallestObject}): a walk that can free nothing costs a map lookup, not a pass over
-   * every busy object of the region and a refused allocation for every idle one.
+   * and ends once nothing it may take is left ahead ({@link Residency#evictableBytes}): a walk that
+   * can free nothing costs a map lookup, not a pass over every busy object of the region. Every
+   * candidate is still offered to {@code mayEvict}, even when the system region has no room for it:
+   * the memory controller counts the {@code low} event and notes protection that held memory back
+   * there, as the kernel's reclaim does for each cgroup it visits whether or not it frees a page.
    *
    * @return bytes moved out of {@code r}
    */
@@ -97,14 +98,7 @@ final class GemEvictor implements Reclaimer, EvictionPort {
     // what is left ahead that the walk may take: it ends once nothing is (exactly where the whole walk
     // would have evicted nothing more), not after passing every busy object of the list
     long ahead = from.evictableBytes(scope);
-    // and once the target has less room than the smallest object here, every move would fail (an
-    // allocator cannot hand out more than it has free, and a refusal changes nothing): the walk ends.
-    // A full system region is the common case under pressure: every try failed, past every busy object
-    long smallest = from.smallestObject();
     RegionAllocator room = target.allocator();
-    if (room.avail() < smallest) {
-      return 0;
-    }
     for (Residency.Walk walk = from.walk(); ahead > 0 && walk.hasNext() && freed < bytes; ) {
       GemObject o = walk.next();
       if (!o.evictable() || o.region != r) {
@@ -118,11 +112,11 @@ final class GemEvictor implements Reclaimer, EvictionPort {
       if (c != null && !mayEvict.test(c.cgroup())) {
         continue;
       }
-      if (moveToTarget(o, r, walk)) {
+      // a move the system region has fewer bytes free for is refused and changes nothing (an allocator
+      // never hands out more than it has): not tried. A full system region is the common case under
+      // pressure, where each try allocated and gave back blocks for nothing
+      if (room.avail() >= o.size() && moveToTarget(o, r, walk)) {
         freed += o.size();
-        if (room.avail() < smallest) {
-          break;
-        }
       }
     }
     return freed;

@@ -6,7 +6,6 @@ import java.util.ConcurrentModificationException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.TreeMap;
 
 /**
  * The GEM objects resident in one region, least recently used first (TTM's LRU), with the region's
@@ -33,7 +32,6 @@ final class Residency {
   private int modCount;
   private final EvictionIndex index = new EvictionIndex();
   /** The resident objects by size, for the smallest: counts, changed as objects arrive and leave. */
-  private final TreeMap<Long, int[]> sizes = new TreeMap<>();
   private long evictions;
   private long evictedBytes;
   private long failedAllocations;
@@ -57,7 +55,6 @@ final class Residency {
     if (o.evictable()) {
       index.add(o.chargedIn, o.size());
     }
-    sizes.computeIfAbsent(o.size(), size -> new int[1])[0]++;
   }
 
   /** {@code o} was freed; nothing when it is not resident here. */
@@ -76,10 +73,6 @@ final class Residency {
     index.leave(o.chargedIn);
     o.evictionIndex = null;
     o.chargedIn = null;
-    int[] n = sizes.get(o.size());
-    if (--n[0] == 0) {
-      sizes.remove(o.size());
-    }
   }
 
   /**
@@ -93,14 +86,6 @@ final class Residency {
   /** The cgroups the index counts: those with objects charged in their subtree resident here. */
   int countedCgroups() {
     return index.cgroups();
-  }
-
-  /**
-   * The size of the smallest object resident here; {@link Long#MAX_VALUE} when there is none. An
-   * eviction walk whose target has fewer bytes free than that can move nothing more.
-   */
-  long smallestObject() {
-    return sizes.isEmpty() ? Long.MAX_VALUE : sizes.firstKey();
   }
 
   /** Marks a resident object most recently used; nothing when it is not resident here. */
