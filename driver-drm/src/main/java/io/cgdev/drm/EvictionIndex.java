@@ -1,8 +1,11 @@
 package io.cgdev.drm;
 
 import io.cgdev.api.spi.CgroupHandle;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The bytes eviction could take from one region: of the idle objects resident there (neither pinned
@@ -22,6 +25,8 @@ final class EvictionIndex {
   private long idleBytes;
   private long unchargedIdleBytes;
   private final Map<CgroupHandle, Node> nodes = new IdentityHashMap<>();
+  /** The nodes in the order they were made, for a walk over them that is the same in every run. */
+  private final List<Node> made = new ArrayList<>();
   /** Changes to the counts, so that a walk fails fast on one it did not make. */
   private int changes;
 
@@ -47,12 +52,19 @@ final class EvictionIndex {
     for (Node up = node; up != null; up = up.parent) {
       if (--up.residents == 0) {
         nodes.remove(up.cgroup);
+        made.remove(up);
       }
     }
   }
 
-  /** Idle bytes of an object counted under {@code node} change by {@code bytes} (negative when it becomes busy). */
+  /**
+   * An object counted under {@code node} became idle ({@code bytes} its size) or busy ({@code bytes} its
+   * size negated): idle bytes here and up the tree, idle objects of its own cgroup.
+   */
   void add(Node node, long bytes) {
+    if (node != null) {
+      node.idleObjects += bytes > 0 ? 1 : -1;
+    }
     idleBytes += bytes;
     if (node == null) {
       unchargedIdleBytes += bytes;
@@ -76,6 +88,24 @@ final class EvictionIndex {
     return unchargedIdleBytes + (n == null ? 0 : n.idleBytes);
   }
 
+  /**
+   * Offers every idle object charged in {@code scope}'s subtree (null: anywhere) to {@code mayEvict},
+   * by the cgroup it is charged to, as an eviction walk offers its candidates: for a walk that can move
+   * nothing (see {@code GemEvictor#evict}), whose offers still count (the memory controller counts the
+   * {@code low} event and notes protection from them): once per idle object, cgroups in the order they
+   * were first counted.
+   */
+  void offerIdle(CgroupHandle scope, Predicate<CgroupHandle> mayEvict) {
+    for (Node n : List.copyOf(made)) {
+      if (n.idleObjects == 0 || (scope != null && !n.cgroup.isDescendantOf(scope))) {
+        continue;
+      }
+      for (int i = 0; i < n.idleObjects; i++) {
+        mayEvict.test(n.cgroup);
+      }
+    }
+  }
+
   /** The cgroups counted: those with objects charged in their subtree resident. */
   int cgroups() {
     return nodes.size();
@@ -91,6 +121,7 @@ final class EvictionIndex {
       CgroupHandle parent = cgroup.parent();
       n = new Node(cgroup, parent == null ? null : node(parent));
       nodes.put(cgroup, n);
+      made.add(n);
     }
     return n;
   }
@@ -101,10 +132,13 @@ final class EvictionIndex {
     final Node parent;
     int residents;
     long idleBytes;
+    /** The idle objects charged to this cgroup itself (not below). */
+    int idleObjects;
 
     Node(CgroupHandle cgroup, Node parent) {
       this.cgroup = cgroup;
       this.parent = parent;
     }
+
   }
 }

@@ -81,8 +81,9 @@ final class GemEvictor implements Reclaimer, EvictionPort {
    * are freed; only objects charged below {@code scope} (null: any) whose cgroup {@code mayEvict}
    * accepts; uncharged objects always qualify. The walk goes from the least recently used object on
    * and ends once nothing it may take is left ahead ({@link Residency#evictableBytes}): a walk that
-   * can free nothing costs a map lookup, not a pass over every busy object of the region. Every
-   * candidate is still offered to {@code mayEvict}, even when the system region has no room for it:
+   * can free nothing costs a map lookup, not a pass over every busy object of the region; one the
+   * system region has no room for offers the idle candidates of its scope from the index instead of
+   * walking the list. Every candidate is still offered to {@code mayEvict}, room or not:
    * the memory controller counts the {@code low} event and notes protection that held memory back
    * there, as the kernel's reclaim does for each cgroup it visits whether or not it frees a page.
    *
@@ -99,6 +100,13 @@ final class GemEvictor implements Reclaimer, EvictionPort {
     // would have evicted nothing more), not after passing every busy object of the list
     long ahead = from.evictableBytes(scope);
     RegionAllocator room = target.allocator();
+    if (bytes > 0 && room.avail() < from.smallestObject()) {
+      // every move would be refused (an allocator never hands out more than it has free) and change
+      // nothing: the walk could only offer its candidates, which the index does without passing the
+      // busy objects of the list (the common case under pressure: a full system region)
+      from.offerIdle(scope, mayEvict);
+      return 0;
+    }
     for (Residency.Walk walk = from.walk(); ahead > 0 && walk.hasNext() && freed < bytes; ) {
       GemObject o = walk.next();
       if (!o.evictable() || o.region != r) {

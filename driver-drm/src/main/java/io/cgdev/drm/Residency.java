@@ -6,6 +6,7 @@ import java.util.ConcurrentModificationException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.TreeMap;
 
 /**
  * The GEM objects resident in one region, least recently used first (TTM's LRU), with the region's
@@ -32,6 +33,8 @@ final class Residency {
   private int modCount;
   private final EvictionIndex index = new EvictionIndex();
   /** The resident objects by size, for the smallest: counts, changed as objects arrive and leave. */
+  private final TreeMap<Long, int[]> sizes = new TreeMap<>();
+  /** The resident objects by size, for the smallest: counts, changed as objects arrive and leave. */
   private long evictions;
   private long evictedBytes;
   private long failedAllocations;
@@ -55,6 +58,7 @@ final class Residency {
     if (o.evictable()) {
       index.add(o.chargedIn, o.size());
     }
+    sizes.computeIfAbsent(o.size(), size -> new int[1])[0]++;
   }
 
   /** {@code o} was freed; nothing when it is not resident here. */
@@ -73,6 +77,10 @@ final class Residency {
     index.leave(o.chargedIn);
     o.evictionIndex = null;
     o.chargedIn = null;
+    int[] n = sizes.get(o.size());
+    if (--n[0] == 0) {
+      sizes.remove(o.size());
+    }
   }
 
   /**
@@ -81,6 +89,22 @@ final class Residency {
    */
   long evictableBytes(CgroupHandle scope) {
     return index.bytesFor(scope);
+  }
+
+  /**
+   * Offers every idle object here charged in {@code scope}'s subtree to {@code mayEvict}: see {@link
+   * EvictionIndex#offerIdle}.
+   */
+  void offerIdle(CgroupHandle scope, java.util.function.Predicate<CgroupHandle> mayEvict) {
+    index.offerIdle(scope, mayEvict);
+  }
+
+  /**
+   * The size of the smallest object resident here; {@link Long#MAX_VALUE} when there is none. An
+   * eviction walk whose target has fewer bytes free than that can move nothing.
+   */
+  long smallestObject() {
+    return sizes.isEmpty() ? Long.MAX_VALUE : sizes.firstKey();
   }
 
   /** The cgroups the index counts: those with objects charged in their subtree resident here. */

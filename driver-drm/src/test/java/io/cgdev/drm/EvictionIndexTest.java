@@ -2,7 +2,10 @@ package io.cgdev.drm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgdev.api.spi.CgroupHandle;
 import io.cgdev.drm.EvictionIndexPropertyTest.Cg;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The index on its own: idle bytes per scope, uncharged bytes in every scope, cgroups counted while they hold objects. */
@@ -53,5 +56,29 @@ class EvictionIndexTest {
     int before = index.changes();
     index.add(index.arrive(job), 4);
     assertThat(index.changes()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void idleObjectsInScopeAreOfferedOnceEachByTheirCgroupInTheOrderCgroupsWereCountedFirst() {
+    EvictionIndex.Node inJob = index.arrive(job);
+    EvictionIndex.Node inOther = index.arrive(other);
+    EvictionIndex.Node inTeam = index.arrive(team);
+    index.add(inJob, 4);
+    index.add(inOther, 8);
+    index.add(inTeam, 2);
+    index.add(inJob, 4);
+    index.add(null, 1); // uncharged: never offered, there is no owner to ask
+    index.add(inJob, -4); // one of job's is busy: not a candidate
+    List<CgroupHandle> offered = new ArrayList<>();
+    index.offerIdle(null, cg -> offered.add(cg));
+    // counting job made root, team and job in that order (ancestors first), then other came
+    assertThat(offered).containsExactly(team, job, other);
+    offered.clear();
+    index.offerIdle(team, cg -> offered.add(cg));
+    assertThat(offered).containsExactly(team, job);
+    index.add(inJob, 4); // idle again
+    offered.clear();
+    index.offerIdle(job, cg -> offered.add(cg));
+    assertThat(offered).containsExactly(job, job);
   }
 }
