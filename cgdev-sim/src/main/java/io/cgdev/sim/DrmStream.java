@@ -108,11 +108,11 @@ final class DrmStream extends BufferStream<Integer> {
    * demand): its duty while its workload is active and has an engine class, else 0.
    */
   double demandAt(long now) {
-    return w.engineClass() != null && w.activeAt(now) ? duty : 0;
+    return engineClass != null && w.activeAt(now) ? duty : 0;
   }
 
   /** The engine class it submits to, or null for a memory-only workload. */
   String engineClass() {
-    return w.engineClass();
+    return engineClass;
   }
 }

@@ -136,24 +136,32 @@ final class TenantFiles {
 
   /** {@link #readLong(String, String, String, long)} of the file at {@code path} (from {@link #file}). */
   long readLong(String path, long dflt) {
-    String s;
-    try {
-      s = read(path);
-    } catch (CgroupException e) {
-      return dflt;
-    }
-    return longIn(s, dflt);
+    String s = contentOrNull(path);
+    return s == null ? dflt : longIn(s, dflt);
   }
 
   /** {@link #readLong(String, long)} of a kept file. */
   long readLong(Kept file, long dflt) {
-    String s;
+    String s = contentOrNull(file);
+    return s == null ? dflt : longIn(s, dflt);
+  }
+
+  /** The content of the file at {@code path}, or null where it cannot be read (no such file for the device). */
+  private String contentOrNull(String path) {
     try {
-      s = read(file);
+      return read(path);
     } catch (CgroupException e) {
-      return dflt;
+      return null;
     }
-    return longIn(s, dflt);
+  }
+
+  /** {@link #contentOrNull(String)} of a kept file. */
+  private String contentOrNull(Kept file) {
+    try {
+      return read(file);
+    } catch (CgroupException e) {
+      return null;
+    }
   }
 
   /** A single value's number ({@code max} is {@link ByteSize#MAX}), {@code dflt} if it is none. */
@@ -184,24 +192,14 @@ final class TenantFiles {
 
   /** {@link #usageUsec(String)} of the {@code cpu.stat} file at {@code path} (from {@link #file}). */
   long usageUsecOf(String path) {
-    String stat;
-    try {
-      stat = read(path);
-    } catch (CgroupException e) {
-      return 0;
-    }
-    return usageUsecIn(stat);
+    String stat = contentOrNull(path);
+    return stat == null ? 0 : usageUsecIn(stat);
   }
 
   /** {@link #usageUsec(String)} of a kept {@code cpu.stat} file. */
   long usageUsec(Kept file) {
-    String stat;
-    try {
-      stat = read(file);
-    } catch (CgroupException e) {
-      return 0;
-    }
-    return usageUsecIn(stat);
+    String stat = contentOrNull(file);
+    return stat == null ? 0 : usageUsecIn(stat);
   }
 
   private static long usageUsecIn(String stat) {
@@ -237,24 +235,14 @@ final class TenantFiles {
 
   /** {@link #pressureTotals(String, String, long[])} of the pressure file at {@code path} (from {@link #file}). */
   boolean pressureTotals(String path, long[] out) {
-    String text;
-    try {
-      text = read(path);
-    } catch (CgroupException e) {
-      return false;
-    }
-    return pressureTotalsIn(text, out);
+    String text = contentOrNull(path);
+    return text != null && pressureTotalsIn(text, out);
   }
 
   /** {@link #pressureTotals(String, String, long[])} of a kept pressure file. */
   boolean pressureTotals(Kept file, long[] out) {
-    String text;
-    try {
-      text = read(file);
-    } catch (CgroupException e) {
-      return false;
-    }
-    return pressureTotalsIn(text, out);
+    String text = contentOrNull(file);
+    return text != null && pressureTotalsIn(text, out);
   }
 
   private static boolean pressureTotalsIn(String text, long[] out) {

@@ -13,9 +13,9 @@ import java.util.function.LongSupplier;
 /**
  * A DRM client (the kernel's {@code drm_file}): opened by a task with {@link DrmDevice#open}. Every
  * charge it makes goes to its task's cgroup at the time of the charge (docs/CHARGING_POLICY.md).
- * Handles are per file and start at 1. Thread-safe; every method but {@link #runtime} takes the
- * device lock, which also guards the handles and the scheduler's {@link SchedEntity} of the file
- * ({@link #runtime} reads a counter that only grows, without the lock). A file and its device
+ * Handles are per file and start at 1. Thread-safe; every method but {@link #runtime} and {@link
+ * #runtimeReader} takes the device lock, which also guards the handles and the scheduler's {@link
+ * SchedEntity} of the file (those two read a counter that only grows, without the lock). A file and its device
  * depend on each other (the device opens files, a file asks its device to create, run and report),
  * and on nothing else that depends on them.
  *

@@ -96,7 +96,8 @@ final class EvictionIndex {
    * were first counted.
    */
   void offerIdle(CgroupHandle scope, Predicate<CgroupHandle> mayEvict) {
-    for (Node n : List.copyOf(made)) {
+    for (int k = 0; k < made.size(); k++) { // by index, without a copy: a full system region asks this at every reclaim
+      Node n = made.get(k);
       if (n.idleObjects == 0 || (scope != null && !n.cgroup.isDescendantOf(scope))) {
         continue;
       }

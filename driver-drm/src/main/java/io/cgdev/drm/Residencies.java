@@ -1,6 +1,5 @@
 package io.cgdev.drm;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -44,6 +43,6 @@ final class Residencies {
 
   /** Every residency, in the regions' order. */
   List<Residency> values() {
-    return new ArrayList<>(List.of(all));
+    return List.of(all);
   }
 }

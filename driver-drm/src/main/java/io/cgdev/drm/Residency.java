@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The GEM objects resident in one region, least recently used first (TTM's LRU), with the region's
@@ -34,7 +35,6 @@ final class Residency {
   private final EvictionIndex index = new EvictionIndex();
   /** The resident objects by size, for the smallest: counts, changed as objects arrive and leave. */
   private final TreeMap<Long, int[]> sizes = new TreeMap<>();
-  /** The resident objects by size, for the smallest: counts, changed as objects arrive and leave. */
   private long evictions;
   private long evictedBytes;
   private long failedAllocations;
@@ -95,7 +95,7 @@ final class Residency {
    * Offers every idle object here charged in {@code scope}'s subtree to {@code mayEvict}: see {@link
    * EvictionIndex#offerIdle}.
    */
-  void offerIdle(CgroupHandle scope, java.util.function.Predicate<CgroupHandle> mayEvict) {
+  void offerIdle(CgroupHandle scope, Predicate<CgroupHandle> mayEvict) {
     index.offerIdle(scope, mayEvict);
   }
 
