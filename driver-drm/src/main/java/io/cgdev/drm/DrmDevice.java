@@ -11,6 +11,7 @@ import io.cgdev.api.spi.RegionSpec;
 import io.cgdev.api.spi.TaskObserver;
 import io.cgdev.drm.sim.EngineScheduler;
 import io.cgdev.drm.sim.LiveRunner;
+import io.cgdev.drm.sim.SchedEntity;
 import io.cgdev.drm.sim.SimClock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -474,6 +475,29 @@ public final class DrmDevice {
 
   LongSupplier runtimeReader(DrmFile f, String engineClass) {
     return scheduler.runtimeReader(f.entity, engineClass);
+  }
+
+  /**
+   * The clients whose device time ({@link DrmFile#runtime}) grew since the last call, each once, in
+   * the order they first ran; the first call starts the recording and returns nothing. Closed clients
+   * are left out. For a caller that revisits a client only when it ran (the simulator's event-stepped
+   * streams): between two calls, the device time of every client not listed is unchanged.
+   *
+   * @throws CgroupException {@code ENODEV} after unplug
+   */
+  public List<DrmFile> takeClientsThatRan() {
+    synchronized (lock) {
+      checkRegistered();
+      List<SchedEntity> ran = scheduler.takeRan();
+      List<DrmFile> out = new ArrayList<>(ran.size());
+      for (SchedEntity s : ran) {
+        DrmFile f = files.get(s.clientId());
+        if (f != null) {
+          out.add(f);
+        }
+      }
+      return out;
+    }
   }
 
   long runtimeOn(DrmFile f, String engine) {

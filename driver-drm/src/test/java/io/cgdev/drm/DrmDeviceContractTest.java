@@ -151,6 +151,31 @@ class DrmDeviceContractTest {
   }
 
   @Test
+  void clientsThatRanAreListedOnceEachUntilTakenAndOnlyThose() {
+    DrmDevice d = device(EnumSet.of(DriverFeature.DRIVER_GEM)); // round-robin: no cpu controller in the way
+    d.register(ctx);
+    DrmFile a = d.open(task);
+    DrmFile b = d.open(task);
+    DrmFile idle = d.open(task);
+    d.submit(a, "render", 3_000_000);
+    d.runFor(1_000_000);
+    assertThat(d.takeClientsThatRan()).as("the first call starts the recording").isEmpty();
+    d.submit(b, "video", 500_000);
+    d.runFor(1_500_000); // a runs two more slices, b its whole batch
+    long ranA = a.runtime("render");
+    assertThat(d.takeClientsThatRan()).containsExactlyInAnyOrder(a, b);
+    assertThat(d.takeClientsThatRan()).as("taken: nothing ran since").isEmpty();
+    d.runFor(1_000_000); // a finishes its last 0.5 ms
+    assertThat(a.runtime("render")).isGreaterThan(ranA);
+    assertThat(d.takeClientsThatRan()).containsExactly(a);
+    assertThat(idle.runtime("render") + idle.runtime("video")).isZero();
+    a.close();
+    b.close();
+    idle.close();
+    d.unplug();
+  }
+
+  @Test
   void withoutAnyOfferedControllerPresentNothingIsRegistered() {
     when(ctx.controllers()).thenReturn(Set.of("io"));
     DrmDevice d = registered();

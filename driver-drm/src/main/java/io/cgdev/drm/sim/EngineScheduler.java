@@ -74,6 +74,12 @@ public final class EngineScheduler {
   private long maskGeneration;
   /** A mask change was taken from the policy and not yet applied to every entity's runnable marks. */
   private boolean masksToApply;
+  /**
+   * Entities whose run time grew since {@link #takeRan} was last called, each once, in the order they
+   * first ran; null until the first call (a device nobody asks keeps no list). At most one entry per
+   * entity, so it stays bounded if the caller stops asking.
+   */
+  private List<SchedEntity> ran;
 
   /**
    * A scheduler over {@code specs}, whose index is the engine number cpuset and {@link TimeSharing}
@@ -414,9 +420,33 @@ public final class EngineScheduler {
     s.runtime[e.index] += delta;
     // one writer (under the device lock): a release store, not an atomic add, keeps the hot path plain
     s.runtimeByClass.setRelease(e.classIndex, s.runtimeByClass.getPlain(e.classIndex) + delta);
+    if (ran != null && !s.ranListed) {
+      s.ranListed = true;
+      ran.add(s);
+    }
     if (s.client != null) {
       s.client.ran(e.index, delta);
     }
+  }
+
+  /**
+   * Under the device lock: the entities whose run time ({@link #runtime}) grew since the last call,
+   * each once, in the order they first ran (closed ones included); the first call starts the
+   * recording and returns nothing. For a caller that steps its clients only when something changed
+   * for them (the simulator's event-stepped streams): a client's run time changes nowhere else.
+   */
+  public List<SchedEntity> takeRan() {
+    assert Thread.holdsLock(lock);
+    if (ran == null) {
+      ran = new ArrayList<>();
+      return List.of();
+    }
+    List<SchedEntity> out = List.copyOf(ran);
+    for (SchedEntity s : ran) {
+      s.ranListed = false;
+    }
+    ran.clear();
+    return out;
   }
 
   /**

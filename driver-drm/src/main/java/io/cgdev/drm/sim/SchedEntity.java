@@ -43,6 +43,8 @@ public final class SchedEntity {
    * each element only grows, so a reader sees a value it had at some instant.
    */
   final AtomicLongArray runtimeByClass;
+  /** Whether it is in the scheduler's list of entities that ran since the list was last taken. */
+  boolean ranListed;
 
   SchedEntity(long clientId, int engines, int engineClasses) {
     this.clientId = clientId;
