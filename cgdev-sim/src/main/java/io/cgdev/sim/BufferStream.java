@@ -20,6 +20,10 @@ import io.cgdev.sim.scenario.Scenario.Workload;
 abstract class BufferStream<B> {
   /** After a refused allocation a workload waits this long before it tries to fill up again. */
   static final long RETRY_NANOS = 50_000_000L;
+  /** {@link #quietUntil}: nothing to do until something happens to the stream (it ran, a write came). */
+  static final long UNTIL_WOKEN = Long.MAX_VALUE;
+  /** Churn credit is looked ahead at most this many steps at a time (a stream then wakes and looks again). */
+  private static final int CREDIT_LOOKAHEAD = 1 << 16;
 
   final Workload w;
   final Tenant tenant;
@@ -38,6 +42,8 @@ abstract class BufferStream<B> {
   private final long bufferBytes;
   private final int wantedBuffers;
   private final double allocPerSecond;
+  /** Whether the last {@link #advance} stepped the stream ({@link #step}): active, neither frozen nor dead. */
+  private boolean stepped;
 
   BufferStream(Workload w, Tenant tenant, TenantStats stats) {
     this.w = w;
@@ -87,6 +93,7 @@ abstract class BufferStream<B> {
    * dead, stops it once past its end.
    */
   final void advance(long now, long tick) {
+    stepped = false;
     if (dead) {
       return;
     }
@@ -103,6 +110,7 @@ abstract class BufferStream<B> {
       return;
     }
     if (now >= startNanos && now < stopNanos) { // Workload.activeAt
+      stepped = true;
       step(tick);
     } else if (now >= stopNanos) {
       stop();
@@ -125,6 +133,72 @@ abstract class BufferStream<B> {
         allocCredit -= 1;
         freeOldest();
         allocate();
+      }
+    }
+  }
+
+  /**
+   * After {@link #advance} at {@code now}: the earliest step time at which advancing could do anything
+   * again, if the stream's device time does not change and no write is made to the tree meanwhile
+   * ({@link #UNTIL_WOKEN}: not before either happens; {@code now + tick}: at the next step). Every
+   * step before it, with the same {@code tick}, would change nothing but the counters that {@link
+   * #skipped} brings up to date. The event-stepped loop ({@link Workloads#stepDue}) steps a stream
+   * only then.
+   */
+  long quietUntil(long now, long tick) {
+    if (dead || frozen) {
+      return UNTIL_WOKEN; // a kill or a thaw is a write: every stream is woken after one
+    }
+    if (now < startNanos) {
+      return startNanos;
+    }
+    if (!stepped) {
+      return buffers.isEmpty() ? UNTIL_WOKEN : now + tick; // past its stop: stop() freed everything
+    }
+    return Math.min(stopNanos, Math.min(memoryQuietUntil(now, tick), demandQuietUntil(now, tick)));
+  }
+
+  /** {@link #quietUntil} of the device-time side; here, none: never due. */
+  long demandQuietUntil(long now, long tick) {
+    return UNTIL_WOKEN;
+  }
+
+  /** {@link #quietUntil} of the memory side, as {@link #step} will see it at the steps after {@code now}. */
+  private long memoryQuietUntil(long now, long tick) {
+    if (bufferBytes <= 0) {
+      return UNTIL_WOKEN;
+    }
+    if (buffers.size() < wantedBuffers) {
+      // each step takes `tick` off the backoff first and allocates once it is not above 0
+      return backoff <= 0 ? now + tick : now + (backoff + tick - 1) / tick * tick;
+    }
+    if (allocPerSecond > 0) {
+      double credit = allocCredit;
+      double add = allocPerSecond * tick / 1e9; // the very expression of step(), so the sums are the same doubles
+      int steps = 0;
+      do {
+        credit += add;
+        steps++;
+      } while (credit < 1 && steps < CREDIT_LOOKAHEAD);
+      return now + steps * tick;
+    }
+    return UNTIL_WOKEN;
+  }
+
+  /**
+   * The stream was not advanced for {@code steps} steps of {@code tick} after the last one, all
+   * before its {@link #quietUntil}: brings the counters those steps would have changed up to date,
+   * exactly as they would have (the same additions, in the same order).
+   */
+  void skipped(long steps, long tick) {
+    if (!stepped || steps <= 0 || bufferBytes <= 0) {
+      return;
+    }
+    backoff -= steps * tick;
+    if (buffers.size() >= wantedBuffers && allocPerSecond > 0) {
+      double add = allocPerSecond * tick / 1e9;
+      for (long i = 0; i < steps; i++) {
+        allocCredit += add;
       }
     }
   }

@@ -30,6 +30,11 @@ final class DrmStream extends BufferStream<Integer> {
   private double allowance;
   private long submitted;
   private int nextBuffer;
+  /**
+   * Whether the last step left the stream waiting for its client to run: backlog at its cap and the
+   * allowance at its clamp, a state every further step keeps unchanged until the device time grows.
+   */
+  private boolean waitsForDevice;
 
   DrmStream(Workload w, Tenant tenant, TenantStats stats, DrmDevice dev, DrmFile file, double duty) {
     super(w, tenant, stats);
@@ -46,6 +51,7 @@ final class DrmStream extends BufferStream<Integer> {
   @Override
   void step(long tick) {
     super.step(tick);
+    waitsForDevice = false;
     if (ran == null) {
       return;
     }
@@ -62,7 +68,19 @@ final class DrmStream extends BufferStream<Integer> {
     }
     if (backlog >= cap) {
       allowance = Math.min(allowance, batch);
+      // the next steps add to the allowance and clamp it back to `batch`, submit nothing, while the
+      // backlog stays (the device time does not grow) and the tick does not grow (the cap would)
+      waitsForDevice = allowance == batch;
     }
+  }
+
+  /**
+   * Nothing to do on the device side until the client runs (the caller wakes the stream then), when
+   * the last step left it waiting for the device; else at the next step (it has allowance to spend).
+   */
+  @Override
+  long demandQuietUntil(long now, long tick) {
+    return ran == null || waitsForDevice ? UNTIL_WOKEN : now + tick;
   }
 
   @Override

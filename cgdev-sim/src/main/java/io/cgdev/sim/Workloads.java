@@ -34,6 +34,8 @@ public final class Workloads {
   private final List<PluginStream> pluginStreams = new ArrayList<>();
   private final Map<String, TenantStats> stats = new LinkedHashMap<>();
   private int tasks;
+  /** {@link #stepDue}'s bookkeeping, created at its first call. */
+  private DueStreams due;
 
   /**
    * @param tasks the process table the workloads' tasks start in
@@ -83,10 +85,34 @@ public final class Workloads {
   }
 
   /**
+   * The same step as {@link #step}, event-stepped: only the DRM streams that have something to do
+   * are advanced ({@link DueStreams}), in the same order as {@link #step} advances them, so the
+   * devices see the same calls in the same order; the others' steps would change nothing (their
+   * counters are brought up to date when they are next advanced). A stream has something to do when
+   * its {@link BufferStream#quietUntil} time has come, when its client ran since its last step, or
+   * after a write to the tree ({@link #refreshFrozen}). Plugin streams are advanced every step. For
+   * {@link ScenarioRunner}: steps of one size, at most the last one shorter; calls at increasing
+   * {@code now}, never mixed with {@link #step}.
+   */
+  public void stepDue(long now, long tick) {
+    if (due == null) {
+      due = new DueStreams(streams);
+    }
+    due.step(now, tick);
+    for (PluginStream s : pluginStreams) {
+      s.advance(now, tick);
+    }
+  }
+
+  /**
    * Tells every stream whether its tenant's tasks are frozen now; called after a write that may
-   * freeze or thaw ({@code cgroup.freeze} anywhere above a tenant counts).
+   * freeze or thaw ({@code cgroup.freeze} anywhere above a tenant counts). Wakes every stream of
+   * {@link #stepDue}: after a write anything may have changed for any of them.
    */
   public void refreshFrozen(java.util.function.Predicate<Tenant> frozen) {
+    if (due != null) {
+      due.wakeAll();
+    }
     Map<Tenant, Boolean> known = new java.util.IdentityHashMap<>();
     for (DrmStream s : streams) {
       s.frozen = known.computeIfAbsent(s.tenant, frozen::test);
@@ -102,6 +128,9 @@ public final class Workloads {
    * keep their setting (a plugin driver reports no frozen tasks).
    */
   public void refreshFrozenFromDevices() {
+    if (due != null) {
+      due.wakeAll();
+    }
     for (DrmStream s : streams) {
       if (s.file.isOpen()) {
         s.frozen = s.file.frozen();

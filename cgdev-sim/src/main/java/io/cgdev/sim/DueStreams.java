@@ -1,0 +1,107 @@
+package io.cgdev.sim;
+
+import io.cgdev.drm.DrmDevice;
+import io.cgdev.drm.DrmFile;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * The DRM streams of {@link Workloads#stepDue}, stepped by events rather than by ticks: of 200
+ * streams most are waiting at any step, their backlog at its cap until their client runs, or their
+ * memory full until the next churn; stepping each of them every tick cost most of a run for nothing.
+ * A stream is advanced at a step when it is due: its {@link BufferStream#quietUntil} time has come
+ * (a queue by time), its client ran since its last step ({@link DrmDevice#takeClientsThatRan}), or
+ * every stream was woken ({@link #wakeAll}: after a write, and when the step size changes). Due
+ * streams are advanced in their list order, which is {@link Workloads#step}'s order, and a stream
+ * that was skipped first catches up on the counters the skipped steps would have changed ({@link
+ * BufferStream#skipped}); so every device sees the same calls, in the same order, as with {@link
+ * Workloads#step}. Simulating thread only.
+ */
+final class DueStreams {
+  /** A stream due at a scenario time; stale once the stream's {@link #wakeAt} moved. */
+  private record Wake(long at, int stream) {}
+
+  private final List<DrmStream> streams;
+  private final List<DrmDevice> devices = new ArrayList<>();
+  private final Map<DrmFile, Integer> byClient = new IdentityHashMap<>();
+  private final BitSet due = new BitSet();
+  private final PriorityQueue<Wake> wakes =
+      new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Integer.compare(a.stream, b.stream));
+  /** Per stream: the start of its last step (Long.MIN_VALUE: never stepped). */
+  private final long[] lastStep;
+  /** Per stream: the size of its last step. */
+  private final long[] lastTick;
+  /** Per stream: the time it is due at (its queue entry), or {@link BufferStream#UNTIL_WOKEN}. */
+  private final long[] wakeAt;
+  private long tick = -1;
+
+  DueStreams(List<DrmStream> streams) {
+    this.streams = List.copyOf(streams);
+    int n = this.streams.size();
+    lastStep = new long[n];
+    lastTick = new long[n];
+    wakeAt = new long[n];
+    java.util.Arrays.fill(lastStep, Long.MIN_VALUE);
+    for (int i = 0; i < n; i++) {
+      DrmStream s = this.streams.get(i);
+      byClient.put(s.file, i);
+      if (!devices.contains(s.dev)) {
+        devices.add(s.dev);
+      }
+    }
+    for (DrmDevice d : devices) {
+      d.takeClientsThatRan(); // starts the devices' records: from now on every run is seen
+    }
+    wakeAll();
+  }
+
+  /** Every stream is due at the next step. */
+  void wakeAll() {
+    due.set(0, streams.size());
+  }
+
+  /** Advances the streams due at {@code now}, for a step of {@code tick}. */
+  void step(long now, long tick) {
+    if (tick != this.tick) {
+      wakeAll(); // a skipped step is caught up with the size of the one before it: the size must not change under it
+      this.tick = tick;
+    }
+    for (DrmDevice d : devices) {
+      for (DrmFile f : d.takeClientsThatRan()) {
+        Integer i = byClient.get(f);
+        if (i != null) {
+          due.set(i);
+        }
+      }
+    }
+    while (!wakes.isEmpty() && wakes.peek().at <= now) {
+      Wake w = wakes.poll();
+      if (wakeAt[w.stream] == w.at) {
+        due.set(w.stream);
+      }
+    }
+    for (int i = due.nextSetBit(0); i >= 0; i = due.nextSetBit(i + 1)) {
+      DrmStream s = streams.get(i);
+      if (lastStep[i] != Long.MIN_VALUE) {
+        s.skipped((now - lastStep[i]) / lastTick[i] - 1, lastTick[i]);
+      }
+      s.advance(now, tick);
+      lastStep[i] = now;
+      lastTick[i] = tick;
+      long at = s.quietUntil(now, tick);
+      if (at <= now + tick) {
+        wakeAt[i] = now + tick; // stays in `due`: stepped next time
+        continue;
+      }
+      due.clear(i);
+      wakeAt[i] = at;
+      if (at != BufferStream.UNTIL_WOKEN) {
+        wakes.add(new Wake(at, i));
+      }
+    }
+  }
+}
