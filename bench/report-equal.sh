@@ -5,6 +5,8 @@
 set -u
 A=$1; B=$2
 rc=0
+out=$(mktemp -d /tmp/report-equal.XXXXXX)   # per run: two comparisons may run at once
+echo "reports in $out"
 for f in demo two-teams freeze-kill resident pressure hundred-workloads; do
   for side in A B; do
     wt=${!side}
@@ -17,9 +19,9 @@ def z(o):
         return {k:(0 if any(s in k.lower() for s in ("wall","persecond","per_second","eventsps","elapsed")) else z(v)) for k,v in o.items()}
     if isinstance(o,list): return [z(x) for x in o]
     return o
-print(json.dumps(z(d),sort_keys=True,indent=1))' > /tmp/report-$side-$f.json 2>/tmp/report-$side-$f.err
+print(json.dumps(z(d),sort_keys=True,indent=1))' > $out/$side-$f.json 2>$out/$side-$f.err
   done
-  if [ ! -s /tmp/report-A-$f.json ]; then echo "$f: NO OUTPUT (see /tmp/report-A-$f.err)"; rc=1; continue; fi
-  if cmp -s /tmp/report-A-$f.json /tmp/report-B-$f.json; then echo "$f: SAME"; else echo "$f: DIFF (diff /tmp/report-A-$f.json /tmp/report-B-$f.json)"; rc=1; fi
+  if [ ! -s $out/A-$f.json ]; then echo "$f: NO OUTPUT (see $out/A-$f.err)"; rc=1; continue; fi
+  if cmp -s $out/A-$f.json $out/B-$f.json; then echo "$f: SAME"; else echo "$f: DIFF (diff $out/A-$f.json $out/B-$f.json)"; rc=1; fi
 done
 exit $rc
