@@ -413,7 +413,7 @@ public final class DrmDevice {
     cgroups.inCgroupOf(client.task(), cg -> {
       client.checkOpen();
       checkRegistered();
-      List<GemObject> used = new ArrayList<>();
+      List<GemObject> used = new ArrayList<>(handles.length); // a batch names few buffers: no room for ten
       for (int h : handles) {
         used.add(client.object(h));
       }
