@@ -6,6 +6,7 @@ import io.cgdev.sim.scenario.Scenario.Tenant;
 import io.cgdev.sim.scenario.Scenario.Write;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Makes a scenario's cgroup tree in a hierarchy through the file view, exactly as a user would:
@@ -15,6 +16,9 @@ import java.util.Set;
  * view's own message (so the codecs of io.cgdev.api decide what is valid).
  */
 public final class TreeBuilder {
+  /** A region name, white space, then a value: {@code lmem0 1024M}, {@code drm/0000:03:00.0/vram0 max}. */
+  private static final Pattern REGION_KEYED = Pattern.compile("\\s*[A-Za-z][\\w./:-]*\\s+\\S+\\s*");
+
   private final CgroupFs fs;
   private final Set<String> controllers;
   private final String device;
@@ -73,12 +77,27 @@ public final class TreeBuilder {
       } catch (CgroupException e) {
         String reason = e.errno() == io.cgdev.api.Errno.ENOENT
             ? "no such file " + file + " (" + e.getMessage() + ")"
-            : e.getMessage() + " (" + e.errno().name() + ")";
+            : e.getMessage() + " (" + e.errno().name() + ")" + regionKeyHint(w);
         throw new ScenarioException(scenario.source(), w.at().line(), w.at().field(), reason);
       }
     }
     for (Tenant c : t.children()) {
       build(scenario, c);
     }
+  }
+
+  /**
+   * For a memory value written as {@code REGION VALUE} (dmem's form, and that of scenario files written for
+   * earlier versions, e.g. ../shared/bench/hundred-workloads.yaml's {@code max: lmem0 1024M}): how to write it
+   * now. Empty for any other value.
+   */
+  static String regionKeyHint(Write w) {
+    if (!"memory".equals(w.controller()) || !REGION_KEYED.matcher(w.value()).matches()) {
+      return "";
+    }
+    String value = w.value().strip();
+    return "; a per-device memory file takes one value, as memcg's does: each memory registration governs one"
+        + " region, so write '" + w.key() + ": " + value.substring(value.indexOf(' ') + 1).strip() + "' ('REGION VALUE'"
+        + " lines are dmem's form, in the cgroup's dmem." + w.key() + "; docs/SCENARIOS.md)";
   }
 }
