@@ -3,7 +3,6 @@ package io.cgdev.sim;
 import io.cgdev.drm.DrmDevice;
 import io.cgdev.drm.DrmFile;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,8 @@ final class DueStreams {
   private final List<DrmStream> streams;
   private final List<DrmDevice> devices = new ArrayList<>();
   private final Map<DrmFile, Integer> byClient = new IdentityHashMap<>();
-  private final BitSet due = new BitSet();
+  /** The streams due at the next step, a bit per stream (a BitSet re-counted its words at every clear). */
+  private final long[] due;
   private final PriorityQueue<Wake> wakes =
       new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Integer.compare(a.stream, b.stream));
   /** Per stream: the start of its last step (Long.MIN_VALUE: never stepped). */
@@ -45,6 +45,7 @@ final class DueStreams {
     lastStep = new long[n];
     lastTick = new long[n];
     wakeAt = new long[n];
+    due = new long[(n + 63) >>> 6];
     java.util.Arrays.fill(lastStep, Long.MIN_VALUE);
     for (int i = 0; i < n; i++) {
       DrmStream s = this.streams.get(i);
@@ -61,7 +62,29 @@ final class DueStreams {
 
   /** Every stream is due at the next step. */
   void wakeAll() {
-    due.set(0, streams.size());
+    for (int i = 0; i < streams.size(); i++) {
+      setDue(i);
+    }
+  }
+
+  private void setDue(int i) {
+    due[i >>> 6] |= 1L << i;
+  }
+
+  /** The first due stream at or after {@code from}, or -1. */
+  private int nextDue(int from) {
+    int w = from >>> 6;
+    if (w >= due.length) {
+      return -1;
+    }
+    long word = due[w] & (-1L << from);
+    while (word == 0) {
+      if (++w == due.length) {
+        return -1;
+      }
+      word = due[w];
+    }
+    return (w << 6) + Long.numberOfTrailingZeros(word);
   }
 
   /** Advances the streams due at {@code now}, for a step of {@code tick}. */
@@ -74,17 +97,17 @@ final class DueStreams {
       for (DrmFile f : d.takeClientsThatRan()) {
         Integer i = byClient.get(f);
         if (i != null) {
-          due.set(i);
+          setDue(i);
         }
       }
     }
     while (!wakes.isEmpty() && wakes.peek().at <= now) {
       Wake w = wakes.poll();
       if (wakeAt[w.stream] == w.at) {
-        due.set(w.stream);
+        setDue(w.stream);
       }
     }
-    for (int i = due.nextSetBit(0); i >= 0; i = due.nextSetBit(i + 1)) {
+    for (int i = nextDue(0); i >= 0; i = nextDue(i + 1)) {
       DrmStream s = streams.get(i);
       if (lastStep[i] != Long.MIN_VALUE) {
         s.skipped((now - lastStep[i]) / lastTick[i] - 1, lastTick[i]);
@@ -97,7 +120,7 @@ final class DueStreams {
         wakeAt[i] = now + tick; // stays in `due`: stepped next time
         continue;
       }
-      due.clear(i);
+      due[i >>> 6] &= ~(1L << i);
       wakeAt[i] = at;
       if (at != BufferStream.UNTIL_WOKEN) {
         wakes.add(new Wake(at, i));
