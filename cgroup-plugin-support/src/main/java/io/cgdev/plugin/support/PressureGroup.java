@@ -603,9 +603,10 @@ public final class PressureGroup {
    * the lock.
    */
   private long update(long clockNow) {
-    // a change racing with this read may have been recorded at a later clock reading than ours: the
-    // reading's instant is then that change's, so that its totals never run ahead of its time
-    long now = Math.max(clockNow, snap.get().start);
+    // a change racing with this read may have been recorded at a later clock reading than ours, and a
+    // racing read may have collected up to a later one: the reading's instant is then the later one, so
+    // that its totals never run ahead of its time
+    long now = Math.max(Math.max(clockNow, snap.get().start), collectedAt);
     runDue(now);
     collect(AVGS, now);
     if (now >= avgNextUpdate) {
