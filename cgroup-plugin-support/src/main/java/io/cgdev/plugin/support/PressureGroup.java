@@ -4,13 +4,14 @@ import io.cgdev.api.CgroupException;
 import io.cgdev.api.Errno;
 import io.cgdev.api.Stability;
 import io.cgdev.api.spi.DeviceClock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Pressure stall information of one cgroup for one resource of one device (the kernel's {@code
@@ -58,14 +59,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * change, a read or {@link #advance}), so the numbers on a simulated clock are those of a kernel whose
  * timers are never delayed. The averaging period is 2 s exactly (the kernel's is 2 s and one jiffy).
  *
- * <p><b>Threads.</b> {@link #change} is lock-free: each group keeps its state as an immutable
- * snapshot swapped by compare-and-set, so a reader sees counts, state and times of one instant (the
- * kernel's per-CPU seqcount). The averaging and trigger work, reads and trigger creation take the
- * group's lock (the kernel's {@code avgs_lock} and {@code trigger_lock}); a change takes it only when
- * work is due. Exact when changes arrive in clock order (one device thread, as in the simulator);
- * with racing threads a change that reads the clock before another but swaps after it is counted at
- * the later time, an error bounded by the race. A trigger's notifier runs on the thread that does the
- * work, under the group's lock: it must be quick and must not call back into the group.
+ * <p><b>Threads.</b> A group keeps its counts, states and times in plain fields under a sequence
+ * count, as the kernel keeps them in {@code psi_group_cpu} under {@code seq}: a change makes the
+ * count odd by compare-and-set, writes the fields and makes it even again, so the changes of one group
+ * are serialised for those few stores (a change that finds the count odd spins, then yields, as the
+ * holder may have been descheduled); a reader never blocks a change: it reads the fields between two
+ * reads of an even count and retries while the count moved ({@code read_seqcount_begin} and {@code
+ * read_seqcount_retry} in {@code get_recent_times}), so it sees counts, states and times of one
+ * instant. Why not lock-free: the former immutable snapshot swapped by compare-and-set allocated a
+ * 7-field object per group and change, at every level of every engine pick and memory charge (about a
+ * quarter of the simulator's allocated bytes); a change now allocates nothing. The averaging and
+ * trigger work, reads and trigger creation take the group's lock (the kernel's {@code avgs_lock} and
+ * {@code trigger_lock}); a change takes it only when work is due. Exact when changes arrive in clock
+ * order (one device thread, as in the simulator); with racing threads a change that reads the clock
+ * before another but records after it is counted at the later time, an error bounded by the race. A
+ * trigger's notifier runs on the thread that does the work, under the group's lock: it must be quick
+ * and must not call back into the group.
  */
 @Stability(value = Stability.Status.EXPERIMENTAL, since = "0.2")
 public final class PressureGroup {
@@ -99,18 +108,32 @@ public final class PressureGroup {
   /** The {@code full} line where it is not defined: zeros. */
   private static final String FULL_UNDEFINED = "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n";
 
-  /** One instant's counts, states and accumulated times (the kernel's {@code psi_group_cpu}). */
-  private record Snap(int delayed, int productive, int mask, long start, long some, long full, long nonidle) {
-    long time(int state, long now) {
-      long base = state == SOME ? some : state == FULL ? full : nonidle;
-      return (mask & (1 << state)) != 0 && now > start ? base + (now - start) : base;
+  /** Busy-wait turns on an odd sequence count before a thread yields its processor instead. */
+  private static final int SPINS = 64;
+  private static final VarHandle SEQ;
+
+  static {
+    try {
+      SEQ = MethodHandles.lookup().findVarHandle(PressureGroup.class, "seq", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
     }
   }
 
   private final PressureGroup parent;
   private final PressureGroup root;
   private final DeviceClock clock;
-  private final AtomicReference<Snap> snap;
+
+  // One instant's counts, states and accumulated times (the kernel's psi_group_cpu): written only
+  // while seq is odd, by the change that made it odd; read only between two equal even reads of seq.
+  private long seq; // through SEQ only
+  private int delayed;
+  private int productive;
+  private int mask;
+  private long start;
+  private long some;
+  private long full;
+  private long nonidle;
   // the instant the last collect counted up to (guarded by this group's monitor)
   private long collectedAt;
   private volatile boolean enabled = true;
@@ -142,7 +165,7 @@ public final class PressureGroup {
     this.root = parent == null ? this : parent.root;
     this.clock = clock;
     long now = clock.nanoTime();
-    this.snap = new AtomicReference<>(new Snap(0, 0, 0, now, 0, 0, 0));
+    this.start = now;
     this.avgLastUpdate = now;
     this.avgNextUpdate = now + PERIOD_NANOS;
     this.tree = parent == null ? ConcurrentHashMap.newKeySet() : null;
@@ -168,7 +191,8 @@ public final class PressureGroup {
   /**
    * Reports a change of this group's clients at the clock's present time, here and in every
    * ancestor: {@code delayedDelta} clients more (or fewer) wait for the resource, {@code
-   * productiveDelta} more (or fewer) use it. Lock-free unless averaging or trigger work is due.
+   * productiveDelta} more (or fewer) use it. Allocates nothing; takes the group's lock only when
+   * averaging or trigger work is due (see the class comment's Threads).
    *
    * @throws IllegalStateException if a count would go below zero (a caller's bug; nothing changes
    *     here, the kernel prints "psi: task underflow")
@@ -243,11 +267,64 @@ public final class PressureGroup {
   }
 
   private void checkCounts(int delayedDelta, int productiveDelta) {
-    Snap s = snap.get();
-    if (s.delayed + delayedDelta < 0 || s.productive + productiveDelta < 0) {
+    int d;
+    int p;
+    for (int spins = 0; ; spins++) {
+      long s = readBegin(spins);
+      if ((s & 1) != 0) {
+        continue;
+      }
+      d = delayed;
+      p = productive;
+      if (readValid(s)) {
+        break;
+      }
+    }
+    if (d + delayedDelta < 0 || p + productiveDelta < 0) {
       throw new IllegalStateException(String.format(
-          "pressure: counts would go below zero: delayed %d%+d, productive %d%+d",
-          s.delayed, delayedDelta, s.productive, productiveDelta));
+          "pressure: counts would go below zero: delayed %d%+d, productive %d%+d", d, delayedDelta, p, productiveDelta));
+    }
+  }
+
+  /**
+   * The sequence count at the start of a read ({@code read_seqcount_begin}), after a back-off if an
+   * earlier turn found it odd or moved; odd means a change is writing: the caller retries.
+   */
+  private long readBegin(int spins) {
+    if (spins > 0) {
+      backOff(spins);
+    }
+    return (long) SEQ.getAcquire(this);
+  }
+
+  /** Whether the fields read since {@code readBegin} returned {@code s} are of one instant ({@code read_seqcount_retry}). */
+  private boolean readValid(long s) {
+    VarHandle.acquireFence(); // the field reads above happen before the count's re-read
+    return (long) SEQ.getAcquire(this) == s;
+  }
+
+  /** Makes the sequence count odd for this thread's change ({@code write_seqcount_begin}); returns its even value. */
+  private long writeBegin() {
+    for (int spins = 0; ; spins++) {
+      long s = (long) SEQ.getAcquire(this);
+      if ((s & 1) == 0 && SEQ.compareAndSet(this, s, s + 1)) {
+        VarHandle.storeStoreFence(); // the odd count is seen before any field written after it (smp_wmb)
+        return s;
+      }
+      backOff(spins + 1);
+    }
+  }
+
+  /** Ends the change begun at {@code s}: the fields written happen before the even count ({@code write_seqcount_end}). */
+  private void writeEnd(long s) {
+    SEQ.setRelease(this, s + 2);
+  }
+
+  private static void backOff(int spins) {
+    if (spins < SPINS) {
+      Thread.onSpinWait();
+    } else {
+      Thread.yield();
     }
   }
 
@@ -258,24 +335,27 @@ public final class PressureGroup {
         runDue(now);
       }
     }
-    boolean on;
-    Snap s;
-    Snap n;
-    do {
-      s = snap.get();
-      on = enabled;
-      long t = Math.max(now, s.start);
-      int d = Math.max(0, s.delayed + delayedDelta);
-      int p = Math.max(0, s.productive + productiveDelta);
-      n = on ? recorded(s, t, d, p, mask(d, p)) : disabled(s, t, d, p);
-    } while (!snap.compareAndSet(s, n));
+    long s = writeBegin();
+    boolean on = enabled;
+    long t = Math.max(now, start);
+    int d = Math.max(0, delayed + delayedDelta);
+    int p = Math.max(0, productive + productiveDelta);
+    int m = on ? mask(d, p) : 0;
+    // a disabled group that accumulates nothing keeps its start (psi_group_change with !enabled)
+    if (on || mask != 0) {
+      record(t);
+    }
+    delayed = d;
+    productive = p;
+    mask = m;
+    writeEnd(s);
     if (!on) {
       return;
     }
     // each compare-and-set below is tried only when a plain read says it can succeed: a failing one still
     // takes the cache line exclusively, and while work is due (nearly always) every change paid for two
     long poll = now + JIFFY_NANOS;
-    if ((n.mask & pollStates) != 0 && pollDue.get() == NEVER && pollDue.compareAndSet(NEVER, poll)) {
+    if ((m & pollStates) != 0 && pollDue.get() == NEVER && pollDue.compareAndSet(NEVER, poll)) {
       root.lowerTreeDue(poll);
     }
     // psi_group_change's wake_clock: restart the averaging work PSI_FREQ after activity resumes.
@@ -299,24 +379,52 @@ public final class PressureGroup {
     return m;
   }
 
-  /** {@code record_times}, then the new counts and states. */
-  private static Snap recorded(Snap s, long t, int d, int p, int mask) {
-    return new Snap(d, p, mask, t, s.time(SOME, t), s.time(FULL, t), s.time(NONIDLE, t));
+  /** {@code record_times} up to {@code t}, in the states of the present mask. Only between writeBegin and writeEnd. */
+  private void record(long t) {
+    long dt = t > start ? t - start : 0;
+    if ((mask & (1 << SOME)) != 0) {
+      some += dt;
+    }
+    if ((mask & (1 << FULL)) != 0) {
+      full += dt;
+    }
+    if ((mask & (1 << NONIDLE)) != 0) {
+      nonidle += dt;
+    }
+    start = t;
   }
 
-  /** A disabled group counts clients but accumulates no time (psi_group_change with !enabled). */
-  private static Snap disabled(Snap s, long t, int d, int p) {
-    return s.mask == 0 ? new Snap(d, p, 0, s.start, s.some, s.full, s.nonidle) : recorded(s, t, d, p, 0);
+  /** The time accumulated in {@code state} by {@code now}: {@code base} plus the running stretch if the state is on. */
+  private static long time(int state, int mask, long start, long base, long now) {
+    return (mask & (1 << state)) != 0 && now > start ? base + (now - start) : base;
   }
 
   /** The number of clients delayed now, here and below. */
   public int delayed() {
-    return snap.get().delayed;
+    for (int spins = 0; ; spins++) {
+      long s = readBegin(spins);
+      if ((s & 1) != 0) {
+        continue;
+      }
+      int d = delayed;
+      if (readValid(s)) {
+        return d;
+      }
+    }
   }
 
   /** The number of clients productive now, here and below. */
   public int productive() {
-    return snap.get().productive;
+    for (int spins = 0; ; spins++) {
+      long s = readBegin(spins);
+      if ((s & 1) != 0) {
+        continue;
+      }
+      int p = productive;
+      if (readValid(s)) {
+        return p;
+      }
+    }
   }
 
   /**
@@ -384,14 +492,33 @@ public final class PressureGroup {
 
   /** Folds the time up to {@code t} into the aggregator's totals; returns the states that grew. */
   private int collect(int aggregator, long t) {
-    Snap s = snap.get();
-    if (s.start > t) {
-      t = s.start; // a change recorded at a later clock reading than the caller's (see read)
+    int m;
+    long from;
+    long someBase;
+    long fullBase;
+    long nonidleBase;
+    for (int spins = 0; ; spins++) {
+      long s = readBegin(spins);
+      if ((s & 1) != 0) {
+        continue;
+      }
+      m = mask;
+      from = start;
+      someBase = some;
+      fullBase = full;
+      nonidleBase = nonidle;
+      if (readValid(s)) {
+        break;
+      }
+    }
+    if (from > t) {
+      t = from; // a change recorded at a later clock reading than the caller's (see read)
     }
     collectedAt = t;
     int changed = 0;
     for (int state = 0; state < 3; state++) {
-      long time = s.time(state, t);
+      long base = state == SOME ? someBase : state == FULL ? fullBase : nonidleBase;
+      long time = time(state, m, from, base, t);
       long delta = time - timesPrev[aggregator][state];
       if (delta < 0) {
         delta = 0; // a racing change counted at a later instant (see the class comment)
@@ -606,13 +733,27 @@ public final class PressureGroup {
     // a change racing with this read may have been recorded at a later clock reading than ours, and a
     // racing read may have collected up to a later one: the reading's instant is then the later one, so
     // that its totals never run ahead of its time
-    long now = Math.max(Math.max(clockNow, snap.get().start), collectedAt);
+    long now = Math.max(Math.max(clockNow, start()), collectedAt);
     runDue(now);
     collect(AVGS, now);
     if (now >= avgNextUpdate) {
       avgNextUpdate = updateAverages(now);
     }
     return now;
+  }
+
+  /** The instant of the last recorded change. */
+  private long start() {
+    for (int spins = 0; ; spins++) {
+      long s = readBegin(spins);
+      if ((s & 1) != 0) {
+        continue;
+      }
+      long t = start;
+      if (readValid(s)) {
+        return t;
+      }
+    }
   }
 
   /**

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Threads change client states in four leaf groups under two parents while a clock thread moves the
- * device time and a reader reads, advances and polls a trigger: the lock-free change path never loses
- * a change (every count returns to zero at every level), and every reading is consistent: full never
- * above some, totals never shrink and never pass the time elapsed. Bounded by a number of operations
- * (20,000 cycles per thread: about 2 s on a loaded two-core machine), not by time.
+ * device time and a reader reads, advances and polls a trigger: the change path (a sequence count per
+ * group) never loses a change (every count returns to zero at every level), and every reading is
+ * consistent: full never above some, totals never shrink and never pass the time elapsed. Bounded by a
+ * number of operations (20,000 cycles per thread: about 2 s on a loaded two-core machine), not by time.
  */
 class PressureGroupStressTest {
   private static final Stall[] KINDS = Stall.values();
