@@ -21,8 +21,11 @@ import java.util.PriorityQueue;
  * Workloads#step}. Simulating thread only.
  */
 final class DueStreams {
-  /** A stream due at a scenario time; stale once the stream's {@link #wakeAt} moved. */
+  /** A stream due at a scenario time; stale once the stream's {@link #queuedAt} moved. */
   private record Wake(long at, int stream) {}
+
+  /** {@link #queuedAt} of a stream with no live queue entry. */
+  private static final long NONE = Long.MIN_VALUE;
 
   private final List<DrmStream> streams;
   private final List<DrmDevice> devices = new ArrayList<>();
@@ -35,8 +38,12 @@ final class DueStreams {
   private final long[] lastStep;
   /** Per stream: the size of its last step. */
   private final long[] lastTick;
-  /** Per stream: the time it is due at (its queue entry), or {@link BufferStream#UNTIL_WOKEN}. */
-  private final long[] wakeAt;
+  /**
+   * Per stream: the time of its live entry in {@link #wakes}, or {@link #NONE}. A stream that asks again for
+   * the time it is already queued for adds nothing (it asks at every step, mostly for the same next churn:
+   * re-adding made the queue a tenth of a run); entries of other times are stale and dropped when polled.
+   */
+  private final long[] queuedAt;
   private long tick = -1;
 
   DueStreams(List<DrmStream> streams) {
@@ -44,9 +51,10 @@ final class DueStreams {
     int n = this.streams.size();
     lastStep = new long[n];
     lastTick = new long[n];
-    wakeAt = new long[n];
+    queuedAt = new long[n];
     due = new long[(n + 63) >>> 6];
     java.util.Arrays.fill(lastStep, Long.MIN_VALUE);
+    java.util.Arrays.fill(queuedAt, NONE);
     for (int i = 0; i < n; i++) {
       DrmStream s = this.streams.get(i);
       byClient.put(s.file, i);
@@ -103,7 +111,8 @@ final class DueStreams {
     }
     while (!wakes.isEmpty() && wakes.peek().at <= now) {
       Wake w = wakes.poll();
-      if (wakeAt[w.stream] == w.at) {
+      if (queuedAt[w.stream] == w.at) {
+        queuedAt[w.stream] = NONE;
         setDue(w.stream);
       }
     }
@@ -117,12 +126,11 @@ final class DueStreams {
       lastTick[i] = tick;
       long at = s.quietUntil(now, tick);
       if (at <= now + tick) {
-        wakeAt[i] = now + tick; // stays in `due`: stepped next time
-        continue;
+        continue; // stays due: stepped next time (a live queue entry may wake it once more: a step more is harmless)
       }
       due[i >>> 6] &= ~(1L << i);
-      wakeAt[i] = at;
-      if (at != BufferStream.UNTIL_WOKEN) {
+      if (at != BufferStream.UNTIL_WOKEN && at != queuedAt[i]) {
+        queuedAt[i] = at;
         wakes.add(new Wake(at, i));
       }
     }
