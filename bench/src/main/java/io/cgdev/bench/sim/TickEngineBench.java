@@ -19,13 +19,19 @@ import java.util.Locale;
  * {@code run()} (tree, simulation and report): on a shared, loaded machine the wall time mostly
  * measures the other processes, the thread's CPU time much less so. Prints every round and the medians.
  *
+ * <p>The simulating thread is pinned to the CPU it starts on ({@link ThreadAffinity}; {@code
+ * -Dcgdev.bench.pin=false} leaves it free): unpinned, the scheduler's moves of it between this machine's
+ * two CPUs made JVM runs of one jar settle near 100 ms or near 170 ms per round, in phases of tens of
+ * rounds, which hid any change smaller than that spread.
+ *
  * <p>Warm-up rounds come first and are left out of the medians, as JMH leaves out its warm-up
  * iterations: on this 2-core machine the JIT takes about ten rounds to settle (the first rounds take
  * 2–5× the steady time), and a median over a run that starts cold measures the compiler.
  *
  * <p>{@code java -cp bench/target/benchmarks.jar io.cgdev.bench.sim.TickEngineBench [FILE] [rounds]
  * [warm-up rounds]} (defaults 7 and 10), from the repository root; JVM options such as {@code
- * -XX:+FlightRecorder} go before {@code -cp}.
+ * -XX:+FlightRecorder} go before {@code -cp} ({@code --enable-native-access=ALL-UNNAMED} silences the
+ * JVM's warning about the pinning call).
  */
 public final class TickEngineBench {
   private TickEngineBench() {}
@@ -35,6 +41,11 @@ public final class TickEngineBench {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     Scenario scenario = ScenarioParser.parse(file);
+    if (!"false".equals(System.getProperty("cgdev.bench.pin"))) {
+      System.out.println(ThreadAffinity.pinToCurrentCpu()
+          .map(cpu -> "simulating thread pinned to CPU " + cpu + " (-Dcgdev.bench.pin=false to leave it free)")
+          .orElse("simulating thread not pinned (no sched_setaffinity here)"));
+    }
     double[] ms = new double[rounds];
     double[] rate = new double[rounds];
     double[] cpu = new double[rounds];
