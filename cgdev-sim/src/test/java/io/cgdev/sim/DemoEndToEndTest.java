@@ -4,18 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.cgdev.api.ByteSize;
-import io.cgdev.controller.cpu.CpuController;
-import io.cgdev.controller.cpuset.CpusetController;
-import io.cgdev.controller.memory.MemoryController;
 import io.cgdev.core.Cgroups;
-import io.cgdev.drm.DrmDevice;
-import io.cgdev.i915.I915Driver;
 import io.cgdev.sim.report.Report;
 import io.cgdev.sim.report.Report.TenantReport;
 import io.cgdev.sim.scenario.Scenario;
 import io.cgdev.sim.scenario.ScenarioParser;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,13 +26,9 @@ class DemoEndToEndTest {
   @BeforeEach
   void runTheDemo() {
     // on the test class path: the plugins are handed over, as a test or an OSGi host would
-    world = Cgroups.builder().discover(false).controller(new MemoryController()).controller(new CpuController())
-        .controller(new CpusetController()).driver(new I915Driver()).build();
+    world = SimWorlds.boot();
     Scenario demo = ScenarioParser.parseResource("/io/cgdev/sim/scenario/demo.yaml").withDuration(1_500_000_000L);
-    Map<String, DrmDevice> devices = new LinkedHashMap<>();
-    world.driver(I915Driver.class).orElseThrow().devices().forEach(d -> devices.put(d.name(), d));
-    runner = new ScenarioRunner(world.fs(), world.tasks(), world.controllers(), devices, demo, "i915.0",
-        Progress.NONE);
+    runner = SimWorlds.runner(world, demo);
     report = runner.run();
   }
 

@@ -2,12 +2,7 @@ package io.cgdev.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cgdev.controller.cpu.CpuController;
-import io.cgdev.controller.cpuset.CpusetController;
-import io.cgdev.controller.memory.MemoryController;
 import io.cgdev.core.Cgroups;
-import io.cgdev.drm.DrmDevice;
-import io.cgdev.i915.I915Driver;
 import io.cgdev.sim.report.Report;
 import io.cgdev.sim.report.ReportWriter;
 import io.cgdev.sim.scenario.Scenario;
@@ -16,10 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.RepeatedTest;
@@ -71,12 +64,8 @@ class EventSteppingTest {
 
   /** The report's JSON with the wall time taken out, then every client's fdinfo. */
   private static String run(Scenario scenario, boolean tickStepped) {
-    try (Cgroups cg = Cgroups.builder().discover(false).controller(new MemoryController()).controller(new CpuController())
-        .controller(new CpusetController()).driver(new I915Driver()).build()) {
-      Map<String, DrmDevice> devices = new LinkedHashMap<>();
-      cg.driver(I915Driver.class).orElseThrow().devices().forEach(d -> devices.put(d.name(), d));
-      ScenarioRunner runner = new ScenarioRunner(cg.fs(), cg.tasks(), cg.controllers(), devices, scenario, "i915.0",
-          Progress.NONE);
+    try (Cgroups cg = SimWorlds.boot()) {
+      ScenarioRunner runner = SimWorlds.runner(cg, scenario);
       if (tickStepped) {
         runner.tickStepped();
       }

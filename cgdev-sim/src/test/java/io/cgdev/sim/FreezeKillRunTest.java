@@ -3,17 +3,10 @@ package io.cgdev.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.cgdev.controller.cpu.CpuController;
-import io.cgdev.controller.cpuset.CpusetController;
-import io.cgdev.controller.memory.MemoryController;
 import io.cgdev.core.Cgroups;
-import io.cgdev.drm.DrmDevice;
-import io.cgdev.i915.I915Driver;
 import io.cgdev.sim.report.Report;
 import io.cgdev.sim.scenario.ScenarioParser;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,12 +46,8 @@ class FreezeKillRunTest {
 
   @BeforeEach
   void run() {
-    world = Cgroups.builder().discover(false).controller(new MemoryController()).controller(new CpuController())
-        .controller(new CpusetController()).driver(new I915Driver()).build();
-    Map<String, DrmDevice> devices = new LinkedHashMap<>();
-    world.driver(I915Driver.class).orElseThrow().devices().forEach(d -> devices.put(d.name(), d));
-    runner = new ScenarioRunner(world.fs(), world.tasks(), world.controllers(), devices,
-        ScenarioParser.parse("freeze-kill.yaml", SCENARIO), "i915.0", Progress.NONE);
+    world = SimWorlds.boot();
+    runner = SimWorlds.runner(world, ScenarioParser.parse("freeze-kill.yaml", SCENARIO));
     report = runner.run();
   }
 

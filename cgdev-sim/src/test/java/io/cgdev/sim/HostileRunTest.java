@@ -3,18 +3,11 @@ package io.cgdev.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.cgdev.controller.cpu.CpuController;
-import io.cgdev.controller.cpuset.CpusetController;
-import io.cgdev.controller.memory.MemoryController;
 import io.cgdev.core.Cgroups;
-import io.cgdev.drm.DrmDevice;
-import io.cgdev.i915.I915Driver;
 import io.cgdev.sim.report.Report;
 import io.cgdev.sim.scenario.Scenario;
 import io.cgdev.sim.scenario.ScenarioParser;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,12 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class HostileRunTest {
   private static Report run(Scenario scenario) {
-    try (Cgroups cg = Cgroups.builder().discover(false).controller(new MemoryController()).controller(new CpuController())
-        .controller(new CpusetController()).driver(new I915Driver()).build()) {
-      Map<String, DrmDevice> devices = new LinkedHashMap<>();
-      cg.driver(I915Driver.class).orElseThrow().devices().forEach(d -> devices.put(d.name(), d));
-      ScenarioRunner runner = new ScenarioRunner(cg.fs(), cg.tasks(), cg.controllers(), devices, scenario, "i915.0",
-          Progress.NONE);
+    try (Cgroups cg = SimWorlds.boot()) {
+      ScenarioRunner runner = SimWorlds.runner(cg, scenario);
       try {
         return runner.run();
       } finally {

@@ -3,12 +3,7 @@ package io.cgdev.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.cgdev.controller.cpu.CpuController;
-import io.cgdev.controller.cpuset.CpusetController;
-import io.cgdev.controller.memory.MemoryController;
 import io.cgdev.core.Cgroups;
-import io.cgdev.drm.DrmDevice;
-import io.cgdev.i915.I915Driver;
 import io.cgdev.sim.report.Report;
 import io.cgdev.sim.report.ReportWriter;
 import io.cgdev.sim.scenario.Scenario;
@@ -16,9 +11,7 @@ import io.cgdev.sim.scenario.ScenarioParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongPredicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,12 +53,8 @@ class PressureRunTest {
   }
 
   private static Report run(Scenario s) {
-    try (Cgroups world = Cgroups.builder().discover(false).controller(new MemoryController())
-        .controller(new CpuController()).controller(new CpusetController()).driver(new I915Driver()).build()) {
-      Map<String, DrmDevice> devices = new LinkedHashMap<>();
-      world.driver(I915Driver.class).orElseThrow().devices().forEach(d -> devices.put(d.name(), d));
-      ScenarioRunner runner = new ScenarioRunner(world.fs(), world.tasks(), world.controllers(), devices, s, "i915.0",
-          Progress.NONE);
+    try (Cgroups world = SimWorlds.boot()) {
+      ScenarioRunner runner = SimWorlds.runner(world, s);
       try {
         return runner.run();
       } finally {

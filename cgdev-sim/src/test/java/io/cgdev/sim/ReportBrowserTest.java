@@ -3,12 +3,7 @@ package io.cgdev.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.cgdev.controller.cpu.CpuController;
-import io.cgdev.controller.cpuset.CpusetController;
-import io.cgdev.controller.memory.MemoryController;
 import io.cgdev.core.Cgroups;
-import io.cgdev.drm.DrmDevice;
-import io.cgdev.i915.I915Driver;
 import io.cgdev.sim.report.Report;
 import io.cgdev.sim.report.ReportWriter;
 import io.cgdev.sim.scenario.Scenario;
@@ -203,13 +198,9 @@ class ReportBrowserTest {
   }
 
   private static Report demoReport() {
-    try (Cgroups world = Cgroups.builder().discover(false).controller(new MemoryController())
-        .controller(new CpuController()).controller(new CpusetController()).driver(new I915Driver()).build()) {
+    try (Cgroups world = SimWorlds.boot()) {
       Scenario demo = ScenarioParser.parseResource("/io/cgdev/sim/scenario/demo.yaml").withDuration(1_500_000_000L);
-      Map<String, DrmDevice> devices = new LinkedHashMap<>();
-      world.driver(I915Driver.class).orElseThrow().devices().forEach(d -> devices.put(d.name(), d));
-      ScenarioRunner runner = new ScenarioRunner(world.fs(), world.tasks(), world.controllers(), devices, demo, "i915.0",
-          Progress.NONE);
+      ScenarioRunner runner = SimWorlds.runner(world, demo);
       try {
         return runner.run();
       } finally {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cgdev.controller.cpu.CpuController;
 import io.cgdev.controller.memory.MemoryController;
 import io.cgdev.core.Cgroups;
-import io.cgdev.drm.DrmDevice;
 import io.cgdev.i915.I915Driver;
 import io.cgdev.sim.report.Report;
 import io.cgdev.sim.report.Report.TenantReport;
@@ -13,8 +12,6 @@ import io.cgdev.sim.scenario.Scenario;
 import io.cgdev.sim.scenario.ScenarioParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,9 +34,7 @@ class ResidentScenarioTest {
         .driver(new I915Driver()).build();
     Path file = Path.of("../samples/scenarios/resident.yaml");
     Scenario s = ScenarioParser.parse(file.toString(), Files.readString(file)).withDuration(300_000_000L);
-    Map<String, DrmDevice> devices = new LinkedHashMap<>();
-    world.driver(I915Driver.class).orElseThrow().devices().forEach(d -> devices.put(d.name(), d));
-    runner = new ScenarioRunner(world.fs(), world.tasks(), world.controllers(), devices, s, "i915.0", Progress.NONE);
+    runner = SimWorlds.runner(world, s);
     report = runner.run();
   }
 
