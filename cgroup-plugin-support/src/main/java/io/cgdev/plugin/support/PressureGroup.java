@@ -269,11 +269,8 @@ public final class PressureGroup {
   private void checkCounts(int delayedDelta, int productiveDelta) {
     int d;
     int p;
-    for (int spins = 0; ; spins++) {
-      long s = readBegin(spins);
-      if ((s & 1) != 0) {
-        continue;
-      }
+    for (; ; ) {
+      long s = readBegin();
       d = delayed;
       p = productive;
       if (readValid(s)) {
@@ -287,14 +284,17 @@ public final class PressureGroup {
   }
 
   /**
-   * The sequence count at the start of a read ({@code read_seqcount_begin}), after a back-off if an
-   * earlier turn found it odd or moved; odd means a change is writing: the caller retries.
+   * The sequence count at the start of a read ({@code read_seqcount_begin}): once it is even, waiting
+   * while it is odd (a change is writing).
    */
-  private long readBegin(int spins) {
-    if (spins > 0) {
+  private long readBegin() {
+    for (int spins = 1; ; spins++) {
+      long s = (long) SEQ.getAcquire(this);
+      if ((s & 1) == 0) {
+        return s;
+      }
       backOff(spins);
     }
-    return (long) SEQ.getAcquire(this);
   }
 
   /** Whether the fields read since {@code readBegin} returned {@code s} are of one instant ({@code read_seqcount_retry}). */
@@ -401,11 +401,8 @@ public final class PressureGroup {
 
   /** The number of clients delayed now, here and below. */
   public int delayed() {
-    for (int spins = 0; ; spins++) {
-      long s = readBegin(spins);
-      if ((s & 1) != 0) {
-        continue;
-      }
+    for (; ; ) {
+      long s = readBegin();
       int d = delayed;
       if (readValid(s)) {
         return d;
@@ -415,11 +412,8 @@ public final class PressureGroup {
 
   /** The number of clients productive now, here and below. */
   public int productive() {
-    for (int spins = 0; ; spins++) {
-      long s = readBegin(spins);
-      if ((s & 1) != 0) {
-        continue;
-      }
+    for (; ; ) {
+      long s = readBegin();
       int p = productive;
       if (readValid(s)) {
         return p;
@@ -497,11 +491,8 @@ public final class PressureGroup {
     long someBase;
     long fullBase;
     long nonidleBase;
-    for (int spins = 0; ; spins++) {
-      long s = readBegin(spins);
-      if ((s & 1) != 0) {
-        continue;
-      }
+    for (; ; ) {
+      long s = readBegin();
       m = mask;
       from = start;
       someBase = some;
@@ -744,11 +735,8 @@ public final class PressureGroup {
 
   /** The instant of the last recorded change. */
   private long start() {
-    for (int spins = 0; ; spins++) {
-      long s = readBegin(spins);
-      if ((s & 1) != 0) {
-        continue;
-      }
+    for (; ; ) {
+      long s = readBegin();
       long t = start;
       if (readValid(s)) {
         return t;
