@@ -11,7 +11,6 @@ import io.cgdev.api.spi.RegionSpec;
 import io.cgdev.api.spi.TaskObserver;
 import io.cgdev.drm.sim.EngineScheduler;
 import io.cgdev.drm.sim.LiveRunner;
-import io.cgdev.drm.sim.SchedEntity;
 import io.cgdev.drm.sim.SimClock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -488,14 +487,13 @@ public final class DrmDevice {
   public List<DrmFile> takeClientsThatRan() {
     synchronized (lock) {
       checkRegistered();
-      List<SchedEntity> ran = scheduler.takeRan();
-      List<DrmFile> out = new ArrayList<>(ran.size());
-      for (SchedEntity s : ran) {
+      List<DrmFile> out = new ArrayList<>();
+      scheduler.takeRan(s -> {
         DrmFile f = files.get(s.clientId());
         if (f != null) {
           out.add(f);
         }
-      }
+      });
       return out;
     }
   }

@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -430,23 +431,22 @@ public final class EngineScheduler {
   }
 
   /**
-   * Under the device lock: the entities whose run time ({@link #runtime}) grew since the last call,
-   * each once, in the order they first ran (closed ones included); the first call starts the
-   * recording and returns nothing. For a caller that steps its clients only when something changed
-   * for them (the simulator's event-stepped streams): a client's run time changes nowhere else.
+   * Under the device lock: hands {@code each} the entities whose run time ({@link #runtime}) grew since
+   * the last call, each once, in the order they first ran (closed ones included); the first call starts
+   * the recording and hands over nothing. For a caller that steps its clients only when something
+   * changed for them (the simulator's event-stepped streams): a client's run time changes nowhere else.
    */
-  public List<SchedEntity> takeRan() {
+  public void takeRan(Consumer<SchedEntity> each) {
     assert Thread.holdsLock(lock);
     if (ran == null) {
       ran = new ArrayList<>();
-      return List.of();
+      return;
     }
-    List<SchedEntity> out = List.copyOf(ran);
     for (SchedEntity s : ran) {
       s.ranListed = false;
+      each.accept(s);
     }
     ran.clear();
-    return out;
   }
 
   /**
