@@ -36,7 +36,7 @@ abstract class BufferStream<B> {
   private double allocCredit;
   private long backoff;
   // the workload's figures read at every step, kept beside the counters they update (one object's
-  // fields rather than two objects' per stream and step: 200 streams are stepped every tick)
+  // fields rather than two objects' per stream and step: 200 streams, each stepped whenever it is due)
   private final long startNanos;
   private final long stopNanos;
   private final long bufferBytes;
@@ -128,7 +128,7 @@ abstract class BufferStream<B> {
         backoff = RETRY_NANOS;
       }
     } else if (allocPerSecond > 0) {
-      allocCredit += allocPerSecond * tick / 1e9;
+      allocCredit += creditPerStep(tick);
       while (allocCredit >= 1) {
         allocCredit -= 1;
         freeOldest();
@@ -174,7 +174,7 @@ abstract class BufferStream<B> {
     }
     if (allocPerSecond > 0) {
       double credit = allocCredit;
-      double add = allocPerSecond * tick / 1e9; // the very expression of step(), so the sums are the same doubles
+      double add = creditPerStep(tick);
       int steps = 0;
       do {
         credit += add;
@@ -196,11 +196,19 @@ abstract class BufferStream<B> {
     }
     backoff -= steps * tick;
     if (buffers.size() >= wantedBuffers && allocPerSecond > 0) {
-      double add = allocPerSecond * tick / 1e9;
+      double add = creditPerStep(tick);
       for (long i = 0; i < steps; i++) {
         allocCredit += add;
       }
     }
+  }
+
+  /**
+   * The churn credit one step of {@code tick} adds: one expression for {@link #step}, {@link #skipped} and
+   * the look-ahead of {@link #quietUntil}, so a skipped step's sum is the very double a taken one makes.
+   */
+  private double creditPerStep(long tick) {
+    return allocPerSecond * tick / 1e9;
   }
 
   /** The workload's process ends its work: buffers are freed (queued batches still drain). */
